@@ -1,0 +1,178 @@
+"""The things people do to directives: register, submit, approve or return, dispatch, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+
+from agencies import permissions as perms
+from agencies.models import Committee, User
+from project.errors import ActionError, ActionForbidden, atomic_action
+
+from .models import Directive, DirectiveAttachment, DirectiveEvent
+from .numbers import InvalidDocumentNumber
+
+NOT_ALLOWED_NOW = _("This directive is “%(state)s”: “%(action)s” is not possible now.")
+NOT_PERMITTED = _("You do not have the right to do “%(action)s” on this directive.")
+DUPLICATE = _("Directive %(number)s of %(year)s is already registered.")
+NO_TASKS = _("Break the directive down into at least one task first.")
+TASKS_STILL_OPEN = _("%(count)s task(s) are still open: close the directive when all are done.")
+REASON_REQUIRED = _("Please give a reason.")
+
+ACTION_NAMES = {
+    "submit_for_approval": _("submit for approval"),
+    "return_to_draft": _("return for revision"),
+    "issue": _("approve"),
+    "close": _("close"),
+    "expire": _("mark expired"),
+    "supersede": _("mark superseded"),
+}
+
+
+def _log(directive: Directive, kind: str, by: User | None, **fields: str) -> DirectiveEvent:
+    return DirectiveEvent.objects.create(directive=directive, actor=by, kind=kind, **fields)
+
+
+def _transition(directive: Directive, name: str, by: User | None, note: str = "") -> None:
+    method = getattr(directive, name)
+    action = ACTION_NAMES[name]
+    if not can_proceed(method):
+        raise ActionError(
+            NOT_ALLOWED_NOW % {"state": directive.get_state_display(), "action": action}
+        )
+    if not has_transition_perm(method, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": action})
+    from_state = directive.state
+    method()
+    directive.save()
+    _log(directive, "transition", by, from_state=from_state, to_state=directive.state, note=note)
+
+
+
+@atomic_action
+def register_directive(
+    committee: Committee,
+    *,
+    by: User | None,
+    number: str = "",
+    doc_type: str = "",
+    subject: str,
+    issued_on: dt.date | None = None,
+    issuer_name: str = "",
+    signer_name: str = "",
+    signer_title: str = "",
+    text: str = "",
+    implements_task=None,  # noqa: ANN001
+    files: Iterable[UploadedFile] = (),
+    check_permission: bool = True,
+) -> Directive:
+    """Register a directive as a draft, ready to be broken down."""
+    directive = Directive(
+        committee=committee,
+        doc_type=doc_type,
+        subject=subject,
+        issued_on=issued_on,
+        issuer_name=issuer_name,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        text=text,
+        implements_task=implements_task,
+        created_by=by,
+    )
+    if check_permission and not perms.can_manage_directive(directive, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("register")})
+    if number:
+        try:
+            directive.set_number(number)
+        except InvalidDocumentNumber as exc:
+            raise ActionError(str(exc)) from exc
+    try:
+        directive.full_clean(exclude=["implements_task", "state"])
+    except ValidationError as exc:
+        raise ActionError(" ".join(exc.messages)) from exc
+    try:
+        with transaction.atomic():
+            directive.save()
+    except IntegrityError as exc:  # lost a race with an identical registration
+        raise ActionError(
+            DUPLICATE % {"number": directive.number_symbol, "year": directive.year}
+        ) from exc
+    _log(directive, "registered", by, to_state=directive.state)
+    for upload in files:
+        DirectiveAttachment.objects.create(
+            directive=directive, file=upload, name=upload.name, uploaded_by=by
+        )
+    return directive
+
+
+@atomic_action
+def submit_directive_for_approval(directive: Directive, *, by: User, note: str = "") -> Directive:
+    if not directive.tasks.exists():
+        raise ActionError(NO_TASKS)
+    _transition(directive, "submit_for_approval", by, note)
+    return directive
+
+
+@atomic_action
+def return_directive(directive: Directive, *, by: User, reason: str) -> Directive:
+    """The chair sends the task list back for revision."""
+    if not reason.strip():
+        raise ActionError(REASON_REQUIRED)
+    _transition(directive, "return_to_draft", by, reason)
+    return directive
+
+
+@atomic_action
+def approve_directive(directive: Directive, *, by: User, note: str = "") -> Directive:
+    """The chair approves the task list; the directive is issued and ready to dispatch."""
+    _transition(directive, "issue", by, note)
+    return directive
+
+
+@atomic_action
+def dispatch_directive(directive: Directive, *, by: User) -> list:
+    """Assign every draft task of an issued directive to its agencies."""
+    from tasks.actions import dispatch_task
+
+    if directive.state != "issued":
+        raise ActionError(
+            NOT_ALLOWED_NOW % {"state": directive.get_state_display(), "action": _("dispatch")}
+        )
+    if not perms.can_manage_directive(directive, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("dispatch")})
+    dispatched = [dispatch_task(task, by=by) for task in directive.tasks.filter(state="draft")]
+    _log(directive, "dispatched", by, note=str(len(dispatched)))
+    return dispatched
+
+
+@atomic_action
+def close_directive(directive: Directive, *, by: User, summary: str) -> Directive:
+    """Close a directive whose tasks are all completed or cancelled, with a short summary."""
+    still_open = directive.tasks.exclude(state__in=["completed", "cancelled"]).count()
+    if still_open:
+        raise ActionError(TASKS_STILL_OPEN % {"count": still_open})
+    directive.summary = summary
+    _transition(directive, "close", by, summary)
+    return directive
+
+
+@atomic_action
+def expire_directive(directive: Directive, *, by: User, note: str = "") -> Directive:
+    """A plan that has run its course (seed 001: close expired thematic plans)."""
+    _transition(directive, "expire", by, note)
+    return directive
+
+
+@atomic_action
+def supersede_directive(
+    directive: Directive, *, by: User, replacement: Directive, note: str = ""
+) -> Directive:
+    directive.superseded_by = replacement
+    _transition(directive, "supersede", by, note or str(replacement))
+    return directive

@@ -1,0 +1,38 @@
+"""An append-only base for the audit log tables.
+
+Rows are written in the same transaction as the change they record and are never edited or
+deleted by the product: the model, its queryset and the admin all refuse.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN003
+        raise AppendOnlyError(_("The log is append-only: an entry cannot be changed."))
+
+    def delete(self):
+        raise AppendOnlyError(_("The log is append-only: an entry cannot be deleted."))
+
+
+class AppendOnlyModel(models.Model):
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(_("The log is append-only: an entry cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        raise AppendOnlyError(_("The log is append-only: an entry cannot be deleted."))

@@ -1,0 +1,450 @@
+"""The things people do to tasks. Views, flows, the API and commands call these; nothing else
+changes a task's state, deadline or agencies.
+
+Each action checks permission, runs the model transition in one transaction, appends the
+history entry in that same transaction, and returns the changed object. A concurrent change by
+someone else surfaces as ActionConflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+
+from agencies import permissions as perms
+from agencies.models import Agency, User
+from project.errors import ActionError, ActionForbidden, atomic_action
+
+from .deadlines import DeadlineKind
+from .models import (
+    AssignmentRole,
+    Extension,
+    ReportKind,
+    ReportOutcome,
+    Task,
+    TaskAssignment,
+    TaskAttachment,
+    TaskEvent,
+    TaskEventKind,
+    TaskReport,
+    TaskState,
+)
+
+NOT_ALLOWED_NOW = _("This task is “%(state)s”: “%(action)s” is not possible now.")
+NOT_PERMITTED = _("You do not have the right to do “%(action)s” on this task.")
+REASON_REQUIRED = _("Please give a reason.")
+REPORT_TEXT_REQUIRED = _("Please write the report.")
+LEAD_REQUIRED = _("A task needs at least one lead agency.")
+SAME_AGENCY_TWICE = _("An agency cannot be both lead and co-ordinating on the same task.")
+EXTENSION_NOT_LATER = _("The new deadline must be later than the current one (%(current)s).")
+EXTENSION_PENDING = _("This task already has an extension request awaiting a decision.")
+EXTENSION_DECIDED = _("This extension request has already been decided.")
+TASK_NOT_OPEN = _("Only a task that is under way can have its deadline extended.")
+DIRECTIVE_NOT_EDITABLE = _("Tasks can only be added while the directive is a draft.")
+
+ACTION_NAMES = {
+    "assign": _("dispatch"),
+    "acknowledge": _("acknowledge"),
+    "report": _("submit the report"),
+    "accept": _("accept the report"),
+    "return_report": _("return the report"),
+    "resume": _("resume work"),
+    "cancel": _("cancel"),
+}
+
+
+def _fmt(day: dt.date | None) -> str:
+    return date_format(day, "d/m/Y") if day else ""
+
+
+def _log(
+    task: Task,
+    kind: str,
+    by: User | None,
+    *,
+    from_value: str = "",
+    to_value: str = "",
+    note: str = "",
+    files: Iterable[UploadedFile] = (),
+    report: TaskReport | None = None,
+) -> TaskEvent:
+    event = TaskEvent.objects.create(
+        task=task,
+        actor=by,
+        actor_agency=getattr(by, "agency", None) if by is not None else None,
+        kind=kind,
+        from_value=from_value,
+        to_value=to_value,
+        note=note,
+    )
+    for upload in files:
+        TaskAttachment.objects.create(
+            task=task, report=report, event=event, file=upload, name=upload.name, uploaded_by=by
+        )
+    return event
+
+
+def _transition(
+    task: Task,
+    name: str,
+    by: User | None,
+    *,
+    note: str = "",
+    files: Iterable[UploadedFile] = (),
+    before_save: Callable[[Task], None] | None = None,
+    check_permission: bool = True,
+) -> TaskEvent:
+    """Run the transition `name` on `task` (inside the caller's transaction) and log it."""
+    method = getattr(task, name)
+    action = ACTION_NAMES[name]
+    if not can_proceed(method):
+        raise ActionError(NOT_ALLOWED_NOW % {"state": task.get_state_display(), "action": action})
+    if check_permission and not has_transition_perm(method, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": action})
+    from_state = task.state
+    method()
+    if before_save:
+        before_save(task)
+    task.save()
+    return _log(
+        task, TaskEventKind.TRANSITION, by, from_value=from_state, to_value=task.state, note=note,
+        files=files,
+    )
+
+
+
+# ---- creating and assigning
+
+
+@atomic_action
+def create_task(
+    directive,  # noqa: ANN001
+    *,
+    by: User | None,
+    title: str,
+    lead: Sequence[Agency],
+    support: Sequence[Agency] = (),
+    ref: str = "",
+    content: str = "",
+    deadline: dt.date | None = None,
+    deadline_kind: str | None = None,
+    deadline_text: str = "",
+    recurrence: dict | None = None,
+    position: int | None = None,
+    check_permission: bool = True,
+) -> Task:
+    """Add a draft task to a directive that is still being broken down."""
+    if check_permission and not perms.can_manage_directive(directive, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("add a task")})
+    if directive.state not in ("draft", "awaiting_approval"):
+        raise ActionError(DIRECTIVE_NOT_EDITABLE)
+    _check_agencies(lead, support)
+    if position is None:
+        position = directive.tasks.count() + 1
+    task = Task(
+        directive=directive,
+        ref=ref,
+        title=title,
+        content=content,
+        recurrence=recurrence,
+        position=position,
+    )
+    task.set_deadline(deadline, deadline_kind or (DeadlineKind.DATE if deadline else None), deadline_text)
+    task.full_clean(exclude=["directive", "state"])
+    task.save()
+    _log(task, TaskEventKind.CREATED, by, to_value=task.title[:255])
+    _replace_assignments(task, lead, support, by)
+    return task
+
+
+def _check_agencies(lead: Sequence[Agency], support: Sequence[Agency]) -> None:
+    if not lead:
+        raise ActionError(LEAD_REQUIRED)
+    if {a.pk for a in lead} & {a.pk for a in support}:
+        raise ActionError(SAME_AGENCY_TWICE)
+
+
+def _replace_assignments(
+    task: Task, lead: Sequence[Agency], support: Sequence[Agency], by: User | None
+) -> None:
+    wanted = {a.pk: (a, AssignmentRole.LEAD) for a in lead}
+    wanted.update({a.pk: (a, AssignmentRole.SUPPORT) for a in support})
+    current = {a.agency_id: a for a in task.assignments.select_related("agency")}
+    granted = task.state != TaskState.DRAFT
+    for agency_id, assignment in current.items():
+        if agency_id not in wanted or wanted[agency_id][1] != assignment.role:
+            assignment.delete()
+            if granted:
+                perms.revoke_task_from_agency(task, assignment.agency)
+            _log(
+                task, TaskEventKind.UNASSIGNED, by,
+                from_value=f"{assignment.agency.code} ({assignment.role})",
+            )
+    for agency_id, (agency, role) in wanted.items():
+        existing = current.get(agency_id)
+        if existing and existing.role == role:
+            continue
+        TaskAssignment.objects.create(task=task, agency=agency, role=role)
+        if granted:
+            perms.grant_task_to_agency(task, agency, role)
+        _log(task, TaskEventKind.ASSIGNED, by, to_value=f"{agency.code} ({role})")
+
+
+@atomic_action
+def set_assignments(
+    task: Task,
+    *,
+    by: User,
+    lead: Sequence[Agency],
+    support: Sequence[Agency] = (),
+    note: str = "",
+) -> Task:
+    """Change a task's lead and co-ordinating agencies; rights follow at once."""
+    if not perms.can_manage_task(task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("change the agencies")})
+    if task.state in (TaskState.COMPLETED, TaskState.CANCELLED):
+        raise ActionError(
+            NOT_ALLOWED_NOW % {"state": task.get_state_display(), "action": _("change the agencies")}
+        )
+    _check_agencies(lead, support)
+    _replace_assignments(task, lead, support, by)
+    if note:
+        _log(task, TaskEventKind.COMMENT, by, note=note)
+    return task
+
+
+def hand_over_to_successors(task: Task, *, by: User) -> Task:
+    """Give an open task of a body that no longer exists to the body that took over."""
+    assignments = list(task.assignments.select_related("agency"))
+    lead = [a.agency.current_successor() for a in assignments if a.role == AssignmentRole.LEAD]
+    support = [a.agency.current_successor() for a in assignments if a.role == AssignmentRole.SUPPORT]
+    support = [a for a in support if a.pk not in {x.pk for x in lead}]
+    return set_assignments(
+        task, by=by, lead=lead, support=support, note=str(_("Handed over to the successor body."))
+    )
+
+
+# ---- the state machine
+
+
+@atomic_action
+def dispatch_task(task: Task, *, by: User) -> Task:
+    """Assign a draft task: its agencies get their rights and it starts to count."""
+
+    def stamp(t: Task) -> None:
+        t.assigned_at = timezone.now()
+        if t.original_deadline is None:
+            t.original_deadline = t.deadline
+
+    _transition(task, "assign", by, before_save=stamp)
+    for assignment in task.assignments.select_related("agency"):
+        perms.grant_task_to_agency(task, assignment.agency, assignment.role)
+    return task
+
+
+@atomic_action
+def acknowledge_task(task: Task, *, by: User, officer: User | None = None, note: str = "") -> Task:
+    """The lead agency confirms receipt and names the officer in charge."""
+    officer = officer or by
+
+    def stamp(t: Task) -> None:
+        t.acknowledged_at = timezone.now()
+        t.officer = officer
+
+    _transition(task, "acknowledge", by, note=note, before_save=stamp)
+    _log(task, TaskEventKind.OFFICER, by, to_value=str(officer)[:255])
+    return task
+
+
+@atomic_action
+def post_progress(
+    task: Task, *, by: User, text: str, files: Iterable[UploadedFile] = ()
+) -> TaskReport:
+    """A progress update: recorded and shown, the state does not change."""
+    if not perms.can_report_task(task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("post progress")})
+    if task.state not in (TaskState.IN_PROGRESS, TaskState.RETURNED):
+        raise ActionError(
+            NOT_ALLOWED_NOW % {"state": task.get_state_display(), "action": _("post progress")}
+        )
+    if not text.strip():
+        raise ActionError(REPORT_TEXT_REQUIRED)
+    report = TaskReport.objects.create(
+        task=task, kind=ReportKind.PROGRESS, agency=by.agency, text=text, submitted_by=by,
+        outcome=ReportOutcome.NOTED,
+    )
+    _log(task, TaskEventKind.PROGRESS, by, note=text, files=files, report=report)
+    return report
+
+
+@atomic_action
+def submit_report(
+    task: Task, *, by: User, text: str, files: Iterable[UploadedFile] = ()
+) -> TaskReport:
+    """The lead agency reports its result; a returned task is resumed first."""
+    if not text.strip():
+        raise ActionError(REPORT_TEXT_REQUIRED)
+    if task.state == TaskState.RETURNED:
+        _transition(task, "resume", by)
+    now = timezone.now()
+
+    def stamp(t: Task) -> None:
+        t.reported_at = now
+
+    event = _transition(task, "report", by, note=text, before_save=stamp)
+    report = TaskReport.objects.create(
+        task=task, kind=ReportKind.RESULT, agency=by.agency, text=text, submitted_by=by
+    )
+    for upload in files:
+        TaskAttachment.objects.create(
+            task=task, report=report, event=event, file=upload, name=upload.name, uploaded_by=by
+        )
+    return report
+
+
+def _pending_report(task: Task) -> TaskReport | None:
+    return (
+        task.reports.filter(kind=ReportKind.RESULT, outcome=ReportOutcome.PENDING)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
+@atomic_action
+def accept_report(task: Task, *, by: User, note: str = "") -> Task:
+    """The standing office accepts the result: the task is completed."""
+    now = timezone.now()
+
+    def stamp(t: Task) -> None:
+        t.completed_at = now
+        t.result_reported_at = t.reported_at
+
+    _transition(task, "accept", by, note=note, before_save=stamp)
+    report = _pending_report(task)
+    if report:
+        report.outcome = ReportOutcome.ACCEPTED
+        report.reviewed_by, report.reviewed_at, report.review_note = by, now, note
+        report.save()
+    return task
+
+
+@atomic_action
+def return_report(task: Task, *, by: User, reason: str) -> Task:
+    """The standing office sends the report back with a reason."""
+    if not reason.strip():
+        raise ActionError(REASON_REQUIRED)
+    _transition(task, "return_report", by, note=reason)
+    report = _pending_report(task)
+    if report:
+        report.outcome = ReportOutcome.RETURNED
+        report.reviewed_by, report.reviewed_at, report.review_note = by, timezone.now(), reason
+        report.save()
+    return task
+
+
+@atomic_action
+def cancel_task(task: Task, *, by: User, reason: str) -> Task:
+    if not reason.strip():
+        raise ActionError(REASON_REQUIRED)
+
+    def stamp(t: Task) -> None:
+        t.cancelled_reason = reason
+
+    _transition(task, "cancel", by, note=reason, before_save=stamp)
+    return task
+
+
+@atomic_action
+def comment_on_task(
+    task: Task, *, by: User, text: str, files: Iterable[UploadedFile] = ()
+) -> TaskEvent:
+    if not perms.can_comment_task(task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("comment")})
+    if not text.strip():
+        raise ActionError(REPORT_TEXT_REQUIRED)
+    return _log(task, TaskEventKind.COMMENT, by, note=text, files=files)
+
+
+# ---- deadlines: changed only through an extension
+
+
+@atomic_action
+def request_extension(
+    task: Task, *, by: User, new_deadline: dt.date, reason: str
+) -> Extension:
+    if not perms.can_request_extension(task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("ask for an extension")})
+    if not task.is_open:
+        raise ActionError(TASK_NOT_OPEN)
+    if not reason.strip():
+        raise ActionError(REASON_REQUIRED)
+    if task.deadline and new_deadline <= task.deadline:
+        raise ActionError(EXTENSION_NOT_LATER % {"current": _fmt(task.deadline)})
+    if task.extensions.filter(state="requested").exists():
+        raise ActionError(EXTENSION_PENDING)
+    extension = Extension.objects.create(
+        task=task,
+        agency=by.agency,
+        requested_by=by,
+        current_deadline=task.deadline,
+        requested_deadline=new_deadline,
+        reason=reason,
+    )
+    _log(
+        task, TaskEventKind.EXTENSION_REQUESTED, by,
+        from_value=_fmt(task.deadline), to_value=_fmt(new_deadline), note=reason,
+    )
+    return extension
+
+
+def _decide(extension: Extension, name: str, by: User) -> None:
+    method = getattr(extension, name)
+    if not can_proceed(method):
+        raise ActionError(EXTENSION_DECIDED)
+    if not has_transition_perm(method, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("decide on the extension")})
+    method()
+    extension.decided_by = by
+    extension.decided_at = timezone.now()
+
+
+@atomic_action
+def approve_extension(extension: Extension, *, by: User, note: str = "") -> Extension:
+    """Move the task's deadline; the original stays on record."""
+    _decide(extension, "approve", by)
+    extension.decision_note = note
+    extension.save()
+    task = Task.objects.select_for_update().get(pk=extension.task_id)
+    old = task.deadline
+    if task.original_deadline is None:
+        task.original_deadline = old
+    task.set_deadline(
+        extension.requested_deadline,
+        DeadlineKind.DATE,
+        str(_("extended to %(date)s") % {"date": _fmt(extension.requested_deadline)}),
+    )
+    task.save()
+    _log(task, TaskEventKind.EXTENSION_APPROVED, by, note=note)
+    _log(
+        task, TaskEventKind.DEADLINE_CHANGED, by,
+        from_value=_fmt(old), to_value=_fmt(task.deadline), note=extension.reason,
+    )
+    return extension
+
+
+@atomic_action
+def reject_extension(extension: Extension, *, by: User, note: str) -> Extension:
+    if not note.strip():
+        raise ActionError(REASON_REQUIRED)
+    _decide(extension, "reject", by)
+    extension.decision_note = note
+    extension.save()
+    _log(extension.task, TaskEventKind.EXTENSION_REJECTED, by, note=note)
+    return extension

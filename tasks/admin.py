@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from project.admin_mixins import ReadOnlyAdmin
+
+from .models import Extension, Task, TaskAssignment, TaskAttachment, TaskEvent, TaskReport
+
+
+class AssignmentInline(admin.TabularInline):
+    model = TaskAssignment
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+    # Agencies change through the set_assignments action, which logs and re-grants rights.
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+        return obj is None or obj.state == "draft"
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+        return obj is None or obj.state == "draft"
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+        return obj is None or obj.state == "draft"
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["ref", "title", "directive", "state", "deadline"]
+    list_filter = ["state", "deadline_kind", "directive__committee"]
+    search_fields = ["ref", "title", "directive__symbol"]
+    list_select_related = ["directive"]
+    readonly_fields = [
+        "state", "deadline", "deadline_kind", "deadline_text", "due_at", "original_deadline",
+        "assigned_at", "acknowledged_at", "reported_at", "result_reported_at", "completed_at",
+        "cancelled_reason",
+    ]
+    autocomplete_fields = ["directive", "officer"]
+    inlines = [AssignmentInline]
+    show_full_result_count = False
+
+
+@admin.register(Extension)
+class ExtensionAdmin(ReadOnlyAdmin):
+    list_display = ["task", "requested_deadline", "current_deadline", "state", "requested_by"]
+    list_filter = ["state"]
+    list_select_related = ["task", "requested_by"]
+
+
+@admin.register(TaskReport)
+class TaskReportAdmin(ReadOnlyAdmin):
+    list_display = ["task", "kind", "agency", "submitted_at", "outcome"]
+    list_filter = ["kind", "outcome"]
+    list_select_related = ["task", "agency"]
+    show_full_result_count = False
+
+
+@admin.register(TaskEvent)
+class TaskEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "task", "actor", "kind", "from_value", "to_value"]
+    list_filter = ["kind"]
+    list_select_related = ["task", "actor"]
+    show_full_result_count = False
+
+
+@admin.register(TaskAttachment)
+class TaskAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["name", "task", "uploaded_by", "uploaded_at"]
+    list_select_related = ["task", "uploaded_by"]

@@ -1,0 +1,490 @@
+"""Tasks, their assignments, state machine, deadlines, extensions, reports and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from agencies import permissions as perms
+from agencies.models import Agency
+from project.audit import AppendOnlyModel
+
+from .deadlines import DeadlineKind, deadline_end
+from .querysets import TaskQuerySet
+
+
+class TaskState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REPORTED = "reported", _("Reported")
+    RETURNED = "returned", _("Returned")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATES = (
+    TaskState.ASSIGNED,
+    TaskState.IN_PROGRESS,
+    TaskState.REPORTED,
+    TaskState.RETURNED,
+)
+CANCELLABLE_STATES = (TaskState.DRAFT, *OPEN_STATES)
+
+
+class Recurrence(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+def validate_recurrence(value: dict | None) -> None:
+    """{"freq": "weekly", "weekday": 0-6} | {"freq": "monthly"|"quarterly", "day": 1-31}."""
+    if value in (None, {}):
+        return
+    if not isinstance(value, dict) or value.get("freq") not in Recurrence.values:
+        raise ValidationError(_("Recurrence must be weekly, monthly or quarterly."))
+    if value["freq"] == Recurrence.WEEKLY:
+        if value.get("weekday") not in range(7):
+            raise ValidationError(_("A weekly recurrence needs a weekday from 0 (Monday) to 6."))
+    elif value.get("day") not in range(1, 32):
+        raise ValidationError(_("A monthly or quarterly recurrence needs a day from 1 to 31."))
+
+
+class Task(ConcurrentTransitionMixin, models.Model):
+    directive = models.ForeignKey(
+        "documents.Directive",
+        verbose_name=_("directive"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    ref = models.CharField(_("reference"), max_length=30, blank=True, help_text=_("e.g. II.6.a"))
+    position = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=500)
+    content = models.TextField(_("content"), blank=True)
+    agencies = models.ManyToManyField(
+        Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("agencies")
+    )
+
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline_kind = models.CharField(
+        _("deadline rule"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.NONE
+    )
+    deadline_text = models.CharField(
+        _("deadline as written"), max_length=255, blank=True, help_text=_("e.g. 3 tháng cuối năm")
+    )
+    # The instant the deadline ends: 23:59:59 Asia/Ho_Chi_Minh of the deadline day, moved to the
+    # next working day when the deadline falls on a day off (Điều 148). Kept in step with
+    # `deadline` by set_deadline(); timeliness itself is never stored.
+    due_at = models.DateTimeField(_("deadline ends"), null=True, blank=True, editable=False)
+    original_deadline = models.DateField(
+        _("original deadline"), null=True, blank=True, editable=False
+    )
+    recurrence = models.JSONField(
+        _("recurrence"), null=True, blank=True, validators=[validate_recurrence]
+    )
+
+    state = FSMField(
+        _("state"),
+        max_length=20,
+        choices=TaskState.choices,
+        default=TaskState.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks_in_charge",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(
+        _("acknowledged at"), null=True, blank=True, editable=False
+    )
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True, editable=False)
+    # When the report that was finally accepted came in: what "done on time" is measured by,
+    # so a slow review never makes an agency late.
+    result_reported_at = models.DateTimeField(
+        _("result reported at"), null=True, blank=True, editable=False
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
+    cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["directive_id", "position", "id"]
+        indexes = [models.Index(fields=["state", "due_at"], name="task_state_due")]
+        permissions = [
+            ("report_task", _("Can acknowledge and report on a task")),
+            ("comment_task", _("Can comment on a task")),
+        ]
+
+    def __str__(self) -> str:
+        prefix = f"{self.ref}. " if self.ref else ""
+        return f"{prefix}{self.title[:100]}"
+
+    def clean(self) -> None:
+        super().clean()
+        validate_recurrence(self.recurrence)
+        if self.deadline_kind != DeadlineKind.NONE and self.deadline is None:
+            raise ValidationError({"deadline": _("This deadline rule needs a date.")})
+
+    def set_deadline(
+        self, deadline: dt.date | None, kind: str | None = None, text: str | None = None
+    ) -> None:
+        """Set the deadline and the instant it ends. Only for new tasks and extensions."""
+        self.deadline = deadline
+        if kind is not None:
+            self.deadline_kind = kind
+        elif deadline is None:
+            self.deadline_kind = DeadlineKind.NONE
+        elif self.deadline_kind == DeadlineKind.NONE:
+            self.deadline_kind = DeadlineKind.DATE
+        if text is not None:
+            self.deadline_text = text
+        self.due_at = deadline_end(deadline) if deadline else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def lead_agencies(self) -> list[Agency]:
+        return [a.agency for a in self.assignments.all() if a.role == AssignmentRole.LEAD]
+
+    def support_agencies(self) -> list[Agency]:
+        return [a.agency for a in self.assignments.all() if a.role == AssignmentRole.SUPPORT]
+
+    # ---- the state machine. Actions in tasks/actions.py call these; nothing else does.
+
+    @transition(
+        field=state,
+        source=TaskState.DRAFT,
+        target=TaskState.ASSIGNED,
+        permission=perms.can_manage_task,
+    )
+    def assign(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=TaskState.ASSIGNED,
+        target=TaskState.IN_PROGRESS,
+        permission=perms.can_report_task,
+    )
+    def acknowledge(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=TaskState.IN_PROGRESS,
+        target=TaskState.REPORTED,
+        permission=perms.can_report_task,
+    )
+    def report(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=TaskState.REPORTED,
+        target=TaskState.COMPLETED,
+        permission=perms.can_manage_task,
+    )
+    def accept(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=TaskState.REPORTED,
+        target=TaskState.RETURNED,
+        permission=perms.can_manage_task,
+    )
+    def return_report(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=TaskState.RETURNED,
+        target=TaskState.IN_PROGRESS,
+        permission=perms.can_report_task,
+    )
+    def resume(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=list(CANCELLABLE_STATES),
+        target=TaskState.CANCELLED,
+        permission=perms.can_manage_task,
+    )
+    def cancel(self) -> None:
+        pass
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead (chủ trì)")
+    SUPPORT = "support", _("Co-ordinating (phối hợp)")
+
+
+class TaskAssignment(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=AssignmentRole.choices)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "agency"], name="assignment_unique")
+        ]
+        indexes = [models.Index(fields=["agency", "role"], name="assignment_agency_role")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.get_role_display()})"
+
+
+class ExtensionState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Extension(ConcurrentTransitionMixin, models.Model):
+    """A request for a later deadline (gia hạn); the deadline it replaces is kept."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="extensions"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    current_deadline = models.DateField(_("current deadline"), null=True, blank=True)
+    requested_deadline = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    state = FSMField(
+        _("state"),
+        max_length=20,
+        choices=ExtensionState.choices,
+        default=ExtensionState.REQUESTED,
+        protected=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["-requested_at"]
+        constraints = [
+            # One open request per task at a time.
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(state="requested"),
+                name="one_open_extension_per_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.requested_deadline:%d/%m/%Y}"
+
+    @transition(
+        field=state,
+        source=ExtensionState.REQUESTED,
+        target=ExtensionState.APPROVED,
+        permission=perms.can_decide_extension,
+    )
+    def approve(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=ExtensionState.REQUESTED,
+        target=ExtensionState.REJECTED,
+        permission=perms.can_decide_extension,
+    )
+    def reject(self) -> None:
+        pass
+
+
+class ReportKind(models.TextChoices):
+    PROGRESS = "progress", _("Progress update")
+    RESULT = "result", _("Result report")
+
+
+class ReportOutcome(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+    NOTED = "noted", _("Noted")
+
+
+class TaskReport(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="reports"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("report"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ReportOutcome.choices, default=ReportOutcome.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        verbose_name = _("task report")
+        verbose_name_plural = _("task reports")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task} – {self.get_kind_display()}"
+
+
+class TaskEventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    TRANSITION = "transition", _("State changed")
+    DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
+    ASSIGNED = "assigned", _("Agency assigned")
+    UNASSIGNED = "unassigned", _("Agency removed")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
+    PROGRESS = "progress", _("Progress update")
+    COMMENT = "comment", _("Comment")
+    OFFICER = "officer", _("Officer named")
+
+
+class TaskEvent(AppendOnlyModel):
+    """The task's append-only history: every transition, deadline and assignment change."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("on behalf of"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("event"), max_length=30, choices=TaskEventKind.choices)
+    from_value = models.CharField(_("from"), max_length=255, blank=True)
+    to_value = models.CharField(_("to"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("task history entry")
+        verbose_name_plural = _("task history")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.get_kind_display()}"
+
+
+def task_upload_to(instance: TaskAttachment, filename: str) -> str:
+    return f"tasks/{instance.task_id}/{filename}"
+
+
+class TaskAttachment(models.Model):
+    """A file attached to a task's report or history entry; never replaced, only added."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    report = models.ForeignKey(
+        TaskReport,
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    event = models.ForeignKey(
+        TaskEvent,
+        verbose_name=_("history entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=task_upload_to)
+    name = models.CharField(_("name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Task, on_delete=models.CASCADE)
+
+
+class TaskGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Task, on_delete=models.CASCADE)

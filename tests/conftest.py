@@ -1,0 +1,85 @@
+import datetime as dt
+
+import pytest
+
+from documents.actions import approve_directive, register_directive, submit_directive_for_approval
+from tasks.actions import create_task, dispatch_task
+
+from .factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests log users in thousands of times; the real hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def committee(db):
+    return CommitteeFactory(code="bcd389-kg", name="Ban Chỉ đạo 389 tỉnh Kiên Giang")
+
+
+@pytest.fixture
+def police(committee):
+    agency = AgencyFactory(code="KG-CA", name="Công an tỉnh Kiên Giang", short_name="Công an tỉnh", kind="police")
+    MembershipFactory(committee=committee, agency=agency)
+    return agency
+
+
+@pytest.fixture
+def border_guard(committee):
+    agency = AgencyFactory(
+        code="KG-BDBP", name="Bộ Chỉ huy Bộ đội Biên phòng tỉnh Kiên Giang", short_name="BĐBP tỉnh",
+        kind="border_guard",
+    )
+    MembershipFactory(committee=committee, agency=agency)
+    return agency
+
+
+@pytest.fixture
+def secretariat(committee):
+    return UserFactory(username="vanphong", role="secretariat", committee=committee)
+
+
+@pytest.fixture
+def chair(committee):
+    return UserFactory(username="truongban", role="chair", committee=committee)
+
+
+@pytest.fixture
+def officer(committee, police):
+    return UserFactory(username="canbo.ca", role="agency_officer", committee=committee, agency=police)
+
+
+@pytest.fixture
+def support_officer(committee, border_guard):
+    return UserFactory(
+        username="canbo.bdbp", role="agency_officer", committee=committee, agency=border_guard
+    )
+
+
+@pytest.fixture
+def make_task(committee, secretariat, chair, police, border_guard):
+    """A task through the real actions: registered, broken down, approved, dispatched."""
+    counter = iter(range(1, 10_000))
+
+    def make(*, deadline=dt.date(2020, 12, 31), dispatch=True, lead=None, support=None, **fields):
+        n = next(counter)
+        directive = register_directive(
+            committee, by=secretariat, number=f"{n}/TB-VPUBND", subject=f"Kết luận số {n}",
+            issued_on=dt.date(2020, 10, 7),
+        )
+        task = create_task(
+            directive, by=secretariat, title=fields.pop("title", "Kiểm tra hàng nhập lậu"),
+            lead=lead or [police], support=[border_guard] if support is None else support,
+            deadline=deadline, **fields,
+        )
+        if dispatch:
+            submit_directive_for_approval(directive, by=secretariat)
+            approve_directive(directive, by=chair)
+            dispatch_task(task, by=secretariat)
+        task.refresh_from_db()
+        return task
+
+    return make
