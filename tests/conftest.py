@@ -1,6 +1,9 @@
 import datetime as dt
+import os
+import shutil
 
 import pytest
+from django.conf import settings as django_settings
 
 from documents.actions import approve_directive, register_directive, submit_directive_for_approval
 from tasks.actions import create_task, dispatch_task
@@ -83,3 +86,20 @@ def make_task(committee, secretariat, chair, police, border_guard):
         return task
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests (races) skip on SQLite, loudly; CI's PostgreSQL run requires them.
+    Browser tests need Debian's chromium; CI installs it, so there they never skip."""
+    on_postgres = "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
+    require_postgres = bool(os.environ.get("REQUIRE_POSTGRES_TESTS"))
+    has_chromium = shutil.which("chromium") is not None
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            if require_postgres:
+                raise pytest.UsageError("REQUIRE_POSTGRES_TESTS is set but the database is not PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://…)"))
+        if "browser" in item.keywords and not has_chromium:
+            if os.environ.get("CI"):
+                raise pytest.UsageError("browser tests need /usr/bin/chromium; CI must install it")
+            item.add_marker(pytest.mark.skip(reason="needs Debian's chromium"))
