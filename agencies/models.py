@@ -37,7 +37,10 @@ class Committee(models.Model):
         related_name="children",
     )
     place_name = models.CharField(
-        _("place name"), max_length=100, blank=True, help_text=_("As on letters: Hà Nội, Kiên Giang…")
+        _("place name"),
+        max_length=100,
+        blank=True,
+        help_text=_("As on letters: Hà Nội, Kiên Giang…"),
     )
     standing_agency = models.ForeignKey(
         "Agency",

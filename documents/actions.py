@@ -54,7 +54,6 @@ def _transition(directive: Directive, name: str, by: User | None, note: str = ""
     _log(directive, "transition", by, from_state=from_state, to_state=directive.state, note=note)
 
 
-
 @atomic_action
 def register_directive(
     committee: Committee,

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from agencies import permissions as perms
 from agencies.models import Committee
 from project.audit import AppendOnlyModel
 
-from agencies import permissions as perms
 from .numbers import InvalidDocumentNumber, format_number, parse_document_number
 
 
@@ -88,6 +88,9 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         db_index=True,
     )
     summary = models.TextField(_("closing summary"), blank=True)
+    # Folded copy of number, subject, issuer and text (documents.search.fold), kept by save(),
+    # so the register's search is accent-insensitive on every database.
+    search_text = models.TextField(_("search key"), blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -120,6 +123,19 @@ class Directive(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.number_symbol} – {self.subject[:80]}" if self.number else self.subject[:80]
 
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.year = self.issued_on.year if self.issued_on else None
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        from .search import fold
+
+        parts = [self.number_symbol, self.subject, self.issuer_name, self.signer_name, self.text]
+        return fold(" ".join(part for part in parts if part))
+
     @property
     def number_symbol(self) -> str:
         if self.number is None:
@@ -145,26 +161,23 @@ class Directive(ConcurrentTransitionMixin, models.Model):
             if parsed.doc_type != self.doc_type and parsed.doc_type != "CV":
                 raise ValidationError(
                     {
-                        "doc_type": _(
-                            "The symbol says %(code)s but the type chosen is %(chosen)s."
-                        )
+                        "doc_type": _("The symbol says %(code)s but the type chosen is %(chosen)s.")
                         % {"code": parsed.doc_type, "chosen": self.doc_type}
                     }
                 )
         self.year = self.issued_on.year if self.issued_on else None
         if self.number and self.year and self.committee_id:
             clash = Directive.objects.filter(
-                committee_id=self.committee_id, number=self.number, symbol=self.symbol, year=self.year
+                committee_id=self.committee_id,
+                number=self.number,
+                symbol=self.symbol,
+                year=self.year,
             ).exclude(pk=self.pk)
             if clash.exists():
                 raise ValidationError(
                     _("Directive %(number)s of %(year)s is already registered.")
                     % {"number": self.number_symbol, "year": self.year}
                 )
-
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        self.year = self.issued_on.year if self.issued_on else None
-        super().save(*args, **kwargs)
 
     # ---- lifecycle: draft → awaiting approval → issued → closed; issued → expired/superseded
 

@@ -82,7 +82,10 @@ def parse_document_number(raw: str) -> DocumentNumber:
     parts = symbol.split("-")
     if any(not part or not _SYMBOL_PART_RE.match(part) for part in parts):
         raise InvalidDocumentNumber(
-            _("“%(value)s” has an invalid symbol: use capitals, digits and hyphens, e.g. KH-BCĐ389.")
+            _(
+                "“%(value)s” has an invalid symbol: "
+                "use capitals, digits and hyphens, e.g. KH-BCĐ389."
+            )
             % {"value": raw}
         )
     type_code = _type_code(parts[0])

@@ -31,8 +31,7 @@ class ActionConflict(ActionError):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            message
-            or _("Someone else acted on this first. Reload the page to see what changed.")
+            message or _("Someone else acted on this first. Reload the page to see what changed.")
         )
 
 

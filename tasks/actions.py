@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -114,10 +113,14 @@ def _transition(
         before_save(task)
     task.save()
     return _log(
-        task, TaskEventKind.TRANSITION, by, from_value=from_state, to_value=task.state, note=note,
+        task,
+        TaskEventKind.TRANSITION,
+        by,
+        from_value=from_state,
+        to_value=task.state,
+        note=note,
         files=files,
     )
-
 
 
 # ---- creating and assigning
@@ -156,7 +159,9 @@ def create_task(
         recurrence=recurrence,
         position=position,
     )
-    task.set_deadline(deadline, deadline_kind or (DeadlineKind.DATE if deadline else None), deadline_text)
+    task.set_deadline(
+        deadline, deadline_kind or (DeadlineKind.DATE if deadline else None), deadline_text
+    )
     task.full_clean(exclude=["directive", "state"])
     task.save()
     _log(task, TaskEventKind.CREATED, by, to_value=task.title[:255])
@@ -184,7 +189,9 @@ def _replace_assignments(
             if granted:
                 perms.revoke_task_from_agency(task, assignment.agency)
             _log(
-                task, TaskEventKind.UNASSIGNED, by,
+                task,
+                TaskEventKind.UNASSIGNED,
+                by,
                 from_value=f"{assignment.agency.code} ({assignment.role})",
             )
     for agency_id, (agency, role) in wanted.items():
@@ -211,7 +218,8 @@ def set_assignments(
         raise ActionForbidden(NOT_PERMITTED % {"action": _("change the agencies")})
     if task.state in (TaskState.COMPLETED, TaskState.CANCELLED):
         raise ActionError(
-            NOT_ALLOWED_NOW % {"state": task.get_state_display(), "action": _("change the agencies")}
+            NOT_ALLOWED_NOW
+            % {"state": task.get_state_display(), "action": _("change the agencies")}
         )
     _check_agencies(lead, support)
     _replace_assignments(task, lead, support, by)
@@ -224,7 +232,9 @@ def hand_over_to_successors(task: Task, *, by: User) -> Task:
     """Give an open task of a body that no longer exists to the body that took over."""
     assignments = list(task.assignments.select_related("agency"))
     lead = [a.agency.current_successor() for a in assignments if a.role == AssignmentRole.LEAD]
-    support = [a.agency.current_successor() for a in assignments if a.role == AssignmentRole.SUPPORT]
+    support = [
+        a.agency.current_successor() for a in assignments if a.role == AssignmentRole.SUPPORT
+    ]
     support = [a for a in support if a.pk not in {x.pk for x in lead}]
     return set_assignments(
         task, by=by, lead=lead, support=support, note=str(_("Handed over to the successor body."))
@@ -277,7 +287,11 @@ def post_progress(
     if not text.strip():
         raise ActionError(REPORT_TEXT_REQUIRED)
     report = TaskReport.objects.create(
-        task=task, kind=ReportKind.PROGRESS, agency=by.agency, text=text, submitted_by=by,
+        task=task,
+        kind=ReportKind.PROGRESS,
+        agency=by.agency,
+        text=text,
+        submitted_by=by,
         outcome=ReportOutcome.NOTED,
     )
     _log(task, TaskEventKind.PROGRESS, by, note=text, files=files, report=report)
@@ -376,9 +390,7 @@ def comment_on_task(
 
 
 @atomic_action
-def request_extension(
-    task: Task, *, by: User, new_deadline: dt.date, reason: str
-) -> Extension:
+def request_extension(task: Task, *, by: User, new_deadline: dt.date, reason: str) -> Extension:
     if not perms.can_request_extension(task, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("ask for an extension")})
     if not task.is_open:
@@ -398,8 +410,12 @@ def request_extension(
         reason=reason,
     )
     _log(
-        task, TaskEventKind.EXTENSION_REQUESTED, by,
-        from_value=_fmt(task.deadline), to_value=_fmt(new_deadline), note=reason,
+        task,
+        TaskEventKind.EXTENSION_REQUESTED,
+        by,
+        from_value=_fmt(task.deadline),
+        to_value=_fmt(new_deadline),
+        note=reason,
     )
     return extension
 
@@ -433,8 +449,12 @@ def approve_extension(extension: Extension, *, by: User, note: str = "") -> Exte
     task.save()
     _log(task, TaskEventKind.EXTENSION_APPROVED, by, note=note)
     _log(
-        task, TaskEventKind.DEADLINE_CHANGED, by,
-        from_value=_fmt(old), to_value=_fmt(task.deadline), note=extension.reason,
+        task,
+        TaskEventKind.DEADLINE_CHANGED,
+        by,
+        from_value=_fmt(old),
+        to_value=_fmt(task.deadline),
+        note=extension.reason,
     )
     return extension
 

@@ -28,8 +28,17 @@ class TaskAdmin(admin.ModelAdmin):
     search_fields = ["ref", "title", "directive__symbol"]
     list_select_related = ["directive"]
     readonly_fields = [
-        "state", "deadline", "deadline_kind", "deadline_text", "due_at", "original_deadline",
-        "assigned_at", "acknowledged_at", "reported_at", "result_reported_at", "completed_at",
+        "state",
+        "deadline",
+        "deadline_kind",
+        "deadline_text",
+        "due_at",
+        "original_deadline",
+        "assigned_at",
+        "acknowledged_at",
+        "reported_at",
+        "result_reported_at",
+        "completed_at",
         "cancelled_reason",
     ]
     autocomplete_fields = ["directive", "officer"]

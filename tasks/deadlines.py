@@ -50,7 +50,7 @@ def is_moved(deadline: dt.date) -> bool:
 
 
 def period_end(year: int, period: str, index: int = 1) -> dt.date:
-    """The last day of month `index`, quarter `index`, half `index`, the first nine months or the year."""
+    """The last day of a month, quarter or half (numbered by `index`), of 9 months or a year."""
     if period == Period.MONTH:
         return dt.date(year, index, calendar.monthrange(year, index)[1])
     if period == Period.QUARTER:

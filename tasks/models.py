@@ -251,9 +251,7 @@ class TaskAssignment(models.Model):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        constraints = [
-            models.UniqueConstraint(fields=["task", "agency"], name="assignment_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["task", "agency"], name="assignment_unique")]
         indexes = [models.Index(fields=["agency", "role"], name="assignment_agency_role")]
 
     def __str__(self) -> str:

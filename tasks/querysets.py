@@ -157,7 +157,9 @@ class TaskQuerySet(models.QuerySet):
         days_overdue = Case(
             When(
                 is_open & Q(due_at__lt=now) & ~Q(state="reported", reported_at__lte=F("due_at")),
-                then=DaysBetween(Value(today, output_field=models.DateField()), _local_date("due_at")),
+                then=DaysBetween(
+                    Value(today, output_field=models.DateField()), _local_date("due_at")
+                ),
             ),
             When(
                 state="completed",
@@ -194,6 +196,4 @@ class TaskQuerySet(models.QuerySet):
         if by == "agency":
             queryset = queryset.filter(assignments__role="lead")
         rows = queryset.values(key).annotate(**counts).order_by(key)
-        return {
-            row.pop(key): TimelinessFigures(**row) for row in rows if row[key] is not None
-        }
+        return {row.pop(key): TimelinessFigures(**row) for row in rows if row[key] is not None}

@@ -25,7 +25,9 @@ def committee(db):
 
 @pytest.fixture
 def police(committee):
-    agency = AgencyFactory(code="KG-CA", name="Công an tỉnh Kiên Giang", short_name="Công an tỉnh", kind="police")
+    agency = AgencyFactory(
+        code="KG-CA", name="Công an tỉnh Kiên Giang", short_name="Công an tỉnh", kind="police"
+    )
     MembershipFactory(committee=committee, agency=agency)
     return agency
 
@@ -33,7 +35,9 @@ def police(committee):
 @pytest.fixture
 def border_guard(committee):
     agency = AgencyFactory(
-        code="KG-BDBP", name="Bộ Chỉ huy Bộ đội Biên phòng tỉnh Kiên Giang", short_name="BĐBP tỉnh",
+        code="KG-BDBP",
+        name="Bộ Chỉ huy Bộ đội Biên phòng tỉnh Kiên Giang",
+        short_name="BĐBP tỉnh",
         kind="border_guard",
     )
     MembershipFactory(committee=committee, agency=agency)
@@ -52,7 +56,9 @@ def chair(committee):
 
 @pytest.fixture
 def officer(committee, police):
-    return UserFactory(username="canbo.ca", role="agency_officer", committee=committee, agency=police)
+    return UserFactory(
+        username="canbo.ca", role="agency_officer", committee=committee, agency=police
+    )
 
 
 @pytest.fixture
@@ -70,13 +76,20 @@ def make_task(committee, secretariat, chair, police, border_guard):
     def make(*, deadline=dt.date(2020, 12, 31), dispatch=True, lead=None, support=None, **fields):
         n = next(counter)
         directive = register_directive(
-            committee, by=secretariat, number=f"{n}/TB-VPUBND", subject=f"Kết luận số {n}",
+            committee,
+            by=secretariat,
+            number=f"{n}/TB-VPUBND",
+            subject=f"Kết luận số {n}",
             issued_on=dt.date(2020, 10, 7),
         )
         task = create_task(
-            directive, by=secretariat, title=fields.pop("title", "Kiểm tra hàng nhập lậu"),
-            lead=lead or [police], support=[border_guard] if support is None else support,
-            deadline=deadline, **fields,
+            directive,
+            by=secretariat,
+            title=fields.pop("title", "Kiểm tra hàng nhập lậu"),
+            lead=lead or [police],
+            support=[border_guard] if support is None else support,
+            deadline=deadline,
+            **fields,
         )
         if dispatch:
             submit_directive_for_approval(directive, by=secretariat)
@@ -97,8 +110,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             if require_postgres:
-                raise pytest.UsageError("REQUIRE_POSTGRES_TESTS is set but the database is not PostgreSQL")
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://…)"))
+                raise pytest.UsageError(
+                    "REQUIRE_POSTGRES_TESTS is set but the database is not PostgreSQL"
+                )
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://…)")
+            )
         if "browser" in item.keywords and not has_chromium:
             if os.environ.get("CI"):
                 raise pytest.UsageError("browser tests need /usr/bin/chromium; CI must install it")

@@ -20,7 +20,9 @@ def test_full_life_of_a_task_is_logged(make_task, officer, secretariat):
     actions.acknowledge_task(task, by=officer)
     assert task.officer == officer
     report = actions.submit_report(
-        task, by=officer, text="Đã kiểm tra 12 vụ",
+        task,
+        by=officer,
+        text="Đã kiểm tra 12 vụ",
         files=[SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test")],
     )
     assert report.attachments.get().name == "bao-cao.pdf"
@@ -42,8 +44,12 @@ def test_full_life_of_a_task_is_logged(make_task, officer, secretariat):
     assert task.reports.filter(outcome="accepted").count() == 1
 
 
-@pytest.mark.parametrize("state_before", ["draft", "assigned", "in_progress", "reported", "returned"])
-def test_any_open_state_can_be_cancelled_with_a_reason(make_task, officer, secretariat, state_before):
+@pytest.mark.parametrize(
+    "state_before", ["draft", "assigned", "in_progress", "reported", "returned"]
+)
+def test_any_open_state_can_be_cancelled_with_a_reason(
+    make_task, officer, secretariat, state_before
+):
     task = make_task(dispatch=state_before != "draft")
     if state_before in ("in_progress", "reported", "returned"):
         actions.acknowledge_task(task, by=officer)
@@ -138,7 +144,9 @@ def test_extension_keeps_original_deadline_and_logs_change(make_task, officer, c
         actions.reject_extension(extension, by=chair, note="Không")
 
 
-def test_committee_can_let_the_secretariat_decide_extensions(make_task, officer, secretariat, chair, committee):
+def test_committee_can_let_the_secretariat_decide_extensions(
+    make_task, officer, secretariat, chair, committee
+):
     committee.extension_approver = "secretariat"
     committee.save()
     task = make_task()
