@@ -4,11 +4,24 @@ import shutil
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from documents.actions import approve_directive, register_directive, submit_directive_for_approval
 from tasks.actions import create_task, dispatch_task
 
 from .factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(request, settings):
+    """Tests assert the English msgids; tests marked `vietnamese` (and browser tests) see the
+    product as its users do, in Vietnamese."""
+    if request.node.get_closest_marker("vietnamese") or request.node.get_closest_marker("browser"):
+        yield
+        return
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
