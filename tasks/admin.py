@@ -6,19 +6,15 @@ from .models import Extension, Task, TaskAssignment, TaskAttachment, TaskEvent, 
 
 
 class AssignmentInline(admin.TabularInline):
+    """Shown, not edited: agencies change through set_assignments, which logs and re-grants."""
+
     model = TaskAssignment
     extra = 0
-    autocomplete_fields = ["agency"]
+    can_delete = False
+    readonly_fields = ["agency", "role"]
 
-    # Agencies change through the set_assignments action, which logs and re-grants rights.
     def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
-        return obj is None or obj.state == "draft"
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
-        return obj is None or obj.state == "draft"
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
-        return obj is None or obj.state == "draft"
+        return False
 
 
 @admin.register(Task)
@@ -44,6 +40,14 @@ class TaskAdmin(admin.ModelAdmin):
     autocomplete_fields = ["directive", "officer"]
     inlines = [AssignmentInline]
     show_full_result_count = False
+
+    # Tasks are created by breaking a directive down (tasks.actions.create_task), which logs
+    # them; the admin corrects wording only.
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001, ARG002
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+        return False
 
 
 @admin.register(Extension)
