@@ -7,6 +7,7 @@ embedded mode: SQLite in ./var, no broker, e-mail to the console.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -15,10 +16,11 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    default="embedded-default-not-for-production-" + "x" * 20,
-)
+EMBEDDED_SECRET_KEY = "embedded-default-not-for-production-" + "x" * 20
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=EMBEDDED_SECRET_KEY)
+if not DEBUG and SECRET_KEY == EMBEDDED_SECRET_KEY:
+    # A production deployment with the published key would let anyone forge sessions.
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is false.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -136,6 +138,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dondoc389@localhost")
 
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if env.bool("DJANGO_BEHIND_HTTPS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 # Celery runs only in production; the embedded default runs `manage.py tick` every minute.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
