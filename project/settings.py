@@ -141,7 +141,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if env.bool("DJANGO_BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # the urging-letter preview embeds its PDF
 
 # Celery runs only in production; the embedded default runs `manage.py tick` every minute.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
