@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "documents",
     "tasks",
     "workflows",
+    "fixtures",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)  # the embedded database's home, on a fresh clone too
     # WAL and a busy timeout let the web server and the tick share the embedded database.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
