@@ -9,6 +9,7 @@ meets every other one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -99,6 +100,7 @@ _SHARED_HEADS: tuple[tuple[str, ...], ...] = (
 # First tokens of something that looks like an agency name (for "unmatched").
 _AGENCY_HEADS: tuple[tuple[str, ...], ...] = (
     ("uy", "ban", "nhan", "dan"),
+    ("uy", "ban"),
     ("bo", "chi", "huy"),
     ("ban", "chi", "huy"),
     ("ban", "quan", "ly"),
@@ -125,6 +127,10 @@ _AGENCY_HEADS: tuple[tuple[str, ...], ...] = (
     ("bo",),
     ("doi",),
     ("phong",),
+)
+_WORKING_GROUP = re.compile(
+    r"\b(?:to\ cong\ tac|to\ giup\ viec|doan\ (?:kiem\ tra|cong\ tac))(?:\ lien\ nganh)?\b",
+    re.VERBOSE,
 )
 _PLACE_WORDS = {"tinh", "huyen", "thanh", "pho", "thi", "xa", "phuong", "quan", "trung", "uong"}
 
@@ -217,7 +223,9 @@ class _Trie:
             node = node.setdefault(part, {})
         node.setdefault(None, set()).add(value)
 
-    def longest(self, seq: Sequence[str], start: int, prefix: Sequence[str] = ()) -> tuple[int, set]:
+    def longest(
+        self, seq: Sequence[str], start: int, prefix: Sequence[str] = ()
+    ) -> tuple[int, set]:
         """Longest key matching prefix + seq[start:]; returns (tokens of seq used, codes)."""
         node = self.root
         for part in prefix:
@@ -242,32 +250,51 @@ _ALL_MEMBERS = re.compile(
     (?:ban\ chi\ dao\ (?:389\ )?)?
     (?:
         cac\ (?:so|bo)\s*,?\s*(?:ban\s*,\s*)?(?:nganh|co\ quan)
-            (?:\s*(?:,|va)\s*(?:nganh|co\ quan|doan\ the|dia\ phuong|don\ vi|luc\ luong)(?:\ (?:trung\ uong|tinh))?)*
+            (?:\s*(?:,|va)\s*(?:nganh|co\ quan|doan\ the|dia\ phuong|don\ vi
+              |luc\ luong)(?:\ (?:trung\ uong|tinh))?)*
       | (?:cac\ )?thanh\ vien\ (?:ban\ chi\ dao|bcd)(?:\ 389)?
       | cac\ (?:co\ quan\s*,\s*)?(?:don\ vi|nganh|co\ quan)\ thanh\ vien
-      | cac\ bo\s*,\s*nganh\ trung\ uong\s*(?:,|va)\s*(?:uy\ ban\ nhan\ dan|ubnd)?\s*cac\ tinh(?:\s*,\s*thanh\ pho)?
+      | cac\ bo\s*,\s*nganh\ trung\ uong\s*(?:,|va)\s*(?:uy\ ban\ nhan\ dan
+      |ubnd)?\s*cac\ tinh(?:\s*,\s*thanh\ pho)?
     )
-    (?!\s*(?:co\ )?lien\ quan)
+    (?!\s*(?:co\ )?lien\ quan)(?!\s*:)
     """,
     re.VERBOSE,
 )
+_PEOPLES_COMMITTEE = r"(?:uy\ ban\ nhan\ dan|ubnd|ban\ chi\ dao\ (?:389\ )?)"
+# "local" is the level below the committee: districts in a province, provinces nationally.
 _KIND_GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "province",
         re.compile(
-            r"""(?:(?:uy\ ban\ nhan\ dan|ubnd|ban\ chi\ dao\ (?:389\ )?)\s*)?cac\ tinh\s*,\s*thanh\ pho
+            rf"""(?:{_PEOPLES_COMMITTEE}\s*)?cac\ tinh\s*,\s*thanh\ pho
                 (?:\ truc\ thuoc\ trung\ uong)?
-              | (?:uy\ ban\ nhan\ dan|ubnd)\ cac\ tinh(?:\ bien\ gioi)?""",
+              | {_PEOPLES_COMMITTEE}\ cac\ tinh""",
             re.VERBOSE,
         ),
     ),
     (
         "district",
         re.compile(
-            r"""(?:(?:uy\ ban\ nhan\ dan|ubnd|ban\ chi\ dao\ (?:389\ )?)\s*)?cac\ huyen
-                (?:\s*,\s*(?:thi\ xa|thanh\ pho))*
-              | (?:uy\ ban\ nhan\ dan|ubnd)\ cac\ (?:huyen|dia\ phuong)
-              | (?<!nganh\ )(?<!nganh,\ )(?<!va\ )cac\ dia\ phuong(?!\s*(?:lien\ quan|co\ lien\ quan))""",
+            rf"""(?:{_PEOPLES_COMMITTEE}\s*)?cac\ (?:huyen|quan)
+                (?:\s*,\s*(?:thi\ xa|thanh\ pho|huyen|quan))*""",
+            re.VERBOSE,
+        ),
+    ),
+    (
+        "commune",
+        re.compile(
+            rf"""{_PEOPLES_COMMITTEE}\s*cac\ (?:xa|phuong)
+                (?:\s*,\s*(?:xa|phuong|thi\ tran|dac\ khu))*""",
+            re.VERBOSE,
+        ),
+    ),
+    (
+        "local",
+        re.compile(
+            rf"""{_PEOPLES_COMMITTEE}\ cac\ dia\ phuong
+              | (?<!nganh\ )(?<!nganh,\ )(?<!va\ )cac\ dia\ phuong
+                (?!\s*(?:lien\ quan|co\ lien\ quan))""",
             re.VERBOSE,
         ),
     ),
@@ -280,6 +307,7 @@ class AgencyDirectory:
 
     records: Sequence[AgencyRecord]
     place_name: str = ""
+    standing_code: str = ""  # the committee's standing agency (Cơ quan Thường trực)
     _forms: dict[tuple[str, ...], set[str]] = field(default_factory=dict, init=False, repr=False)
     _trie: _Trie = field(default_factory=_Trie, init=False, repr=False)
 
@@ -291,12 +319,26 @@ class AgencyDirectory:
                 places.add(_place_of(record.name))
         places.discard(())
         for record in self.records:
+            # A name an administrator typed is honoured even when short ("Công an" for the
+            # Ministry of Public Security); a variant we derive must not be vague.
+            typed = {
+                canonical_key(n) for n in (record.name, record.short_name, *record.aliases) if n
+            }
             for form in _variants(record, places):
-                if form and " ".join(form) not in _VAGUE_FORMS:
+                if form and (form in typed or " ".join(form) not in _VAGUE_FORMS):
                     self._forms.setdefault(form, set()).add(record.code)
+        standing = next((r for r in self.records if r.code == self.standing_code), None)
+        if standing is not None:
+            for form in _standing_forms(office=standing.kind == "office"):
+                self._forms.setdefault(form, set()).add(self.standing_code)
         for form, codes in self._forms.items():
             for code in codes:
                 self._trie.add(form, code)
+
+    def name_of(self, code: str) -> str:
+        """The name a person knows the agency by (its short name if it has one)."""
+        record = next((r for r in self.records if r.code == code), None)
+        return (record.short_name or record.name) if record else code
 
     @property
     def codes(self) -> list[str]:
@@ -317,49 +359,80 @@ class AgencyDirectory:
 
     def find_mentions(self, text: str) -> list[Mention]:
         """Agency mentions in reading order: directory matches, groups, unknown agency names."""
-        tokens = tokenize(text)
-        canon, owner = canonical_tokens(tokens)
-        mentions: list[Mention] = []
-        taken = [False] * len(canon)
+        return _MentionScan(self, unicodedata.normalize("NFC", text)).run()
 
-        def add(first: int, last: int, codes: Iterable[str], group: str = "") -> None:
-            start, end = tokens[owner[first]].start, tokens[owner[last]].end
-            mentions.append(Mention(start, end, text[start:end], tuple(sorted(codes)), group))
-            for index in range(first, last + 1):
-                taken[index] = True
 
-        self._find_groups(text, canon, owner, tokens, add, taken)
-        index = 0
+class _MentionScan:
+    """One pass over one text: canonical tokens, which of them are taken, what was found."""
+
+    def __init__(self, directory: AgencyDirectory, text: str) -> None:
+        self.directory = directory
+        self.text = text
+        self.tokens = tokenize(text)
+        self.canon, self.owner = canonical_tokens(self.tokens)
+        self.taken = [False] * len(self.canon)
+        self.mentions: list[Mention] = []
+
+    def run(self) -> list[Mention]:
+        self._groups()
+        self._names()
+        self._unknown_names()
+        self._working_groups()
+        self.mentions.sort(key=lambda m: (m.start, -m.end))
+        return _drop_nested(self.mentions)
+
+    def _add(self, first: int, last: int, codes: Iterable[str], group: str = "") -> None:
+        start, end = self.tokens[self.owner[first]].start, self.tokens[self.owner[last]].end
+        self.mentions.append(Mention(start, end, self.text[start:end], tuple(sorted(codes)), group))
+        for index in range(first, last + 1):
+            self.taken[index] = True
+
+    def _starts_token(self, index: int) -> bool:
+        return index == 0 or self.owner[index] != self.owner[index - 1]
+
+    def _match(self, index: int, prefix: Sequence[str] = ()) -> tuple[int, set]:
+        """The longest unambiguous directory name at index (after a virtual prefix)."""
+        length, codes = self.directory._trie.longest(self.canon, index, prefix)
+        if length and len(codes) == 1 and _ends_on_token(self.owner, index + length - 1):
+            return length, codes
+        return 0, set()
+
+    def _names(self) -> None:
+        canon, index = self.canon, 0
         while index < len(canon):
-            if taken[index] or (index and owner[index] == owner[index - 1]):
+            if self.taken[index] or not self._starts_token(index):
                 index += 1
                 continue
-            length, codes = self._trie.longest(canon, index)
-            if length and _ends_on_token(owner, index + length - 1) and len(codes) == 1:
-                add(index, index + length - 1, codes)
-                index = self._chain(canon, owner, index, index + length, add, taken)
+            length, codes = self._match(index)
+            if length:
+                self._add(index, index + length - 1, codes)
+                index = self._chain(index, index + length)
                 continue
             head = _bare_shared_head(canon, index)
             if head:
                 after = index + len(head)
                 if after < len(canon) and canon[after] == ":":
                     after += 1
-                chained = self._chain(canon, owner, index, after, add, taken, head=head, first=True)
+                prefix = tuple(part for part in head if part != "cac")
+                chained = self._chain(index, after, head=prefix, bare=True)
                 if chained != after:
                     index = chained
                     continue
             index += 1
-        mentions.extend(self._unknown_names(text, tokens, canon, owner, taken))
-        mentions.sort(key=lambda m: (m.start, -m.end))
-        return _drop_nested(mentions)
 
-    def _chain(self, canon, owner, head_at, after, add, taken, *, head=None, first=False) -> int:  # noqa: ANN001
-        """Follow a list sharing the head word of the name at head_at; return the next index."""
+    def _chain(
+        self, head_at: int, after: int, *, head: tuple[str, ...] | None = None, bare: bool = False
+    ) -> int:
+        """Follow a list sharing the head word of the name at head_at ("Các Bộ Tư pháp,
+        Công Thương, Tài chính"); return the index after the list."""
+        canon = self.canon
         if head is None:
-            head = next((h for h in _SHARED_HEADS if tuple(canon[head_at : head_at + len(h)]) == h), None)
+            head = next(
+                (h for h in _SHARED_HEADS if tuple(canon[head_at : head_at + len(h)]) == h), None
+            )
             if head is None:
                 return after
-        index = after
+        index, first = after, bare
         while True:
             probe = index
             if not first:
@@ -369,102 +442,197 @@ class AgencyDirectory:
                     probe += 1
                 if probe == index:
                     return index
-            first = False
             if probe < len(canon) and canon[probe] == "cac":
                 return index
-            length, codes = self._trie.longest(canon, probe, prefix=head)
-            if not length or len(codes) != 1 or not _ends_on_token(owner, probe + length - 1):
-                length, codes = self._trie.longest(canon, probe)
-                if not length or len(codes) != 1 or not _ends_on_token(owner, probe + length - 1):
-                    return index
-            if any(taken[probe : probe + length]):
+            length, codes = self._match(probe, head)
+            if not length:
+                length, codes = self._match(probe)
+            if not length or any(self.taken[probe : probe + length]):
                 return index
-            add(probe, probe + length - 1, codes)
+            # The first name of a bare-headed list carries the head: "UBND các huyện Cao Lộc".
+            self._add(head_at if first else probe, probe + length - 1, codes)
+            first = False
             index = probe + length
 
-    def _find_groups(self, text, canon, owner, tokens, add, taken) -> None:  # noqa: ANN001
+    def _groups(self) -> None:
+        """Addresses to every member, or to every member of one kind."""
+        text, tokens, owner = self.text, self.tokens, self.owner
         folded = fold_keep_offsets(text)
-        spans: list[tuple[int, int, str]] = []
-        for match in _ALL_MEMBERS.finditer(folded):
-            spans.append((match.start(), match.end(), "all"))
+        spans: list[tuple[int, int, str]] = [
+            (m.start(), m.end(), "all") for m in _ALL_MEMBERS.finditer(folded)
+        ]
         for kind, pattern in _KIND_GROUPS:
-            for match in pattern.finditer(folded):
-                spans.append((match.start(), match.end(), kind))
-        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+            spans.extend((m.start(), m.end(), kind) for m in pattern.finditer(folded))
+        spans.sort(key=lambda span: (span[0], span[0] - span[1]))
         last_end = -1
         for start, end, group in spans:
-            if start < last_end:
+            if start < last_end or not _word_boundary(folded, start, end):
                 continue
             first = next((i for i, o in enumerate(owner) if tokens[o].start >= start), None)
             last = max((i for i, o in enumerate(owner) if tokens[o].end <= end), default=None)
-            if first is None or last is None or last < first or not _word_boundary(folded, start, end):
+            if first is None or last is None or last < first:
                 continue
-            codes = self.codes_of_kind(group) if group != "all" else []
+            if group != "all" and re.match(r"\s+[A-ZĐÀ-Ỹ]", text[end : end + 3]):
+                continue  # a list of named districts follows: resolved one by one
+            if group == "local":
+                group = "district" if self.directory.codes_of_kind("district") else "province"
+            codes = self.directory.codes_of_kind(group) if group != "all" else []
             if group != "all" and not codes:
                 continue
-            add(first, last, codes, group)
+            self._add(first, last, codes, group)
             last_end = end
 
-    def _unknown_names(self, text, tokens, canon, owner, taken) -> list[Mention]:  # noqa: ANN001
-        found: list[Mention] = []
+    def _unknown_names(self) -> None:
+        """Names that look like agencies ("Đài Truyền hình huyện") but are not members."""
+        canon, tokens, owner, taken = self.canon, self.tokens, self.owner, self.taken
         index = 0
         while index < len(canon):
-            if taken[index] or (index and owner[index] == owner[index - 1]):
+            if taken[index] or not self._starts_token(index):
                 index += 1
                 continue
             head = next(
                 (h for h in _AGENCY_HEADS if tuple(canon[index : index + len(h)]) == h), None
             )
-            if head is None or not tokens[owner[index]].capitalized:
+            end = index + len(head) if head else index
+            # A capitalised head, then a capitalised name or a place word.
+            if (
+                head is None
+                or not tokens[owner[index]].capitalized
+                or end >= len(canon)
+                or taken[end]
+                or not tokens[owner[end]].is_word
+                or not (tokens[owner[end]].capitalized or canon[end] in _PLACE_WORDS)
+            ):
                 index += 1
                 continue
-            end = index + len(head)
-            # The token after the head must be a capitalised name or a place word.
-            if end >= len(canon) or taken[end]:
-                index += 1
-                continue
-            following = tokens[owner[end]]
-            if not following.is_word or not (following.capitalized or canon[end] in _PLACE_WORDS):
-                index += 1
-                continue
-            last = end - 1
-            previous_capital = False
-            lower_run = 0
-            while end < len(canon) and not taken[end]:
-                token = tokens[owner[end]]
-                if not token.is_word:
-                    break
-                if token.capitalized or token.text.isdigit():
-                    lower_run = 0
-                    previous_capital = True
-                elif canon[end] in _PLACE_WORDS:
-                    lower_run = 0
-                    previous_capital = False  # after "huyện" only a proper name may follow
-                elif canon[end] == "va":
-                    lower_run = 0
-                elif previous_capital and lower_run < 2 and canon[end] not in _STOP_WORDS:
-                    lower_run += 1
-                else:
-                    break
-                last = end
-                end += 1
-            # Trailing lower-case syllables after the name are verbs, not the name.
-            while last > index and canon[last] in _STOP_WORDS:
-                last -= 1
-            if last - index + 1 >= 2 and last >= index + len(head):
+            last = self._name_end(end)
+            if last >= end:
                 start, stop = tokens[owner[index]].start, tokens[owner[last]].end
-                found.append(Mention(start, stop, text[start:stop], ()))
-            index = max(end, index + 1)
-        return found
+                self.mentions.append(Mention(start, stop, self.text[start:stop], ()))
+            index = max(last + 1, index + 1)
+
+    def _working_groups(self) -> None:
+        """ "Tổ công tác liên ngành", "Đoàn kiểm tra": bodies of the committee, not members."""
+        folded = fold_keep_offsets(self.text)
+        for match in _WORKING_GROUP.finditer(folded):
+            start, end = match.span()
+            if self.text[start].isupper() and not any(
+                m.start < end and start < m.end for m in self.mentions
+            ):
+                self.mentions.append(Mention(start, end, self.text[start:end], ()))
+
+    def _name_end(self, index: int) -> int:
+        """The last token of a name whose words after the head start at index."""
+        canon, tokens, owner = self.canon, self.tokens, self.owner
+        last = index - 1
+        previous_capital, after_place, lower_run = True, False, 0
+        while index < len(canon) and not self.taken[index]:
+            token, word = tokens[owner[index]], canon[index]
+            if not token.is_word:
+                break
+            following = canon[index + 1] if index + 1 < len(canon) else ""
+            if token.capitalized or token.text.isdigit():
+                lower_run, previous_capital = 0, True
+            elif word in _PLACE_WORDS:
+                after_place = True  # "… huyện Bến Cầu": only the place's name may follow
+                previous_capital = False
+            elif (
+                after_place
+                or not previous_capital
+                or lower_run >= 3
+                or word in _STOP_WORDS
+                or f"{word} {following}" in _VERB_BIGRAMS
+            ):
+                break
+            else:
+                lower_run += 1
+            last = index
+            index += 1
+        # Trailing lower-case syllables after the name are verbs, not the name.
+        while last >= 0 and canon[last] in _STOP_WORDS:
+            last -= 1
+        return last
 
 
+# Lower-case words that end a name ("Trung tâm Y tế huyện chủ trì …").
 _STOP_WORDS = {
-    "chu", "tri", "phoi", "hop", "thuc", "hien", "to", "chuc", "co", "de", "ve", "trong", "theo",
-    "tai", "doi", "voi", "cac", "can", "tiep", "tuc", "tang", "cuong", "xay", "dung", "trien",
-    "khai", "kiem", "tra", "bao", "cao", "nghien", "cuu", "chi", "dao", "huong", "dan", "lam",
-    "tham", "muu", "ra", "soat", "day", "manh", "khan", "truong", "som", "dong", "thoi", "giao",
-    "de", "nghi", "va", "cung", "duoc", "da", "se", "thi", "nhung", "la", "cua", "cho", "nham",
+    "co",
+    "de",
+    "ve",
+    "trong",
+    "theo",
+    "tai",
+    "voi",
+    "cac",
+    "can",
+    "cua",
+    "cho",
+    "la",
+    "da",
+    "se",
+    "duoc",
+    "nham",
+    "khi",
+    "thi",
+    "va",
+    "nhung",
+    "dang",
+    "vua",
+    "phai",
+    "cung",
+    "tu",
+    "den",
 }
+_VERB_BIGRAMS = {
+    "chu tri",
+    "phoi hop",
+    "thuc hien",
+    "to chuc",
+    "tang cuong",
+    "tiep tuc",
+    "xay dung",
+    "trien khai",
+    "kiem tra",
+    "bao cao",
+    "nghien cuu",
+    "chi dao",
+    "huong dan",
+    "tham muu",
+    "ra soat",
+    "day manh",
+    "khan truong",
+    "dong thoi",
+    "ngan chan",
+    "xu ly",
+    "theo doi",
+    "don doc",
+    "tuyen truyen",
+    "kiem soat",
+    "dau tranh",
+    "lam tot",
+    "quan ly",
+    "bo tri",
+    "dam bao",
+    "bao dam",
+    "chu dong",
+    "tap trung",
+    "hoan thanh",
+    "de xuat",
+    "tong hop",
+}
+
+
+def _standing_forms(*, office: bool) -> list[tuple[str, ...]]:
+    """Names of the standing agency: "Cơ quan Thường trực", "… Ban Chỉ đạo 389 tỉnh"
+    ("Văn phòng Thường trực" only when the standing agency is itself an office)."""
+    forms = []
+    for body in (("co", "quan"), ("van", "phong")) if office else (("co", "quan"),):
+        for committee in ((), ("ban", "chi", "dao"), ("ban", "chi", "dao", "389")):
+            for level in ((), ("tinh",), ("thanh", "pho"), ("quoc", "gia")):
+                if level and not committee:
+                    continue
+                forms.append((*body, "thuong", "truc", *committee, *level))
+    return forms
 
 
 def _ends_on_token(owner: Sequence[int], last: int) -> bool:
@@ -472,11 +640,11 @@ def _ends_on_token(owner: Sequence[int], last: int) -> bool:
 
 
 def _bare_shared_head(canon: Sequence[str], index: int) -> tuple[str, ...] | None:
-    """A list head with no name of its own: "các Sở:", "Các Bộ: Công an, …"."""
-    if index == 0 or canon[index - 1] != "cac":
-        return None
+    """A list head with no name of its own: "các Sở:", "Các Bộ: Công an, …",
+    "UBND các huyện Cao Lộc, Văn Lãng"."""
+    after_cac = index > 0 and canon[index - 1] == "cac"
     for head in _SHARED_HEADS:
-        if tuple(canon[index : index + len(head)]) == head:
+        if tuple(canon[index : index + len(head)]) == head and (after_cac or "cac" in head):
             return head
     return None
 
@@ -497,7 +665,7 @@ def _drop_nested(mentions: list[Mention]) -> list[Mention]:
 
 
 def _place_of(province_name: str) -> tuple[str, ...]:
-    """"Ủy ban nhân dân tỉnh Kiên Giang" -> ("kien", "giang")."""
+    """ "Ủy ban nhân dân tỉnh Kiên Giang" -> ("kien", "giang")."""
     key = canonical_key(province_name)
     for marker in (("tinh",), ("thanh", "pho")):
         for index in range(len(key) - len(marker), -1, -1):
@@ -529,6 +697,8 @@ def _variants(record: AgencyRecord, places: set[tuple[str, ...]]) -> set[tuple[s
         for place in own_places:
             if len(key) > len(place) and tuple(key[-len(place) :]) == place:
                 without_place = key[: -len(place)]
+                if len(without_place) < 2:
+                    continue  # "Báo Kiên Giang" without its place is just "báo"
                 forms.add(without_place)  # "Công an tỉnh"
                 if record.kind == "province":
                     continue
@@ -551,7 +721,11 @@ def _variants(record: AgencyRecord, places: set[tuple[str, ...]]) -> set[tuple[s
 
 def _capitalised_place(name: str) -> tuple[str, ...]:
     """The trailing place of a full name: "Công an tỉnh Kiên Giang" -> ("kien", "giang")."""
-    match = re.search(r"\b(?:tỉnh|thành phố|tp\.?)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,4})$", name.strip(), re.IGNORECASE)
+    match = re.search(
+        r"\b(?:tỉnh|thành phố|tp\.?)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,4})$",
+        name.strip(),
+        re.IGNORECASE,
+    )
     if not match:
         return ()
     words = match.group(1).split()

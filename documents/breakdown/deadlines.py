@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,8 +40,13 @@ _DAY_MONTH_YEAR = r"""
       | (?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})(?:\s*(?:,\s*)?nam\s+(?P<y2>\d{4}))?
     )
 """
-_FIRM_CUE = r"""
-    (?:truoc|cham\ nhat(?:\ la)?(?:\ truoc|\ vao|\ den)?|han\ chot(?:\ la)?|thoi\ han(?:\ hoan\ thanh)?(?:\ la)?\s*:?
+# Labelled fields of plan tables: "Thời gian hoàn thành: quý III/2024".
+_LABEL_HEAD = r"""(?:thoi\ gian(?:\ hoan\ thanh|\ thuc\ hien)?|thoi\ han(?:\ hoan\ thanh)?
+    |han\ hoan\ thanh|tien\ do(?:\ hoan\ thanh)?)\s*:\s*"""
+_LABEL = rf"{_LABEL_HEAD}(?:trong\s+|vao\s+|truoc\s+)?"
+_FIRM_CUE = rf"""
+    (?:{_LABEL}|truoc|cham\ nhat(?:\ la)?(?:\ truoc|\ vao|\ den)?|han\ chot(?:\ la)?
+      |thoi\ han(?:\ hoan\ thanh)?(?:\ la)?\s*:?
       |khong\ qua|den\ het|den|toi|hoan\ thanh(?:\ truoc|\ xong|\ trong)?|xong\ truoc|han\s*:)
 """
 _DATE = re.compile(
@@ -57,7 +63,8 @@ _CITATION_BEFORE = re.compile(
     r"""(?:
         \bso\s+\d+[^\s,;]*\s*$
       | \d+/[\w\-./&]+\s*$
-      | (?:chi\ thi|quyet\ dinh|ke\ hoach|thong\ bao|cong\ van|nghi\ quyet|nghi\ dinh|thong\ tu|van\ ban
+      | (?:chi\ thi|quyet\ dinh|ke\ hoach|thong\ bao|cong\ van|nghi\ quyet|nghi\ dinh|thong\ tu
+      |van\ ban
            |cong\ dien|bao\ cao|luat)\b[^;:.]{0,50}$
       | \btu\s*$
     )""",
@@ -66,40 +73,63 @@ _CITATION_BEFORE = re.compile(
 _CITATION_AFTER = re.compile(r"^\s*(?:cua|ve\ viec|v/v)\b", re.VERBOSE)
 
 _MONTH = re.compile(
-    r"""
+    rf"""
     (?<![\w/])
-    (?P<cue>(?:hoan\ thanh\s+|xong\s+)?(?:trong|vao|truoc|cuoi|het|den\ het|den|trong\ thoi\ gian)\s+)
-    thang\s+(?P<m>\d{1,2})(?:\s*(?:/|nam|,\s*nam)\s*(?P<y>\d{4}))?(?![\d/])
+    (?P<cue>{_LABEL}|(?:hoan\ thanh\s+|xong\s+)?(?:trong|vao|truoc|cuoi|het|den\ het|den
+      |trong\ thoi\ gian)\s+)
+    thang\s+(?P<m>\d{{1,2}})(?:\s*(?:/|nam|,\s*nam)\s*(?P<y>\d{{4}}))?(?![\d/])
     """,
     re.VERBOSE,
 )
 _QUARTER = re.compile(
-    r"""
+    rf"""
     (?<![\w/])
-    (?P<cue>(?:hoan\ thanh\s+|xong\s+)?(?:trong|vao|truoc|cuoi|het|den\ het|den)\s+)
-    quy\s+(?P<q>iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|,\s*nam)\s*(?P<y>\d{4}))?
+    (?P<cue>{_LABEL}|(?:hoan\ thanh\s+|xong\s+)?(?:trong|vao|truoc|cuoi|het|den\ het|den)\s+)
+    quy\s+(?P<q>iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam|,\s*nam)\s*(?P<y>\d{{4}}))?
     """,
     re.VERBOSE,
 )
 _PART_OF_YEAR = re.compile(
-    r"""
+    rf"""
     (?<![\w/])
-    (?P<cue>(?:hoan\ thanh\s+|xong\s+)?(?:trong|vao|truoc|den\ het|den|cuoi)\s+)?
-    (?P<n>\d{1,2}|sau|ba|chin)\s+thang\s+(?P<which>dau|cuoi)\s+nam(?:\s+(?P<y>\d{4}))?
+    (?P<cue>{_LABEL}|(?:hoan\ thanh\s+|xong\s+)?(?:trong|vao|truoc|den\ het|den|cuoi)\s+)?
+    (?P<n>\d{{1,2}}|sau|ba|chin)\s+thang\s+(?P<which>dau|cuoi)\s+nam(?:\s+(?P<y>\d{{4}}))?
     """,
     re.VERBOSE,
 )
 _YEAR = re.compile(
-    r"""
+    rf"""
     (?<![\w/])
-    (?P<cue>(?:hoan\ thanh\s+)?(?:trong|cuoi|het|den\ het|truoc\ het|vao\ cuoi)\s+)
-    nam\s+(?P<y>\d{4})
+    (?P<cue>{_LABEL}|(?:hoan\ thanh\s+)?(?:trong|cuoi|het|den\ het|truoc\ het|vao\ cuoi)\s+)
+    nam\s+(?P<y>\d{{4}})
     """,
     re.VERBOSE,
 )
-_CAN = {"canh": 0, "tan": 1, "nham": 2, "quy": 3, "giap": 4, "at": 5, "binh": 6, "dinh": 7, "mau": 8, "ky": 9}
-_CHI = {"than": (0,), "dau": (1,), "tuat": (2,), "hoi": (3,), "ty": (4, 9), "suu": (5,), "dan": (6,),
-        "mao": (7,), "thin": (8,), "ngo": (10,), "mui": (11,)}
+_CAN = {
+    "canh": 0,
+    "tan": 1,
+    "nham": 2,
+    "quy": 3,
+    "giap": 4,
+    "at": 5,
+    "binh": 6,
+    "dinh": 7,
+    "mau": 8,
+    "ky": 9,
+}
+_CHI = {
+    "than": (0,),
+    "dau": (1,),
+    "tuat": (2,),
+    "hoi": (3,),
+    "ty": (4, 9),
+    "suu": (5,),
+    "dan": (6,),
+    "mao": (7,),
+    "thin": (8,),
+    "ngo": (10,),
+    "mui": (11,),
+}
 _TET = re.compile(
     rf"""
     (?<!\w)
@@ -109,27 +139,52 @@ _TET = re.compile(
     """,
     re.VERBOSE,
 )
+# "Kế hoạch cao điểm trước, trong và sau Tết Nguyên đán năm 2021": the plan for that
+# campaign is due before the campaign starts, i.e. before Tết.
+_TET_CAMPAIGN = re.compile(
+    rf"""
+    (?<!\w)
+    truoc\s*,\s*trong\s+va\s+sau\s+tet(?:\s+nguyen\ dan|\s+am\ lich)?
+    (?:\s+(?P<can>{"|".join(_CAN)})\s+(?P<chi>{"|".join(_CHI)}))?
+    (?:\s+nam)?(?:\s+(?P<y>\d{{4}}))?
+    """,
+    re.VERBOSE,
+)
+_PLAN_WORD = re.compile(r"\bke\ hoach\b[^;.]{0,100}$", re.VERBOSE)
 _DAYS_FROM_SIGNING = re.compile(
     r"""
     (?:trong\s+(?:vong\s+|thoi\ han\s+)?|chậm\ nhất\s+|cham\ nhat\s+(?:la\s+)?|sau\s+)
     (?P<n>\d{1,3})\s+ngay(?P<working>\s*\(?\s*lam\ viec\s*\)?)?\s*
-    (?:,\s*)?(?:ke\ tu|tu|sau\ khi|sau)\s+(?:ngay|khi)\s+(?:[^.;,]{0,40}?\s)?(?:ky|ban\ hanh)
+    (?:,\s*)?(?:ke\ tu|tu|sau\ khi|sau)\s+(?:ngay|khi)\s+(?:[^.;,]{0,40}?\s)?
+    (?:ky|ban\ hanh|nhan\ duoc)
     (?:\ ban\ hanh)?
     """,
     re.VERBOSE,
 )
 _PLAN_PERIOD = re.compile(
     rf"""
-    (?:tu\s+(?:ngay\s+)?\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*\d{{4}})?|tu\ nay|tu\ ngay\ ky[^.;]{{0,20}}?)
+    (?:tu\s+(?:ngay\s+)?\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*\d{{4}})?|tu\ nay
+      |tu\ ngay\ ky[^.;]{{0,20}}?)
     \s*(?:,\s*)?(?:den|toi)\s+(?P<end>(?:het\s+)?(?:ngay\s+)?{_DAY_MONTH_YEAR})
     """,
     re.VERBOSE,
 )
-_ONGOING = re.compile(r"\b(?:thuong\ xuyen|lien\ tuc|hang\ ngay|hang\ nam)\b", re.VERBOSE)
+_ONGOING = re.compile(r"\b(?:thuong\ xuyen|lien\ tuc|hang\ ngay)\b", re.VERBOSE)
 
 _WEEKDAYS = {
-    "thu hai": 0, "thu 2": 0, "thu ba": 1, "thu 3": 1, "thu tu": 2, "thu 4": 2, "thu nam": 3,
-    "thu 5": 3, "thu sau": 4, "thu 6": 4, "thu bay": 5, "thu 7": 5, "chu nhat": 6,
+    "thu hai": 0,
+    "thu 2": 0,
+    "thu ba": 1,
+    "thu 3": 1,
+    "thu tu": 2,
+    "thu 4": 2,
+    "thu nam": 3,
+    "thu 5": 3,
+    "thu sau": 4,
+    "thu 6": 4,
+    "thu bay": 5,
+    "thu 7": 5,
+    "chu nhat": 6,
 }
 _WEEKLY = re.compile(
     r"(?:hang|moi)\ tuan(?:[^.;]{0,40}?\b(?P<wd>thu\ (?:hai|ba|tu|nam|sau|bay|[2-7])|chu\ nhat)\b)?"
@@ -139,12 +194,15 @@ _WEEKLY = re.compile(
 _MONTHLY = re.compile(r"(?:hang|moi)\ thang", re.VERBOSE)
 _QUARTERLY = re.compile(r"(?:hang|moi)\ quy\b", re.VERBOSE)
 _DUE_DAY = re.compile(
-    r"(?:truoc|vao|cham\ nhat(?:\ la)?|truoc\ hoac\ vao)\s+ngay\s+(?P<day>\d{1,2})\b(?!\s*[/.-]\s*\d)(?!\s+thang\s+\d)",
+    r"(?:truoc|vao|cham\ nhat(?:\ la)?"
+    r"|truoc\ hoac\ vao)\s+ngay\s+(?P<day>\d{1,2})\b(?!\s*[/.-]\s*\d)(?!\s+thang\s+\d)",
     re.VERBOSE,
 )
 
 # Words before the deadline phrase proper, left out of the rule we show.
-_RULE_LEAD_IN = re.compile(r"\s*(?:hoan\ thanh|xong)\s+(?=truoc|trong|vao|cham)", re.VERBOSE)
+_RULE_LEAD_IN = re.compile(
+    rf"\s*(?:{_LABEL_HEAD}|(?:hoan\ thanh|xong)\s+(?=truoc|trong|vao|cham))", re.VERBOSE
+)
 
 _ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _NUMBER_WORDS = {"sau": 6, "ba": 3, "chin": 9}
@@ -199,10 +257,24 @@ def before_tet(year: int) -> dt.date:
 
 
 def _year_of_can_chi(can: str, chi: str, near: int) -> int | None:
-    for year in sorted(range(near - 2, near + 4), key=lambda y: (abs(y - near - 0.5))):
+    for year in sorted(range(near - 2, near + 4), key=lambda y: abs(y - near - 0.5)):
         if year % 10 == _CAN[can] and year % 12 in _CHI[chi]:
             return year
     return None
+
+
+def _tet_year(match: re.Match[str], signed_on: dt.date) -> int:
+    """The year of the Tết a phrase means: written, from its can-chi name, or the next one."""
+    if match["y"]:
+        return int(match["y"])
+    if match["can"]:
+        year = _year_of_can_chi(match["can"], match["chi"], signed_on.year)
+        if year is not None:
+            return year
+    try:
+        return signed_on.year if signed_on < tet_first_day(signed_on.year) else signed_on.year + 1
+    except ValueError:
+        return signed_on.year + 1
 
 
 def _infer_year(month: int, day: int, base: dt.date) -> int:
@@ -214,6 +286,13 @@ def _infer_year(month: int, day: int, base: dt.date) -> int:
     return base.year + 1 if candidate < base - dt.timedelta(days=60) else base.year
 
 
+def _next_year_if_past(end: dt.date, signed_on: dt.date) -> dt.date:
+    """A period named without its year ("trong quý I") in a December directive is next year's."""
+    if end < signed_on - dt.timedelta(days=60):
+        return end.replace(year=end.year + 1) if end.month != 2 else month_end(end.year + 1, 2)
+    return end
+
+
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -223,6 +302,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 def find_date_phrases(text: str, *, signed_on: dt.date) -> list[DatePhrase]:
     """Every date-like phrase of a task text, with how likely each is its deadline."""
+    text = unicodedata.normalize("NFC", text)
     folded = fold_keep_offsets(text)
     phrases: list[DatePhrase] = []
     covered: list[tuple[int, int]] = []
@@ -245,13 +325,15 @@ def find_date_phrases(text: str, *, signed_on: dt.date) -> list[DatePhrase]:
         add(match.start(), match.end(), date, FIRM)
 
     for match in _TET.finditer(folded):
-        year = int(match["y"]) if match["y"] else None
-        if year is None and match["can"]:
-            year = _year_of_can_chi(match["can"], match["chi"], signed_on.year)
-        if year is None:
-            year = signed_on.year + 1 if signed_on.month >= 3 else signed_on.year
         try:
-            add(match.start(), match.end(), before_tet(year), FIRM)
+            add(match.start(), match.end(), before_tet(_tet_year(match, signed_on)), FIRM)
+        except ValueError:
+            continue
+    for match in _TET_CAMPAIGN.finditer(folded):
+        if not _PLAN_WORD.search(folded[max(0, match.start() - 120) : match.start()]):
+            continue  # enforcement "before, during and after Tết" sets no deadline
+        try:
+            add(match.start(), match.end(), before_tet(_tet_year(match, signed_on)), BARE)
         except ValueError:
             continue
 
@@ -282,6 +364,8 @@ def find_date_phrases(text: str, *, signed_on: dt.date) -> list[DatePhrase]:
             end = quarter_end(year, quarter - 1) if quarter > 1 else dt.date(year - 1, 12, 31)
         else:
             end = quarter_end(year, quarter)
+        if not match["y"]:
+            end = _next_year_if_past(end, signed_on)
         add(match.start(), match.end(), end, PERIOD)
 
     for match in _MONTH.finditer(folded):
@@ -303,8 +387,12 @@ def find_date_phrases(text: str, *, signed_on: dt.date) -> list[DatePhrase]:
             end = dt.date(year, 12, 31)
         else:
             end = month_end(year, count)
+        if not match["y"]:
+            end = _next_year_if_past(end, signed_on)
         preceding = folded[max(0, match.start() - 25) : match.start()]
-        if not match["cue"] and re.search(r"(?:so ket|tong ket|ket qua|cong tac|bao cao)\s*$", preceding):
+        if not match["cue"] and re.search(
+            r"(?:so ket|tong ket|ket qua|cong tac|bao cao)\s*$", preceding
+        ):
             continue
         add(match.start(), match.end(), end, PERIOD)
 
@@ -325,12 +413,14 @@ def choose_deadline(text: str, *, signed_on: dt.date) -> DatePhrase | None:
 
 
 def is_ongoing(text: str) -> str | None:
+    text = unicodedata.normalize("NFC", text)
     match = _ONGOING.search(fold_keep_offsets(text))
     return text[match.start() : match.end()] if match else None
 
 
 def find_plan_period_end(text: str, *, signed_on: dt.date) -> DatePhrase | None:
     """End of a time-bound plan: "thời gian thực hiện: từ … đến hết ngày 15/3/2024"."""
+    text = unicodedata.normalize("NFC", text)
     folded = fold_keep_offsets(text)
     for match in _PLAN_PERIOD.finditer(folded):
         end_match = re.search(_DAY_MONTH_YEAR, match["end"], re.VERBOSE)
@@ -354,6 +444,7 @@ def find_plan_period_end(text: str, *, signed_on: dt.date) -> DatePhrase | None:
 
 def find_recurrence(text: str) -> tuple[dict, str] | None:
     """A periodic duty: weekly on a weekday, monthly or quarterly by a day; with its phrase."""
+    text = unicodedata.normalize("NFC", text)
     folded = fold_keep_offsets(text)
     weekly = _WEEKLY.search(folded)
     if weekly and (weekly["wd"] or weekly["wd2"]):
@@ -363,16 +454,64 @@ def find_recurrence(text: str) -> tuple[dict, str] | None:
         match = pattern.search(folded)
         if not match:
             continue
-        clause_start = max(folded.rfind(";", 0, match.start()), folded.rfind(".", 0, match.start())) + 1
+        clause_start = (
+            max(folded.rfind(";", 0, match.start()), folded.rfind(".", 0, match.start())) + 1
+        )
         clause_end = min(
             (i for i in (folded.find(";", match.end()), folded.find(". ", match.end())) if i >= 0),
             default=len(folded),
         )
         day_match = _DUE_DAY.search(folded, clause_start, clause_end)
         day = int(day_match["day"]) if day_match else None
-        start = min(match.start(), day_match.start()) if day_match else match.start()
-        end = max(match.end(), day_match.end()) if day_match else match.end()
-        return {"freq": freq, "day": day}, text[start:end]
+        start, end = match.start(), match.end()
+        lead_in = re.search(r"dinh\ ky\s*,?\s*$", folded[max(0, start - 12) : start], re.VERBOSE)
+        if lead_in:
+            start -= len(lead_in.group())
+        phrase = text[start:end]
+        if day_match:
+            due = text[day_match.start() : day_match.end()]
+            if day_match.start() > end + 3:
+                phrase = f"{phrase} … {due}"
+            elif day_match.end() < start - 3:
+                phrase = f"{due} … {phrase}"
+            else:
+                phrase = text[min(start, day_match.start()) : max(end, day_match.end())]
+        return {"freq": freq, "day": day}, phrase
     if weekly:
         return {"freq": "weekly", "weekday": 0}, text[weekly.start() : weekly.end()]
     return None
+
+
+_NEXT_QUARTER = re.compile(r"quy\ sau|thang\ dau\ (?:cua\ )?quy", re.VERBOSE)
+
+
+def first_due(recurrence: dict, text: str, *, signed_on: dt.date) -> dt.date:
+    """The first due date of a periodic duty after the directive is signed."""
+    freq, day = recurrence["freq"], recurrence.get("day")
+    if freq == "weekly":
+        ahead = (recurrence["weekday"] - signed_on.weekday() - 1) % 7 + 1
+        return signed_on + dt.timedelta(days=ahead)
+    if freq == "monthly":
+        year, month = signed_on.year, signed_on.month
+        for _ in range(2):
+            due = _day_of_month(year, month, day)
+            if due > signed_on:
+                return due
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return due
+    # Quarterly: by day N of the quarter's last month, or of the next quarter's first month.
+    shift = 1 if _NEXT_QUARTER.search(fold_keep_offsets(unicodedata.normalize("NFC", text))) else 0
+    quarter = (signed_on.month - 1) // 3
+    for _ in range(2):
+        month_index = quarter * 3 + 2 + shift
+        year, month = signed_on.year + month_index // 12, month_index % 12 + 1
+        due = _day_of_month(year, month, day)
+        if due > signed_on:
+            return due
+        quarter += 1
+    return due
+
+
+def _day_of_month(year: int, month: int, day: int | None) -> dt.date:
+    last = month_end(year, month)
+    return last if day is None else last.replace(day=min(day, last.day))

@@ -1,0 +1,108 @@
+from pathlib import Path
+
+import pytest
+
+from documents.breakdown import BreakdownInputError, propose_tasks, read_directive_file
+
+FONT = Path(__file__).resolve().parents[3] / "documents" / "fonts" / "LiberationSerif-Regular.ttf"
+TEXT = (
+    "THÔNG BÁO\nKết luận\n\nII. NHIỆM VỤ\n1. Công an tỉnh chủ trì, phối hợp với Sở Y tế kiểm tra.\n"
+)
+
+
+def test_reads_utf8_text(tmp_path):
+    path = tmp_path / "tb.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    assert read_directive_file(path) == TEXT
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("Công an tỉnh".encode("cp1258", errors="replace") + b"\xff\xfe", "UTF-8"),
+        (b"", "không có nội dung"),
+        (b"   \n\n  ", "không có nội dung"),
+        (b"\x00\x01\x02binary", "nhị phân"),
+        ("Công an tỉnh".encode("utf-16"), "UTF-16"),
+    ],
+)
+def test_rejects_what_is_not_utf8_text(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(BreakdownInputError, match=message):
+        read_directive_file(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(BreakdownInputError, match="Không tìm thấy"):
+        read_directive_file(tmp_path / "none.txt")
+
+
+def test_reads_docx_with_header_table(tmp_path, kg):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH KIÊN GIANG"
+    table.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    table.cell(1, 0).text = "Số: 12/TB-UBND"
+    table.cell(1, 1).text = "Kiên Giang, ngày 07 tháng 10 năm 2020"
+    for line in TEXT.splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "tb.docx"
+    document.save(path)
+    breakdown = propose_tasks(read_directive_file(path), kg)
+    assert breakdown.directive.number == "12/TB-UBND"
+    assert breakdown.directive.issuer == "ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG"
+    assert [(t.ref, t.lead, t.support) for t in breakdown.tasks] == [("II.1", ["KG-CA"], ["KG-YT"])]
+
+
+def test_broken_docx(tmp_path):
+    path = tmp_path / "broken.docx"
+    path.write_bytes(b"PK not really a zip")
+    with pytest.raises(BreakdownInputError, match="docx"):
+        read_directive_file(path)
+
+
+def test_reads_the_text_layer_of_a_pdf(tmp_path, kg):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("LiberationSerif", str(FONT)))
+    path = tmp_path / "tb.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("LiberationSerif", 12)
+    lines = [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH KIÊN GIANG",
+        "Số: 12/TB-UBND",
+        "Kiên Giang, ngày 07 tháng 10 năm 2020",
+        "THÔNG BÁO",
+        "Kết luận của Trưởng Ban Chỉ đạo",
+        "II. NHIỆM VỤ",
+        "1. Công an tỉnh chủ trì, phối hợp với Sở Y tế kiểm tra, báo cáo",
+        "kết quả trước ngày 15/11/2020.",
+    ]
+    for index, line in enumerate(lines):
+        page.drawString(72, 780 - 18 * index, line)
+    page.save()
+    breakdown = propose_tasks(read_directive_file(path), kg)
+    assert breakdown.directive.number == "12/TB-UBND"
+    (task,) = breakdown.tasks
+    assert (task.lead, task.support, task.deadline.isoformat()) == (
+        ["KG-CA"],
+        ["KG-YT"],
+        "2020-11-15",
+    )
+
+
+def test_pdf_without_text_layer(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    page = canvas.Canvas(str(path))
+    page.rect(10, 10, 100, 100)
+    page.save()
+    with pytest.raises(BreakdownInputError, match="lớp chữ"):
+        read_directive_file(path)
