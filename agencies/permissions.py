@@ -192,3 +192,67 @@ def revoke_task_from_agency(task: Task, agency) -> None:  # noqa: ANN001
         apps.get_model("documents", "DirectiveGroupObjectPermission").objects.filter(
             group_id=agency.group_id, content_object=task.directive
         ).delete()
+
+
+# ---- periodic reports (tasks.models_reporting): members submit their own, the standing office
+# reviews and consolidates, the chair reads.
+
+
+def visible_periodic_reports(queryset: QuerySet, user: User) -> QuerySet:
+    if not _active(user):
+        return queryset.none()
+    if is_admin(user):
+        return queryset
+    if user.role in ("secretariat", "chair"):
+        return queryset.filter(period__obligation__committee_id=user.committee_id)
+    if user.role in ("agency_officer", "agency_head") and user.agency_id:
+        return queryset.filter(agency_id=user.agency_id)
+    return queryset.none()
+
+
+def can_submit_periodic_report(submission, user: User) -> bool:  # noqa: ANN001
+    return (
+        _active(user)
+        and user.role in ("agency_officer", "agency_head")
+        and user.agency_id is not None
+        and user.agency_id == submission.agency_id
+    )
+
+
+def can_review_periodic_report(submission, user: User) -> bool:  # noqa: ANN001
+    return is_secretariat_of(user, submission.period.obligation.committee_id) or is_admin(user)
+
+
+def can_view_consolidation(committee_id: int | None, user: User) -> bool:
+    return is_committee_staff(user, committee_id) or is_admin(user)
+
+
+# ---- generated documents and urging letters (issue 6)
+
+
+def can_issue_urging_letter(committee_id: int | None, user: User) -> bool:
+    """Only the committee's standing office chases agencies with a formal letter."""
+    return is_secretariat_of(user, committee_id)
+
+
+def can_view_urging_letter(letter, user: User) -> bool:  # noqa: ANN001
+    """The committee's staff, and the staff of the agency the letter is addressed to."""
+    if is_committee_staff(user, letter.committee_id) or is_admin(user):
+        return True
+    return (
+        _active(user)
+        and user.role in ("agency_officer", "agency_head")
+        and user.agency_id is not None
+        and user.agency_id == letter.agency_id
+    )
+
+
+def can_view_agency_figures(committee_id: int | None, agency_id: int, user: User) -> bool:
+    """An agency's scorecard: the committee's staff, or that agency's own staff."""
+    if is_committee_staff(user, committee_id) or is_admin(user):
+        return True
+    return (
+        _active(user)
+        and user.role in ("agency_officer", "agency_head")
+        and user.agency_id == agency_id
+    )

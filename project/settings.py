@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "tasks.context_processors.notifications",
             ],
         },
     },
@@ -151,6 +152,14 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_IMPORTS = ["tasks.celery_tasks"]  # the tick task; beat's schedule is in the database
+
+# Chasing (tasks/reminders.py): reminders go out on working days from this hour (Vietnam time),
+# digests from DIGEST_HOUR; the embedded server ticks every TICK_INTERVAL_SECONDS.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+TICK_INTERVAL_SECONDS = env.int("TICK_INTERVAL_SECONDS", default=60)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # for links in e-mails
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -77,3 +77,55 @@ class TaskEventAdmin(ReadOnlyAdmin):
 class TaskAttachmentAdmin(ReadOnlyAdmin):
     list_display = ["name", "task", "uploaded_by", "uploaded_at"]
     list_select_related = ["task", "uploaded_by"]
+
+
+# ---- chasing: notifications and periodic reporting
+
+from .models import Notification  # noqa: E402
+from .models_reporting import (  # noqa: E402
+    ReportingObligation,
+    ReportingPeriod,
+    ReportSubmission,
+    ReportSubmissionEvent,
+)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__username"]
+    show_full_result_count = False
+
+
+@admin.register(ReportingObligation)
+class ReportingObligationAdmin(admin.ModelAdmin):
+    list_display = ["name", "committee", "frequency", "cutoff_day", "due_rule", "active"]
+    list_filter = ["frequency", "active", "committee"]
+    list_select_related = ["committee"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(ReadOnlyAdmin):
+    list_display = ["obligation", "year", "index", "starts_on", "ends_on", "due_on"]
+    list_filter = ["obligation"]
+    list_select_related = ["obligation"]
+
+
+@admin.register(ReportSubmission)
+class ReportSubmissionAdmin(ReadOnlyAdmin):
+    """Submissions change only through tasks/reporting.py's actions (and their pages)."""
+
+    list_display = ["period", "agency", "state", "submitted_at"]
+    list_filter = ["state", "period__obligation"]
+    list_select_related = ["period__obligation", "agency"]
+    show_full_result_count = False
+
+
+@admin.register(ReportSubmissionEvent)
+class ReportSubmissionEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "submission", "actor", "from_state", "to_state"]
+    list_select_related = ["submission", "actor"]
+    show_full_result_count = False

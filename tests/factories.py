@@ -108,3 +108,18 @@ class TaskAssignmentFactory(DjangoModelFactory):
     task = factory.SubFactory(TaskFactory)
     agency = factory.SubFactory(AgencyFactory)
     role = "lead"
+
+
+class ReportingObligationFactory(DjangoModelFactory):
+    """A periodic report the committee's members owe (monthly, data cut-off on the 15th)."""
+
+    class Meta:
+        model = "tasks.ReportingObligation"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    name = "Báo cáo kết quả công tác chống buôn lậu, gian lận thương mại và hàng giả"
+    frequency = "month"
+    cutoff_day = 15
+    due_rule = "working_days"
+    due_working_days = 3
+    starts_on = dt.date(2020, 1, 1)

@@ -1,0 +1,274 @@
+"""Periodic report pages: a member's list and submission form, the standing office's review,
+and the consolidation of a period. Thin: forms parse, tasks/reporting.py decides."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from agencies import permissions as perms
+from project.errors import ActionError
+
+from . import reporting
+from .models_reporting import (
+    FIGURE_FIELDS,
+    FORCE_CHOICES,
+    ReportForm,
+    ReportingPeriod,
+    ReportSubmission,
+    SubmissionState,
+)
+
+PAGE_SIZE = 50
+FIGURE_LABELS = {
+    name: ReportSubmission._meta.get_field(name).verbose_name for name in FIGURE_FIELDS
+}
+MONEY_FIELDS = ("goods_value", "budget_collected")
+
+
+def show(name: str, value: int | None) -> str:
+    """A figure as a Vietnamese report prints it: money in tỷ đồng, counts with dots."""
+    if value is None:
+        return "—"
+    if name in MONEY_FIELDS:
+        return reporting.format_vnd_billions(value)
+    return f"{value:,}".replace(",", ".")
+
+
+def show_change(pct: float | None) -> str:
+    if pct is None:
+        return "—"
+    return f"{pct:+.1f}%".replace(".", ",")
+
+
+def _figure_fields() -> dict[str, forms.Field]:
+    # Not required at field level and no min_value: reporting.validate_figures is the one rule,
+    # and its messages land next to the fields.
+    return {
+        name: forms.IntegerField(label=FIGURE_LABELS[name], required=False)
+        for name in FIGURE_FIELDS
+    }
+
+
+class SubmissionForm(forms.Form):
+    narrative = forms.CharField(label=_("Narrative"), widget=forms.Textarea, required=False)
+    file = forms.FileField(label=_("Attach a file"), required=False)
+
+    def __init__(self, *args, with_figures: bool = True, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        if with_figures:
+            self.fields.update(_figure_fields())
+
+
+class ForceLineForm(forms.Form):
+    force = forms.ChoiceField(label=_("Force"), choices=[("", "—"), *FORCE_CHOICES], required=False)
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields.update(_figure_fields())
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("force") and all(data.get(name) in (None, "") for name in FIGURE_FIELDS)
+
+
+ForceLineFormSet = forms.formset_factory(ForceLineForm, extra=len(FORCE_CHOICES), max_num=20)
+
+
+def _submission_or_404(request: HttpRequest, pk: int) -> ReportSubmission:
+    queryset = ReportSubmission.objects.visible_to(request.user).select_related(
+        "agency", "period__obligation__committee"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+def submission_list(request: HttpRequest) -> HttpResponse:
+    """The periodic reports the user can see, newest period first, with their timeliness."""
+    queryset = (
+        ReportSubmission.objects.visible_to(request.user)
+        .with_timeliness()
+        .select_related("agency", "period__obligation")
+        .order_by("-period__ends_on", "period__obligation__name", "agency__code")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    periods = []
+    user = request.user
+    if perms.is_admin(user) or user.role in ("secretariat", "chair"):
+        periods = ReportingPeriod.objects.select_related("obligation").order_by("-ends_on")
+        if not perms.is_admin(user):
+            periods = periods.filter(obligation__committee_id=user.committee_id)
+        periods = list(periods[:24])
+    return render(request, "tasks/reporting/list.html", {"page": page, "periods": periods})
+
+
+def _lines_from(formset: forms.BaseFormSet) -> tuple[list[dict], list[int]]:
+    """The filled force lines, and each one's form index (for placing errors)."""
+    lines, where = [], []
+    for i, form in enumerate(formset.forms):
+        if form.is_blank():
+            continue
+        lines.append(
+            {"force": form.cleaned_data.get("force")}
+            | {name: form.cleaned_data.get(name) for name in FIGURE_FIELDS}
+        )
+        where.append(i)
+    return lines, where
+
+
+def _place_errors(
+    errors: dict[str, list[str]], form: forms.Form, formset: forms.BaseFormSet, where: list[int]
+) -> None:
+    for key, messages_ in errors.items():
+        if key.startswith("lines-"):
+            _prefix, index, name = key.split("-", 2)
+            target = formset.forms[where[int(index)]]
+        else:
+            target, name = form, key
+        for message in messages_:
+            target.add_error(name if name in target.fields else None, message)
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report; its member fills it in here, the standing office reviews it here."""
+    submission = _submission_or_404(request, pk)
+    with_figures = submission.period.obligation.form == ReportForm.FIGURES_389
+    can_submit = perms.can_submit_periodic_report(submission, request.user) and (
+        submission.state in (SubmissionState.DUE, SubmissionState.RETURNED)
+    )
+    can_review = perms.can_review_periodic_report(submission, request.user) and (
+        submission.state in (SubmissionState.SUBMITTED, SubmissionState.RESUBMITTED)
+    )
+    initial = {"narrative": submission.narrative, **submission.figures()}
+    lines_initial = [
+        {"force": line.force, **line.figures()} for line in submission.force_lines.all()
+    ]
+    form = SubmissionForm(initial=initial, with_figures=with_figures)
+    formset = ForceLineFormSet(initial=lines_initial, prefix="lines")
+    if request.method == "POST":
+        if not can_submit:
+            messages.error(request, _("You cannot submit this report now."))
+            return HttpResponseRedirect(request.path)
+        form = SubmissionForm(request.POST, request.FILES, with_figures=with_figures)
+        formset = ForceLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            lines, where = _lines_from(formset) if with_figures else ([], [])
+            figures = {name: form.cleaned_data.get(name) for name in FIGURE_FIELDS}
+            files = [form.cleaned_data["file"]] if form.cleaned_data.get("file") else []
+            try:
+                reporting.submit_periodic_report(
+                    submission,
+                    by=request.user,
+                    narrative=form.cleaned_data["narrative"],
+                    figures=figures if with_figures else None,
+                    lines=lines,
+                    files=files,
+                )
+            except reporting.FiguresInvalid as exc:
+                _place_errors(exc.errors, form, formset, where)
+                messages.error(request, exc.message)
+            except ActionError as exc:
+                messages.error(request, exc.message)
+                submission.refresh_from_db()
+            else:
+                messages.success(request, _("Your report has been submitted."))
+                return HttpResponseRedirect(request.path)
+    return render(
+        request,
+        "tasks/reporting/submission.html",
+        {
+            "submission": submission,
+            "form": form,
+            "formset": formset,
+            "with_figures": with_figures,
+            "can_submit": can_submit,
+            "can_review": can_review,
+            "figure_rows": [
+                (FIGURE_LABELS[name], show(name, getattr(submission, name)))
+                for name in FIGURE_FIELDS
+            ],
+            "events": submission.events.select_related("actor"),
+            "attachments": submission.attachments.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "accept":
+            reporting.accept_periodic_report(
+                submission, by=request.user, note=request.POST.get("note", "")
+            )
+            messages.success(request, _("The report has been accepted."))
+        elif decision == "return":
+            reporting.return_periodic_report(
+                submission, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The report has been returned to the agency."))
+        else:
+            messages.error(request, _("Choose to accept or to return the report."))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("reporting:submission", args=[submission.pk]))
+
+
+@login_required
+def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee's figures for one period, year on year, by force and by agency."""
+    period = get_object_or_404(
+        ReportingPeriod.objects.select_related("obligation__committee"), pk=pk
+    )
+    if not perms.can_view_consolidation(period.obligation.committee_id, request.user):
+        raise Http404
+    result = reporting.consolidate(period)
+    totals = [
+        (
+            FIGURE_LABELS[name],
+            show(name, change.value),
+            show(name, change.previous),
+            show_change(change.change_pct),
+        )
+        for name, change in result.totals.items()
+    ]
+    force_labels = dict(FORCE_CHOICES) | {"other": _("Other agencies")}
+    by_force = [
+        (force_labels.get(force, force), [show(name, figures[name]) for name in FIGURE_FIELDS])
+        for force, figures in sorted(result.by_force.items())
+    ]
+    rows = [
+        (row, [show(name, row.figures[name]) if row.counted else "" for name in FIGURE_FIELDS])
+        for row in result.rows
+    ]
+    return render(
+        request,
+        "tasks/reporting/consolidation.html",
+        {
+            "period": period,
+            "result": result,
+            "totals": totals,
+            "by_force": by_force,
+            "rows": rows,
+            "figure_labels": [FIGURE_LABELS[name] for name in FIGURE_FIELDS],
+        },
+    )
+
+
+app_name = "reporting"
+urlpatterns = [
+    path("", submission_list, name="list"),
+    path("submissions/<int:pk>/", submission_detail, name="submission"),
+    path("submissions/<int:pk>/review/", review_submission, name="review"),
+    path("periods/<int:pk>/", consolidation, name="consolidation"),
+]
