@@ -296,3 +296,79 @@ class DirectiveUserObjectPermission(UserObjectPermissionBase):
 
 class DirectiveGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Directive, on_delete=models.CASCADE)
+
+
+# ---- urging letters (công văn đôn đốc), issue 6
+
+
+def urging_letter_upload_to(instance: UrgingLetter, filename: str) -> str:
+    return f"urging/{instance.committee_id}/{instance.year}/{filename}"
+
+
+class UrgingLetter(models.Model):
+    """A formal letter chasing one agency's overdue tasks, numbered in its committee's series.
+
+    Numbers restart every 1 January and run per committee (Nghị định 30/2020); the unique
+    constraint is what makes two secretaries issuing at once get different numbers.
+    """
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="urging_letters",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    symbol = models.CharField(_("symbol"), max_length=40, default="BCĐ389-VP")
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency urged"),
+        on_delete=models.PROTECT,
+        related_name="urging_letters",
+    )
+    issued_on = models.DateField(_("date"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    reply_by = models.DateField(_("report back by"), null=True, blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    authority = models.CharField(
+        _("authority"),
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. TM. BAN CHỈ ĐẠO, KT. TRƯỞNG BAN"),
+    )
+    recipients = models.TextField(_("copies to"), blank=True)
+    tasks = models.ManyToManyField(
+        "tasks.Task", verbose_name=_("tasks urged"), related_name="urging_letters"
+    )
+    pdf = models.FileField(_("PDF"), upload_to=urging_letter_upload_to, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("urging letter")
+        verbose_name_plural = _("urging letters")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "year", "number"], name="urging_letter_number_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="urging_letter_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_symbol} – {self.agency}"
+
+    @property
+    def number_symbol(self) -> str:
+        return format_number(self.number, self.symbol)

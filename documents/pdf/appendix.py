@@ -1,0 +1,95 @@
+"""1. A directive's task appendix: "Phụ lục: Danh mục nhiệm vụ"."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from agencies.models import User
+from tasks.models import Task
+
+from . import labels
+from .layout import DocumentMeta, build_pdf, columns, data_table, empty_notice, nfc, para, vn_date
+from .queries import ReportFilters, directive_label, lead_names, support_names, task_list
+
+
+def task_text(task: Task) -> str:
+    text = nfc(task.title)
+    content = nfc(task.content).strip()
+    if content and content != text:
+        text = f"{text}\n{content}"
+    return text
+
+
+def deadline_text(task: Task) -> str:
+    parts = [vn_date(task.deadline)] if task.deadline else []
+    if task.deadline_text:
+        parts.append(f"({task.deadline_text})")
+    if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
+        parts.append(f"gia hạn, hạn cũ {vn_date(task.original_deadline)}")
+    return "\n".join(parts) or labels.TIMELINESS["no_deadline"]
+
+
+def timeliness_text(task: Task) -> str:
+    text = labels.TIMELINESS.get(task.timeliness, task.timeliness)
+    if task.days_overdue:
+        text = f"{text} ({task.days_overdue} ngày)"
+    return text
+
+
+def task_rows(tasks) -> list[list[object]]:  # noqa: ANN001
+    return [
+        [
+            task.ref or str(number),
+            task_text(task),
+            lead_names(task),
+            support_names(task),
+            deadline_text(task),
+            labels.TASK_STATES.get(task.state, task.state),
+            timeliness_text(task),
+        ]
+        for number, task in enumerate(tasks, start=1)
+    ]
+
+
+HEADER = [
+    labels.COL_REF,
+    labels.COL_TASK,
+    labels.COL_LEAD,
+    labels.COL_SUPPORT,
+    labels.COL_DEADLINE,
+    labels.COL_STATE,
+    labels.COL_TIMELINESS,
+]
+ALIGN = ["CENTER", "LEFT", "LEFT", "LEFT", "CENTER", "CENTER", "CENTER"]
+WIDTHS = [6, 33, 16, 16, 11, 8, 15]
+
+
+def build_appendix(filters: ReportFilters, user: User | None = None) -> bytes:
+    """The directive's tasks with their agencies, deadline, state and timeliness."""
+    directive = filters.directive
+    assert directive is not None, "the appendix is of one directive"
+    meta = DocumentMeta(
+        title="Phụ lục: Danh mục nhiệm vụ",
+        filters=filters.describe(),
+        generated_at=filters.now,
+        landscape=True,
+    )
+    kind = labels.DOC_TYPES.get(directive.doc_type, "văn bản")
+    issuer = f" của {directive.issuer_name}" if directive.issuer_name else ""
+    story = [
+        para(directive.committee.name.upper(), "org"),
+        para("Phụ lục", "title"),
+        para("DANH MỤC NHIỆM VỤ", "title"),
+        para(f"(Kèm theo {kind} số {directive_label(directive)}{issuer})", "subtitle"),
+        para(directive.subject, "note"),
+        para(meta.filters_line(), "note"),
+        para(meta.generated_line(), "note"),
+        Spacer(1, 5 * mm),
+    ]
+    rows = task_rows(task_list(filters, user))
+    if rows:
+        story.append(data_table(HEADER, rows, columns(meta, WIDTHS), align=ALIGN))
+    else:
+        story.append(empty_notice(labels.NO_TASKS))
+    return build_pdf(story, meta)

@@ -1,0 +1,424 @@
+"""The page of Nghị định 30/2020/NĐ-CP: A4, its margins, its type sizes, the shipped font.
+
+Every generated PDF is built here: `build_pdf(story, meta)` lays the story out on A4 with the
+decree's margins, numbers pages 2 onwards centred at the top, and prints the generation date on
+every page. Text goes through `para()` so it is NFC-normalised and escaped once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from tasks.deadlines import VIETNAM
+
+from . import labels
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "LiberationSerif"
+FONT_BOLD = "LiberationSerif-Bold"
+FONT_ITALIC = "LiberationSerif-Italic"
+FONT_BOLD_ITALIC = "LiberationSerif-BoldItalic"
+
+# Phụ lục I of the decree: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm. A landscape
+# page (allowed for tables) turns with the paper, so the binding margin is then at the top.
+PORTRAIT_MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
+LANDSCAPE_MARGINS = {"top": 30 * mm, "bottom": 15 * mm, "left": 20 * mm, "right": 20 * mm}
+
+BODY_SIZE = 14  # the decree: 13–14 pt for the body
+TABLE_SIZE = 11
+PAGE_NUMBER_SIZE = 13
+# The shortest frame of either orientation (landscape: 210 − 30 − 15 mm): a row taller than
+# this cannot move to a fresh page to fit, so it is cut inside.
+MAX_ROW_HEIGHT = 160 * mm
+
+
+def register_fonts() -> None:
+    """Register the shipped Liberation Serif (Times New Roman's metric twin) once."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    for name, file in [
+        (FONT, "LiberationSerif-Regular.ttf"),
+        (FONT_BOLD, "LiberationSerif-Bold.ttf"),
+        (FONT_ITALIC, "LiberationSerif-Italic.ttf"),
+        (FONT_BOLD_ITALIC, "LiberationSerif-BoldItalic.ttf"),
+    ]:
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+    )
+
+
+register_fonts()  # paragraphs resolve their fonts when they are made, before build_pdf
+
+
+def _style(name: str, **kwargs) -> ParagraphStyle:  # noqa: ANN003
+    size = kwargs.pop("fontSize", BODY_SIZE)
+    kwargs.setdefault("leading", round(size * 1.2, 1))
+    return ParagraphStyle(name, fontName=kwargs.pop("fontName", FONT), fontSize=size, **kwargs)
+
+
+STYLES: dict[str, ParagraphStyle] = {
+    "body": _style("body", alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6),
+    "body_left": _style("body_left", alignment=TA_LEFT, spaceAfter=3),
+    "title": _style("title", fontName=FONT_BOLD, alignment=TA_CENTER, spaceAfter=2),
+    "subtitle": _style("subtitle", fontName=FONT_ITALIC, alignment=TA_CENTER, fontSize=13),
+    "heading": _style("heading", fontName=FONT_BOLD, fontSize=13, spaceBefore=8, spaceAfter=4),
+    "note": _style("note", fontName=FONT_ITALIC, fontSize=11, alignment=TA_CENTER),
+    "empty": _style(
+        "empty", fontName=FONT_ITALIC, fontSize=13, alignment=TA_CENTER, spaceBefore=12
+    ),
+    "cell": _style("cell", fontSize=TABLE_SIZE, leading=13),
+    "cell_center": _style("cell_center", fontSize=TABLE_SIZE, leading=13, alignment=TA_CENTER),
+    "cell_right": _style("cell_right", fontSize=TABLE_SIZE, leading=13, alignment=TA_RIGHT),
+    "cell_head": _style(
+        "cell_head", fontName=FONT_BOLD, fontSize=TABLE_SIZE, leading=13, alignment=TA_CENTER
+    ),
+    # The letter's blocks (Phụ lục I: 12–13 pt upper-case bold names, 13–14 pt Tiêu ngữ…).
+    "org_upper": _style("org_upper", fontSize=13, alignment=TA_CENTER, leading=15),
+    "org": _style("org", fontName=FONT_BOLD, fontSize=12.5, alignment=TA_CENTER, leading=15),
+    "national": _style("national", fontName=FONT_BOLD, fontSize=12, alignment=TA_CENTER),
+    "motto": _style("motto", fontName=FONT_BOLD, fontSize=13.5, alignment=TA_CENTER),
+    "number": _style("number", fontSize=13, alignment=TA_CENTER),
+    "gist": _style("gist", fontSize=12, alignment=TA_CENTER, leading=14),
+    "place_date": _style("place_date", fontName=FONT_ITALIC, fontSize=14, alignment=TA_CENTER),
+    "to": _style("to", fontSize=14, alignment=TA_CENTER, spaceBefore=6, spaceAfter=6),
+    "sign_authority": _style("sign_authority", fontName=FONT_BOLD, alignment=TA_CENTER),
+    "sign_name": _style("sign_name", fontName=FONT_BOLD, alignment=TA_CENTER),
+    "recipients_head": _style("recipients_head", fontName=FONT_BOLD_ITALIC, fontSize=12),
+    "recipients": _style("recipients", fontSize=11, leading=13),
+}
+
+
+def nfc(text: object) -> str:
+    return unicodedata.normalize("NFC", "" if text is None else str(text))
+
+
+class _Paragraph(Paragraph):
+    """A paragraph that remembers its last wrap: tables measure a cell, then wrap it again to
+    draw it at the same width, and breaking lines is the costliest step of a long table."""
+
+    _wrapped_at: tuple[float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._wrapped_at is not None and self._wrapped_at[0] == availWidth:
+            return self._wrapped_at[1], self.height
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped_at = (availWidth, width)
+        return width, height
+
+
+def para(text: object, style: str = "body", *, markup: bool = False) -> Paragraph:
+    """A paragraph of NFC text; `markup=True` only for our own <b>/<i> fragments."""
+    content = nfc(text) if markup else escape(nfc(text)).replace("\n", "<br/>")
+    return _Paragraph(content, STYLES[style])
+
+
+def vn_date(day: dt.date | dt.datetime | None) -> str:
+    """dd/mm/yyyy, the way every screen shows a date."""
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day, VIETNAM).date() if timezone.is_aware(day) else day.date()
+    return day.strftime("%d/%m/%Y")
+
+
+def vn_datetime(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment, VIETNAM) if timezone.is_aware(moment) else moment
+    return local.strftime("%d/%m/%Y %H:%M")
+
+
+def place_and_date(place: str, day: dt.date) -> str:
+    """ "Hà Nội, ngày 05 tháng 02 năm 2025": leading zero for days 1–9 and months 1–2."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    prefix = f"{nfc(place)}, " if place else ""
+    return f"{prefix}ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass
+class DocumentMeta:
+    """What every generated document states about itself: title, when, and with which filters."""
+
+    title: str
+    filters: list[str] = field(default_factory=list)
+    generated_at: dt.datetime = field(default_factory=timezone.now)
+    landscape: bool = False
+    author: str = "Đôn đốc 389"
+
+    def generated_line(self) -> str:
+        return labels.GENERATED_ON % {"when": vn_datetime(self.generated_at)}
+
+    def filters_line(self) -> str:
+        return labels.FILTERS_USED % {
+            "filters": "; ".join(self.filters) if self.filters else labels.NO_FILTERS
+        }
+
+
+def _page_decorations(meta: DocumentMeta):  # noqa: ANN202
+    def draw(canvas, doc) -> None:  # noqa: ANN001
+        width, height = doc.pagesize
+        margins = doc.ndmargins
+        canvas.saveState()
+        if doc.page > 1:  # the decree: page numbers centred at the top, none on page 1
+            canvas.setFont(FONT, PAGE_NUMBER_SIZE)
+            canvas.drawCentredString(width / 2, height - margins["top"] / 2 - 4, str(doc.page))
+        canvas.setFont(FONT_ITALIC, 8)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(margins["left"], margins["bottom"] / 2, meta.generated_line())
+        canvas.restoreState()
+
+    return draw
+
+
+def build_pdf(story: list[Flowable], meta: DocumentMeta) -> bytes:
+    """Lay `story` out on A4 pages of the decree and return the PDF's bytes."""
+    register_fonts()
+    pagesize = landscape(A4) if meta.landscape else A4
+    margins = LANDSCAPE_MARGINS if meta.landscape else PORTRAIT_MARGINS
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margins["left"],
+        rightMargin=margins["right"],
+        topMargin=margins["top"],
+        bottomMargin=margins["bottom"],
+        title=nfc(meta.title),
+        author=meta.author,
+        creator="Đôn đốc 389",
+        invariant=False,
+        initialFontName=FONT,  # else the canvas names Helvetica, a font that is never embedded
+        initialFontSize=BODY_SIZE,
+    )
+    doc.ndmargins = margins
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates([PageTemplate(id="nd30", frames=[frame], onPage=_page_decorations(meta))])
+    doc.build(story or [para(labels.NOTHING_TO_SHOW, "empty")])
+    return buffer.getvalue()
+
+
+def usable_width(meta: DocumentMeta) -> float:
+    width = (landscape(A4) if meta.landscape else A4)[0]
+    margins = LANDSCAPE_MARGINS if meta.landscape else PORTRAIT_MARGINS
+    return width - margins["left"] - margins["right"]
+
+
+def report_heading(committee_name: str, title: str, subtitle: str, meta: DocumentMeta) -> list:
+    """The opening of a report: the body that issues it, the title, and what it covers."""
+    return [
+        para(nfc(committee_name).upper(), "org"),
+        Spacer(1, 4 * mm),
+        para(title, "title"),
+        *([para(subtitle, "subtitle")] if subtitle else []),
+        para(meta.filters_line(), "note"),
+        para(meta.generated_line(), "note"),
+        Spacer(1, 5 * mm),
+    ]
+
+
+def empty_notice(text: str = "") -> Paragraph:
+    return para(text or labels.NOTHING_TO_SHOW, "empty")
+
+
+# ---- tables
+
+
+Cell = object  # str, int, Paragraph or any flowable
+CELL_PADDING = 3
+
+
+def _cell(value: Cell, align: str, width: float) -> Cell:
+    if isinstance(value, Flowable):
+        return value
+    text = nfc(value)
+    # A string that fits on one line stays a plain string: it skips Paragraph's costly wrapping.
+    if "\n" not in text and stringWidth(text, FONT, TABLE_SIZE) <= width - 2 * CELL_PADDING:
+        return text
+    return para(text, {"LEFT": "cell", "CENTER": "cell_center", "RIGHT": "cell_right"}[align])
+
+
+def data_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    widths: Sequence[float],
+    *,
+    align: Sequence[str] | None = None,
+    total_row: Sequence[Cell] | None = None,
+) -> Flowable:
+    """A bordered table whose header repeats on every page it runs onto.
+
+    `widths` are points (see `columns`). Splitting one huge reportlab Table re-measures what is
+    left on every page, which is quadratic (DESIGN.md pitfall); `PagedTable` measures every row
+    once and cuts one small table per page, so 5,000 rows lay out in linear time.
+    """
+    align = list(align or ["LEFT"] * len(header))
+    head = [para(h, "cell_head") for h in header]
+    body: list[list[Cell]] = [
+        [_cell(value, align[i], widths[i]) for i, value in enumerate(row)] for row in rows
+    ]
+    if total_row is not None:
+        body.append([_cell(value, align[i], widths[i]) for i, value in enumerate(total_row)])
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, TABLE_SIZE, 13),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+    ]
+    for i, a in enumerate(align):
+        style.append(("ALIGN", (i, 1), (i, -1), a))
+    return PagedTable(head, body, list(widths), style, bold_last_row=total_row is not None)
+
+
+MEASURE_CHUNK = 200
+
+
+class PagedTable(Flowable):
+    """A long table laid out page by page, its header row repeated at the top of each part.
+
+    Every row is measured once (one reportlab Table of all rows, wrapped once); prefix sums of
+    the row heights then tell in O(log n) how many rows fit the space left on a page.
+    """
+
+    def __init__(
+        self,
+        header: list[Cell],
+        rows: list[list[Cell]],
+        widths: list[float],
+        style: list[tuple],
+        *,
+        bold_last_row: bool = False,
+        _measured: tuple[float, list[float]] | None = None,
+        _start: int = 0,
+    ) -> None:
+        super().__init__()
+        self.header, self.rows, self.widths, self.style = header, rows, widths, style
+        self.bold_last_row = bold_last_row
+        self.start = _start
+        if _measured is None:
+            _measured = self._measure()
+        self.header_height, self.prefix = _measured
+        self.width = sum(widths)
+
+    def _measure(self) -> tuple[float, list[float]]:
+        # reportlab finds each unmeasured row with a linear scan, so one probe of n rows is
+        # quadratic; probes of MEASURE_CHUNK rows (row heights do not depend on other rows)
+        # keep it linear.
+        width = sum(self.widths)
+        heights = self._probe([self.header], width)
+        prefix = [0.0]
+        for start in range(0, len(self.rows), MEASURE_CHUNK):
+            for height in self._probe(self.rows[start : start + MEASURE_CHUNK], width):
+                prefix.append(prefix[-1] + height)
+        return heights[0], prefix
+
+    def _probe(self, rows: list[list[Cell]], width: float) -> list[float]:
+        probe = Table(rows, colWidths=self.widths, style=self.style)
+        probe.wrap(width, 10**9)
+        return list(probe._rowHeights)
+
+    def _height_of(self, start: int, end: int) -> float:
+        return self.header_height + self.prefix[end] - self.prefix[start]
+
+    def _part(self, start: int, end: int, *, measured: bool = True) -> Table:
+        heights = [self.header_height] + [
+            self.prefix[i + 1] - self.prefix[i] for i in range(start, end)
+        ]
+        style = list(self.style)
+        if self.bold_last_row and end == len(self.rows):
+            style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F5F5F5")))
+            style.append(("FONT", (0, -1), (-1, -1), FONT_BOLD, TABLE_SIZE, 13))
+        return Table(
+            [self.header, *self.rows[start:end]],
+            colWidths=self.widths,
+            # Known heights spare a second measurement; a row cut inside must be re-measured.
+            rowHeights=heights if measured else None,
+            style=style,
+            repeatRows=1,
+            splitInRow=1,
+        )
+
+    def _rest(self, start: int) -> PagedTable:
+        return PagedTable(
+            self.header,
+            self.rows,
+            self.widths,
+            self.style,
+            bold_last_row=self.bold_last_row,
+            _measured=(self.header_height, self.prefix),
+            _start=start,
+        )
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.width, self._height_of(self.start, len(self.rows))
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        room = availHeight - self.header_height
+        if room <= 0:
+            return []
+        end = bisect_right(self.prefix, self.prefix[self.start] + room) - 1
+        if end <= self.start:
+            row = self.prefix[self.start + 1] - self.prefix[self.start]
+            if row + self.header_height <= MAX_ROW_HEIGHT:
+                return []  # it fits on the next page
+            # A row taller than a page: let reportlab cut inside it, header repeated.
+            tall = self._part(self.start, self.start + 1, measured=False)
+            parts: list[Flowable] = tall.split(availWidth, availHeight)
+            if not parts:
+                return []
+            if self.start + 1 < len(self.rows):
+                parts.append(self._rest(self.start + 1))
+            return parts
+        parts = [self._part(self.start, end)]
+        if end < len(self.rows):
+            parts.append(self._rest(end))
+        return parts
+
+    def draw(self) -> None:
+        part = self._part(self.start, len(self.rows))
+        part.wrapOn(self.canv, self.width, self._height_of(self.start, len(self.rows)))
+        part.drawOn(self.canv, 0, 0)
+
+
+def columns(meta: DocumentMeta, fractions: Sequence[float]) -> list[float]:
+    """Column widths in points from fractions of the page's usable width."""
+    width = usable_width(meta)
+    total = sum(fractions)
+    return [width * f / total for f in fractions]

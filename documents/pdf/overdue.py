@@ -1,0 +1,120 @@
+"""2. The chair's overdue audit: the four standard figures per agency and in total, then every
+overdue task grouped by lead agency, most overdue first."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Spacer
+
+from agencies.models import User
+from tasks.querysets import TimelinessFigures
+
+from . import labels
+from .appendix import deadline_text, task_text
+from .layout import (
+    DocumentMeta,
+    build_pdf,
+    columns,
+    data_table,
+    empty_notice,
+    para,
+    report_heading,
+)
+from .queries import ReportFilters, directive_label, figures_by_agency, overdue_by_agency
+
+FIGURES_HEADER = [
+    labels.COL_NO,
+    labels.COL_AGENCY,
+    labels.COL_TOTAL,
+    labels.COL_DONE_ON_TIME,
+    labels.COL_DONE_LATE,
+    labels.COL_OPEN_ON_TIME,
+    labels.COL_OPEN_OVERDUE,
+    labels.COL_ON_TIME_RATE,
+]
+FIGURES_ALIGN = ["CENTER", "LEFT"] + ["RIGHT"] * 6
+FIGURES_WIDTHS = [5, 35, 9, 11, 11, 11, 11, 10]
+
+OVERDUE_HEADER = [
+    labels.COL_NO,
+    labels.COL_DIRECTIVE,
+    labels.COL_TASK,
+    labels.COL_DEADLINE,
+    labels.COL_STATE,
+    labels.COL_DAYS_OVERDUE,
+]
+OVERDUE_ALIGN = ["CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "RIGHT"]
+OVERDUE_WIDTHS = [5, 17, 48, 12, 10, 9]
+
+
+def rate_text(figures: TimelinessFigures) -> str:
+    rate = figures.on_time_rate
+    return "–" if rate is None else f"{rate:.1f}".replace(".", ",")
+
+
+def figures_cells(figures: TimelinessFigures) -> list[object]:
+    return [
+        figures.total,
+        figures.done_on_time,
+        figures.done_late,
+        figures.open_on_time,
+        figures.open_overdue,
+        rate_text(figures),
+    ]
+
+
+def build_overdue_audit(filters: ReportFilters, user: User | None = None) -> bytes:
+    meta = DocumentMeta(
+        title="Báo cáo kiểm tra nhiệm vụ quá hạn",
+        filters=filters.describe(),
+        generated_at=filters.now,
+        landscape=True,
+    )
+    story = report_heading(
+        filters.committee.name,
+        "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ VÀ CÁC NHIỆM VỤ QUÁ HẠN",
+        "",
+        meta,
+    )
+    total, per_agency = figures_by_agency(filters, user)
+    story.append(para("I. SỐ LIỆU TỔNG HỢP THEO ĐƠN VỊ CHỦ TRÌ", "heading"))
+    if per_agency:
+        rows = [
+            [n, row.agency.name, *figures_cells(row.figures)]
+            for n, row in enumerate(per_agency, start=1)
+        ]
+        story.append(
+            data_table(
+                FIGURES_HEADER,
+                rows,
+                columns(meta, FIGURES_WIDTHS),
+                align=FIGURES_ALIGN,
+                total_row=["", labels.TOTAL, *figures_cells(total)],
+            )
+        )
+    else:
+        story.append(empty_notice(labels.NO_TASKS))
+
+    story.append(Spacer(1, 4 * mm))
+    story.append(para("II. DANH SÁCH NHIỆM VỤ QUÁ HẠN THEO ĐƠN VỊ CHỦ TRÌ", "heading"))
+    groups = overdue_by_agency(filters, user)
+    if not groups:
+        story.append(empty_notice(labels.NO_OVERDUE))
+    for index, (agency, tasks) in enumerate(groups, start=1):
+        story.append(CondPageBreak(40 * mm))
+        story.append(para(f"{index}. {agency.name} ({len(tasks)} nhiệm vụ quá hạn)", "heading"))
+        rows = [
+            [
+                n,
+                directive_label(task.directive),
+                f"{task.ref}. {task_text(task)}" if task.ref else task_text(task),
+                deadline_text(task),
+                labels.TASK_STATES.get(task.state, task.state),
+                task.days_overdue,
+            ]
+            for n, task in enumerate(tasks, start=1)
+        ]
+        story.append(
+            data_table(OVERDUE_HEADER, rows, columns(meta, OVERDUE_WIDTHS), align=OVERDUE_ALIGN)
+        )
+    return build_pdf(story, meta)

@@ -1,0 +1,365 @@
+"""The data every generated document prints, asked of the same queryset methods as the screens.
+
+Timeliness always comes from `Task.objects.with_timeliness()` / `.overdue()` /
+`.timeliness_summary()`, and visibility from `.visible_to(user)`, so a PDF or a spreadsheet never
+disagrees with the dashboard. `user=None` means an operator's command: the whole committee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Committee, User
+from documents.models import Directive
+from documents.numbers import InvalidDocumentNumber, parse_document_number
+from project.errors import ActionError
+from tasks.models import Task, TaskAssignment
+from tasks.querysets import OPEN, TimelinessFigures
+
+from . import labels
+from .layout import vn_date
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """The filters a screen (or the command line) applies; the documents state them."""
+
+    committee: Committee
+    directive: Directive | None = None
+    agency: Agency | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    state: str = ""
+    timeliness: str = ""
+    doc_type: str = ""
+    year: int | None = None
+    # As the task screens read them: `role` of the agency (lead by default, "support", "any"),
+    # `status` one of the screens' tabs (open, overdue, due_soon, done, all).
+    role: str = ""
+    status: str = ""
+    now: dt.datetime = field(default_factory=timezone.now)
+
+    def describe(self) -> list[str]:
+        parts = [labels.FILTER_COMMITTEE % self.committee.name]
+        if self.directive is not None:
+            parts.append(labels.FILTER_DIRECTIVE % directive_label(self.directive))
+        if self.agency is not None:
+            role = labels.ROLES.get(self.role or "lead", "")
+            parts.append(labels.FILTER_AGENCY % f"{self.agency.name} ({role})")
+        if self.status:
+            parts.append(labels.FILTER_STATUS % labels.STATUS_TABS.get(self.status, self.status))
+        if self.date_from:
+            parts.append(labels.FILTER_FROM % vn_date(self.date_from))
+        if self.date_to:
+            parts.append(labels.FILTER_TO % vn_date(self.date_to))
+        if self.state:
+            state = labels.TASK_STATES.get(self.state) or labels.DIRECTIVE_STATES.get(self.state)
+            parts.append(labels.FILTER_STATE % (state or self.state))
+        if self.timeliness:
+            parts.append(
+                labels.FILTER_TIMELINESS % labels.TIMELINESS.get(self.timeliness, self.timeliness)
+            )
+        if self.doc_type:
+            parts.append(
+                labels.FILTER_DOC_TYPE % labels.DOC_TYPES.get(self.doc_type, self.doc_type)
+            )
+        if self.year:
+            parts.append(labels.FILTER_YEAR % self.year)
+        parts.append(labels.FILTER_AS_OF % vn_date(self.now))
+        return parts
+
+
+def directive_label(directive: Directive) -> str:
+    if directive.number:
+        when = f" ngày {vn_date(directive.issued_on)}" if directive.issued_on else ""
+        return f"{directive.number_symbol}{when}"
+    return directive.subject[:80]
+
+
+# ---- tasks
+
+
+def _assignments_prefetch() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=TaskAssignment.objects.select_related("agency").order_by("role", "agency__code"),
+    )
+
+
+# The task screens' tabs (tasks/views.py): states here, timeliness ones in `task_list`.
+STATUS_STATES = {
+    "open": Q(state__in=OPEN),
+    "done": Q(state="completed"),
+    "all": ~Q(state__in=["draft", "cancelled"]),
+}
+STATUS_TIMELINESS = {"overdue": "open_overdue", "due_soon": "due_soon"}
+
+
+def _scoped_tasks(filters: ReportFilters, user: User | None) -> QuerySet:
+    tasks = Task.objects.filter(directive__committee=filters.committee)
+    if user is not None:
+        tasks = tasks.visible_to(user)
+    if filters.directive is not None:
+        tasks = tasks.filter(directive=filters.directive)
+    if filters.agency is not None:
+        # EXISTS, not a join, so a task appears once. Lead by default, as the screens filter.
+        assignments = TaskAssignment.objects.filter(task=OuterRef("pk"), agency=filters.agency)
+        if filters.role != "any":
+            assignments = assignments.filter(role=filters.role or "lead")
+        tasks = tasks.filter(Exists(assignments))
+    if filters.status in STATUS_STATES:
+        tasks = tasks.filter(STATUS_STATES[filters.status])
+    if filters.date_from:
+        tasks = tasks.filter(deadline__gte=filters.date_from)
+    if filters.date_to:
+        tasks = tasks.filter(deadline__lte=filters.date_to)
+    if filters.state:
+        tasks = tasks.filter(state=filters.state)
+    return tasks
+
+
+def task_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
+    """The task list screen: tasks with their timeliness, agencies and directive."""
+    tasks = _scoped_tasks(filters, user).with_timeliness(filters.now)
+    if filters.timeliness:
+        tasks = tasks.filter(timeliness=filters.timeliness)
+    if filters.status in STATUS_TIMELINESS:
+        tasks = tasks.filter(timeliness=STATUS_TIMELINESS[filters.status])
+    return (
+        tasks.select_related("directive")
+        .prefetch_related(_assignments_prefetch())
+        .order_by("directive__issued_on", "directive_id", "position", "id")
+    )
+
+
+def overdue_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
+    """Open tasks past their deadline, most overdue first (`Task.objects.overdue()`)."""
+    return (
+        _scoped_tasks(filters, user)
+        .overdue(filters.now)
+        .select_related("directive")
+        .prefetch_related(_assignments_prefetch())
+    )
+
+
+def lead_names(task: Task) -> str:
+    return "; ".join(a.agency.name for a in task.assignments.all() if a.role == "lead")
+
+
+def support_names(task: Task) -> str:
+    return "; ".join(a.agency.name for a in task.assignments.all() if a.role == "support")
+
+
+# ---- figures
+
+
+@dataclass
+class AgencyFigures:
+    agency: Agency
+    figures: TimelinessFigures
+    days_late: int = 0
+
+
+def committee_agencies(committee: Committee) -> QuerySet:
+    return Agency.objects.filter(memberships__committee=committee).order_by("code")
+
+
+def figures_by_agency(
+    filters: ReportFilters, user: User | None = None, *, with_days_late: bool = False
+) -> tuple[TimelinessFigures, list[AgencyFigures]]:
+    """The four standard figures in total and per lead agency (agencies with no task omitted)."""
+    scoped = _scoped_tasks(filters, user)
+    total = scoped.timeliness_summary(now=filters.now)
+    per_agency = scoped.timeliness_summary(by="agency", now=filters.now)
+    days_late: dict[int, int] = {}
+    if with_days_late:
+        rows = (
+            scoped.with_timeliness(filters.now)
+            .filter(assignments__role="lead", days_overdue__gt=0)
+            .values_list("assignments__agency", "days_overdue")
+        )
+        for agency_id, days in rows.iterator():
+            days_late[agency_id] = days_late.get(agency_id, 0) + days
+    agencies = Agency.objects.in_bulk(list(per_agency))
+    rows_out = [
+        AgencyFigures(agencies[pk], figures, days_late.get(pk, 0))
+        for pk, figures in per_agency.items()
+        if pk in agencies
+    ]
+    rows_out.sort(key=lambda r: (-r.figures.open_overdue, r.agency.name))
+    return total, rows_out
+
+
+def overdue_by_agency(
+    filters: ReportFilters, user: User | None = None
+) -> list[tuple[Agency, list[Task]]]:
+    """Every overdue task grouped by its lead agency, each group most overdue first."""
+    groups: dict[int, tuple[Agency, list[Task]]] = {}
+    for task in overdue_list(filters, user):
+        for assignment in task.assignments.all():
+            if assignment.role != "lead":
+                continue
+            if filters.agency is not None and assignment.agency_id != filters.agency.pk:
+                continue
+            groups.setdefault(assignment.agency_id, (assignment.agency, []))[1].append(task)
+    ordered = sorted(groups.values(), key=lambda g: (-len(g[1]), g[0].name))
+    return ordered
+
+
+def agency_tasks(filters: ReportFilters, user: User | None = None) -> QuerySet:
+    """The scorecard's tasks: those the agency leads, within the period, with timeliness."""
+    assert filters.agency is not None
+    scoped = _scoped_tasks(replace(filters, agency=None), user).led_by(filters.agency)
+    return (
+        scoped.with_timeliness(filters.now)
+        .select_related("directive")
+        .prefetch_related(_assignments_prefetch())
+        .order_by("deadline", "directive_id", "position", "id")
+    )
+
+
+# ---- directives
+
+
+def directive_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
+    directives = Directive.objects.filter(committee=filters.committee)
+    if user is not None:
+        directives = directives.visible_to(user)
+    if filters.doc_type:
+        directives = directives.filter(doc_type=filters.doc_type)
+    if filters.year:
+        directives = directives.filter(year=filters.year)
+    if filters.date_from:
+        directives = directives.filter(issued_on__gte=filters.date_from)
+    if filters.date_to:
+        directives = directives.filter(issued_on__lte=filters.date_to)
+    if filters.state:
+        directives = directives.filter(state=filters.state)
+    return directives.annotate(task_count=Count("tasks")).order_by("-issued_on", "-id")
+
+
+# ---- reading filters from a screen's query string or the command line
+
+BAD_DATE = _("“%(value)s” is not a date: write it as dd/mm/yyyy, e.g. 31/12/2024.")
+BAD_RANGE = _("The start date (%(start)s) is after the end date (%(end)s).")
+UNKNOWN_AGENCY = _("No member agency of this committee has the code “%(value)s”.")
+UNKNOWN_DIRECTIVE = _("No directive “%(value)s” that you can see in this committee.")
+AMBIGUOUS_DIRECTIVE = _("Several directives are numbered “%(value)s”: give the year too.")
+BAD_CHOICE = _("“%(value)s” is not a valid %(name)s.")
+BAD_YEAR = _("“%(value)s” is not a year.")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """dd/mm/yyyy as the screens show it, or yyyy-mm-dd as date inputs send it."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    raise ActionError(BAD_DATE % {"value": value})
+
+
+def find_directive(
+    committee: Committee, value: str, *, user: User | None = None, year: int | None = None
+) -> Directive:
+    """A directive by id (from a screen) or by its number, e.g. 381/TB-VPCP (from a command)."""
+    directives = Directive.objects.filter(committee=committee)
+    if user is not None:
+        directives = directives.visible_to(user)
+    value = value.strip()
+    if value.isdigit():
+        found = directives.filter(pk=int(value))
+    else:
+        try:
+            parsed = parse_document_number(value)
+        except InvalidDocumentNumber as exc:
+            raise ActionError(str(exc)) from exc
+        found = directives.filter(number=parsed.number, symbol=parsed.symbol)
+        if year:
+            found = found.filter(year=year)
+    matches = list(found[:2])
+    if not matches:
+        raise ActionError(UNKNOWN_DIRECTIVE % {"value": value})
+    if len(matches) > 1:
+        raise ActionError(AMBIGUOUS_DIRECTIVE % {"value": value})
+    return matches[0]
+
+
+def find_agency(committee: Committee, value: str) -> Agency:
+    """A member agency by code (documents, commands) or by id (the task screens' filter)."""
+    value = value.strip()
+    agencies = committee_agencies(committee)
+    if value.isdigit():
+        agency = agencies.filter(pk=int(value)).first()
+    else:
+        agency = agencies.filter(code__iexact=value).first()
+    if agency is None:
+        raise ActionError(UNKNOWN_AGENCY % {"value": value})
+    return agency
+
+
+def parse_filters(
+    committee: Committee,
+    params: Mapping[str, str],
+    *,
+    user: User | None = None,
+    now: dt.datetime | None = None,
+) -> ReportFilters:
+    """The filters of a list screen's query string (directive, agency, from, to, state,
+    timeliness, doc_type, year); raise ActionError with a message for the person."""
+
+    def get(name: str) -> str:
+        return (params.get(name) or "").strip()
+
+    year = None
+    if get("year"):
+        if not get("year").isdigit():
+            raise ActionError(BAD_YEAR % {"value": get("year")})
+        year = int(get("year"))
+    date_from, date_to = parse_date(get("from")), parse_date(get("to"))
+    if date_from and date_to and date_from > date_to:
+        raise ActionError(BAD_RANGE % {"start": vn_date(date_from), "end": vn_date(date_to)})
+    state = get("state")
+    if state and state not in labels.TASK_STATES and state not in labels.DIRECTIVE_STATES:
+        raise ActionError(BAD_CHOICE % {"value": state, "name": _("state")})
+    timeliness = get("timeliness")
+    if timeliness and timeliness not in labels.TIMELINESS:
+        raise ActionError(BAD_CHOICE % {"value": timeliness, "name": _("timeliness")})
+    doc_type = get("doc_type")
+    if doc_type and doc_type not in labels.DOC_TYPES:
+        raise ActionError(BAD_CHOICE % {"value": doc_type, "name": _("document type")})
+    role = get("role")
+    if role and role not in labels.ROLES:
+        raise ActionError(BAD_CHOICE % {"value": role, "name": _("role")})
+    status = get("status")
+    if status and status not in labels.STATUS_TABS:
+        raise ActionError(BAD_CHOICE % {"value": status, "name": _("status")})
+    agency = find_agency(committee, get("agency")) if get("agency") else None
+    if agency is None and role and user is not None and getattr(user, "agency_id", None):
+        # An agency's own inbox: "as lead" / "as co-ordinator" are about its own agency.
+        agency = user.agency
+    return ReportFilters(
+        committee=committee,
+        directive=find_directive(committee, get("directive"), user=user, year=year)
+        if get("directive")
+        else None,
+        agency=agency,
+        role=role,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        state=state,
+        timeliness=timeliness,
+        doc_type=doc_type,
+        year=year if not get("directive") else None,
+        now=now or timezone.now(),
+    )
