@@ -468,3 +468,90 @@ def reject_extension(extension: Extension, *, by: User, note: str) -> Extension:
     extension.save()
     _log(extension.task, TaskEventKind.EXTENSION_REJECTED, by, note=note)
     return extension
+
+
+# ---- the breakdown editor and chasing (added for the web UI)
+
+TASK_NOT_DRAFT = _("Only a task that has not been dispatched yet can be edited or removed.")
+TASK_NOT_OVERDUE = _("Only an open task can be chased.")
+
+
+@atomic_action
+def update_draft_task(
+    task: Task,
+    *,
+    by: User,
+    title: str,
+    lead: Sequence[Agency],
+    support: Sequence[Agency] = (),
+    ref: str = "",
+    content: str = "",
+    deadline: dt.date | None = None,
+    deadline_kind: str | None = None,
+    deadline_text: str = "",
+) -> Task:
+    """Edit a task of a directive still being broken down; what changed goes in the log."""
+    if not perms.can_manage_directive(task.directive, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("edit the task")})
+    if task.state != TaskState.DRAFT or task.directive.state not in ("draft", "awaiting_approval"):
+        raise ActionError(TASK_NOT_DRAFT)
+    _check_agencies(lead, support)
+    before = {"ref": task.ref, "title": task.title, "content": task.content}
+    old_deadline = task.deadline
+    task.ref, task.title, task.content = ref, title, content
+    task.set_deadline(
+        deadline, deadline_kind or (DeadlineKind.DATE if deadline else None), deadline_text
+    )
+    task.full_clean(exclude=["directive", "state"])
+    task.save()
+    changed = [name for name, value in before.items() if getattr(task, name) != value]
+    if changed:
+        _log(task, TaskEventKind.COMMENT, by, note=str(_("Edited: %(fields)s")) % {
+            "fields": ", ".join(changed)
+        })
+    if old_deadline != task.deadline:
+        _log(
+            task, TaskEventKind.DEADLINE_CHANGED, by,
+            from_value=_fmt(old_deadline), to_value=_fmt(task.deadline),
+        )
+    _replace_assignments(task, lead, support, by)
+    return task
+
+
+@atomic_action
+def delete_draft_task(task: Task, *, by: User, reason: str = "") -> Task:
+    """Take a task out of a draft breakdown. The history is append-only, so the task is
+    cancelled (and no longer listed or counted) rather than erased."""
+    if not perms.can_manage_directive(task.directive, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("remove the task")})
+    if task.state != TaskState.DRAFT:
+        raise ActionError(TASK_NOT_DRAFT)
+    reason = reason.strip() or str(_("Removed from the breakdown."))
+
+    def stamp(t: Task) -> None:
+        t.cancelled_reason = reason
+
+    _transition(task, "cancel", by, note=reason, before_save=stamp)
+    return task
+
+
+@atomic_action
+def urge_task(task: Task, *, by: User, note: str = "") -> TaskEvent:
+    """The standing office chases the lead agency of an open task (đôn đốc); logged."""
+    if not perms.can_manage_task(task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("urge")})
+    if not task.is_open:
+        raise ActionError(TASK_NOT_OVERDUE)
+    text = note.strip() or str(_("Urged: please report on this task."))
+    return _log(task, TaskEventKind.COMMENT, by, note=text)
+
+
+# ---- the task flow's deadline timer (workflows/): it records, reminders.py sends the messages
+
+OVERDUE_STEP = _("Deadline passed while the step “%(step)s” was still open; escalated.")
+
+
+@atomic_action
+def record_overdue_step(task: Task, *, step: str) -> TaskEvent:
+    """The deadline timer of a task's flow fired: log it once (no actor: the system did it)."""
+    return _log(task, TaskEventKind.COMMENT, None, note=str(OVERDUE_STEP % {"step": step}))

@@ -1,0 +1,144 @@
+"""The forms of the flows' human steps. Dates are typed dd/mm/yyyy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, User
+from documents.models import DirectiveType
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+DATE_HELP = _("dd/mm/yyyy")
+
+
+class DateInput(forms.DateInput):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
+
+
+def date_field(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text=DATE_HELP,
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class RegisterDirectiveForm(forms.Form):
+    number = forms.CharField(
+        label=_("Number and symbol"),
+        required=False,
+        max_length=80,
+        help_text=_("e.g. 381/TB-VPCP; leave empty if it has none yet"),
+    )
+    doc_type = forms.ChoiceField(label=_("Type"), choices=DirectiveType.choices)
+    subject = forms.CharField(label=_("Subject"), widget=forms.Textarea(attrs={"rows": 2}))
+    issued_on = date_field(_("Date"), required=False)
+    issuer_name = forms.CharField(label=_("Issuing body"), required=False, max_length=255)
+    signer_name = forms.CharField(label=_("Signed by"), required=False, max_length=150)
+    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
+    text = forms.CharField(
+        label=_("Full text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Paste or type the text, or upload the file below."),
+    )
+    files = MultipleFileField(label=_("Files"))
+
+
+class AddTaskForm(forms.Form):
+    ref = forms.CharField(label=_("Reference"), required=False, max_length=30)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    content = forms.CharField(
+        label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead = forms.ModelMultipleChoiceField(label=_("Lead agencies"), queryset=Agency.objects.none())
+    support = forms.ModelMultipleChoiceField(
+        label=_("Co-ordinating agencies"), queryset=Agency.objects.none(), required=False
+    )
+    deadline = date_field(_("Deadline"), required=False)
+    deadline_text = forms.CharField(label=_("Deadline as written"), required=False, max_length=255)
+
+    def __init__(self, *args: Any, committee: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = Agency.objects.filter(memberships__committee=committee).order_by("name")
+        self.fields["lead"].queryset = members
+        self.fields["support"].queryset = members
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(forms.Form):
+    """Yes or no, with a note (the action decides when the note is required)."""
+
+    decision = forms.ChoiceField(widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, choices: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = choices
+        self.fields["decision"].label = _("Decision")
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(label=_("Closing summary"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AcknowledgeForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer in charge"), queryset=User.objects.none())
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.filter(agency=agency, is_active=True)
+
+
+class ReportForm(forms.Form):
+    PROGRESS = "progress"
+    RESULT = "result"
+
+    kind = forms.ChoiceField(
+        label=_("This is"),
+        choices=[(RESULT, _("the result report")), (PROGRESS, _("a progress update"))],
+        widget=forms.RadioSelect,
+        initial=RESULT,
+    )
+    text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 6}))
+    files = MultipleFileField(label=_("Files"))
+
+
+class ExtensionRequestForm(forms.Form):
+    new_deadline = date_field(_("New deadline"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

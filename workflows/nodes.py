@@ -1,0 +1,213 @@
+"""Three small node types on top of viewflow's open-source ones.
+
+- `HumanStep`: a person's step whose rights come from agencies.permissions (the one permission
+  layer) rather than from viewflow's permission strings, and which whoever may act can act on at
+  once (no "assign to me first" click). Its view runs under the flow lock; a step someone else has
+  just done, or the lock held by someone else, reaches the user as a message, never a 403 or a
+  traceback.
+- `SplitEach`: a parallel split with one branch per item (the open-source Split has no
+  data_source).
+- `DeadlineTimer`: a non-interrupting timer on a step that fires at the task's deadline; a task
+  with no deadline keeps it armed but unscheduled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
+from viewflow.workflow.flow.nodes import TimerBoundary
+from viewflow.workflow.nodes.boundary import TimerBoundaryActivation
+from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import task_started
+from viewflow.workflow.status import STATUS
+
+from project.errors import ActionConflict
+
+ACTIVE = (STATUS.NEW, STATUS.ASSIGNED)
+ALREADY_DONE = _("This step has already been completed by someone else.")
+BUSY = _("Someone else is completing this step right now. Reload the page in a moment.")
+
+
+class HumanStepActivation(ViewActivation):
+    @Activation.status.transition(
+        source=[STATUS.NEW, STATUS.ASSIGNED],
+        target=STATUS.STARTED,
+        permission=lambda activation, user: activation.flow_task.can_execute(user, activation.task),
+    )
+    def start(self, request: HttpRequest | None = None, user: Any = None) -> None:
+        # Whoever acts owns the step, for the record; agencies share their steps.
+        self.task.owner = user if user is not None else getattr(request, "user", None)
+        self.task.started = now()
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
+
+
+def step_view(node: HumanStep, origin_view: Callable) -> Callable:
+    """Run a step's view: 404 for a wrong step, 403 for a person without the right, a message
+    when the step is already done or locked; POSTs run under the flow lock in one transaction."""
+
+    def view(request: HttpRequest, process_pk: int, task_pk: int, **kwargs: Any) -> HttpResponse:
+        task_class = node.flow_class.task_class
+        task = task_class._default_manager.filter(pk=task_pk, process_id=process_pk).first()
+        if task is None or task.flow_task != node:
+            raise Http404
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        process = task.process.coerced
+        if not node.allows(request.user, process):
+            raise PermissionDenied
+        if task.status not in ACTIVE:
+            messages.info(request, ALREADY_DONE)
+            return redirect(node.done_url(request, process))
+        if request.method != "POST":
+            request.activation = node.activation_class(task)
+            return origin_view(request, **kwargs)
+        try:
+            with node.flow_class.lock(process_pk), transaction.atomic():
+                task.refresh_from_db()
+                if task.status not in ACTIVE:
+                    raise ActionConflict(ALREADY_DONE)
+                request.activation = node.activation_class(task)
+                request.activation.start(user=request.user)
+                return origin_view(request, **kwargs)
+        except FlowLockFailed:
+            messages.warning(request, BUSY)
+        except ActionConflict as exc:
+            messages.warning(request, exc.message)
+        return redirect(node.done_url(request, process))
+
+    view.__name__ = getattr(origin_view, "__name__", "step_view")
+    return view
+
+
+class HumanStep(flow.View):
+    """A person's step; `.Permission(predicate, obj=...)` names who may act through
+    agencies.permissions: `predicate(obj(process), user) -> bool`."""
+
+    activation_class = HumanStepActivation
+    # viewflow's generic inbox/queue/assign screens are not used (agency inboxes ask the domain
+    # Task model), so they are switched off rather than left half-working.
+    assign_view_class = None
+    unassign_view_class = None
+
+    def __init__(self, view: Any, **kwargs: Any) -> None:
+        super().__init__(view, **kwargs)
+        self._predicate: Callable | None = None
+        self._subject: Callable = lambda process: process
+        self._done_when: Q | None = None
+
+    def Permission(self, predicate: Callable, obj: Callable | None = None) -> HumanStep:  # noqa: N802
+        self._predicate = predicate
+        if obj is not None:
+            self._subject = obj
+        return self
+
+    def DoneWhen(self, condition: Q) -> HumanStep:  # noqa: N802
+        """The domain says this step's work is done (a filter on viewflow's Task rows): when it
+        was done outside the flow, workflows.sync completes the step."""
+        self._done_when = condition
+        return self
+
+    def allows(self, user: Any, process: Any) -> bool:
+        if self._predicate is None or not (user and user.is_authenticated):
+            return False
+        return bool(self._predicate(self._subject(process), user))
+
+    # viewflow's permission hooks, answered by the permission layer.
+    def calc_owner_permission(self, activation: Activation) -> str:
+        # A permission nobody is granted: viewflow's generic queue never lists these steps.
+        return f"workflows.step_{self.flow_class.instance.app_name or 'flow'}_{self.name}"
+
+    def calc_owner_permission_obj(self, activation: Activation) -> None:
+        return None
+
+    def calc_owner(self, activation: Activation) -> None:
+        return None
+
+    def can_execute(self, user: Any, task: Any) -> bool:
+        return task.status in (*ACTIVE, STATUS.STARTED) and self.allows(user, task.process.coerced)
+
+    def can_assign(self, user: Any, task: Any) -> bool:
+        return False
+
+    def done_url(self, request: HttpRequest, process: Any) -> str:
+        target = safe_next(request)
+        if target:
+            return target
+        subject = self._subject(process)
+        if hasattr(subject, "get_absolute_url"):
+            return subject.get_absolute_url()
+        return "/"
+
+    @property
+    def view_path(self) -> Any:
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
+            step_view(self, self.view),
+            name="execute",
+        )
+
+
+class SplitEachActivation(SplitActivation):
+    @Activation.status.super()
+    def activate(self) -> None:
+        for node, cond, data_source in self.flow_task._branches:
+            if cond and not cond(self):
+                continue
+            if data_source is None:
+                self.next_tasks.append((node, None))
+            else:
+                self.next_tasks.extend((node, item) for item in data_source(self))
+        if not self.next_tasks:
+            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class SplitEach(flow.Split):
+    """`.Each(node, data_source)`: one branch of `node` per item; the item is the task's data."""
+
+    activation_class = SplitEachActivation
+
+    def Each(self, node: Any, data_source: Callable) -> SplitEach:  # noqa: N802
+        self._activate_next.append((node, None, data_source))
+        return self
+
+
+class DeadlineTimerActivation(TimerBoundaryActivation):
+    @Activation.status.transition(source=STATUS.NEW, target=STATUS.SCHEDULED)
+    def activate(self) -> None:
+        # None (an ongoing task) leaves the timer armed and unscheduled; an extension that sets
+        # a deadline schedules it (workflows.services.reschedule_deadline).
+        self.task.scheduled = self.flow_task._delay(self)
+        self.task.save()
+
+
+class DeadlineTimer(TimerBoundary):
+    """A non-interrupting timer on `attached_to`, due at `delay(activation)` (a datetime or
+    None): the step stays open, the escalation path runs beside it."""
+
+    activation_class = DeadlineTimerActivation
+
+    def __init__(self, attached_to: Any, delay: Callable, **kwargs: Any) -> None:
+        super().__init__(attached_to, delay=delay, interrupting=False, **kwargs)

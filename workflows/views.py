@@ -1,0 +1,394 @@
+"""The views of the flows' human steps. Each parses its form, calls one action, and completes
+the step; an action's refusal (ActionError and its kinds) comes back as a form error and nothing
+changes. The node wrapper (nodes.step_view) has already checked the right to act and holds the
+flow lock during a POST."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import get_resolver
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from agencies import permissions as perms
+from documents import actions as directive_actions
+from project.errors import ActionError
+from tasks import actions as task_actions
+from tasks.models import ReportKind, ReportOutcome, Task
+
+from . import forms
+from .nodes import ACTIVE, safe_next
+
+STEP_DONE = _("“%(step)s” is done.")
+PROGRESS_SAVED = _("Your progress update has been recorded.")
+TASK_ADDED = _("Task added to the breakdown.")
+
+
+def base_template(request: HttpRequest) -> str:
+    """The site's frame when the step is served inside the viewflow Site, else a plain one."""
+    match = getattr(request, "resolver_match", None)
+    return "base_site.html" if getattr(match, "site", None) is not None else "workflows/base.html"
+
+
+def ensure_urls_loaded() -> None:
+    """viewflow builds a node's URL name from where its flow is mounted, which it learns when
+    the URLconf is loaded; load it before the first reverse (e.g. outside a request)."""
+    get_resolver().url_patterns  # noqa: B018
+
+
+def step_url(task: Any) -> str:
+    ensure_urls_loaded()
+    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+
+
+def next_step_url(process: Any, user: Any) -> str | None:
+    """The next open step of this process the same person may do (e.g. register → break down)."""
+    for task in process.task_set.filter(flow_task_type="HUMAN", status__in=ACTIVE).order_by("pk"):
+        if task.flow_task.allows(user, process):
+            return step_url(task)
+    return None
+
+
+class StepView(FormView):
+    """A human step: `perform(form)` calls the action; returning False keeps the step open."""
+
+    template_name = "workflows/step.html"
+    submit_label = _("Confirm")
+
+    @property
+    def activation(self) -> Any:
+        return self.request.activation
+
+    @property
+    def process(self) -> Any:
+        return self.activation.process
+
+    def subject(self) -> Any:
+        return self.activation.flow_task._subject(self.process)
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("prefix", None)
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        flow_task = self.activation.flow_task
+        context.update(
+            base_template=base_template(self.request),
+            page_title=flow_task.task_title,
+            step=flow_task,
+            process=self.process,
+            subject=self.subject(),
+            submit_label=self.submit_label,
+            next=safe_next(self.request) or "",
+            overdue=bool((self.activation.task.data or {}).get("overdue")),
+        )
+        return context
+
+    def perform(self, form: django_forms.Form) -> bool | None:
+        raise NotImplementedError
+
+    def form_valid(self, form: django_forms.Form) -> HttpResponse:
+        try:
+            completes = self.perform(form)
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        if completes is False:
+            return redirect(self.request.get_full_path())
+        self.activation.execute()
+        messages.success(self.request, STEP_DONE % {"step": self.activation.flow_task.task_title})
+        return redirect(self.success_url_for())
+
+    def success_url_for(self) -> str:
+        return (
+            safe_next(self.request)
+            or next_step_url(self.process, self.request.user)
+            or self.activation.flow_task.done_url(self.request, self.process)
+        )
+
+
+class StartStepView(StepView):
+    """A start step: the process is saved when the step completes."""
+
+    def subject(self) -> Any:
+        return None
+
+    def success_url_for(self) -> str:
+        return next_step_url(self.process, self.request.user) or safe_next(self.request) or "/"
+
+
+# ---- directive flow
+
+
+class RegisterDirectiveView(StartStepView):
+    form_class = forms.RegisterDirectiveForm
+    submit_label = _("Register")
+
+    def perform(self, form: django_forms.Form) -> None:
+        data = form.cleaned_data
+        user = self.request.user
+        text = data["text"]
+        uploads = data["files"]
+        if not text.strip():
+            text = _text_of(uploads)
+        directive = directive_actions.register_directive(
+            user.committee,
+            by=user,
+            number=data["number"].strip(),
+            doc_type=data["doc_type"],
+            subject=data["subject"],
+            issued_on=data["issued_on"],
+            issuer_name=data["issuer_name"],
+            signer_name=data["signer_name"],
+            signer_title=data["signer_title"],
+            text=text,
+            files=uploads,
+        )
+        self.process.directive = directive
+
+
+def _text_of(uploads: list) -> str:
+    """Plain-text uploads give the directive its text; other formats stay attachments (the
+    breakdown engine reads those)."""
+    for upload in uploads:
+        if upload.name.lower().endswith(".txt"):
+            raw = upload.read()
+            upload.seek(0)
+            try:
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                continue
+    return ""
+
+
+class BreakDownView(StepView):
+    form_class = forms.NoteForm
+    template_name = "workflows/break_down.html"
+    submit_label = _("Submit for approval")
+
+    def add_task_form(self, data: Any = None) -> forms.AddTaskForm:
+        return forms.AddTaskForm(data, committee=self.subject().committee, prefix="task")
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("task_form", self.add_task_form())
+        context["tasks"] = (
+            self.subject().tasks.exclude(state="cancelled").prefetch_related("assignments__agency")
+        )
+        context["returned"] = (
+            self.subject().events.filter(kind="transition", to_state="draft").last()
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "add_task" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        task_form = self.add_task_form(request.POST)
+        if task_form.is_valid():
+            data = task_form.cleaned_data
+            try:
+                task_actions.create_task(
+                    self.subject(),
+                    by=request.user,
+                    title=data["title"],
+                    ref=data["ref"],
+                    content=data["content"],
+                    lead=list(data["lead"]),
+                    support=list(data["support"]),
+                    deadline=data["deadline"],
+                    deadline_text=data["deadline_text"],
+                )
+            except ActionError as exc:
+                task_form.add_error(None, exc.message)
+            else:
+                messages.success(request, TASK_ADDED)
+                return redirect(request.get_full_path())
+        return self.render_to_response(self.get_context_data(task_form=task_form))
+
+    def perform(self, form: django_forms.Form) -> None:
+        directive_actions.submit_directive_for_approval(
+            self.subject(), by=self.request.user, note=form.cleaned_data["note"]
+        )
+
+
+class DecisionStepView(StepView):
+    form_class = forms.DecisionForm
+    choices: list = []
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "choices": self.choices}
+
+
+class ApproveDirectiveView(DecisionStepView):
+    template_name = "workflows/directive_step.html"
+    choices = [("approve", _("Approve the task list")), ("return", _("Return it for revision"))]
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["tasks"] = (
+            self.subject().tasks.exclude(state="cancelled").prefetch_related("assignments__agency")
+        )
+        return context
+
+    def perform(self, form: django_forms.Form) -> None:
+        data, user, directive = form.cleaned_data, self.request.user, self.subject()
+        if data["decision"] == "approve":
+            directive_actions.approve_directive(directive, by=user, note=data["note"])
+        else:
+            directive_actions.return_directive(directive, by=user, reason=data["note"])
+
+
+class DispatchView(StepView):
+    form_class = forms.NoteForm
+    template_name = "workflows/directive_step.html"
+    submit_label = _("Dispatch to the agencies")
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["tasks"] = (
+            self.subject().tasks.exclude(state="cancelled").prefetch_related("assignments__agency")
+        )
+        return context
+
+    def perform(self, form: django_forms.Form) -> None:
+        directive_actions.dispatch_directive(self.subject(), by=self.request.user)
+
+
+class CloseDirectiveView(StepView):
+    form_class = forms.SummaryForm
+    template_name = "workflows/directive_step.html"
+    submit_label = _("Close the directive")
+
+    def perform(self, form: django_forms.Form) -> None:
+        directive_actions.close_directive(
+            self.subject(), by=self.request.user, summary=form.cleaned_data["summary"]
+        )
+
+
+# ---- task flow
+
+
+class AcknowledgeView(StepView):
+    form_class = forms.AcknowledgeForm
+    template_name = "workflows/task_step.html"
+    submit_label = _("Acknowledge")
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "agency": self.request.user.agency}
+
+    def get_initial(self) -> dict:
+        return {"officer": self.request.user.pk}
+
+    def perform(self, form: django_forms.Form) -> None:
+        task_actions.acknowledge_task(
+            self.subject(),
+            by=self.request.user,
+            officer=form.cleaned_data["officer"],
+            note=form.cleaned_data["note"],
+        )
+
+
+class ReportView(StepView):
+    form_class = forms.ReportForm
+    template_name = "workflows/task_step.html"
+    submit_label = _("Send")
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["returned_report"] = (
+            self.subject()
+            .reports.filter(kind=ReportKind.RESULT, outcome=ReportOutcome.RETURNED)
+            .order_by("-reviewed_at", "-id")
+            .first()
+        )
+        return context
+
+    def perform(self, form: django_forms.Form) -> bool:
+        data, user, task = form.cleaned_data, self.request.user, self.subject()
+        if data["kind"] == forms.ReportForm.PROGRESS:
+            task_actions.post_progress(task, by=user, text=data["text"], files=data["files"])
+            messages.success(self.request, PROGRESS_SAVED)
+            return False
+        task_actions.submit_report(task, by=user, text=data["text"], files=data["files"])
+        return True
+
+
+class ReviewView(DecisionStepView):
+    template_name = "workflows/task_step.html"
+    choices = [("accept", _("Accept the report")), ("return", _("Return it with a reason"))]
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["pending_report"] = (
+            self.subject()
+            .reports.filter(kind=ReportKind.RESULT, outcome=ReportOutcome.PENDING)
+            .prefetch_related("attachments")
+            .order_by("-submitted_at", "-id")
+            .first()
+        )
+        return context
+
+    def perform(self, form: django_forms.Form) -> None:
+        data, user, task = form.cleaned_data, self.request.user, self.subject()
+        if data["decision"] == "accept":
+            task_actions.accept_report(task, by=user, note=data["note"])
+        else:
+            task_actions.return_report(task, by=user, reason=data["note"])
+
+
+# ---- extension flow
+
+
+class RequestExtensionView(StartStepView):
+    form_class = forms.ExtensionRequestForm
+    template_name = "workflows/task_step.html"
+    submit_label = _("Send the request")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        raw = request.POST.get("task") or request.GET.get("task") or ""
+        if not raw.isdigit():
+            raise Http404
+        self.task = Task.objects.filter(pk=int(raw)).select_related("directive").first()
+        if self.task is None or not perms.can_view_task(self.task, request.user):
+            raise Http404
+        if not perms.can_request_extension(self.task, request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def subject(self) -> Any:
+        return self.task
+
+    def perform(self, form: django_forms.Form) -> None:
+        data = form.cleaned_data
+        extension = task_actions.request_extension(
+            self.task,
+            by=self.request.user,
+            new_deadline=data["new_deadline"],
+            reason=data["reason"],
+        )
+        self.process.extension = extension
+
+    def success_url_for(self) -> str:
+        return safe_next(self.request) or (
+            self.task.get_absolute_url() if hasattr(self.task, "get_absolute_url") else "/"
+        )
+
+
+class DecideExtensionView(DecisionStepView):
+    template_name = "workflows/extension_step.html"
+    choices = [("approve", _("Approve the new deadline")), ("reject", _("Reject the request"))]
+
+    def perform(self, form: django_forms.Form) -> None:
+        data, user, extension = form.cleaned_data, self.request.user, self.subject()
+        if data["decision"] == "approve":
+            task_actions.approve_extension(extension, by=user, note=data["note"])
+        else:
+            task_actions.reject_extension(extension, by=user, note=data["note"])
