@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from project.site import site
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("project.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("notifications/", include("tasks.notification_views")),
+    path("reporting/", include("tasks.reporting_views")),
+    path("documents/", include("documents.urls")),
+    path("workflows/", include("workflows.urls")),
+    # The web UI (viewflow Material site): "/" sends each role home. Keep it last.
+    path("", site.urls),
 ]

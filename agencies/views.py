@@ -1,0 +1,98 @@
+"""The directory pages: agencies, committees and users, for the committee's staff.
+
+Read-only lists; administrators change them in the admin. Each list shows only the user's own
+committee (an administrator sees every committee).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+
+from agencies import permissions as perms
+
+from .models import Agency, Committee, User
+
+PAGE_SIZE = 50
+
+
+class DirectoryMixin(LoginRequiredMixin):
+    paginate_by = PAGE_SIZE
+
+    def committee_scope(self) -> int | None:
+        """None for administrators (everything); otherwise the user's committee."""
+        user = self.request.user
+        if perms.is_admin(user):
+            return None
+        if user.role in ("secretariat", "chair") and user.committee_id:
+            return user.committee_id
+        raise PermissionDenied
+
+    def search(self, queryset: QuerySet, *fields: str) -> QuerySet:
+        # Names are few per committee: an accent-insensitive match in Python would load them
+        # all, so match the typed words as written (case-insensitive) in SQL.
+        query = self.request.GET.get("q", "").strip()
+        for word in query.split():
+            condition = Q()
+            for name in fields:
+                condition |= Q(**{f"{name}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+
+class AgencyListView(DirectoryMixin, ListView):
+    template_name = "agencies/agency_list.html"
+    context_object_name = "agencies"
+
+    def get_queryset(self):  # noqa: ANN201
+        scope = self.committee_scope()
+        queryset = Agency.objects.select_related("parent", "successor").annotate(
+            user_count=Count("users", distinct=True)
+        )
+        if scope is not None:
+            queryset = queryset.filter(memberships__committee=scope)
+        return (
+            self.search(queryset, "code", "name", "short_name", "aliases__alias")
+            .distinct()
+            .order_by("name")
+        )
+
+    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+        return super().get_context_data(page_title=_("Agencies"), **kwargs)
+
+
+class CommitteeListView(DirectoryMixin, ListView):
+    template_name = "agencies/committee_list.html"
+    context_object_name = "committees"
+
+    def get_queryset(self):  # noqa: ANN201
+        scope = self.committee_scope()
+        queryset = Committee.objects.select_related("parent", "standing_agency").annotate(
+            member_count=Count("memberships", distinct=True),
+        )
+        if scope is not None:
+            queryset = queryset.filter(Q(pk=scope) | Q(parent=scope))
+        return self.search(queryset, "code", "name", "place_name").order_by("code")
+
+    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+        return super().get_context_data(page_title=_("Committees"), **kwargs)
+
+
+class UserListView(DirectoryMixin, ListView):
+    template_name = "agencies/user_list.html"
+    context_object_name = "people"
+
+    def get_queryset(self):  # noqa: ANN201
+        scope = self.committee_scope()
+        queryset = User.objects.filter(is_active=True).select_related("agency", "committee")
+        if scope is not None:
+            queryset = queryset.filter(committee=scope)
+        return self.search(queryset, "username", "full_name", "email", "agency__name").order_by(
+            "committee__code", "agency__name", "full_name", "username"
+        )
+
+    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+        return super().get_context_data(page_title=_("Users"), **kwargs)

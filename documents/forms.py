@@ -1,0 +1,136 @@
+"""Forms of the directive register and the breakdown editor."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from tasks.deadlines import DeadlineKind
+from tasks.forms import MultipleFileField, VietnameseDateField
+
+from .models import DirectiveState, DirectiveType
+from .numbers import InvalidDocumentNumber, parse_document_number
+
+
+class DirectiveFilterForm(forms.Form):
+    """The register's search box and filters; every field optional, bad values ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    doc_type = forms.ChoiceField(label=_("Type"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    issuer = forms.ChoiceField(label=_("Issuer"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, *args, years=(), issuers=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["doc_type"].choices = everything + list(DirectiveType.choices)
+        self.fields["year"].choices = everything + [(y, y) for y in years]
+        self.fields["issuer"].choices = everything + [(i, i) for i in issuers]
+        self.fields["state"].choices = everything + list(DirectiveState.choices)
+
+
+class DirectiveForm(forms.Form):
+    number = forms.CharField(
+        label=_("Number and symbol"),
+        required=False,
+        max_length=80,
+        help_text=_("As printed, e.g. 92/KH-BCĐ389; leave empty if the text has no number yet."),
+    )
+    doc_type = forms.ChoiceField(label=_("Type"), choices=DirectiveType.choices)
+    subject = forms.CharField(
+        label=_("Subject line"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Please enter the subject line (trích yếu).")},
+    )
+    issued_on = VietnameseDateField(label=_("Date signed"), required=False)
+    issuer_name = forms.CharField(label=_("Issuing body"), required=False, max_length=255)
+    signer_name = forms.CharField(label=_("Signed by"), required=False, max_length=150)
+    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
+    text = forms.CharField(
+        label=_("Full text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Paste the text: the breakdown editor proposes tasks from it."),
+    )
+    files = MultipleFileField(label=_("Files (scan, Word)"))
+
+    def clean_number(self) -> str:
+        raw = self.cleaned_data["number"].strip()
+        if raw:
+            try:
+                parse_document_number(raw)
+            except InvalidDocumentNumber as exc:
+                raise ValidationError(str(exc)) from exc
+        return raw
+
+
+class DraftTaskForm(forms.Form):
+    ref = forms.CharField(
+        label=_("Item"), required=False, max_length=30, help_text=_("e.g. II.6.a")
+    )
+    title = forms.CharField(
+        label=_("Task"),
+        max_length=500,
+        error_messages={"required": _("Please say what has to be done.")},
+    )
+    content = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    lead = forms.ModelMultipleChoiceField(
+        label=_("Lead agencies (chủ trì)"),
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one lead agency.")},
+    )
+    support = forms.ModelMultipleChoiceField(
+        label=_("Co-ordinating agencies (phối hợp)"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = VietnameseDateField(label=_("Deadline"), required=False)
+    deadline_kind = forms.ChoiceField(
+        label=_("Deadline rule"), choices=DeadlineKind.choices, initial=DeadlineKind.DATE
+    )
+    deadline_text = forms.CharField(
+        label=_("Deadline as written"),
+        required=False,
+        max_length=255,
+        help_text=_("e.g. 3 tháng cuối năm"),
+    )
+
+    def __init__(self, *args, agencies=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        queryset = agencies if agencies is not None else Agency.objects.none()
+        self.fields["lead"].queryset = queryset
+        self.fields["support"].queryset = queryset
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lead, support = data.get("lead") or [], data.get("support") or []
+        if {a.pk for a in lead} & {a.pk for a in support}:
+            self.add_error(
+                "support", _("An agency cannot be both lead and co-ordinating on the same task.")
+            )
+        kind = data.get("deadline_kind")
+        if (
+            kind
+            and kind != DeadlineKind.NONE
+            and not data.get("deadline")
+            and "deadline" not in self.errors
+        ):
+            self.add_error("deadline", _("This deadline rule needs a date."))
+        if kind == DeadlineKind.NONE:
+            data["deadline"] = None
+        return data
+
+
+class DecisionForm(forms.Form):
+    """A note for a directive's transition; required when the chair sends the list back."""
+
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,204 @@
+"""The web UI's frame: one viewflow Material `Site`, an `Application` per area, one role menu.
+
+Every page extends "base_site.html" (viewflow's base page with our menu, language switch and
+styles), so the agency inbox, the register, the dashboard and viewflow's own flow pages share
+one look. Each application lets only the roles it serves in; the pages themselves then ask the
+permission layer (agencies/permissions.py) about every object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application, Site
+
+from agencies import views as agency_views
+from documents import views as directive_views
+from tasks import views as task_views
+
+AGENCY = ("agency_officer", "agency_head")
+COMMITTEE = ("secretariat", "chair")
+ALL = (*AGENCY, *COMMITTEE, "admin")
+
+
+def role_of(user) -> str:  # noqa: ANN001
+    if not user.is_authenticated:
+        return ""
+    if user.is_superuser:
+        return "admin"
+    return user.role or ""
+
+
+def _allows(roles: tuple[str, ...]):  # noqa: ANN202
+    """An application permission; anonymous users pass so the page can send them to log in."""
+
+    def check(user) -> bool:  # noqa: ANN001
+        return not user.is_authenticated or (user.is_active and role_of(user) in roles)
+
+    return check
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    url_name: str
+    title: Promise
+    icon: str
+    roles: tuple[str, ...]
+
+
+# The one menu; each role sees its own lines, in this order.
+MENU = [
+    MenuLink("dashboard:index", _("Dashboard"), "insights", (*COMMITTEE, "admin")),
+    MenuLink("work:inbox", _("My agency's tasks"), "inbox", AGENCY),
+    MenuLink("directives:index", _("Directive register"), "description", ALL),
+    MenuLink("work:review_queue", _("Reports to review"), "rate_review", ("secretariat", "admin")),
+    MenuLink("work:overdue", _("Overdue tasks"), "alarm", (*COMMITTEE, "admin")),
+    MenuLink("work:approvals", _("Awaiting approval"), "approval", (*COMMITTEE, "admin")),
+    MenuLink("work:inbox", _("All tasks"), "list_alt", (*COMMITTEE, "admin")),
+    MenuLink("directory:agencies", _("Agencies"), "account_balance", (*COMMITTEE, "admin")),
+    MenuLink("directory:committees", _("Committees"), "groups", (*COMMITTEE, "admin")),
+    MenuLink("directory:users", _("Users"), "people", (*COMMITTEE, "admin")),
+]
+
+
+def menu_for(request: HttpRequest) -> list[dict]:
+    role = role_of(request.user)
+    current = request.path
+    links = []
+    for link in MENU:
+        if role not in link.roles:
+            continue
+        url = reverse(link.url_name)
+        active = current == url or (url != "/" and current.startswith(url) and len(url) > 1)
+        links.append({"url": url, "title": link.title, "icon": link.icon, "active": active})
+    # Only the longest matching link is "active" (the register contains the breakdown editor).
+    best = max((len(x["url"]) for x in links if x["active"]), default=0)
+    for link in links:
+        link["active"] = link["active"] and len(link["url"]) == best
+    return links
+
+
+HOMES = {
+    "agency_officer": "work:inbox",
+    "agency_head": "work:inbox",
+    "secretariat": "directives:index",
+    "chair": "dashboard:index",
+    "admin": "dashboard:index",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to the page it starts its day on."""
+    return redirect(HOMES.get(role_of(request.user), "directives:index"))
+
+
+class DondocApplication(Application):
+    base_template_name = "base_site.html"
+    menu_template_name = None  # the site menu already lists every page of the role
+
+
+class WorkApp(DondocApplication):
+    app_name = "work"
+    title = _("Tasks")
+    icon = "inbox"
+    permission = staticmethod(_allows(ALL))
+
+    inbox_path = path("", task_views.TaskListView.as_view(), name="inbox")
+    task_path = path("tasks/<int:pk>/", task_views.TaskDetailView.as_view(), name="task")
+    acknowledge_path = path(
+        "tasks/<int:pk>/acknowledge/", task_views.acknowledge, name="task_acknowledge"
+    )
+    report_path = path(
+        "tasks/<int:pk>/report/", task_views.ReportView.as_view(), name="task_report"
+    )
+    extension_path = path(
+        "tasks/<int:pk>/extension/",
+        task_views.ExtensionRequestView.as_view(),
+        name="task_extension",
+    )
+    review_path = path("tasks/<int:pk>/review/", task_views.review, name="task_review")
+    comment_path = path("tasks/<int:pk>/comment/", task_views.comment, name="task_comment")
+    urge_path = path("tasks/<int:pk>/urge/", task_views.urge, name="task_urge")
+    decide_path = path(
+        "extensions/<int:pk>/decide/", task_views.decide_extension, name="extension_decide"
+    )
+    file_path = path("files/<int:pk>/", task_views.task_file, name="task_file")
+    review_queue_path = path("reviews/", task_views.ReviewQueueView.as_view(), name="review_queue")
+    overdue_path = path("overdue/", task_views.OverdueView.as_view(), name="overdue")
+    approvals_path = path("approvals/", task_views.ApprovalQueueView.as_view(), name="approvals")
+
+
+class DashboardApp(DondocApplication):
+    app_name = "dashboard"
+    title = _("Dashboard")
+    icon = "insights"
+    permission = staticmethod(_allows((*COMMITTEE, "admin")))
+
+    index_path = path("", task_views.DashboardView.as_view(), name="index")
+
+
+class DirectivesApp(DondocApplication):
+    app_name = "directives"
+    title = _("Directives")
+    icon = "description"
+    permission = staticmethod(_allows(ALL))
+
+    index_path = path("", directive_views.DirectiveListView.as_view(), name="index")
+    create_path = path("new/", directive_views.DirectiveCreateView.as_view(), name="create")
+    detail_path = path("<int:pk>/", directive_views.DirectiveDetailView.as_view(), name="detail")
+    transition_path = path(
+        "<int:pk>/act/<slug:action>/", directive_views.directive_transition, name="transition"
+    )
+    breakdown_path = path(
+        "<int:pk>/breakdown/", directive_views.BreakdownView.as_view(), name="breakdown"
+    )
+    propose_path = path(
+        "<int:pk>/breakdown/propose/", directive_views.ProposeView.as_view(), name="propose"
+    )
+    task_add_path = path(
+        "<int:pk>/breakdown/add/", directive_views.DraftTaskCreateView.as_view(), name="task_add"
+    )
+    task_edit_path = path(
+        "tasks/<int:pk>/edit/", directive_views.DraftTaskUpdateView.as_view(), name="task_edit"
+    )
+    task_delete_path = path(
+        "tasks/<int:pk>/delete/", directive_views.delete_draft_task, name="task_delete"
+    )
+    file_path = path("files/<int:pk>/", directive_views.directive_file, name="file")
+
+
+class DirectoryApp(DondocApplication):
+    app_name = "directory"
+    title = _("Directory")
+    icon = "account_balance"
+    permission = staticmethod(_allows((*COMMITTEE, "admin")))
+
+    agencies_path = path("agencies/", agency_views.AgencyListView.as_view(), name="agencies")
+    committees_path = path(
+        "committees/", agency_views.CommitteeListView.as_view(), name="committees"
+    )
+    users_path = path("users/", agency_views.UserListView.as_view(), name="users")
+
+
+class DondocSite(Site):
+    title = "Đôn đốc 389"
+    menu_template_name = "project/site_menu.html"
+    primary_color = "#8c1d18"  # the red of official seals, darkened for contrast
+    secondary_color = "#c9a227"
+
+    # "/" is each role's home, not viewflow's "first application".
+    index_path = path("", home, name="home")
+
+
+# Flow applications (workflows/viewsets.py) are added with site.register(App) or by appending to
+# `viewsets`; they appear under "Workflows" in the menu.
+site = DondocSite(
+    viewsets=[WorkApp(), DirectivesApp(), DashboardApp(), DirectoryApp()],
+)
