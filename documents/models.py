@@ -11,6 +11,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies import permissions as perms
 from agencies.models import Committee
+from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 
 from .numbers import InvalidDocumentNumber, format_number, parse_document_number
@@ -240,27 +241,11 @@ def directive_upload_to(instance: DirectiveAttachment, filename: str) -> str:
     return f"directives/{instance.directive_id}/{filename}"
 
 
-class DirectiveAttachment(models.Model):
+class DirectiveAttachment(Attachment):
     directive = models.ForeignKey(
         Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=directive_upload_to)
-    name = models.CharField(_("name"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DirectiveEvent(AppendOnlyModel):

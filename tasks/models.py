@@ -13,6 +13,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies import permissions as perms
 from agencies.models import Agency
+from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 
 from .deadlines import DeadlineKind, deadline_end
@@ -439,7 +440,7 @@ def task_upload_to(instance: TaskAttachment, filename: str) -> str:
     return f"tasks/{instance.task_id}/{filename}"
 
 
-class TaskAttachment(models.Model):
+class TaskAttachment(Attachment):
     """A file attached to a task's report or history entry; never replaced, only added."""
 
     task = models.ForeignKey(
@@ -462,22 +463,6 @@ class TaskAttachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=task_upload_to)
-    name = models.CharField(_("name"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class TaskUserObjectPermission(UserObjectPermissionBase):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from agencies.models import Agency, AgencyKind, Committee
+from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 
 from .deadlines import Period, today_in_vietnam
@@ -337,7 +338,7 @@ def submission_upload_to(instance: ReportAttachment, filename: str) -> str:
     return f"reports/{instance.submission_id}/{filename}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(Attachment):
     submission = models.ForeignKey(
         ReportSubmission,
         verbose_name=_("periodic report"),
@@ -345,22 +346,6 @@ class ReportAttachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=submission_upload_to)
-    name = models.CharField(_("name"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ReportSubmissionEvent(AppendOnlyModel):
