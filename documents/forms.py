@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from tasks.deadlines import DeadlineKind
 from tasks.forms import MultipleFileField, VietnameseDateField
+from tasks.models import Recurrence
 
 from .models import DirectiveState, DirectiveType
 from .numbers import InvalidDocumentNumber, parse_document_number
@@ -102,6 +103,19 @@ class DraftTaskForm(forms.Form):
         help_text=_("e.g. 3 tháng cuối năm"),
     )
 
+    recurrence_freq = forms.ChoiceField(
+        label=_("Repeats"),
+        required=False,
+        choices=[("", _("Does not repeat")), *Recurrence.choices],
+    )
+    recurrence_day = forms.IntegerField(
+        label=_("Due day"),
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text=_("Day of the month; for a weekly duty the weekday: 2 = Monday … 8 = Sunday."),
+    )
+
     def __init__(self, *args, agencies=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
         queryset = agencies if agencies is not None else Agency.objects.none()
@@ -110,6 +124,7 @@ class DraftTaskForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        data["recurrence"] = self._recurrence(data)
         lead, support = data.get("lead") or [], data.get("support") or []
         if {a.pk for a in lead} & {a.pk for a in support}:
             self.add_error(
@@ -127,10 +142,63 @@ class DraftTaskForm(forms.Form):
             data["deadline"] = None
         return data
 
+    def _recurrence(self, data: dict) -> dict | None:
+        freq, day = data.get("recurrence_freq"), data.get("recurrence_day")
+        if not freq:
+            return None
+        if freq == Recurrence.WEEKLY:
+            if day is None or not 2 <= day <= 8:
+                self.add_error("recurrence_day", _("A weekly duty needs a weekday from 2 to 8."))
+                return None
+            return {"freq": freq, "weekday": day - 2}
+        if day is None:
+            self.add_error("recurrence_day", _("Give the day of the month it is due."))
+            return None
+        return {"freq": freq, "day": day}
 
-class DecisionForm(forms.Form):
-    """A note for a directive's transition; required when the chair sends the list back."""
+
+def recurrence_initial(recurrence: dict | None) -> dict:
+    """The form's two recurrence fields for a stored recurrence."""
+    if not recurrence:
+        return {"recurrence_freq": "", "recurrence_day": None}
+    if recurrence.get("freq") == Recurrence.WEEKLY:
+        return {"recurrence_freq": "weekly", "recurrence_day": recurrence.get("weekday", 0) + 2}
+    return {"recurrence_freq": recurrence.get("freq", ""), "recurrence_day": recurrence.get("day")}
+
+
+class ProposalForm(DraftTaskForm):
+    """One proposed task as an editable card; only ticked cards are checked and kept."""
+
+    take = forms.BooleanField(label=_("Keep this task"), required=False)
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        # A card per proposal: a compact list instead of a checkbox per member agency.
+        for name in ("lead", "support"):
+            self.fields[name].widget = forms.SelectMultiple(attrs={"size": 4})
+            self.fields[name].widget.choices = self.fields[name].choices
+        self.fields["content"].widget.attrs["rows"] = 5
+
+
+class AliasForm(forms.Form):
+    """Map a name the breakdown could not resolve to a member agency."""
+
+    name = forms.CharField(max_length=255, widget=forms.HiddenInput)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        error_messages={"required": _("Choose the agency this name means.")},
+    )
+
+    def __init__(self, *args, agencies=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
+
+
+class SubmitBreakdownForm(forms.Form):
+    """A note for the chair when the task list is submitted for approval."""
 
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note for the chair"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

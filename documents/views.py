@@ -1,11 +1,15 @@
-"""Directive pages: the register (search and filters), registration, the directive page with
-its lifecycle actions, and the breakdown editor.
+"""Directive pages: the register (search and filters), registration, the directive page and
+the breakdown editor.
 
 Objects come from `Directive.objects.visible_to(user)` (another committee's draft is a 404);
-changes go through documents/actions.py and tasks/actions.py.
+changes go through documents/actions.py, tasks/actions.py and agencies/actions.py. Registering
+starts the directive's flow (workflows/), and from then on the flow's steps are the directive's
+actions: the directive page links to them, and the flow's breakdown step is this editor.
 """
 
 from __future__ import annotations
+
+import re
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,27 +19,41 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
+from agencies import actions as agency_actions
 from agencies import permissions as perms
 from agencies.models import Agency
 from project.errors import ActionError, ActionForbidden
 from tasks import actions as task_actions
 from tasks.deadlines import DeadlineKind, today_in_vietnam
 from tasks.models import Task, TaskAssignment, TaskState
-from tasks.views import flow_actions, flow_managed
+from workflows import services as workflow_services
+from workflows.queries import actions_for
+from workflows.sync import sync_object
 
 from . import actions
-from .forms import DecisionForm, DirectiveFilterForm, DirectiveForm, DraftTaskForm
+from .forms import (
+    AliasForm,
+    DirectiveFilterForm,
+    DirectiveForm,
+    DraftTaskForm,
+    ProposalForm,
+    SubmitBreakdownForm,
+    recurrence_initial,
+)
 from .models import Directive, DirectiveAttachment, DirectiveEvent, DirectiveState
 from .search import search_terms
 
 PAGE_SIZE = 25
 EDITABLE_STATES = (DirectiveState.DRAFT, DirectiveState.AWAITING_APPROVAL)
-NO_LEAD_PICKED = _("Item %(ref)s names no member agency: choose its lead agency, or untick it.")
+MAX_PROPOSALS = 1000  # cards read from one confirmation, whatever the posted count says
+NO_PROPOSAL_SAVED = _("Nothing was added: correct the ticked cards marked below, or untick them.")
 
 
 def visible_directive(request: HttpRequest, pk: int) -> Directive:
@@ -117,6 +135,19 @@ class DirectiveListView(LoginRequiredMixin, ListView):
         )
 
 
+def _text_of(uploads: list) -> str:
+    """A plain-text upload gives the directive its text; other formats stay attachments."""
+    for upload in uploads:
+        if upload.name.lower().endswith(".txt"):
+            raw = upload.read()
+            upload.seek(0)
+            try:
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                continue
+    return ""
+
+
 class DirectiveCreateView(LoginRequiredMixin, View):
     template_name = "documents/directive_form.html"
 
@@ -140,19 +171,22 @@ class DirectiveCreateView(LoginRequiredMixin, View):
             return self._render(request, form)
         data = form.cleaned_data
         try:
-            directive = actions.register_directive(
-                request.user.committee,
-                by=request.user,
-                number=data["number"],
-                doc_type=data["doc_type"],
-                subject=data["subject"],
-                issued_on=data["issued_on"],
-                issuer_name=data["issuer_name"],
-                signer_name=data["signer_name"],
-                signer_title=data["signer_title"],
-                text=data["text"],
-                files=data["files"],
-            )
+            with transaction.atomic():
+                directive = actions.register_directive(
+                    request.user.committee,
+                    by=request.user,
+                    number=data["number"],
+                    doc_type=data["doc_type"],
+                    subject=data["subject"],
+                    issued_on=data["issued_on"],
+                    issuer_name=data["issuer_name"],
+                    signer_name=data["signer_name"],
+                    signer_title=data["signer_title"],
+                    text=data["text"] if data["text"].strip() else _text_of(data["files"]),
+                    files=data["files"],
+                )
+                # A directive has its flow from birth: its steps are its actions from now on.
+                workflow_services.start_directive_flow(directive)
         except ActionForbidden as exc:
             return _forbidden(request, exc.message)
         except ActionError as exc:
@@ -162,20 +196,7 @@ class DirectiveCreateView(LoginRequiredMixin, View):
         return redirect("directives:breakdown", directive.pk)
 
 
-# ---- the directive page and its lifecycle
-
-
-def directive_actions(directive: Directive, user, has_tasks: bool, has_draft_tasks: bool) -> dict:  # noqa: ANN001
-    manage = perms.can_manage_directive(directive, user)
-    approve = perms.can_approve_directive(directive, user)
-    state = directive.state
-    return {
-        "breakdown": manage and state in EDITABLE_STATES,
-        "submit": manage and state == DirectiveState.DRAFT and has_tasks,
-        "approve": approve and state == DirectiveState.AWAITING_APPROVAL,
-        "dispatch": manage and state == DirectiveState.ISSUED and has_draft_tasks,
-        "close": manage and state == DirectiveState.ISSUED and not has_draft_tasks,
-    }
+# ---- the directive page: its flow's steps are its actions
 
 
 class DirectiveDetailView(LoginRequiredMixin, TemplateView):
@@ -203,58 +224,24 @@ class DirectiveDetailView(LoginRequiredMixin, TemplateView):
             )
             .order_by("position", "id")
         )
-        has_draft = any(t.state == TaskState.DRAFT for t in tasks)
-        can = directive_actions(directive, user, bool(tasks), has_draft)
-        if flow_managed(directive):
-            # The directive flow routes it: its steps are taken on the flow's pages.
-            can.update(submit=False, approve=False, dispatch=False, close=False)
+        # What may be done now is what the directive's flow offers this person (approve,
+        # dispatch, close… each on its step's page). The editor stays reachable while the list
+        # may still change and no step links to it (e.g. while the chair is deciding).
+        flow_links = actions_for(user, directive)
+        can_edit = (
+            not flow_links
+            and directive.state in EDITABLE_STATES
+            and perms.can_manage_directive(directive, user)
+        )
         return super().get_context_data(
             page_title=directive.number_symbol or directive.get_doc_type_display(),
             directive=directive,
             tasks=tasks,
-            can=can,
-            flow_links=flow_actions(directive, user),
+            can_edit=can_edit,
+            flow_links=flow_links,
             summary=Task.objects.visible_to(user).filter(directive=directive).timeliness_summary(),
-            decision_form=DecisionForm(),
             **kwargs,
         )
-
-
-TRANSITIONS = {
-    "submit": (
-        actions.submit_directive_for_approval,
-        _("Task list sent to the chair for approval."),
-    ),
-    "approve": (actions.approve_directive, _("Task list approved.")),
-    "return": (actions.return_directive, _("Task list returned for revision.")),
-    "dispatch": (actions.dispatch_directive, _("Tasks dispatched to the agencies.")),
-    "close": (actions.close_directive, _("Directive closed.")),
-}
-
-
-@require_POST
-def directive_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    directive = visible_directive(request, pk)
-    if action not in TRANSITIONS:
-        raise Http404
-    func, done = TRANSITIONS[action]
-    note = request.POST.get("note", "").strip()
-    try:
-        if action == "return":
-            func(directive, by=request.user, reason=note)
-        elif action == "close":
-            func(directive, by=request.user, summary=note)
-        elif action == "dispatch":
-            func(directive, by=request.user)
-        else:
-            func(directive, by=request.user, note=note)
-    except ActionForbidden as exc:
-        return _forbidden(request, exc.message)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("directives:detail", directive.pk)
 
 
 def directive_file(request: HttpRequest, pk: int) -> HttpResponse:
@@ -273,7 +260,7 @@ def directive_file(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
-# ---- the breakdown editor
+# ---- the breakdown editor: the one place a directive is broken into tasks
 
 
 def member_agencies(directive: Directive) -> QuerySet:
@@ -293,28 +280,335 @@ def _propose_available() -> bool:
     return True
 
 
-class BreakdownView(LoginRequiredMixin, TemplateView):
-    template_name = "documents/breakdown.html"
+def proposals_for(directive: Directive) -> tuple[list[dict], list[str]]:
+    """The engine's proposed tasks, with agency codes turned into this committee's agencies,
+    and the names in the text that match no member agency."""
+    from documents.breakdown.django_directory import directory_for_committee
+    from documents.breakdown.engine import propose_tasks
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
-        directive = managed_directive(self.request, kwargs["pk"])
-        tasks = (
+    directory = directory_for_committee(directive.committee, on=directive.issued_on)
+    breakdown = propose_tasks(directive.text, directory, today=directive.issued_on)
+    members = list(member_agencies(directive))
+    by_code = {agency.code: agency for agency in members}
+    rows = []
+    for index, proposed in enumerate(breakdown.tasks):
+        lead = [by_code[c] for c in proposed.lead if c in by_code]
+        if proposed.all_members and not lead:
+            lead = members
+        support = [by_code[c] for c in proposed.support if c in by_code and by_code[c] not in lead]
+        rows.append(
+            {
+                "index": index,
+                "ref": proposed.ref,
+                "title": task_actions.title_of(proposed.text),
+                "content": proposed.text,
+                "lead": lead,
+                "support": support,
+                "all_members": proposed.all_members,
+                "deadline": proposed.deadline,
+                "deadline_text": (proposed.deadline_rule or "")[:255],
+                "recurrence": proposed.recurrence,
+            }
+        )
+    return rows, list(breakdown.unmatched)
+
+
+def _passage_pattern(passage: str) -> re.Pattern | None:
+    """The passage's words, whatever the spacing between them in the original text."""
+    words = passage.split()[:200]
+    if not words:
+        return None
+    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
+
+def highlighted_text(text: str, passages: list[str], names: list[str]) -> SafeString:
+    """The directive's text, escaped, with each proposal's source passage marked (anchor
+    #src-<n>) and every name the breakdown could not resolve marked for mapping."""
+    owner = [-1] * len(text)
+    cursor = 0
+    for index, passage in enumerate(passages):
+        pattern = _passage_pattern(passage)
+        match = pattern and (pattern.search(text, cursor) or pattern.search(text))
+        if match:
+            owner[match.start() : match.end()] = [index] * (match.end() - match.start())
+            cursor = match.end()
+    unmatched = [False] * len(text)
+    for name in sorted(set(names), key=len, reverse=True):
+        for match in re.finditer(re.escape(name), text):
+            unmatched[match.start() : match.end()] = [True] * (match.end() - match.start())
+    parts: list[str] = []
+    anchored: set[int] = set()
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and (owner[i], unmatched[i]) == (owner[start], unmatched[start]):
+            continue
+        chunk = escape(text[start:i])
+        if unmatched[start]:
+            chunk = format_html('<mark class="dd-unmatched">{}</mark>', chunk)
+        index = owner[start]
+        if index >= 0:
+            anchor = "" if index in anchored else format_html(' id="src-{}"', index)
+            anchored.add(index)
+            chunk = format_html(
+                '<mark class="dd-src"{} data-proposal="{}">{}</mark>', anchor, index, chunk
+            )
+        parts.append(str(chunk))
+        start = i
+    return mark_safe("".join(parts))  # noqa: S308 - every piece was escaped above
+
+
+def recurrence_label(recurrence: dict | None) -> str:
+    if not recurrence:
+        return ""
+    if recurrence.get("freq") == "weekly":
+        return str(_("weekly, weekday %(day)s") % {"day": recurrence.get("weekday", 0) + 2})
+    label = _("monthly") if recurrence.get("freq") == "monthly" else _("quarterly")
+    return str(_("%(freq)s, by day %(day)s") % {"freq": label, "day": recurrence.get("day")})
+
+
+def _proposal_forms(directive: Directive, rows: list[dict], existing: set[str]) -> list:
+    agencies = member_agencies(directive)
+    forms = []
+    for row in rows:
+        initial = {
+            "take": bool(row["lead"]) and row["content"].strip() not in existing,
+            "source": row["index"],
+            "ref": row["ref"],
+            "title": row["title"],
+            "content": row["content"],
+            "lead": [a.pk for a in row["lead"]],
+            "support": [a.pk for a in row["support"]],
+            "deadline": row["deadline"],
+            "deadline_kind": DeadlineKind.DATE if row["deadline"] else DeadlineKind.NONE,
+            "deadline_text": row["deadline_text"],
+            **recurrence_initial(row["recurrence"]),
+        }
+        form = ProposalForm(prefix=f"p{row['index']}", initial=initial, agencies=agencies)
+        form.row = row
+        forms.append(form)
+    return forms
+
+
+class BreakdownView(LoginRequiredMixin, View):
+    """The directive's text on the left (the proposals' passages and the unresolved names
+    marked), its tasks on the right as cards: draft tasks to edit, merge, split or remove, and,
+    on request, the tasks proposed from the text, to correct and confirm."""
+
+    template_name = "documents/breakdown.html"
+    show_proposals = False
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_editor(request, managed_directive(request, pk))
+
+    def render_editor(
+        self,
+        request: HttpRequest,
+        directive: Directive,
+        *,
+        proposal_forms: list | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        tasks = list(
             directive.tasks.exclude(state=TaskState.CANCELLED)
             .prefetch_related(
                 Prefetch("assignments", TaskAssignment.objects.select_related("agency"))
             )
             .order_by("position", "id")
         )
-        return super().get_context_data(
-            page_title=_("Breakdown: %(directive)s")
+        editable = directive.state in EDITABLE_STATES
+        can_propose = editable and _propose_available() and bool(directive.text.strip())
+        show = can_propose and (self.show_proposals or proposal_forms is not None)
+        rows, unmatched = proposals_for(directive) if show else ([], [])
+        if show and proposal_forms is None:
+            existing = {t.content.strip() for t in tasks}
+            proposal_forms = _proposal_forms(directive, rows, existing)
+        for task in tasks:
+            task.recurrence_label = recurrence_label(task.recurrence)
+        for form in proposal_forms or []:
+            form.recurrence_label = recurrence_label(form.row["recurrence"])
+        agencies = member_agencies(directive)
+        context = {
+            "page_title": _("Breakdown: %(directive)s")
             % {"directive": directive.number_symbol or directive.subject[:40]},
-            directive=directive,
-            tasks=tasks,
-            editable=directive.state in EDITABLE_STATES,
-            can_propose=_propose_available() and bool(directive.text.strip()),
-            can_submit=directive.state == DirectiveState.DRAFT,
-            **kwargs,
+            "directive": directive,
+            "tasks": tasks,
+            "editable": editable,
+            "can_propose": can_propose,
+            "show_proposals": show,
+            "proposal_forms": proposal_forms or [],
+            "text_html": highlighted_text(
+                directive.text, [row["content"] for row in rows], unmatched
+            ),
+            "unmatched": [
+                AliasForm(initial={"name": name}, agencies=agencies, prefix=f"a{i}")
+                for i, name in enumerate(unmatched)
+            ],
+            "can_submit": directive.state == DirectiveState.DRAFT and bool(tasks),
+            "submit_form": SubmitBreakdownForm(),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class ProposeView(BreakdownView):
+    """The editor with the proposals from the text; POST confirms the ticked cards."""
+
+    show_proposals = True
+
+    def _setup(self, request: HttpRequest, pk: int) -> Directive:
+        directive = managed_directive(request, pk)
+        if not _propose_available():
+            raise Http404
+        return directive
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_editor(request, self._setup(request, pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        directive = self._setup(request, pk)
+        agencies = member_agencies(directive)
+        count = request.POST.get("count", "")
+        forms = []
+        for index in range(min(int(count), MAX_PROPOSALS) if count.isdigit() else 0):
+            form = ProposalForm(request.POST, prefix=f"p{index}", agencies=agencies)
+            form.row = {"index": index, "recurrence": None}
+            forms.append(form)
+        taken = [f for f in forms if f.data.get(f"{f.prefix}-take")]
+        if not taken:
+            messages.error(request, _("Tick at least one proposed task."))
+            return redirect("directives:propose", directive.pk)
+        if not all(form.is_valid() for form in taken):
+            messages.error(request, NO_PROPOSAL_SAVED)
+            return self.render_editor(request, directive, proposal_forms=forms, status=400)
+        try:
+            with transaction.atomic():
+                for form in taken:
+                    data = form.cleaned_data
+                    task_actions.create_task(
+                        directive,
+                        by=request.user,
+                        title=data["title"],
+                        content=data["content"],
+                        ref=data["ref"],
+                        lead=list(data["lead"]),
+                        support=list(data["support"]),
+                        deadline=data["deadline"],
+                        deadline_kind=data["deadline_kind"],
+                        deadline_text=data["deadline_text"],
+                        recurrence=data["recurrence"],
+                    )
+        except ActionForbidden as exc:
+            return _forbidden(request, exc.message)
+        except ActionError as exc:
+            messages.error(request, exc.message)
+            return self.render_editor(request, directive, proposal_forms=forms, status=400)
+        messages.success(
+            request, _("%(count)s task(s) added from the text.") % {"count": len(taken)}
         )
+        return redirect("directives:breakdown", directive.pk)
+
+
+@require_POST
+def map_alias(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm what an unresolved name means; the proposals are read again with it."""
+    directive = managed_directive(request, pk)
+    form = AliasForm(request.POST, agencies=member_agencies(directive))
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("directives:propose", directive.pk)
+    name, agency = form.cleaned_data["name"], form.cleaned_data["agency"]
+    try:
+        agency_actions.map_alias(directive.committee, name, agency, by=request.user)
+    except ActionForbidden as exc:
+        return _forbidden(request, exc.message)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("“%(name)s” now means %(agency)s.") % {"name": name, "agency": agency}
+        )
+    return redirect("directives:propose", directive.pk)
+
+
+@require_POST
+def merge_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    directive = managed_directive(request, pk)
+    ids = [int(i) for i in request.POST.getlist("merge") if i.isdigit()]
+    tasks = list(directive.tasks.filter(pk__in=ids).select_related("directive"))
+    try:
+        merged = task_actions.merge_draft_tasks(tasks, by=request.user)
+    except ActionForbidden as exc:
+        return _forbidden(request, exc.message)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        sync_object(directive)  # cancelled tasks may let the directive's flow move on
+        messages.success(request, _("Tasks merged into “%(task)s”.") % {"task": merged})
+    return redirect("directives:breakdown", directive.pk)
+
+
+class SplitTaskView(LoginRequiredMixin, View):
+    """Choose where a draft task's text is cut in two."""
+
+    template_name = "documents/split.html"
+
+    def _task(self, request: HttpRequest, pk: int) -> Task:
+        task = get_object_or_404(
+            Task.objects.visible_to(request.user).select_related("directive__committee"), pk=pk
+        )
+        if not perms.can_manage_directive(task.directive, request.user):
+            raise PermissionDenied
+        return task
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = self._task(request, pk)
+        text = task.content or task.title
+        cuts = [0, *task_actions.split_points(text), len(text)]
+        pieces = [
+            {"text": text[a:b].strip(), "at": b if b < len(text) else None}
+            for a, b in zip(cuts, cuts[1:], strict=False)
+        ]
+        return render(
+            request,
+            self.template_name,
+            {
+                "task": task,
+                "directive": task.directive,
+                "pieces": pieces,
+                "page_title": _("Split the task"),
+            },
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = self._task(request, pk)
+        raw = request.POST.get("at", "")
+        try:
+            new = task_actions.split_draft_task(
+                task, by=request.user, at=int(raw) if raw.isdigit() else -1
+            )
+        except ActionForbidden as exc:
+            return _forbidden(request, exc.message)
+        except ActionError as exc:
+            messages.error(request, exc.message)
+            return redirect("directives:task_split", task.pk)
+        messages.success(request, _("Task split: “%(task)s” added after it.") % {"task": new})
+        return redirect("directives:breakdown", task.directive_id)
+
+
+@require_POST
+def submit_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
+    """Finish the breakdown: the list goes to the chair and the flow's step is completed."""
+    directive = managed_directive(request, pk)
+    form = SubmitBreakdownForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        workflow_services.submit_breakdown(directive, by=request.user, note=note)
+    except ActionForbidden as exc:
+        return _forbidden(request, exc.message)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("directives:breakdown", directive.pk)
+    messages.success(request, _("Task list sent to the chair for approval."))
+    return redirect("directives:detail", directive.pk)
 
 
 class DraftTaskCreateView(LoginRequiredMixin, View):
@@ -358,6 +652,7 @@ class DraftTaskCreateView(LoginRequiredMixin, View):
                 deadline=data["deadline"],
                 deadline_kind=data["deadline_kind"],
                 deadline_text=data["deadline_text"],
+                recurrence=data["recurrence"],
             )
         except ActionForbidden as exc:
             return _forbidden(request, exc.message)
@@ -391,6 +686,7 @@ class DraftTaskUpdateView(DraftTaskCreateView):
                 "deadline": task.deadline,
                 "deadline_kind": task.deadline_kind,
                 "deadline_text": task.deadline_text,
+                **recurrence_initial(task.recurrence),
             },
         )
         return self._render(request, task.directive, form, task)
@@ -413,6 +709,7 @@ class DraftTaskUpdateView(DraftTaskCreateView):
                 deadline=data["deadline"],
                 deadline_kind=data["deadline_kind"],
                 deadline_text=data["deadline_text"],
+                recurrence=data["recurrence"],
             )
         except ActionForbidden as exc:
             return _forbidden(request, exc.message)
@@ -435,114 +732,6 @@ def delete_draft_task(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
+        sync_object(task.directive)  # e.g. the last undispatched task gone: nothing to dispatch
         messages.success(request, _("Task removed from the breakdown."))
     return redirect("directives:breakdown", task.directive_id)
-
-
-# ---- proposals from the text
-
-
-def _title_of(text: str, limit: int = 300) -> str:
-    """The first sentence of a proposed task, short enough for a title."""
-    first = text.strip().split("\n")[0]
-    for stop in (". ", "; "):
-        if stop in first[:limit]:
-            first = first.split(stop)[0]
-            break
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
-
-
-def proposals_for(directive: Directive) -> list[dict]:
-    """The engine's proposed tasks, with agency codes turned into this committee's agencies."""
-    from documents.breakdown.django_directory import directory_for_committee
-    from documents.breakdown.engine import propose_tasks
-
-    directory = directory_for_committee(directive.committee, on=directive.issued_on)
-    breakdown = propose_tasks(directive.text, directory, today=directive.issued_on)
-    members = list(member_agencies(directive))
-    by_code = {agency.code: agency for agency in members}
-    rows = []
-    for index, proposed in enumerate(breakdown.tasks):
-        lead = [by_code[c] for c in proposed.lead if c in by_code]
-        if proposed.all_members and not lead:
-            lead = members
-        support = [by_code[c] for c in proposed.support if c in by_code and by_code[c] not in lead]
-        rows.append(
-            {
-                "index": index,
-                "ref": proposed.ref,
-                "title": _title_of(proposed.text),
-                "content": proposed.text,
-                "lead": lead,
-                "support": support,
-                "all_members": proposed.all_members,
-                "deadline": proposed.deadline,
-                "deadline_text": proposed.deadline_rule or "",
-            }
-        )
-    return rows
-
-
-class ProposeView(LoginRequiredMixin, View):
-    template_name = "documents/propose.html"
-
-    def _setup(self, request: HttpRequest, pk: int) -> Directive:
-        directive = managed_directive(request, pk)
-        if not _propose_available():
-            raise Http404
-        return directive
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        directive = self._setup(request, pk)
-        rows = proposals_for(directive) if directive.text.strip() else []
-        return render(
-            request,
-            self.template_name,
-            {
-                "directive": directive,
-                "rows": rows,
-                "members": member_agencies(directive),
-                "page_title": _("Proposed tasks"),
-            },
-        )
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        directive = self._setup(request, pk)
-        chosen = {int(i) for i in request.POST.getlist("take") if i.isdigit()}
-        if not chosen:
-            messages.error(request, _("Tick at least one proposed task."))
-            return redirect("directives:propose", directive.pk)
-        created = 0
-        try:
-            with transaction.atomic():
-                members = {str(a.pk): a for a in member_agencies(directive)}
-                for row in proposals_for(directive):
-                    if row["index"] not in chosen:
-                        continue
-                    if not row["lead"]:
-                        # The text names no member agency: the office picked one on the page.
-                        picked = members.get(request.POST.get(f"lead-{row['index']}", ""))
-                        if picked is None:
-                            raise ActionError(NO_LEAD_PICKED % {"ref": row["ref"]})
-                        row["lead"] = [picked]
-                        row["support"] = [a for a in row["support"] if a != picked]
-                    task_actions.create_task(
-                        directive,
-                        by=request.user,
-                        title=row["title"],
-                        content=row["content"],
-                        ref=row["ref"],
-                        lead=row["lead"],
-                        support=row["support"],
-                        deadline=row["deadline"],
-                        deadline_kind=DeadlineKind.DATE if row["deadline"] else DeadlineKind.NONE,
-                        deadline_text=row["deadline_text"][:255],
-                    )
-                    created += 1
-        except ActionForbidden as exc:
-            return _forbidden(request, exc.message)
-        except ActionError as exc:
-            messages.error(request, exc.message)
-            return redirect("directives:propose", directive.pk)
-        messages.success(request, _("%(count)s task(s) added from the text.") % {"count": created})
-        return redirect("directives:breakdown", directive.pk)

@@ -153,9 +153,6 @@ class DirectivesApp(DondocApplication):
     index_path = path("", directive_views.DirectiveListView.as_view(), name="index")
     create_path = path("new/", directive_views.DirectiveCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", directive_views.DirectiveDetailView.as_view(), name="detail")
-    transition_path = path(
-        "<int:pk>/act/<slug:action>/", directive_views.directive_transition, name="transition"
-    )
     breakdown_path = path(
         "<int:pk>/breakdown/", directive_views.BreakdownView.as_view(), name="breakdown"
     )
@@ -170,6 +167,16 @@ class DirectivesApp(DondocApplication):
     )
     task_delete_path = path(
         "tasks/<int:pk>/delete/", directive_views.delete_draft_task, name="task_delete"
+    )
+    task_split_path = path(
+        "tasks/<int:pk>/split/", directive_views.SplitTaskView.as_view(), name="task_split"
+    )
+    merge_path = path("<int:pk>/breakdown/merge/", directive_views.merge_tasks, name="merge")
+    map_alias_path = path(
+        "<int:pk>/breakdown/alias/", directive_views.map_alias, name="map_alias"
+    )
+    submit_path = path(
+        "<int:pk>/breakdown/submit/", directive_views.submit_breakdown, name="submit"
     )
     file_path = path("files/<int:pk>/", directive_views.directive_file, name="file")
 

@@ -9,9 +9,13 @@ someone else surfaces as ActionConflict.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -472,6 +476,7 @@ def reject_extension(extension: Extension, *, by: User, note: str) -> Extension:
 
 # ---- the breakdown editor and chasing (added for the web UI)
 
+UNCHANGED = object()  # an optional argument the caller did not give
 TASK_NOT_DRAFT = _("Only a task that has not been dispatched yet can be edited or removed.")
 TASK_NOT_OVERDUE = _("Only an open task can be chased.")
 
@@ -489,6 +494,7 @@ def update_draft_task(
     deadline: dt.date | None = None,
     deadline_kind: str | None = None,
     deadline_text: str = "",
+    recurrence: dict | None | object = UNCHANGED,
 ) -> Task:
     """Edit a task of a directive still being broken down; what changed goes in the log."""
     if not perms.can_manage_directive(task.directive, by):
@@ -496,9 +502,16 @@ def update_draft_task(
     if task.state != TaskState.DRAFT or task.directive.state not in ("draft", "awaiting_approval"):
         raise ActionError(TASK_NOT_DRAFT)
     _check_agencies(lead, support)
-    before = {"ref": task.ref, "title": task.title, "content": task.content}
+    before = {
+        "ref": task.ref,
+        "title": task.title,
+        "content": task.content,
+        "recurrence": task.recurrence,
+    }
     old_deadline = task.deadline
     task.ref, task.title, task.content = ref, title, content
+    if recurrence is not UNCHANGED:
+        task.recurrence = recurrence or None
     task.set_deadline(
         deadline, deadline_kind or (DeadlineKind.DATE if deadline else None), deadline_text
     )
@@ -535,15 +548,183 @@ def delete_draft_task(task: Task, *, by: User, reason: str = "") -> Task:
     return task
 
 
+MERGE_NEEDS_TWO = _("Choose at least two tasks to merge.")
+MERGE_OTHER_DIRECTIVE = _("Only tasks of the same directive can be merged.")
+MERGED_INTO = _("Merged into “%(task)s”.")
+MERGED_WITH = _("Merged with: %(tasks)s")
+SPLIT_BAD_POINT = _("Choose where to split the text: between two sentences or paragraphs.")
+SPLIT_FROM = _("Split from “%(task)s”.")
+SPLIT_INTO = _("Split: the rest became “%(task)s”.")
+URGED_TITLE = _("Urged: %(task)s")
+
+# Where a task's text may be cut in two: after a paragraph, or after a sentence or a clause
+# ("…; ") as Vietnamese directives list duties.
+_BOUNDARY = re.compile(r"(?:\n+|(?<=[.;!?:])[ \t]+)(?=\S)")
+
+
+def title_of(text: str, limit: int = 300) -> str:
+    """The first sentence of a task's text, short enough for its title."""
+    first = text.strip().split("\n")[0]
+    for stop in (". ", "; "):
+        if stop in first[:limit]:
+            first = first.split(stop)[0]
+            break
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def split_points(text: str) -> list[int]:
+    """Offsets in `text` where a second task could start (after a sentence or a paragraph)."""
+    return [m.end() for m in _BOUNDARY.finditer(text) if text[: m.start()].strip()]
+
+
+def _check_draft(task: Task, by: User, action: str) -> None:
+    if not perms.can_manage_directive(task.directive, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": action})
+    if task.state != TaskState.DRAFT or task.directive.state not in ("draft", "awaiting_approval"):
+        raise ActionError(TASK_NOT_DRAFT)
+
+
+def _agencies_of(task: Task, role: str) -> list[Agency]:
+    return [
+        a.agency
+        for a in task.assignments.select_related("agency").order_by("id")
+        if a.role == role
+    ]
+
+
+@atomic_action
+def merge_draft_tasks(tasks: Sequence[Task], *, by: User) -> Task:
+    """Merge draft tasks into the first of them (in the list's order): texts joined, agencies
+    united (lead anywhere stays lead), the earliest deadline. The others are cancelled with a
+    note saying where they went; every change is logged."""
+    tasks = sorted({t.pk: t for t in tasks}.values(), key=lambda t: (t.position, t.pk))
+    if len(tasks) < 2:
+        raise ActionError(MERGE_NEEDS_TWO)
+    if len({t.directive_id for t in tasks}) > 1:
+        raise ActionError(MERGE_OTHER_DIRECTIVE)
+    tasks = list(Task.objects.select_for_update().filter(pk__in=[t.pk for t in tasks]))
+    tasks.sort(key=lambda t: (t.position, t.pk))
+    for task in tasks:
+        _check_draft(task, by, str(_("merge tasks")))
+    keep, others = tasks[0], tasks[1:]
+    lead: dict[int, Agency] = {}
+    support: dict[int, Agency] = {}
+    for task in tasks:
+        lead.update({a.pk: a for a in _agencies_of(task, AssignmentRole.LEAD)})
+        support.update({a.pk: a for a in _agencies_of(task, AssignmentRole.SUPPORT)})
+    for pk in lead:
+        support.pop(pk, None)
+    dated = [t for t in tasks if t.deadline is not None]
+    earliest = min(dated, key=lambda t: t.deadline) if dated else keep
+    old_deadline = keep.deadline
+    texts = [(t.content or t.title).strip() for t in tasks]
+    keep.title = "; ".join(t.title for t in tasks)[:500]
+    keep.content = "\n\n".join(texts)
+    keep.recurrence = next((t.recurrence for t in tasks if t.recurrence), None)
+    keep.set_deadline(earliest.deadline, earliest.deadline_kind, earliest.deadline_text)
+    keep.full_clean(exclude=["directive", "state"])
+    keep.save()
+    _log(keep, TaskEventKind.COMMENT, by, note=str(MERGED_WITH % {
+        "tasks": "; ".join(str(t) for t in others)
+    }))
+    if old_deadline != keep.deadline:
+        _log(
+            keep, TaskEventKind.DEADLINE_CHANGED, by,
+            from_value=_fmt(old_deadline), to_value=_fmt(keep.deadline),
+        )
+    _replace_assignments(keep, list(lead.values()), list(support.values()), by)
+    reason = str(MERGED_INTO % {"task": keep})
+
+    def stamp(t: Task) -> None:
+        t.cancelled_reason = reason
+
+    for task in others:
+        _transition(task, "cancel", by, note=reason, before_save=stamp)
+    return keep
+
+
+@atomic_action
+def split_draft_task(task: Task, *, by: User, at: int) -> Task:
+    """Cut a draft task's text in two at `at` (one of split_points(text)): the task keeps the
+    first part, a new task right after it gets the rest, with the same agencies and deadline.
+    Returns the new task."""
+    task = Task.objects.select_for_update().select_related("directive").get(pk=task.pk)
+    _check_draft(task, by, str(_("split the task")))
+    text = task.content or task.title
+    if at not in split_points(text):
+        raise ActionError(SPLIT_BAD_POINT)
+    first, rest = text[:at].strip(), text[at:].strip()
+    lead = _agencies_of(task, AssignmentRole.LEAD)
+    support = _agencies_of(task, AssignmentRole.SUPPORT)
+    # Make room right after the task, so the new one keeps the directive's order.
+    Task.objects.filter(directive_id=task.directive_id, position__gt=task.position).update(
+        position=F("position") + 1
+    )
+    before = str(task)
+    task.title, task.content = title_of(first), first
+    task.full_clean(exclude=["directive", "state"])
+    task.save()
+    new = create_task(
+        task.directive,
+        by=by,
+        title=title_of(rest),
+        content=rest,
+        ref=f"{task.ref}b"[:30] if task.ref else "",
+        lead=lead,
+        support=support,
+        deadline=task.deadline,
+        deadline_kind=task.deadline_kind,
+        deadline_text=task.deadline_text,
+        recurrence=task.recurrence,
+        position=task.position + 1,
+    )
+    _log(new, TaskEventKind.COMMENT, by, note=str(SPLIT_FROM % {"task": before}))
+    _log(task, TaskEventKind.COMMENT, by, note=str(SPLIT_INTO % {"task": new}))
+    return new
+
+
 @atomic_action
 def urge_task(task: Task, *, by: User, note: str = "") -> TaskEvent:
-    """The standing office chases the lead agency of an open task (đôn đốc); logged."""
+    """The standing office chases the lead agency of an open task (đôn đốc); logged, and the
+    lead agency's people are notified in the app once the urge is committed."""
     if not perms.can_manage_task(task, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("urge")})
     if not task.is_open:
         raise ActionError(TASK_NOT_OVERDUE)
     text = note.strip() or str(_("Urged: please report on this task."))
-    return _log(task, TaskEventKind.COMMENT, by, note=text)
+    event = _log(task, TaskEventKind.COMMENT, by, note=text)
+    transaction.on_commit(partial(_notify_urged, task.pk, event.pk, text))
+    return event
+
+
+URGED = "urged"  # Notification.kind of an urge (one per urge: its period is the log entry)
+
+
+def _notify_urged(task_pk: int, event_pk: int, text: str) -> None:
+    from .notifications import Message, in_site_language, notify
+    from .reminders import task_url
+
+    task = Task.objects.get(pk=task_pk)
+    recipients = User.objects.filter(
+        is_active=True,
+        agency__in=task.assignments.filter(role=AssignmentRole.LEAD).values("agency"),
+    ).values_list("pk", flat=True)
+    with in_site_language():
+        title = str(URGED_TITLE % {"task": task})
+    notify(
+        Message(
+            recipient_id=pk,
+            kind=URGED,
+            object_key=f"task:{task_pk}",
+            period=f"event:{event_pk}",
+            title=title,
+            body=text,
+            url=task_url(task_pk),
+            task_id=task_pk,
+            due_at=task.due_at,
+        )
+        for pk in recipients
+    )
 
 
 # ---- the task flow's deadline timer (workflows/): it records, reminders.py sends the messages

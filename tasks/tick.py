@@ -89,6 +89,16 @@ def workflow_timers(now: dt.datetime) -> str:  # noqa: ARG001 - viewflow reads t
         return out.getvalue().strip() or "done"
 
 
+def flows(now: dt.datetime) -> str:  # noqa: ARG001 - the flows follow the domain, not the clock
+    """Bring every flow level with work done outside it (workflows.sync), under one runner."""
+    from workflows.sync import sync_flows
+
+    with single_runner("sync_flows") as got:
+        if not got:
+            return "skipped (another tick is running it)"
+        return f"{sync_flows()} caught up"
+
+
 def obligations(now: dt.datetime) -> str:
     from .reporting import create_due_submissions
 
@@ -115,6 +125,7 @@ def digests(now: dt.datetime) -> str:
 
 JOBS: list[tuple[str, Callable[[dt.datetime], str]]] = [
     ("workflow_timers", workflow_timers),
+    ("flows", flows),
     ("obligations", obligations),
     ("reminders", reminders),
     ("escalations", escalations),

@@ -175,16 +175,32 @@ MATRIX: dict[str, list[Entry]] = {
             expect=obj_page(allowed=ON_TASK, hidden=NOT_ON_TASK),
         ),
     ],
-    "directives:transition": [
+    # Finishing the breakdown completes the directive flow's step (the flow owns the other
+    # lifecycle steps: their pages are checked by test_flow_pages_are_not_open_to_all).
+    "directives:submit": [
+        Entry(lambda w: {"pk": w["draft"].pk}, "post", post(hidden=DRAFT_HIDDEN)),
+    ],
+    "directives:merge": [
         Entry(
-            lambda w: {"pk": w["draft"].pk, "action": "submit"}, "post", post(hidden=DRAFT_HIDDEN)
-        ),
-        Entry(
-            lambda w: {"pk": w["task"].directive_id, "action": "close"},
+            lambda w: {"pk": w["draft"].pk},
             "post",
-            post(hidden=NOT_ON_TASK),
-            data={"note": ""},
-        ),
+            post(hidden=DRAFT_HIDDEN),
+            data={"merge": []},
+        )
+    ],
+    "directives:map_alias": [
+        Entry(
+            lambda w: {"pk": w["draft"].pk},
+            "post",
+            post(hidden=DRAFT_HIDDEN),
+            data={"name": "Sở Công Thương", "agency": ""},
+        )
+    ],
+    "directives:task_split": [
+        Entry(
+            lambda w: {"pk": w["draft_task"].pk},
+            expect=obj_page(allowed=("secretariat", "admin"), hidden=DRAFT_HIDDEN),
+        )
     ],
     "directives:breakdown": [
         Entry(

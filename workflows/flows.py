@@ -71,23 +71,23 @@ class DomainFlow:
 class DirectiveFlow(DomainFlow, flow.Flow):
     """Directive
 
-    The standing office registers a directive and breaks it into tasks; the chair approves the
-    list or returns it; the office dispatches it, one task flow per task; when every task is
-    completed or cancelled, the office closes the directive with a summary."""
+    The standing office registers a directive and breaks it into tasks in the breakdown editor;
+    the chair approves the list or returns it; the office dispatches it, one task flow per
+    task; when every task is completed or cancelled, the office closes the directive with a
+    summary."""
 
     process_class = DirectiveProcess
     process_title = _("Directive")
     subject_view_check = staticmethod(perms.can_view_directive)
 
-    register = (
-        flow.Start(views.RegisterDirectiveView.as_view())
+    # The register page (documents/views.py) registers the directive and starts its flow here
+    # (services.start_directive_flow); so does the periodic sync for directives registered
+    # otherwise (the demo data, an import).
+    adopt = (
+        flow.StartHandle(this.adopt_directive)
         .Annotation(title=_("Register a directive"))
-        .Available(services.can_register_directive)
         .Next(this.break_down)
     )
-    # For a directive registered elsewhere (the register page, an import): DirectiveFlow.adopt.run(
-    # directive=...).
-    adopt = flow.StartHandle(this.adopt_directive).Next(this.break_down)
 
     break_down = (
         HumanStep(views.BreakDownView.as_view())

@@ -7,8 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, User
-from documents.models import DirectiveType
+from agencies.models import User
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 DATE_HELP = _("dd/mm/yyyy")
@@ -46,48 +45,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [single(item, initial) for item in data]
         return [single(data, initial)]
-
-
-class RegisterDirectiveForm(forms.Form):
-    number = forms.CharField(
-        label=_("Number and symbol"),
-        required=False,
-        max_length=80,
-        help_text=_("e.g. 381/TB-VPCP; leave empty if it has none yet"),
-    )
-    doc_type = forms.ChoiceField(label=_("Type"), choices=DirectiveType.choices)
-    subject = forms.CharField(label=_("Subject"), widget=forms.Textarea(attrs={"rows": 2}))
-    issued_on = date_field(_("Date"), required=False)
-    issuer_name = forms.CharField(label=_("Issuing body"), required=False, max_length=255)
-    signer_name = forms.CharField(label=_("Signed by"), required=False, max_length=150)
-    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
-    text = forms.CharField(
-        label=_("Full text"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Paste or type the text, or upload the file below."),
-    )
-    files = MultipleFileField(label=_("Files"))
-
-
-class AddTaskForm(forms.Form):
-    ref = forms.CharField(label=_("Reference"), required=False, max_length=30)
-    title = forms.CharField(label=_("Title"), max_length=500)
-    content = forms.CharField(
-        label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    lead = forms.ModelMultipleChoiceField(label=_("Lead agencies"), queryset=Agency.objects.none())
-    support = forms.ModelMultipleChoiceField(
-        label=_("Co-ordinating agencies"), queryset=Agency.objects.none(), required=False
-    )
-    deadline = date_field(_("Deadline"), required=False)
-    deadline_text = forms.CharField(label=_("Deadline as written"), required=False, max_length=255)
-
-    def __init__(self, *args: Any, committee: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        members = Agency.objects.filter(memberships__committee=committee).order_by("name")
-        self.fields["lead"].queryset = members
-        self.fields["support"].queryset = members
 
 
 class NoteForm(forms.Form):

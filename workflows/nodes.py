@@ -102,6 +102,25 @@ def step_view(node: HumanStep, origin_view: Callable) -> Callable:
     return view
 
 
+def subject_url(subject: Any) -> str:
+    """The product's page of a step's subject: a directive's or a task's page (an extension's
+    is its task's), where the person sees what their step changed."""
+    from django.urls import reverse
+
+    from documents.models import Directive
+    from tasks.models import Extension, Task
+
+    if hasattr(subject, "get_absolute_url"):
+        return subject.get_absolute_url()
+    if isinstance(subject, Directive):
+        return reverse("directives:detail", args=[subject.pk])
+    if isinstance(subject, Extension):
+        subject = subject.task
+    if isinstance(subject, Task):
+        return reverse("work:task", args=[subject.pk])
+    return "/"
+
+
 class HumanStep(flow.View):
     """A person's step; `.Permission(predicate, obj=...)` names who may act through
     agencies.permissions: `predicate(obj(process), user) -> bool`."""
@@ -156,10 +175,7 @@ class HumanStep(flow.View):
         target = safe_next(request)
         if target:
             return target
-        subject = self._subject(process)
-        if hasattr(subject, "get_absolute_url"):
-            return subject.get_absolute_url()
-        return "/"
+        return subject_url(self._subject(process))
 
     @property
     def view_path(self) -> Any:

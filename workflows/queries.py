@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task as FlowTask
@@ -66,11 +66,8 @@ def _may_ask_for_extension(user: Any, task: Task) -> bool:
 
 
 def register_url() -> str:
-    """Where the standing office registers a new directive (the directive flow's start)."""
-    from .flows import DirectiveFlow
-
-    ensure_urls_loaded()
-    return DirectiveFlow.register.reverse("execute")
+    """Where the standing office registers a new directive; registering starts its flow."""
+    return reverse("directives:create")
 
 
 def extension_request_url(task: Task) -> str:

@@ -8,7 +8,7 @@ released (viewflow's `after_lock_released`), so locks are always taken one at a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,18 +18,14 @@ from viewflow.workflow import lock
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import PROCESS, STATUS
 
-from agencies import permissions as perms
 from project.errors import ActionConflict, ActionForbidden
 from tasks import actions as task_actions
 from tasks.models import Task
 
 from .models import DirectiveProcess, TaskProcess
 
-
-def can_register_directive(user: Any) -> bool:
-    """The standing office of a committee registers that committee's directives."""
-    committee_id = getattr(user, "committee_id", None)
-    return committee_id is not None and perms.is_secretariat_of(user, committee_id)
+if TYPE_CHECKING:
+    from documents.models import Directive
 
 
 def may_ask_for_extensions(user: Any) -> bool:
@@ -39,6 +35,7 @@ def may_ask_for_extensions(user: Any) -> bool:
 
 
 STEP_NOT_PERMITTED = _("You do not have the right to do “%(step)s”.")
+NOT_AT_BREAKDOWN = _("This directive's task list is not being broken down now.")
 
 
 def complete_step(
@@ -69,6 +66,44 @@ def complete_step(
             return result
     except FlowLockFailed as exc:
         raise ActionConflict(BUSY) from exc
+
+
+def start_directive_flow(directive: Directive) -> DirectiveProcess:
+    """Give a directive its flow (once), level with where the directive stands: a directive has
+    its process from the moment it is registered."""
+    from .flows import DirectiveFlow
+    from .sync import sync_object
+
+    existing = DirectiveProcess.objects.filter(directive=directive).first()
+    if existing is not None:
+        return existing
+    process = DirectiveFlow.adopt.run(directive=directive)
+    sync_object(directive)
+    return process
+
+
+@transaction.atomic
+def submit_breakdown(directive: Directive, *, by: Any, note: str = "") -> Directive:
+    """Finish the breakdown step: submit the task list for approval (the action), and complete
+    the flow's step, in one transaction (a refusal leaves nothing behind)."""
+    from documents import actions as directive_actions
+
+    from .flows import DirectiveFlow
+    from .nodes import ACTIVE
+
+    process = start_directive_flow(directive)
+    step = process.task_set.filter(flow_task=DirectiveFlow.break_down, status__in=ACTIVE).first()
+    if step is None:
+        raise ActionConflict(NOT_AT_BREAKDOWN)
+    complete_step(
+        step,
+        by=by,
+        perform=lambda: directive_actions.submit_directive_for_approval(
+            directive, by=by, note=note
+        ),
+    )
+    directive.refresh_from_db()
+    return directive
 
 
 def start_task_flow(task_pk: int) -> TaskProcess:

@@ -23,17 +23,15 @@ from tasks import actions as task_actions
 from tasks.models import ReportKind, ReportOutcome, Task
 
 from . import forms
-from .nodes import ACTIVE, safe_next
+from .nodes import ACTIVE, safe_next, subject_url
 
 STEP_DONE = _("“%(step)s” is done.")
 PROGRESS_SAVED = _("Your progress update has been recorded.")
-TASK_ADDED = _("Task added to the breakdown.")
 
 
 def base_template(request: HttpRequest) -> str:
-    """The site's frame when the step is served inside the viewflow Site, else a plain one."""
-    match = getattr(request, "resolver_match", None)
-    return "base_site.html" if getattr(match, "site", None) is not None else "workflows/base.html"
+    """The site's frame (menu, styles), so a step looks like the pages that link to it."""
+    return "base_site.html"
 
 
 def ensure_urls_loaded() -> None:
@@ -80,6 +78,13 @@ class StepView(FormView):
     def get_context_data(self, **kwargs: Any) -> dict:
         context = super().get_context_data(**kwargs)
         flow_task = self.activation.flow_task
+        match = getattr(self.request, "resolver_match", None)
+        if match is not None and getattr(match, "site", None) is None:
+            # The flows are mounted beside the viewflow Site: lend its frame (menu, colours) as
+            # viewflow's middleware does for the Site's own pages.
+            from project.site import site
+
+            match.site = site
         context.update(
             base_template=base_template(self.request),
             page_title=flow_task.task_title,
@@ -125,93 +130,19 @@ class StartStepView(StepView):
         return next_step_url(self.process, self.request.user) or safe_next(self.request) or "/"
 
 
-# ---- directive flow
-
-
-class RegisterDirectiveView(StartStepView):
-    form_class = forms.RegisterDirectiveForm
-    submit_label = _("Register")
-
-    def perform(self, form: django_forms.Form) -> None:
-        data = form.cleaned_data
-        user = self.request.user
-        text = data["text"]
-        uploads = data["files"]
-        if not text.strip():
-            text = _text_of(uploads)
-        directive = directive_actions.register_directive(
-            user.committee,
-            by=user,
-            number=data["number"].strip(),
-            doc_type=data["doc_type"],
-            subject=data["subject"],
-            issued_on=data["issued_on"],
-            issuer_name=data["issuer_name"],
-            signer_name=data["signer_name"],
-            signer_title=data["signer_title"],
-            text=text,
-            files=uploads,
-        )
-        self.process.directive = directive
-
-
-def _text_of(uploads: list) -> str:
-    """Plain-text uploads give the directive its text; other formats stay attachments (the
-    breakdown engine reads those)."""
-    for upload in uploads:
-        if upload.name.lower().endswith(".txt"):
-            raw = upload.read()
-            upload.seek(0)
-            try:
-                return raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                continue
-    return ""
+# ---- directive flow (registered on the register page, documents/views.py)
 
 
 class BreakDownView(StepView):
+    """The breakdown has one editor, the directive's breakdown page (documents/views.py): this
+    step sends people there. Its "submit for approval" completes this step
+    (services.submit_breakdown); a note posted here does the same."""
+
     form_class = forms.NoteForm
-    template_name = "workflows/break_down.html"
     submit_label = _("Submit for approval")
 
-    def add_task_form(self, data: Any = None) -> forms.AddTaskForm:
-        return forms.AddTaskForm(data, committee=self.subject().committee, prefix="task")
-
-    def get_context_data(self, **kwargs: Any) -> dict:
-        context = super().get_context_data(**kwargs)
-        context.setdefault("task_form", self.add_task_form())
-        context["tasks"] = (
-            self.subject().tasks.exclude(state="cancelled").prefetch_related("assignments__agency")
-        )
-        context["returned"] = (
-            self.subject().events.filter(kind="transition", to_state="draft").last()
-        )
-        return context
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if "add_task" not in request.POST:
-            return super().post(request, *args, **kwargs)
-        task_form = self.add_task_form(request.POST)
-        if task_form.is_valid():
-            data = task_form.cleaned_data
-            try:
-                task_actions.create_task(
-                    self.subject(),
-                    by=request.user,
-                    title=data["title"],
-                    ref=data["ref"],
-                    content=data["content"],
-                    lead=list(data["lead"]),
-                    support=list(data["support"]),
-                    deadline=data["deadline"],
-                    deadline_text=data["deadline_text"],
-                )
-            except ActionError as exc:
-                task_form.add_error(None, exc.message)
-            else:
-                messages.success(request, TASK_ADDED)
-                return redirect(request.get_full_path())
-        return self.render_to_response(self.get_context_data(task_form=task_form))
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("directives:breakdown", self.subject().pk)
 
     def perform(self, form: django_forms.Form) -> None:
         directive_actions.submit_directive_for_approval(
@@ -377,9 +308,7 @@ class RequestExtensionView(StartStepView):
         self.process.extension = extension
 
     def success_url_for(self) -> str:
-        return safe_next(self.request) or (
-            self.task.get_absolute_url() if hasattr(self.task, "get_absolute_url") else "/"
-        )
+        return safe_next(self.request) or subject_url(self.task)
 
 
 class DecideExtensionView(DecisionStepView):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 import threading
 from zoneinfo import ZoneInfo
 
@@ -64,12 +65,18 @@ def test_tick_prints_one_line_per_job_and_a_second_run_sends_nothing(
             second = run_tick_command()
     assert [line.split(":")[0] for line in first] == [
         "workflow_timers",
+        "flows",
         "obligations",
         "reminders",
         "escalations",
         "digests",
     ]
     # 1 day left on the first task: officer and head; the second 12 working days overdue: head
+    # The two tasks were dispatched by direct actions: their directives' flows are adopted and
+    # caught up (a directive flow and a task flow each, and their steps); a second run has
+    # nothing left to move.
+    assert re.fullmatch(r"flows: [1-9]\d* caught up", first[1])
+    assert "flows: 0 caught up" in second
     assert "reminders: 3 sent" in first
     # chair and standing office, once
     assert "escalations: 2 sent" in first

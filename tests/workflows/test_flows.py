@@ -168,3 +168,23 @@ def test_a_step_done_twice_is_refused_with_a_message(dispatched, draft_directive
     with pytest.raises(ActionConflict, match="already been completed"):
         services.complete_step(step, by=officer)
     assert TaskEvent.objects.filter(task=task, kind="officer").count() == 1
+
+
+def test_submitting_the_breakdown_completes_the_flow_step_even_for_an_adopted_directive(
+    draft_directive, secretariat, chair
+):
+    """A directive registered outside the register page (an import, the demo data) has no flow
+    yet: finishing its breakdown gives it one and completes the step, once."""
+    from workflows.models import DirectiveProcess
+
+    assert not DirectiveProcess.objects.filter(directive=draft_directive).exists()
+    with pytest.raises(ActionForbidden):
+        services.submit_breakdown(draft_directive, by=chair)
+    assert not DirectiveProcess.objects.filter(directive=draft_directive).exists()
+    services.submit_breakdown(draft_directive, by=secretariat, note="Kính trình")
+    process = DirectiveProcess.objects.get(directive=draft_directive)
+    assert draft_directive.state == "awaiting_approval"
+    assert not has_open_step(process, DirectiveFlow.break_down)
+    assert has_open_step(process, DirectiveFlow.approve)
+    with pytest.raises(ActionConflict):
+        services.submit_breakdown(draft_directive, by=secretariat)

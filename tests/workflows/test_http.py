@@ -1,10 +1,11 @@
-"""The flows through HTTP, as people use them: register → break down → approve (after a return)
-→ dispatch → acknowledge → report → returned → report again → accepted → close; extensions."""
+"""The flows through HTTP, as people use them: register (which starts the flow) → break down in
+the breakdown editor → approve (after a return) → dispatch → acknowledge → report → returned → report again → accepted → close; extensions."""
 
 import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from viewflow.workflow.status import PROCESS
 
 from documents.models import Directive
@@ -43,27 +44,30 @@ def test_directive_and_task_flows_end_to_end(
     )
     directive = Directive.objects.get(number=125)
     assert "Công an tỉnh chủ trì" in directive.text
+    # Registering started the flow: its breakdown step is the breakdown editor.
     process = DirectiveProcess.objects.get(directive=directive)
     break_down = open_step(process, DirectiveFlow.break_down)
-    assert response.status_code == 302 and response.url == step_url(break_down)
+    editor = reverse("directives:breakdown", args=[directive.pk])
+    assert response.status_code == 302 and response.url == editor
+    assert client.get(step_url(break_down)).url == editor
 
-    # By hand: one task, then submit for approval.
+    # By hand: one task, then submit for approval from the editor.
     response = client.post(
-        step_url(break_down),
+        reverse("directives:task_add", args=[directive.pk]),
         {
-            "add_task": "1",
-            "task-ref": "II.1",
-            "task-title": "Đấu tranh với buôn lậu thuốc lá",
-            "task-lead": [police.pk],
-            "task-support": [border_guard.pk],
-            "task-deadline": "31/12/2020",
+            "ref": "II.1",
+            "title": "Đấu tranh với buôn lậu thuốc lá",
+            "lead": [police.pk],
+            "support": [border_guard.pk],
+            "deadline_kind": "date",
+            "deadline": "31/12/2020",
         },
     )
     assert response.status_code == 302
     task = directive.tasks.get()
     assert task.deadline == dt.date(2020, 12, 31)
     assert has_open_step(process, DirectiveFlow.break_down)
-    client.post(step_url(break_down), {"note": ""})
+    client.post(reverse("directives:submit", args=[directive.pk]), {"note": ""})
     approve = open_step(process, DirectiveFlow.approve)
 
     # The office cannot approve; the chair returns it, with a reason (required).
@@ -79,7 +83,14 @@ def test_directive_and_task_flows_end_to_end(
     assert directive.state == "draft"
     break_down = open_step(process, DirectiveFlow.break_down)
 
-    post(client, secretariat, step_url(break_down), {"note": "Đã bổ sung"})
+    client.force_login(secretariat)
+    assert client.get(step_url(break_down)).url == editor
+    post(
+        client,
+        secretariat,
+        reverse("directives:submit", args=[directive.pk]),
+        {"note": "Đã bổ sung"},
+    )
     post(
         client,
         chair,
@@ -162,7 +173,11 @@ def test_every_step_page_shows_its_form(
 
     process = DirectiveFlow.adopt.run(directive=draft_directive)
     step = open_step(process, DirectiveFlow.break_down)
-    shows(secretariat, step, "Đấu tranh với tội phạm buôn lậu thuốc lá")
+    # The breakdown step is the breakdown editor, which lists the draft tasks.
+    client.force_login(secretariat)
+    response = client.get(step_url(step), follow=True)
+    assert response.redirect_chain[-1][0] == f"/directives/{draft_directive.pk}/breakdown/"
+    assert "Đấu tranh với tội phạm buôn lậu thuốc lá" in response.content.decode()
     complete_step(
         step,
         by=secretariat,
