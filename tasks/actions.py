@@ -29,6 +29,7 @@ from .deadlines import DeadlineKind
 from .models import (
     AssignmentRole,
     Extension,
+    NotificationKind,
     ReportKind,
     ReportOutcome,
     Task,
@@ -697,7 +698,7 @@ def urge_task(task: Task, *, by: User, note: str = "") -> TaskEvent:
     return event
 
 
-URGED = "urged"  # Notification.kind of an urge (one per urge: its period is the log entry)
+URGED = NotificationKind.URGED  # one notification per urge: its period is the log entry
 
 
 def _notify_urged(task_pk: int, event_pk: int, text: str) -> None:

@@ -485,6 +485,7 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Long overdue")
     DIGEST = "digest", _("Daily digest")
     REPORT_RETURNED = "report_returned", _("Periodic report returned")
+    URGED = "urged", _("Urged by the standing office")
 
 
 class Notification(models.Model):
