@@ -15,7 +15,7 @@ from viewflow.workflow.activation import Activation
 
 from agencies import permissions as perms
 from documents.models import Directive, DirectiveState
-from tasks.models import OPEN_STATES, Extension, ExtensionState, Task, TaskState
+from tasks.models import Extension, ExtensionState, Task, TaskState
 
 from . import services, views
 from .models import DirectiveProcess, ExtensionProcess, TaskProcess
@@ -151,8 +151,10 @@ class DirectiveFlow(DomainFlow, flow.Flow):
         return activation.process
 
     def dispatched_tasks(self, activation: Activation) -> list[dict]:
-        tasks = Task.objects.filter(
-            directive_id=activation.process.directive_id, state__in=OPEN_STATES
+        # Every dispatched task, finished ones too: a directive adopted after its tasks were
+        # done outside the flow must still split (their flows end at once) and reach the join.
+        tasks = Task.objects.filter(directive_id=activation.process.directive_id).exclude(
+            state=TaskState.DRAFT
         )
         return [
             {"task": pk} for pk in tasks.order_by("position", "id").values_list("pk", flat=True)

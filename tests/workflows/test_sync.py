@@ -67,3 +67,16 @@ def test_direct_actions_move_the_flow_to_the_matching_step(
     assert directive_process.status == PROCESS.DONE
     task.refresh_from_db()
     assert task.state == TaskState.COMPLETED
+
+
+def test_a_directive_whose_tasks_were_all_finished_outside_the_flows_is_adopted(
+    make_task, officer, secretariat
+):
+    done = make_task()
+    task_actions.acknowledge_task(done, by=officer)
+    task_actions.submit_report(done, by=officer, text="Xong")
+    task_actions.accept_report(done, by=secretariat)
+    sync_object(done)  # must not stop at the split for want of open tasks
+    process = DirectiveProcess.objects.get(directive=done.directive)
+    assert TaskProcess.objects.get(tracked_task=done).status == PROCESS.DONE
+    assert has_open_step(process, DirectiveFlow.close)
