@@ -19,6 +19,13 @@ from . import actions
 from .models import Extension, Task
 
 
+def _catch_up_flow(task: Task) -> None:
+    """The API moved the task: move its flow along now rather than at the next tick."""
+    from workflows.sync import sync_object
+
+    sync_object(task)
+
+
 class TaskSerializer(serializers.ModelSerializer):
     directive = serializers.CharField(source="directive.number_symbol", read_only=True)
     lead = serializers.SerializerMethodField()
@@ -95,6 +102,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         error = _answer(lambda data: call(task, data), request, serializer_class)
         if error is not None:
             return error
+        _catch_up_flow(task)
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
@@ -173,6 +181,7 @@ class ExtensionViewSet(viewsets.ReadOnlyModelViewSet):
         error = _answer(lambda data: call(extension, data), request, NoteSerializer)
         if error is not None:
             return error
+        _catch_up_flow(extension.task)
         extension.refresh_from_db()
         return Response(self.get_serializer(extension).data, status=status.HTTP_200_OK)
 

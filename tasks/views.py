@@ -489,6 +489,13 @@ def _task_url(task: Task) -> str:
     return reverse("work:task", args=[task.pk])
 
 
+def _catch_up_flow(task: Task) -> None:
+    """A plain page moved the task: move its flow along now rather than at the next tick."""
+    from workflows.sync import sync_object
+
+    sync_object(task)
+
+
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     task = visible_task(request, pk)
@@ -496,6 +503,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         actions.acknowledge_task(task, by=request.user)
     except ActionError as exc:
         return _fail(request, exc, _task_url(task))
+    _catch_up_flow(task)
     messages.success(request, _("Receipt acknowledged; you are the officer in charge."))
     return redirect(_task_url(task))
 
@@ -544,6 +552,7 @@ class ReportView(LoginRequiredMixin, View):
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self._render(request, task, form)
+        _catch_up_flow(task)
         return redirect(_task_url(task))
 
 
@@ -584,6 +593,7 @@ class ExtensionRequestView(LoginRequiredMixin, View):
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self._render(request, task, form)
+        _catch_up_flow(task)
         messages.success(request, _("Extension requested; you will see the decision here."))
         return redirect(_task_url(task))
 
@@ -614,6 +624,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Report returned to the agency."))
     except ActionError as exc:
         return _fail(request, exc, _task_url(task))
+    _catch_up_flow(task)
     return redirect(request.POST.get("next") or _task_url(task))
 
 
@@ -668,6 +679,7 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Extension rejected."))
     except ActionError as exc:
         return _fail(request, exc, back)
+    _catch_up_flow(task)
     return redirect(back)
 
 
