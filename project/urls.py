@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from project.site import site
+
+admin.site.site_header = _("Đôn đốc 389 administration")
+admin.site.site_title = _("Đôn đốc 389")
+admin.site.index_title = _("Committees, agencies, directives and tasks")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

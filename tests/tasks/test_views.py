@@ -227,6 +227,13 @@ def test_pages_speak_vietnamese_first_and_english_on_request(client, chair, sett
     assert "Done on time" in page
 
 
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, chair, settings):
+    settings.LANGUAGE_CODE = "vi"
+    client.force_login(chair)
+    page = client.get(reverse("dashboard:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert "Hoàn thành đúng hạn" in page.decode()
+
+
 @pytest.mark.parametrize("rows", [10, 200])
 def test_directive_and_task_pages_query_count_is_bounded(
     client,
