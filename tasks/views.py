@@ -54,6 +54,7 @@ from .models import (
     TaskAssignment,
     TaskAttachment,
     TaskEvent,
+    TaskEventKind,
     TaskReport,
     TaskState,
 )
@@ -481,8 +482,19 @@ class TaskDetailView(LoginRequiredMixin, TemplateView):
             and not flow_managed(pending_extension),
             decision_form=ExtensionDecisionForm(),
             flow_links=flow_actions(task, user),
+            agency_names=_agency_names_in_history(task),
             **kwargs,
         )
+
+
+def _agency_names_in_history(task: Task) -> dict[str, str]:
+    """Names of the agencies the task's history mentions by code (one query)."""
+    codes = {
+        (e.to_value or e.from_value).partition(" (")[0]
+        for e in task.events.all()
+        if e.kind in (TaskEventKind.ASSIGNED, TaskEventKind.UNASSIGNED)
+    }
+    return {a.code: str(a) for a in Agency.objects.filter(code__in=codes)} if codes else {}
 
 
 def _task_url(task: Task) -> str:

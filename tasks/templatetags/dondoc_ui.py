@@ -65,3 +65,17 @@ def directive_state_label(value: str) -> str:
     from documents.models import DirectiveState
 
     return dict(DirectiveState.choices).get(value, value)
+
+
+@register.simple_tag
+def assignment_label(value: str, agency_names: dict) -> str:
+    """A logged assignment, "KG-CA (lead)", as people read it: "Công an tỉnh (chủ trì)".
+
+    The log keeps the code, which outlives renames; the page shows the name."""
+    from tasks.models import AssignmentRole
+
+    code, _space, role = value.partition(" (")
+    role = role.rstrip(")")
+    name = agency_names.get(code, code)
+    label = dict(AssignmentRole.choices).get(role)
+    return f"{name} – {label}" if label else name

@@ -277,3 +277,11 @@ def test_committee_staff_filter_one_agencys_tasks_by_role(
     assert "Biên phòng chủ trì" in support and "Công an chủ trì" not in support
     both = client.get(url, {"agency": police.pk, "role": "any"}).content.decode()
     assert "Biên phòng chủ trì" in both and "Công an chủ trì" in both
+
+
+def test_history_names_the_agencies_not_their_codes(client, make_task, officer):
+    task = make_task()
+    client.force_login(officer)
+    page = client.get(reverse("work:task", args=[task.pk])).content.decode()
+    assert "Công an tỉnh – Lead (chủ trì)" in page
+    assert "KG-CA (lead)" not in page
