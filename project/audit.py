@@ -36,3 +36,27 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
         raise AppendOnlyError(_("The log is append-only: an entry cannot be deleted."))
+
+
+# On PostgreSQL the database itself refuses to change or remove history rows, so not even a raw
+# query or a future bug can rewrite the record. (TRUNCATE, used only by test set-up, is not a
+# row change and still works.)
+REFUSE_CHANGE_FUNCTION = """
+CREATE OR REPLACE FUNCTION dondoc_refuse_history_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'history is append-only: % on % refused', TG_OP, TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def append_only_trigger_sql(table: str) -> str:
+    return (
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};"
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION dondoc_refuse_history_change();"
+    )
+
+
+def drop_append_only_trigger_sql(table: str) -> str:
+    return f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};"

@@ -98,3 +98,20 @@ def test_history_cannot_be_edited_or_deleted(make_task):
         TaskEvent.objects.filter(task=task).update(note="x")
     with pytest.raises(AppendOnlyError):
         DirectiveEvent.objects.all().delete()
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_to_rewrite_history(make_task):
+    from django.db import DatabaseError, connection, transaction
+
+    task = make_task()
+    before = TaskEvent.objects.filter(task=task).count()
+    for statement in (
+        "UPDATE tasks_taskevent SET note = 'sửa' WHERE task_id = %s",
+        "DELETE FROM tasks_taskevent WHERE task_id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [task.pk])
+    assert TaskEvent.objects.filter(task=task).count() == before
+    assert not TaskEvent.objects.filter(note="sửa").exists()
