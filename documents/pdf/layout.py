@@ -88,7 +88,10 @@ STYLES: dict[str, ParagraphStyle] = {
     "body_left": _style("body_left", alignment=TA_LEFT, spaceAfter=3),
     "title": _style("title", fontName=FONT_BOLD, alignment=TA_CENTER, spaceAfter=2),
     "subtitle": _style("subtitle", fontName=FONT_ITALIC, alignment=TA_CENTER, fontSize=13),
-    "heading": _style("heading", fontName=FONT_BOLD, fontSize=13, spaceBefore=8, spaceAfter=4),
+    # A heading never ends a page alone.
+    "heading": _style(
+        "heading", fontName=FONT_BOLD, fontSize=13, spaceBefore=8, spaceAfter=4, keepWithNext=1
+    ),
     "note": _style("note", fontName=FONT_ITALIC, fontSize=11, alignment=TA_CENTER),
     "empty": _style(
         "empty", fontName=FONT_ITALIC, fontSize=13, alignment=TA_CENTER, spaceBefore=12

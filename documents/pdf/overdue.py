@@ -96,6 +96,8 @@ def build_overdue_audit(filters: ReportFilters, user: User | None = None) -> byt
         story.append(empty_notice(labels.NO_TASKS))
 
     story.append(Spacer(1, 4 * mm))
+    # Room for the section's heading, its first agency and a row, or start on a new page.
+    story.append(CondPageBreak(50 * mm))
     story.append(para("II. DANH SÁCH NHIỆM VỤ QUÁ HẠN THEO ĐƠN VỊ CHỦ TRÌ", "heading"))
     groups = overdue_by_agency(filters, user)
     if not groups:
