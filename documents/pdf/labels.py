@@ -125,3 +125,8 @@ STATUS_TABS = {
     "done": "đã hoàn thành",
     "all": "tất cả",
 }
+# The per-agency rows count a task once for each of its lead agencies; the total, once.
+SHARED_LEAD_NOTE = (
+    "Ghi chú: nhiệm vụ có nhiều đơn vị chủ trì được tính cho từng đơn vị; "
+    "dòng Tổng cộng tính mỗi nhiệm vụ một lần."
+)

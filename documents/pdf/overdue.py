@@ -92,6 +92,7 @@ def build_overdue_audit(filters: ReportFilters, user: User | None = None) -> byt
                 total_row=["", labels.TOTAL, *figures_cells(total)],
             )
         )
+        story.append(para(labels.SHARED_LEAD_NOTE, "body_left"))
     else:
         story.append(empty_notice(labels.NO_TASKS))
 
