@@ -227,6 +227,12 @@ def can_view_consolidation(committee_id: int | None, user: User) -> bool:
     return is_committee_staff(user, committee_id) or is_admin(user)
 
 
+def can_define_reporting_obligation(committee_id: int | None, user: User) -> bool:
+    """Only the committee's standing office (or an administrator) defines what members owe;
+    the chair reads the obligations as committee staff (can_view_consolidation)."""
+    return is_secretariat_of(user, committee_id) or is_admin(user)
+
+
 # ---- generated documents and urging letters (issue 6)
 
 

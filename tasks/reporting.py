@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _gettext
@@ -25,7 +25,7 @@ from django_fsm import can_proceed
 
 from agencies import calendar as workdays
 from agencies import permissions as perms
-from agencies.models import Agency, User
+from agencies.models import Agency, Committee, User
 from project.errors import ActionError, ActionForbidden, atomic_action
 
 from .deadlines import Period, deadline_end, today_in_vietnam
@@ -502,3 +502,182 @@ def format_vnd_billions(value: int) -> str:
 
 def format_date(day: dt.date) -> str:
     return date_format(day, "d/m/Y")
+
+
+# ---- obligations: the standing office defines what members owe (issue 5)
+
+OBLIGATION_INVALID = _("Please correct the fields marked below.")
+NOT_PERMITTED_OBLIGATION = _("Only the committee's standing office can define periodic reports.")
+# The model caps both days at 28 so every month has them (a 30th would not exist in February).
+CUTOFF_RANGE = (1, 28)
+FIXED_DAY_RANGE = (1, 28)
+WORKING_DAYS_RANGE = (1, 60)
+OBLIGATION_FIELDS = (
+    "name",
+    "frequency",
+    "cutoff_day",
+    "due_rule",
+    "due_working_days",
+    "due_fixed_day",
+    "form",
+    "starts_on",
+    "active",
+)
+
+
+class ObligationInvalid(ActionError):
+    """An obligation that does not validate; `errors` maps a field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(OBLIGATION_INVALID)
+        self.errors = errors
+
+
+def committee_members(committee_id: int) -> QuerySet:
+    """The agencies an obligation may name: the committee's member agencies."""
+    return Agency.objects.filter(memberships__committee_id=committee_id).distinct()
+
+
+def _in_range(value: object, bounds: tuple[int, int]) -> bool:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    return bounds[0] <= value <= bounds[1]
+
+
+def validate_obligation(
+    committee_id: int,
+    values: Mapping[str, object],
+    members: Iterable[Agency] = (),
+    *,
+    previous: ReportingObligation | None = None,
+    today: dt.date | None = None,
+) -> dict[str, list[str]]:
+    """The one rule for an obligation's fields; returns errors by field, empty when all is well.
+
+    The first period may not end before today: periods already over would open at once as
+    missing reports that nobody had the chance to send."""
+    today = today or today_in_vietnam()
+    errors: dict[str, list[str]] = {}
+
+    def error(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    if not str(values.get("name") or "").strip():
+        error("name", _("Please give the report a name."))
+    if values.get("frequency") not in Period.values:
+        error("frequency", _("Choose how often the report is due."))
+    if not _in_range(values.get("cutoff_day"), CUTOFF_RANGE):
+        error("cutoff_day", _("The data cut-off day must be between 1 and 28."))
+    due_rule = values.get("due_rule")
+    if due_rule not in DueRule.values:
+        error("due_rule", _("Choose how the deadline is set."))
+    elif due_rule == DueRule.WORKING_DAYS:
+        if not _in_range(values.get("due_working_days"), WORKING_DAYS_RANGE):
+            error("due_working_days", _("The number of working days must be between 1 and 60."))
+    elif not _in_range(values.get("due_fixed_day"), FIXED_DAY_RANGE):
+        error("due_fixed_day", _("The fixed day of the month must be between 1 and 28."))
+    if values.get("form") not in ReportForm.values:
+        error("form", _("Choose the data form."))
+    starts_on = values.get("starts_on")
+    if not isinstance(starts_on, dt.date):
+        error("starts_on", _("Please enter a date (dd/mm/yyyy)."))
+    elif starts_on < today and (previous is None or starts_on != previous.starts_on):
+        error("starts_on", _("The first period cannot end before today."))
+    allowed = set(committee_members(committee_id).values_list("pk", flat=True))
+    if any(agency.pk not in allowed for agency in members):
+        error("members", _("Choose only member agencies of this committee."))
+    return errors
+
+
+def _check_may_define(committee_id: int, by: User) -> None:
+    if not perms.can_define_reporting_obligation(committee_id, by):
+        raise ActionForbidden(NOT_PERMITTED_OBLIGATION)
+
+
+@atomic_action
+def define_obligation(
+    committee: Committee,
+    *,
+    by: User,
+    name: str,
+    frequency: str,
+    cutoff_day: int = 15,
+    due_rule: str = DueRule.WORKING_DAYS,
+    due_working_days: int | None = 3,
+    due_fixed_day: int | None = None,
+    form: str = ReportForm.FIGURES_389,
+    starts_on: dt.date | None = None,
+    members: Iterable[Agency] = (),
+) -> ReportingObligation:
+    """A new periodic report the members owe. The next tick opens its current period (the one
+    running today, if it ends on or after `starts_on`) and one due submission per member."""
+    _check_may_define(committee.pk, by)
+    members = list(members)
+    values = {
+        "name": name,
+        "frequency": frequency,
+        "cutoff_day": cutoff_day,
+        "due_rule": due_rule,
+        "due_working_days": due_working_days,
+        "due_fixed_day": due_fixed_day,
+        "form": form,
+        "starts_on": starts_on or today_in_vietnam(),
+    }
+    errors = validate_obligation(committee.pk, values, members)
+    if errors:
+        raise ObligationInvalid(errors)
+    if values["due_rule"] == DueRule.WORKING_DAYS:
+        values["due_fixed_day"] = None
+    else:
+        values["due_working_days"] = values["due_working_days"] or 3
+    values["name"] = name.strip()
+    obligation = ReportingObligation.objects.create(committee=committee, **values)
+    obligation.members.set(members)
+    return obligation
+
+
+@atomic_action
+def update_obligation(
+    obligation: ReportingObligation,
+    *,
+    by: User,
+    members: Iterable[Agency] | None = None,
+    **changes: object,
+) -> ReportingObligation:
+    """Change an obligation. Periods already opened keep their dates and submissions; the new
+    rule and members apply from the next period the tick opens."""
+    _check_may_define(obligation.committee_id, by)
+    unknown = set(changes) - set(OBLIGATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown obligation fields: {sorted(unknown)}")
+    current = ReportingObligation.objects.select_for_update().get(pk=obligation.pk)
+    values = {name: getattr(current, name) for name in OBLIGATION_FIELDS} | changes
+    members = list(members) if members is not None else None
+    errors = validate_obligation(current.committee_id, values, members or (), previous=current)
+    if errors:
+        raise ObligationInvalid(errors)
+    if values["due_rule"] == DueRule.WORKING_DAYS:
+        values["due_fixed_day"] = None
+    else:
+        values["due_working_days"] = values["due_working_days"] or 3
+    values["name"] = str(values["name"]).strip()
+    for name, value in values.items():
+        setattr(obligation, name, value)
+    obligation.save(update_fields=list(OBLIGATION_FIELDS))
+    if members is not None:
+        obligation.members.set(members)
+    return obligation
+
+
+@atomic_action
+def remove_obligation(obligation: ReportingObligation, *, by: User) -> bool:
+    """Delete an obligation nobody has owed anything under yet; once submissions exist it is
+    only deactivated, so their history and the consolidations stay. True if deleted."""
+    _check_may_define(obligation.committee_id, by)
+    if ReportSubmission.objects.filter(period__obligation=obligation).exists():
+        if obligation.active:
+            obligation.active = False
+            obligation.save(update_fields=["active"])
+        return False
+    obligation.delete()
+    return True

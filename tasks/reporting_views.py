@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -14,17 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from agencies import permissions as perms
-from project.errors import ActionError
+from agencies.models import Agency, Committee, User
+from project.errors import ActionError, ActionForbidden
 
 from . import reporting
+from .deadlines import today_in_vietnam
 from .models_reporting import (
     FIGURE_FIELDS,
     FORCE_CHOICES,
     ReportForm,
+    ReportingObligation,
     ReportingPeriod,
     ReportSubmission,
     SubmissionState,
 )
+from .reporting_forms import ObligationForm
 
 PAGE_SIZE = 50
 FIGURE_LABELS = {
@@ -106,7 +112,11 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         if not perms.is_admin(user):
             periods = periods.filter(obligation__committee_id=user.committee_id)
         periods = list(periods[:24])
-    return render(request, "tasks/reporting/list.html", {"page": page, "periods": periods})
+    return render(
+        request,
+        "tasks/reporting/list.html",
+        {"page": page, "periods": periods, "can_see_obligations": _may_see_obligations(user)},
+    )
 
 
 def _lines_from(formset: forms.BaseFormSet) -> tuple[list[dict], list[int]]:
@@ -265,10 +275,170 @@ def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# ---- obligations: the standing office defines them, the chair reads them
+
+
+def _may_see_obligations(user: User) -> bool:
+    return perms.is_admin(user) or (
+        user.role in ("secretariat", "chair") and user.committee_id is not None
+    )
+
+
+def _obligation_or_404(request: HttpRequest, pk: int) -> ReportingObligation:
+    obligation = get_object_or_404(ReportingObligation.objects.select_related("committee"), pk=pk)
+    if not perms.can_view_consolidation(obligation.committee_id, request.user):
+        raise Http404
+    return obligation
+
+
+@login_required
+def obligation_list(request: HttpRequest) -> HttpResponse:
+    """The committee's periodic reporting obligations (an administrator sees every committee's).
+    A fixed number of queries however many: the obligations, their members (and, for an
+    administrator, the committees to define one for)."""
+    user = request.user
+    if not _may_see_obligations(user):
+        raise PermissionDenied
+    queryset = (
+        ReportingObligation.objects.select_related("committee")
+        .prefetch_related(Prefetch("members", queryset=Agency.objects.order_by("code")))
+        .annotate(
+            has_submissions=Exists(
+                ReportSubmission.objects.filter(period__obligation=OuterRef("pk"))
+            ),
+            last_due_on=Max("periods__due_on"),
+        )
+        .order_by("committee__name", "-active", "name")
+    )
+    committees: list[Committee] = []
+    if perms.is_admin(user):
+        committees = list(Committee.objects.order_by("name"))
+    else:
+        queryset = queryset.filter(committee_id=user.committee_id)
+    return render(
+        request,
+        "tasks/reporting/obligations.html",
+        {
+            "obligations": list(queryset),
+            "committees": committees,
+            "can_define": perms.is_admin(user) or user.role == "secretariat",
+            "show_committee": perms.is_admin(user),
+        },
+    )
+
+
+def _save_obligation(
+    request: HttpRequest, form: ObligationForm, obligation: ReportingObligation | None
+) -> HttpResponse | None:
+    """Run the action; None (and the errors on the form) when it refused."""
+    values = form.action_values()
+    members = list(form.cleaned_data.get("members") or [])
+    try:
+        if obligation is None:
+            values.pop("active", None)
+            reporting.define_obligation(form.committee, by=request.user, members=members, **values)
+            messages.success(
+                request,
+                _("The obligation has been defined; its current period opens within the hour."),
+            )
+        else:
+            reporting.update_obligation(obligation, by=request.user, members=members, **values)
+            messages.success(request, _("The obligation has been saved."))
+    except reporting.ObligationInvalid as exc:
+        for name, messages_ in exc.errors.items():
+            form.add_error(name if name in form.fields else None, messages_[0])
+        return None
+    except ActionForbidden:
+        raise PermissionDenied from None
+    except ActionError as exc:
+        form.add_error(None, exc.message)
+        return None
+    return HttpResponseRedirect(reverse("reporting:obligations"))
+
+
+@login_required
+def obligation_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if perms.is_admin(user):
+        # An administrator belongs to no committee: the list's per-committee links say which.
+        committee_id = request.GET.get("committee") or request.POST.get("committee")
+        committee = (
+            Committee.objects.filter(pk=committee_id).first()
+            if (str(committee_id or "").isdigit())
+            else None
+        )
+        if committee is None:
+            messages.info(request, _("Choose the committee for the new obligation."))
+            return HttpResponseRedirect(reverse("reporting:obligations"))
+    elif perms.can_define_reporting_obligation(user.committee_id, user):
+        committee = user.committee
+    else:
+        raise PermissionDenied
+    form = ObligationForm(committee=committee, initial={"starts_on": today_in_vietnam()})
+    if request.method == "POST":
+        form = ObligationForm(request.POST, committee=committee)
+        if form.is_valid():
+            done = _save_obligation(request, form, None)
+            if done is not None:
+                return done
+    return render(
+        request,
+        "tasks/reporting/obligation_form.html",
+        {"form": form, "committee": committee, "obligation": None},
+    )
+
+
+@login_required
+def obligation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = _obligation_or_404(request, pk)
+    if not perms.can_define_reporting_obligation(obligation.committee_id, request.user):
+        raise PermissionDenied
+    form = ObligationForm(instance=obligation, committee=obligation.committee)
+    if request.method == "POST":
+        form = ObligationForm(request.POST, instance=obligation, committee=obligation.committee)
+        if form.is_valid():
+            done = _save_obligation(request, form, obligation)
+            if done is not None:
+                return done
+        # ModelForm validation wrote the posted values onto the instance; show the saved ones.
+        obligation.refresh_from_db()
+    return render(
+        request,
+        "tasks/reporting/obligation_form.html",
+        {"form": form, "committee": obligation.committee, "obligation": obligation},
+    )
+
+
+@login_required
+@require_POST
+def obligation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = _obligation_or_404(request, pk)
+    try:
+        deleted = reporting.remove_obligation(obligation, by=request.user)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        if deleted:
+            messages.success(request, _("The obligation has been deleted."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Reports have already been owed under this obligation, so it has been "
+                    "deactivated instead of deleted: no new periods will open."
+                ),
+            )
+    return HttpResponseRedirect(reverse("reporting:obligations"))
+
+
 app_name = "reporting"
 urlpatterns = [
     path("", submission_list, name="list"),
     path("submissions/<int:pk>/", submission_detail, name="submission"),
     path("submissions/<int:pk>/review/", review_submission, name="review"),
     path("periods/<int:pk>/", consolidation, name="consolidation"),
+    path("obligations/", obligation_list, name="obligations"),
+    path("obligations/new/", obligation_create, name="obligation_create"),
+    path("obligations/<int:pk>/", obligation_edit, name="obligation_edit"),
+    path("obligations/<int:pk>/remove/", obligation_remove, name="obligation_remove"),
 ]

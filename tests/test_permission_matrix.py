@@ -256,6 +256,31 @@ MATRIX: dict[str, list[Entry]] = {
     "reporting:submission": [Entry(lambda w: {"pk": 999_999}, default={302, 403, 404})],
     "reporting:review": [Entry(lambda w: {"pk": 999_999}, default={302, 403, 404, 405})],
     "reporting:consolidation": [Entry(lambda w: {"pk": 999_999}, default={302, 403, 404})],
+    # Obligations: the committee's staff see them, only its standing office (or an
+    # administrator) defines them; another committee's staff and every agency get a 404.
+    "reporting:obligations": [Entry(expect=page(allowed=COMMITTEE_STAFF))],
+    "reporting:obligation_create": [
+        Entry(
+            expect={
+                **page(allowed=("secretariat", "other_secretariat")),
+                "admin": 302,  # asked to choose the committee first
+            }
+        )
+    ],
+    "reporting:obligation_edit": [
+        Entry(
+            lambda w: {"pk": _obligation(w).pk},
+            expect=obj_page(allowed=("secretariat", "admin"), hidden=(*OFFICERS, *OUTSIDERS[1:])),
+        )
+    ],
+    # It has a submission, so removing it only deactivates it (the admin still finds it).
+    "reporting:obligation_remove": [
+        Entry(
+            lambda w: {"pk": _obligation(w).pk},
+            "post",
+            post(hidden=(*OFFICERS, *OUTSIDERS[1:])),
+        )
+    ],
     # ---- generated documents (documents/download_views.py): agency B's export is a 404 for A.
     "documents:appendix_pdf": [
         Entry(
@@ -357,6 +382,25 @@ MATRIX: dict[str, list[Entry]] = {
         for name in ("approve", "reject")
     },
 }
+
+
+def _obligation(w: dict) -> object:
+    """A monthly obligation of the world's committee with one period and one submission."""
+    from tasks.models_reporting import ReportingPeriod, ReportSubmission
+    from tests.factories import ReportingObligationFactory
+
+    obligation = ReportingObligationFactory(committee=w["task"].directive.committee)
+    period = ReportingPeriod.objects.create(
+        obligation=obligation,
+        year=2020,
+        index=1,
+        starts_on=dt.date(2019, 12, 15),
+        ends_on=dt.date(2020, 1, 14),
+        due_on=dt.date(2020, 1, 17),
+        due_at=dt.datetime(2020, 1, 17, 17, tzinfo=dt.UTC),
+    )
+    ReportSubmission.objects.create(period=period, agency=w["police"])
+    return obligation
 
 
 def url_names() -> dict[str, list[URLPattern]]:
