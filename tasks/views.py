@@ -58,7 +58,7 @@ from .models import (
     TaskReport,
     TaskState,
 )
-from .querysets import Timeliness, TimelinessFigures
+from .querysets import FIGURE_FILTERS, Timeliness, TimelinessFigures
 
 PAGE_SIZE = 25
 
@@ -129,7 +129,9 @@ class TaskListView(LoginRequiredMixin, ListView):
             if role in ("lead", "support"):
                 queryset = queryset.filter(my_role=role)
         status = self.request.GET.get("status", "open")
-        queryset = queryset.filter(self.STATUS_FILTERS.get(status, self.STATUS_FILTERS["open"]))
+        # The dashboard's four figures link here with their own key (?status=done_late, ...).
+        condition = self.STATUS_FILTERS.get(status) or FIGURE_FILTERS.get(status)
+        queryset = queryset.filter(condition or self.STATUS_FILTERS["open"])
         agency = self.request.GET.get("agency", "")
         if agency.isdigit() and not (user.is_agency_staff and user.agency_id):
             # One agency's tasks: as lead by default, ?role=support or ?role=any otherwise
@@ -149,7 +151,19 @@ class TaskListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        # Say which narrower list the user followed a link to (a dashboard figure, an agency,
+        # a directive), so the page does not look like the whole list.
+        params = self.request.GET
+        active_filters = [label for key, label, _c in FIGURES if params.get("status") == key]
+        if params.get("agency", "").isdigit() and not user.is_agency_staff:
+            active_filters += [str(a) for a in Agency.objects.filter(pk=params["agency"])]
+        if params.get("directive", "").isdigit():
+            active_filters += [
+                d.number_symbol or d.get_doc_type_display()
+                for d in Directive.objects.filter(pk=params["directive"])
+            ]
         context.update(
+            active_filters=active_filters,
             page_title=_("My agency's tasks") if user.is_agency_staff else _("All tasks"),
             status=self.request.GET.get("status", "open"),
             role=self.request.GET.get("role", ""),

@@ -79,3 +79,14 @@ def assignment_label(value: str, agency_names: dict) -> str:
     name = agency_names.get(code, code)
     label = dict(AssignmentRole.choices).get(role)
     return f"{name} – {label}" if label else name
+
+
+@register.simple_tag
+def dondoc_site(current=None):  # noqa: ANN001, ANN201
+    """The viewflow site for pages served outside it (notifications, periodic reports), so they
+    get the same menu and colours; pages inside the site keep their own."""
+    if current:
+        return current
+    from project.site import site
+
+    return site
