@@ -171,6 +171,14 @@ class TaskQuerySet(models.QuerySet):
         )
         return self.annotate(timeliness=timeliness, days_overdue=days_overdue)
 
+    def implementing(self, task) -> TaskQuerySet:  # noqa: ANN001
+        """The tasks of the published directives that carry `task` out (a child committee's
+        plan for a parent committee's task): how the parent task's progress rolls up."""
+        return self.filter(
+            directive__implements_task=task,
+            directive__state__in=["issued", "closed", "expired", "superseded"],
+        )
+
     def overdue(self, now: dt.datetime | None = None) -> TaskQuerySet:
         """Open tasks past their deadline, most overdue first."""
         return (

@@ -497,8 +497,19 @@ class TaskDetailView(LoginRequiredMixin, TemplateView):
             decision_form=ExtensionDecisionForm(),
             flow_links=flow_actions(task, user),
             agency_names=_agency_names_in_history(task),
+            implementation=_implementation(task),
             **kwargs,
         )
+
+
+def _implementation(task: Task) -> list[tuple[Directive, TimelinessFigures]]:
+    """The published child-committee directives that carry the task out, with their figures:
+    how its progress rolls up (two queries; none of their drafts)."""
+    figures = Task.objects.implementing(task).timeliness_summary(by="directive")
+    if not figures:
+        return []
+    children = Directive.objects.filter(pk__in=figures).select_related("committee")
+    return [(child, figures[child.pk]) for child in children]
 
 
 def _agency_names_in_history(task: Task) -> dict[str, str]:
