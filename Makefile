@@ -39,7 +39,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=test-output
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

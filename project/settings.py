@@ -108,7 +108,9 @@ LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first; then Vietnamese for viewflow's strings, kept apart so that
+# `make messages` (which rewrites locale/) never drops them.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "project" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
