@@ -357,11 +357,24 @@ def highlighted_text(text: str, passages: list[str], names: list[str]) -> SafeSt
     return mark_safe("".join(parts))  # noqa: S308 - every piece was escaped above
 
 
+# As Vietnamese names weekdays: Monday is "thứ Hai", Sunday "Chủ nhật" (not "thứ 8").
+WEEKDAYS = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
+
+
 def recurrence_label(recurrence: dict | None) -> str:
     if not recurrence:
         return ""
     if recurrence.get("freq") == "weekly":
-        return str(_("weekly, weekday %(day)s") % {"day": recurrence.get("weekday", 0) + 2})
+        weekday = recurrence.get("weekday", 0)
+        return str(_("weekly, on %(day)s") % {"day": WEEKDAYS[weekday % 7]})
     label = _("monthly") if recurrence.get("freq") == "monthly" else _("quarterly")
     return str(_("%(freq)s, by day %(day)s") % {"freq": label, "day": recurrence.get("day")})
 
