@@ -278,9 +278,17 @@ class DirectiveEvent(AppendOnlyModel):
 class DirectiveUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Directive, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("user permission on a directive")
+        verbose_name_plural = _("user permissions on directives")
+
 
 class DirectiveGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Directive, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("group permission on a directive")
+        verbose_name_plural = _("group permissions on directives")
 
 
 # ---- urging letters (công văn đôn đốc), issue 6

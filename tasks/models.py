@@ -468,9 +468,17 @@ class TaskAttachment(Attachment):
 class TaskUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Task, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("user permission on a task")
+        verbose_name_plural = _("user permissions on tasks")
+
 
 class TaskGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Task, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("group permission on a task")
+        verbose_name_plural = _("group permissions on tasks")
 
 
 # ---- chasing: in-app notifications (sent by tasks/notifications.py) and periodic reporting
