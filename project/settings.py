@@ -110,7 +110,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 # The project's catalogue first; then Vietnamese for viewflow's strings, kept apart so that
 # `make messages` (which rewrites locale/) never drops them.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "project" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
