@@ -652,21 +652,8 @@ class DraftTaskCreateView(LoginRequiredMixin, View):
         form = DraftTaskForm(request.POST, agencies=member_agencies(directive))
         if not form.is_valid():
             return self._render(request, directive, form)
-        data = form.cleaned_data
         try:
-            task_actions.create_task(
-                directive,
-                by=request.user,
-                title=data["title"],
-                content=data["content"],
-                ref=data["ref"],
-                lead=list(data["lead"]),
-                support=list(data["support"]),
-                deadline=data["deadline"],
-                deadline_kind=data["deadline_kind"],
-                deadline_text=data["deadline_text"],
-                recurrence=data["recurrence"],
-            )
+            task_actions.create_task(directive, by=request.user, **draft_task_fields(form))
         except ActionForbidden as exc:
             return _forbidden(request, exc.message)
         except ActionError as exc:
@@ -674,6 +661,22 @@ class DraftTaskCreateView(LoginRequiredMixin, View):
             return self._render(request, directive, form)
         messages.success(request, _("Task added."))
         return redirect("directives:breakdown", directive.pk)
+
+
+def draft_task_fields(form: DraftTaskForm) -> dict:
+    """The task's fields as the create and update actions take them."""
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "content": data["content"],
+        "ref": data["ref"],
+        "lead": list(data["lead"]),
+        "support": list(data["support"]),
+        "deadline": data["deadline"],
+        "deadline_kind": data["deadline_kind"],
+        "deadline_text": data["deadline_text"],
+        "recurrence": data["recurrence"],
+    }
 
 
 class DraftTaskUpdateView(DraftTaskCreateView):
@@ -709,21 +712,8 @@ class DraftTaskUpdateView(DraftTaskCreateView):
         form = DraftTaskForm(request.POST, agencies=member_agencies(task.directive))
         if not form.is_valid():
             return self._render(request, task.directive, form, task)
-        data = form.cleaned_data
         try:
-            task_actions.update_draft_task(
-                task,
-                by=request.user,
-                title=data["title"],
-                content=data["content"],
-                ref=data["ref"],
-                lead=list(data["lead"]),
-                support=list(data["support"]),
-                deadline=data["deadline"],
-                deadline_kind=data["deadline_kind"],
-                deadline_text=data["deadline_text"],
-                recurrence=data["recurrence"],
-            )
+            task_actions.update_draft_task(task, by=request.user, **draft_task_fields(form))
         except ActionForbidden as exc:
             return _forbidden(request, exc.message)
         except ActionError as exc:
