@@ -172,9 +172,7 @@ class DirectivesApp(DondocApplication):
         "tasks/<int:pk>/split/", directive_views.SplitTaskView.as_view(), name="task_split"
     )
     merge_path = path("<int:pk>/breakdown/merge/", directive_views.merge_tasks, name="merge")
-    map_alias_path = path(
-        "<int:pk>/breakdown/alias/", directive_views.map_alias, name="map_alias"
-    )
+    map_alias_path = path("<int:pk>/breakdown/alias/", directive_views.map_alias, name="map_alias")
     submit_path = path(
         "<int:pk>/breakdown/submit/", directive_views.submit_breakdown, name="submit"
     )

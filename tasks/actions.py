@@ -520,13 +520,19 @@ def update_draft_task(
     task.save()
     changed = [name for name, value in before.items() if getattr(task, name) != value]
     if changed:
-        _log(task, TaskEventKind.COMMENT, by, note=str(_("Edited: %(fields)s")) % {
-            "fields": ", ".join(changed)
-        })
+        _log(
+            task,
+            TaskEventKind.COMMENT,
+            by,
+            note=str(_("Edited: %(fields)s")) % {"fields": ", ".join(changed)},
+        )
     if old_deadline != task.deadline:
         _log(
-            task, TaskEventKind.DEADLINE_CHANGED, by,
-            from_value=_fmt(old_deadline), to_value=_fmt(task.deadline),
+            task,
+            TaskEventKind.DEADLINE_CHANGED,
+            by,
+            from_value=_fmt(old_deadline),
+            to_value=_fmt(task.deadline),
         )
     _replace_assignments(task, lead, support, by)
     return task
@@ -587,9 +593,7 @@ def _check_draft(task: Task, by: User, action: str) -> None:
 
 def _agencies_of(task: Task, role: str) -> list[Agency]:
     return [
-        a.agency
-        for a in task.assignments.select_related("agency").order_by("id")
-        if a.role == role
+        a.agency for a in task.assignments.select_related("agency").order_by("id") if a.role == role
     ]
 
 
@@ -625,13 +629,19 @@ def merge_draft_tasks(tasks: Sequence[Task], *, by: User) -> Task:
     keep.set_deadline(earliest.deadline, earliest.deadline_kind, earliest.deadline_text)
     keep.full_clean(exclude=["directive", "state"])
     keep.save()
-    _log(keep, TaskEventKind.COMMENT, by, note=str(MERGED_WITH % {
-        "tasks": "; ".join(str(t) for t in others)
-    }))
+    _log(
+        keep,
+        TaskEventKind.COMMENT,
+        by,
+        note=str(MERGED_WITH % {"tasks": "; ".join(str(t) for t in others)}),
+    )
     if old_deadline != keep.deadline:
         _log(
-            keep, TaskEventKind.DEADLINE_CHANGED, by,
-            from_value=_fmt(old_deadline), to_value=_fmt(keep.deadline),
+            keep,
+            TaskEventKind.DEADLINE_CHANGED,
+            by,
+            from_value=_fmt(old_deadline),
+            to_value=_fmt(keep.deadline),
         )
     _replace_assignments(keep, list(lead.values()), list(support.values()), by)
     reason = str(MERGED_INTO % {"task": keep})

@@ -513,12 +513,20 @@ class Notification(models.Model):
     object_key = models.CharField(_("about"), max_length=60)  # "task:12", "submission:7"
     period = models.CharField(_("occurrence"), max_length=40)  # "2024-01-10/3", a date
     task = models.ForeignKey(
-        Task, verbose_name=_("task"), null=True, blank=True, on_delete=models.CASCADE,
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     submission = models.ForeignKey(
-        "tasks.ReportSubmission", verbose_name=_("periodic report"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="notifications",
+        "tasks.ReportSubmission",
+        verbose_name=_("periodic report"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=255)
@@ -529,8 +537,12 @@ class Notification(models.Model):
     email_wanted = models.BooleanField(_("send by e-mail"), default=False)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     digest = models.ForeignKey(
-        "self", verbose_name=_("sent in digest"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="items",
+        "self",
+        verbose_name=_("sent in digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
     )
     # The run that created the row: after an INSERT … ON CONFLICT DO NOTHING, a run finds the
     # rows it won by this token, and only it sends them.

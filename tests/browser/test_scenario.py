@@ -23,7 +23,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 # Seed 003 as the fixtures keep it, so the test needs nothing outside the repository.
-SEED = Path(settings.BASE_DIR) / "fixtures" / "data" / "directives" / "texts" / "kg-tb-2020-10-07.txt"
+SEED = (
+    Path(settings.BASE_DIR) / "fixtures" / "data" / "directives" / "texts" / "kg-tb-2020-10-07.txt"
+)
 SHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
