@@ -14,16 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from project.errors import ActionError
+from workflows.sync import sync_object
 
 from . import actions
 from .models import Extension, Task
-
-
-def _catch_up_flow(task: Task) -> None:
-    """The API moved the task: move its flow along now rather than at the next tick."""
-    from workflows.sync import sync_object
-
-    sync_object(task)
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -102,7 +96,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         error = _answer(lambda data: call(task, data), request, serializer_class)
         if error is not None:
             return error
-        _catch_up_flow(task)
+        sync_object(task)  # move the flow along now, not at the next tick
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
@@ -181,7 +175,7 @@ class ExtensionViewSet(viewsets.ReadOnlyModelViewSet):
         error = _answer(lambda data: call(extension, data), request, NoteSerializer)
         if error is not None:
             return error
-        _catch_up_flow(extension.task)
+        sync_object(extension.task)
         extension.refresh_from_db()
         return Response(self.get_serializer(extension).data, status=status.HTTP_200_OK)
 

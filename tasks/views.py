@@ -36,6 +36,9 @@ from agencies import permissions as perms
 from agencies.models import Agency
 from documents.models import Directive, DirectiveState
 from project.errors import ActionError, ActionForbidden
+from workflows.models import DirectiveProcess, ExtensionProcess, TaskProcess
+from workflows.queries import actions_for
+from workflows.sync import sync_object
 
 from . import actions
 from .forms import (
@@ -420,22 +423,13 @@ def allowed_actions(task: Task, user) -> dict[str, bool]:  # noqa: ANN001
 
 
 def flow_actions(obj, user) -> list[tuple[str, str]]:  # noqa: ANN001
-    """The flow steps (label, url) this user may take now on a task or directive, when
-    workflows/queries.py provides them."""
-    try:
-        from workflows.queries import actions_for
-    except ImportError:
-        return []
+    """The flow steps (label, url) this user may take now on a task or directive."""
     return list(actions_for(user, obj))
 
 
 def flow_managed(obj) -> bool:  # noqa: ANN001
     """Whether a viewflow process routes this task, directive or extension. Its steps are then
     taken on the flow's pages (linked from ours), so the plain buttons are not offered too."""
-    try:
-        from workflows.models import DirectiveProcess, ExtensionProcess, TaskProcess
-    except ImportError:
-        return False
     if isinstance(obj, Task):
         return TaskProcess.objects.filter(tracked_task=obj).exists()
     if isinstance(obj, Extension):
@@ -526,13 +520,6 @@ def _task_url(task: Task) -> str:
     return reverse("work:task", args=[task.pk])
 
 
-def _catch_up_flow(task: Task) -> None:
-    """A plain page moved the task: move its flow along now rather than at the next tick."""
-    from workflows.sync import sync_object
-
-    sync_object(task)
-
-
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     task = visible_task(request, pk)
@@ -540,7 +527,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         actions.acknowledge_task(task, by=request.user)
     except ActionError as exc:
         return _fail(request, exc, _task_url(task))
-    _catch_up_flow(task)
+    sync_object(task)  # move the flow along now, not at the next tick
     messages.success(request, _("Receipt acknowledged; you are the officer in charge."))
     return redirect(_task_url(task))
 
@@ -589,7 +576,7 @@ class ReportView(LoginRequiredMixin, View):
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self._render(request, task, form)
-        _catch_up_flow(task)
+        sync_object(task)  # move the flow along now, not at the next tick
         return redirect(_task_url(task))
 
 
@@ -630,7 +617,7 @@ class ExtensionRequestView(LoginRequiredMixin, View):
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self._render(request, task, form)
-        _catch_up_flow(task)
+        sync_object(task)  # move the flow along now, not at the next tick
         messages.success(request, _("Extension requested; you will see the decision here."))
         return redirect(_task_url(task))
 
@@ -661,7 +648,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Report returned to the agency."))
     except ActionError as exc:
         return _fail(request, exc, _task_url(task))
-    _catch_up_flow(task)
+    sync_object(task)  # move the flow along now, not at the next tick
     return redirect(request.POST.get("next") or _task_url(task))
 
 
@@ -716,7 +703,7 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Extension rejected."))
     except ActionError as exc:
         return _fail(request, exc, back)
-    _catch_up_flow(task)
+    sync_object(task)  # move the flow along now, not at the next tick
     return redirect(back)
 
 
