@@ -112,17 +112,7 @@ def _header(letter: LetterContent, width: float) -> Table:
         Spacer(1, 2 * mm),
         para(place_and_date(letter.place, letter.issued_on), "place_date"),
     ]
-    table = Table([[left, right]], colWidths=[width * LEFT_SHARE, width * (1 - LEFT_SHARE)])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
+    return _side_by_side(left, right, [width * LEFT_SHARE, width * (1 - LEFT_SHARE)])
 
 
 def _signature(letter: LetterContent, width: float) -> Table:
@@ -136,7 +126,12 @@ def _signature(letter: LetterContent, width: float) -> Table:
         right.append(para(nfc(letter.signer_title).upper(), "sign_authority"))
     right.append(Spacer(1, 28 * mm))  # room for the signature and the seal
     right.append(para(letter.signer_name, "sign_name"))
-    table = Table([[left, right]], colWidths=[width * 0.5, width * 0.5])
+    return _side_by_side(left, right, [width * 0.5, width * 0.5])
+
+
+def _side_by_side(left: list, right: list, widths: list[float]) -> Table:
+    """Two blocks top-aligned in columns, as the letter's header and signature are laid out."""
+    table = Table([[left, right]], colWidths=widths)
     table.setStyle(
         TableStyle(
             [
