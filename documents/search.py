@@ -7,16 +7,15 @@ ever compares plain lower-case ASCII-like text.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from .breakdown.text import fold as fold_accents
 
 _SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """Strip accents, fold đ/Đ to d, lower-case and squeeze spaces: "Buôn LẬU" -> "buon lau"."""
-    decomposed = unicodedata.normalize("NFD", text or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.replace("đ", "d").replace("Đ", "D").lower()).strip()
+    """The breakdown engine's accent folding, spaces squeezed: "Buôn  LẬU" -> "buon lau"."""
+    return _SPACES.sub(" ", fold_accents(text or "")).strip()
 
 
 def search_terms(query: str) -> list[str]:
