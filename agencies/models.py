@@ -72,6 +72,11 @@ class Committee(models.Model):
     escalate_after_working_days = models.PositiveSmallIntegerField(
         _("escalate to the chair after (working days overdue)"), default=5
     )
+    # Reports go out under the agency head's name, so by default the head signs an officer's
+    # report off before the standing office sees it.
+    reports_need_head_approval = models.BooleanField(
+        _("an agency's head signs reports off"), default=True
+    )
 
     class Meta:
         verbose_name = _("committee")

@@ -14,6 +14,8 @@ from django_fsm import can_proceed, has_transition_perm
 from agencies import permissions as perms
 from agencies.models import Committee, User
 from project.errors import ActionError, ActionForbidden, atomic_action
+from project.steps import require_flow_step
+from tasks.actions import dispatch_task
 
 from .models import Directive, DirectiveAttachment, DirectiveEvent
 from .numbers import InvalidDocumentNumber
@@ -112,7 +114,9 @@ def register_directive(
 
 @atomic_action
 def submit_directive_for_approval(directive: Directive, *, by: User, note: str = "") -> Directive:
-    if not directive.tasks.exists():
+    """The standing office sends the task list to the chair; it is frozen until returned."""
+    require_flow_step(str(ACTION_NAMES["submit_for_approval"]))
+    if not directive.tasks.exclude(state="cancelled").exists():
         raise ActionError(NO_TASKS)
     _transition(directive, "submit_for_approval", by, note)
     return directive
@@ -121,6 +125,7 @@ def submit_directive_for_approval(directive: Directive, *, by: User, note: str =
 @atomic_action
 def return_directive(directive: Directive, *, by: User, reason: str) -> Directive:
     """The chair sends the task list back for revision."""
+    require_flow_step(str(ACTION_NAMES["return_to_draft"]))
     if not reason.strip():
         raise ActionError(REASON_REQUIRED)
     _transition(directive, "return_to_draft", by, reason)
@@ -130,22 +135,33 @@ def return_directive(directive: Directive, *, by: User, reason: str) -> Directiv
 @atomic_action
 def approve_directive(directive: Directive, *, by: User, note: str = "") -> Directive:
     """The chair approves the task list; the directive is issued and ready to dispatch."""
+    require_flow_step(str(ACTION_NAMES["issue"]))
     _transition(directive, "issue", by, note)
     return directive
 
 
 @atomic_action
-def dispatch_directive(directive: Directive, *, by: User) -> list:
-    """Assign every draft task of an issued directive to its agencies."""
-    from tasks.actions import dispatch_task
-
+def dispatch_directive(
+    directive: Directive,
+    *,
+    by: User,
+    new_deadlines: dict[int, dt.date] | None = None,
+    reason: str = "",
+) -> list:
+    """Assign every draft task of an issued directive to its agencies. A task whose deadline
+    has passed is refused unless `new_deadlines` moves it (with `reason`), in the same step."""
+    require_flow_step(str(_("dispatch")))
+    new_deadlines = new_deadlines or {}
     if directive.state != "issued":
         raise ActionError(
             NOT_ALLOWED_NOW % {"state": directive.get_state_display(), "action": _("dispatch")}
         )
     if not perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("dispatch")})
-    dispatched = [dispatch_task(task, by=by) for task in directive.tasks.filter(state="draft")]
+    dispatched = [
+        dispatch_task(task, by=by, new_deadline=new_deadlines.get(task.pk), reason=reason)
+        for task in directive.tasks.filter(state="draft").order_by("position", "id")
+    ]
     _log(directive, "dispatched", by, note=str(len(dispatched)))
     return dispatched
 
@@ -153,6 +169,7 @@ def dispatch_directive(directive: Directive, *, by: User) -> list:
 @atomic_action
 def close_directive(directive: Directive, *, by: User, summary: str) -> Directive:
     """Close a directive whose tasks are all completed or cancelled, with a short summary."""
+    require_flow_step(str(ACTION_NAMES["close"]))
     still_open = directive.tasks.exclude(state__in=["completed", "cancelled"]).count()
     if still_open:
         raise ActionError(TASKS_STILL_OPEN % {"count": still_open})

@@ -86,7 +86,7 @@ class DraftTaskForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one lead agency.")},
     )
-    support = forms.ModelMultipleChoiceField(
+    coordinating = forms.ModelMultipleChoiceField(
         label=_("Co-ordinating agencies (phối hợp)"),
         queryset=Agency.objects.none(),
         required=False,
@@ -120,15 +120,15 @@ class DraftTaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         queryset = agencies if agencies is not None else Agency.objects.none()
         self.fields["lead"].queryset = queryset
-        self.fields["support"].queryset = queryset
+        self.fields["coordinating"].queryset = queryset
 
     def clean(self) -> dict:
         data = super().clean()
         data["recurrence"] = self._recurrence(data)
-        lead, support = data.get("lead") or [], data.get("support") or []
-        if {a.pk for a in lead} & {a.pk for a in support}:
+        lead, coordinating = data.get("lead") or [], data.get("coordinating") or []
+        if {a.pk for a in lead} & {a.pk for a in coordinating}:
             self.add_error(
-                "support", _("An agency cannot be both lead and co-ordinating on the same task.")
+                "coordinating", _("An agency cannot be both lead and co-ordinating on the same task.")
             )
         kind = data.get("deadline_kind")
         if (
@@ -175,7 +175,7 @@ class ProposalForm(DraftTaskForm):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         # A card per proposal: a compact list instead of a checkbox per member agency.
-        for name in ("lead", "support"):
+        for name in ("lead", "coordinating"):
             self.fields[name].widget = forms.SelectMultiple(attrs={"size": 4})
             self.fields[name].widget.choices = self.fields[name].choices
         self.fields["content"].widget.attrs["rows"] = 5

@@ -35,7 +35,6 @@ from tasks.deadlines import DeadlineKind, today_in_vietnam
 from tasks.models import Task, TaskAssignment, TaskState
 from workflows import services as workflow_services
 from workflows.queries import actions_for
-from workflows.sync import sync_object
 
 from . import actions
 from .forms import (
@@ -295,7 +294,9 @@ def proposals_for(directive: Directive) -> tuple[list[dict], list[str]]:
         lead = [by_code[c] for c in proposed.lead if c in by_code]
         if proposed.all_members and not lead:
             lead = members
-        support = [by_code[c] for c in proposed.support if c in by_code and by_code[c] not in lead]
+        coordinating = [
+            by_code[c] for c in proposed.support if c in by_code and by_code[c] not in lead
+        ]
         rows.append(
             {
                 "index": index,
@@ -303,7 +304,7 @@ def proposals_for(directive: Directive) -> tuple[list[dict], list[str]]:
                 "title": task_actions.title_of(proposed.text),
                 "content": proposed.text,
                 "lead": lead,
-                "support": support,
+                "coordinating": coordinating,
                 "all_members": proposed.all_members,
                 "deadline": proposed.deadline,
                 "deadline_text": (proposed.deadline_rule or "")[:255],
@@ -390,7 +391,7 @@ def _proposal_forms(directive: Directive, rows: list[dict], existing: set[str]) 
             "title": row["title"],
             "content": row["content"],
             "lead": [a.pk for a in row["lead"]],
-            "support": [a.pk for a in row["support"]],
+            "coordinating": [a.pk for a in row["coordinating"]],
             "deadline": row["deadline"],
             "deadline_kind": DeadlineKind.DATE if row["deadline"] else DeadlineKind.NONE,
             "deadline_text": row["deadline_text"],
@@ -503,7 +504,7 @@ class ProposeView(BreakdownView):
                         content=data["content"],
                         ref=data["ref"],
                         lead=list(data["lead"]),
-                        support=list(data["support"]),
+                        coordinating=list(data["coordinating"]),
                         deadline=data["deadline"],
                         deadline_kind=data["deadline_kind"],
                         deadline_text=data["deadline_text"],
@@ -554,7 +555,6 @@ def merge_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        sync_object(directive)  # cancelled tasks may let the directive's flow move on
         messages.success(request, _("Tasks merged into “%(task)s”.") % {"task": merged})
     return redirect("directives:breakdown", directive.pk)
 
@@ -671,7 +671,7 @@ def draft_task_fields(form: DraftTaskForm) -> dict:
         "content": data["content"],
         "ref": data["ref"],
         "lead": list(data["lead"]),
-        "support": list(data["support"]),
+        "coordinating": list(data["coordinating"]),
         "deadline": data["deadline"],
         "deadline_kind": data["deadline_kind"],
         "deadline_text": data["deadline_text"],
@@ -698,7 +698,7 @@ class DraftTaskUpdateView(DraftTaskCreateView):
                 "title": task.title,
                 "content": task.content,
                 "lead": [a.agency_id for a in assignments if a.role == "lead"],
-                "support": [a.agency_id for a in assignments if a.role == "support"],
+                "coordinating": [a.agency_id for a in assignments if a.role == "coordinating"],
                 "deadline": task.deadline,
                 "deadline_kind": task.deadline_kind,
                 "deadline_text": task.deadline_text,
@@ -735,6 +735,5 @@ def delete_draft_task(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        sync_object(task.directive)  # e.g. the last undispatched task gone: nothing to dispatch
         messages.success(request, _("Task removed from the breakdown."))
     return redirect("directives:breakdown", task.directive_id)

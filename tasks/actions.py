@@ -1,33 +1,36 @@
-"""The things people do to tasks. Views, flows, the API and commands call these; nothing else
-changes a task's state, deadline or agencies.
+"""The things people do to tasks and to each agency's part of them. Views, flows, the API and
+commands call these; nothing else changes a task's or an assignment's state, deadline or agencies.
 
 Each action checks permission, runs the model transition in one transaction, appends the
-history entry in that same transaction, and returns the changed object. A concurrent change by
-someone else surfaces as ActionConflict.
+history entry (with the agency it concerns) in that same transaction, and returns the changed
+object. A concurrent change by someone else surfaces as ActionConflict.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
-from agencies import permissions as perms
+from agencies import permissions as roles
 from agencies.models import Agency, User
-from project.errors import ActionError, ActionForbidden, atomic_action
+from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_action
+from project.steps import require_flow_step
 
-from .deadlines import DeadlineKind
+from . import permissions as perms
+from .deadlines import DeadlineKind, deadline_end
 from .models import (
     AssignmentRole,
+    AssignmentState,
     Extension,
     NotificationKind,
     ReportKind,
@@ -40,27 +43,50 @@ from .models import (
     TaskReport,
     TaskState,
 )
+from .notifications import Message, in_site_language, notify
+from .reminders import task_url
 
 NOT_ALLOWED_NOW = _("This task is “%(state)s”: “%(action)s” is not possible now.")
+PART_NOT_ALLOWED_NOW = _("Your part of this task is “%(state)s”: “%(action)s” is not possible now.")
 NOT_PERMITTED = _("You do not have the right to do “%(action)s” on this task.")
 REASON_REQUIRED = _("Please give a reason.")
 REPORT_TEXT_REQUIRED = _("Please write the report.")
 LEAD_REQUIRED = _("A task needs at least one lead agency.")
 SAME_AGENCY_TWICE = _("An agency cannot be both lead and co-ordinating on the same task.")
+ROLE_FIXED = _("%(agency)s already has a part in this task under way: its role cannot change now.")
+REMOVED_AGENCY = _("%(agency)s was removed from this task and cannot be added back.")
 EXTENSION_NOT_LATER = _("The new deadline must be later than the current one (%(current)s).")
-EXTENSION_PENDING = _("This task already has an extension request awaiting a decision.")
+EXTENSION_PENDING = _("Your agency already has an extension request awaiting a decision.")
 EXTENSION_DECIDED = _("This extension request has already been decided.")
-TASK_NOT_OPEN = _("Only a task that is under way can have its deadline extended.")
-DIRECTIVE_NOT_EDITABLE = _("Tasks can only be added while the directive is a draft.")
+EXTENSION_TOO_LATE = _(
+    "Your deadline (%(deadline)s) has passed: an extension can only be asked for before it. "
+    "Report the result now (it will count as late), or explain the delay in a progress update."
+)
+EXTENSION_NO_DEADLINE = _("This task has no deadline to extend.")
+TASK_NOT_OPEN = _("Only a part that is under way can have its deadline extended.")
+LIST_FROZEN = _(
+    "The task list can only be changed while the directive is a draft: it is frozen while the "
+    "chair reviews it (a returned list can be changed again)."
+)
+DEADLINE_PASSED = _(
+    "The deadline of “%(task)s” (%(deadline)s) has already passed: set a new deadline and "
+    "give the reason before dispatching."
+)
+NEW_DEADLINE_PAST = _("The new deadline of “%(task)s” must be today or later.")
+OFFICER_NOT_OF_AGENCY = _("The officer must belong to %(agency)s.")
+NOT_AWAITING_HEAD = _("This report is not waiting for the head's sign-off.")
+CONTRIBUTION_FOREIGN = _("Only contributions posted on this task can be attached.")
 
 ACTION_NAMES = {
-    "assign": _("dispatch"),
+    "dispatch": _("dispatch"),
     "acknowledge": _("acknowledge"),
+    "submit_to_head": _("send the report to the head"),
+    "send_back": _("send the report back"),
     "report": _("submit the report"),
     "accept": _("accept the report"),
     "return_report": _("return the report"),
-    "resume": _("resume work"),
     "cancel": _("cancel"),
+    "complete": _("complete"),
 }
 
 
@@ -73,6 +99,7 @@ def _log(
     kind: str,
     by: User | None,
     *,
+    agency: Agency | None = None,
     from_value: str = "",
     to_value: str = "",
     note: str = "",
@@ -83,6 +110,7 @@ def _log(
         task=task,
         actor=by,
         actor_agency=getattr(by, "agency", None) if by is not None else None,
+        agency=agency,
         kind=kind,
         from_value=from_value,
         to_value=to_value,
@@ -95,40 +123,59 @@ def _log(
     return event
 
 
-def _transition(
-    task: Task,
+def _move(
+    obj: Task | TaskAssignment,
     name: str,
     by: User | None,
     *,
     note: str = "",
     files: Iterable[UploadedFile] = (),
-    before_save: Callable[[Task], None] | None = None,
-    check_permission: bool = True,
 ) -> TaskEvent:
-    """Run the transition `name` on `task` (inside the caller's transaction) and log it."""
-    method = getattr(task, name)
-    action = ACTION_NAMES[name]
+    """Run the transition `name` on a task or an assignment (inside the caller's transaction),
+    save it and log it. Permission is the caller's to check."""
+    method = getattr(obj, name)
     if not can_proceed(method):
-        raise ActionError(NOT_ALLOWED_NOW % {"state": task.get_state_display(), "action": action})
-    if check_permission and not has_transition_perm(method, by):
-        raise ActionForbidden(NOT_PERMITTED % {"action": action})
-    from_state = task.state
+        template = NOT_ALLOWED_NOW if isinstance(obj, Task) else PART_NOT_ALLOWED_NOW
+        raise ActionError(
+            template % {"state": obj.get_state_display(), "action": ACTION_NAMES[name]}
+        )
+    from_state = obj.state
     method()
-    if before_save:
-        before_save(task)
-    task.save()
+    obj.save()
+    task = obj if isinstance(obj, Task) else obj.task
     return _log(
         task,
         TaskEventKind.TRANSITION,
         by,
+        agency=None if isinstance(obj, Task) else obj.agency,
         from_value=from_state,
-        to_value=task.state,
+        to_value=obj.state,
         note=note,
         files=files,
     )
 
 
-# ---- creating and assigning
+def _locked(assignment: TaskAssignment) -> TaskAssignment:
+    """The assignment as it is now, locked for this transaction: a second person acting on the
+    same part waits, then finds the state already moved."""
+    fresh = (
+        TaskAssignment.objects.select_for_update()
+        .select_related("task__directive__committee", "agency")
+        .get(pk=assignment.pk)
+    )
+    if fresh.state != assignment.state:
+        raise ActionConflict()
+    return fresh
+
+
+# ---- creating and assigning (while the directive is a draft)
+
+
+def _check_list_editable(directive, by: User | None, action: str) -> None:  # noqa: ANN001
+    if by is not None and not roles.can_manage_directive(directive, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": action})
+    if directive.state != "draft":
+        raise ActionError(LIST_FROZEN)
 
 
 @atomic_action
@@ -138,7 +185,7 @@ def create_task(
     by: User | None,
     title: str,
     lead: Sequence[Agency],
-    support: Sequence[Agency] = (),
+    coordinating: Sequence[Agency] = (),
     ref: str = "",
     content: str = "",
     deadline: dt.date | None = None,
@@ -149,11 +196,8 @@ def create_task(
     check_permission: bool = True,
 ) -> Task:
     """Add a draft task to a directive that is still being broken down."""
-    if check_permission and not perms.can_manage_directive(directive, by):
-        raise ActionForbidden(NOT_PERMITTED % {"action": _("add a task")})
-    if directive.state not in ("draft", "awaiting_approval"):
-        raise ActionError(DIRECTIVE_NOT_EDITABLE)
-    _check_agencies(lead, support)
+    _check_list_editable(directive, by if check_permission else None, str(_("add a task")))
+    _check_agencies(lead, coordinating)
     if position is None:
         position = directive.tasks.count() + 1
     task = Task(
@@ -170,43 +214,71 @@ def create_task(
     task.full_clean(exclude=["directive", "state"])
     task.save()
     _log(task, TaskEventKind.CREATED, by, to_value=task.title[:255])
-    _replace_assignments(task, lead, support, by)
+    _replace_assignments(task, lead, coordinating, by)
     return task
 
 
-def _check_agencies(lead: Sequence[Agency], support: Sequence[Agency]) -> None:
+def _check_agencies(lead: Sequence[Agency], coordinating: Sequence[Agency]) -> None:
     if not lead:
         raise ActionError(LEAD_REQUIRED)
-    if {a.pk for a in lead} & {a.pk for a in support}:
+    if {a.pk for a in lead} & {a.pk for a in coordinating}:
         raise ActionError(SAME_AGENCY_TWICE)
 
 
+def _start_assignment(assignment: TaskAssignment, task: Task, now: dt.datetime) -> None:
+    """A dispatched task's agency gets its part: a lead its own deadline, from the task's."""
+    assignment.dispatch()
+    if assignment.is_lead:
+        assignment.set_deadline(task.deadline)
+        assignment.original_deadline = task.deadline
+        assignment.assigned_at = now
+
+
 def _replace_assignments(
-    task: Task, lead: Sequence[Agency], support: Sequence[Agency], by: User | None
+    task: Task, lead: Sequence[Agency], coordinating: Sequence[Agency], by: User | None
 ) -> None:
     wanted = {a.pk: (a, AssignmentRole.LEAD) for a in lead}
-    wanted.update({a.pk: (a, AssignmentRole.SUPPORT) for a in support})
+    wanted.update({a.pk: (a, AssignmentRole.COORDINATING) for a in coordinating})
     current = {a.agency_id: a for a in task.assignments.select_related("agency")}
-    granted = task.state != TaskState.DRAFT
+    dispatched = task.state != TaskState.DRAFT
+    now = timezone.now()
     for agency_id, assignment in current.items():
-        if agency_id not in wanted or wanted[agency_id][1] != assignment.role:
-            assignment.delete()
-            if granted:
-                perms.revoke_task_from_agency(task, assignment.agency)
-            _log(
-                task,
-                TaskEventKind.UNASSIGNED,
-                by,
-                from_value=f"{assignment.agency.code} ({assignment.role})",
-            )
+        if agency_id in wanted and wanted[agency_id][1] == assignment.role:
+            continue
+        if not dispatched:
+            assignment.delete()  # a draft part has no history of its own yet
+        elif agency_id in wanted:
+            raise ActionError(ROLE_FIXED % {"agency": assignment.agency})
+        elif assignment.state != AssignmentState.CANCELLED:
+            _move(assignment, "cancel", by)
+        else:
+            continue
+        _log(
+            task,
+            TaskEventKind.UNASSIGNED,
+            by,
+            agency=assignment.agency,
+            from_value=str(assignment.get_role_display()),
+        )
     for agency_id, (agency, role) in wanted.items():
         existing = current.get(agency_id)
         if existing and existing.role == role:
+            if existing.state == AssignmentState.CANCELLED:
+                raise ActionError(REMOVED_AGENCY % {"agency": agency})
             continue
-        TaskAssignment.objects.create(task=task, agency=agency, role=role)
-        if granted:
-            perms.grant_task_to_agency(task, agency, role)
-        _log(task, TaskEventKind.ASSIGNED, by, to_value=f"{agency.code} ({role})")
+        if existing and dispatched:
+            continue  # refused above
+        assignment = TaskAssignment(task=task, agency=agency, role=role)
+        if dispatched:
+            _start_assignment(assignment, task, now)
+        assignment.save()
+        _log(
+            task,
+            TaskEventKind.ASSIGNED,
+            by,
+            agency=agency,
+            to_value=str(assignment.get_role_display()),
+        )
 
 
 @atomic_action
@@ -215,10 +287,11 @@ def set_assignments(
     *,
     by: User,
     lead: Sequence[Agency],
-    support: Sequence[Agency] = (),
+    coordinating: Sequence[Agency] = (),
     note: str = "",
 ) -> Task:
-    """Change a task's lead and co-ordinating agencies; rights follow at once."""
+    """Change a task's lead and co-ordinating agencies; sight and rights follow at once (they
+    come from the assignments). A removed lead's part is cancelled, its history kept."""
     if not perms.can_manage_task(task, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("change the agencies")})
     if task.state in (TaskState.COMPLETED, TaskState.CANCELLED):
@@ -226,158 +299,361 @@ def set_assignments(
             NOT_ALLOWED_NOW
             % {"state": task.get_state_display(), "action": _("change the agencies")}
         )
-    _check_agencies(lead, support)
-    _replace_assignments(task, lead, support, by)
+    if task.state == TaskState.DRAFT and task.directive.state != "draft":
+        raise ActionError(LIST_FROZEN)
+    _check_agencies(lead, coordinating)
+    _replace_assignments(task, lead, coordinating, by)
     if note:
         _log(task, TaskEventKind.COMMENT, by, note=note)
+    _complete_if_done(task, by)
     return task
 
 
 def hand_over_to_successors(task: Task, *, by: User) -> Task:
     """Give an open task of a body that no longer exists to the body that took over."""
-    assignments = list(task.assignments.select_related("agency"))
-    lead = [a.agency.current_successor() for a in assignments if a.role == AssignmentRole.LEAD]
-    support = [
-        a.agency.current_successor() for a in assignments if a.role == AssignmentRole.SUPPORT
-    ]
-    support = [a for a in support if a.pk not in {x.pk for x in lead}]
+    assignments = [a for a in task.assignments.select_related("agency") if a.state != "cancelled"]
+    lead = [a.agency.current_successor() for a in assignments if a.is_lead]
+    coordinating = [a.agency.current_successor() for a in assignments if not a.is_lead]
+    coordinating = [a for a in coordinating if a.pk not in {x.pk for x in lead}]
     return set_assignments(
-        task, by=by, lead=lead, support=support, note=str(_("Handed over to the successor body."))
+        task,
+        by=by,
+        lead=lead,
+        coordinating=coordinating,
+        note=str(_("Handed over to the successor body.")),
     )
 
 
-# ---- the state machine
+# ---- dispatch and the task's own end
 
 
 @atomic_action
-def dispatch_task(task: Task, *, by: User) -> Task:
-    """Assign a draft task: its agencies get their rights and it starts to count."""
+def dispatch_task(
+    task: Task,
+    *,
+    by: User,
+    new_deadline: dt.date | None = None,
+    reason: str = "",
+) -> Task:
+    """Assign a draft task: each agency gets its part, each lead its own deadline.
 
-    def stamp(t: Task) -> None:
-        t.assigned_at = timezone.now()
-        if t.original_deadline is None:
-            t.original_deadline = t.deadline
-
-    _transition(task, "assign", by, before_save=stamp)
+    A task whose deadline has already passed is refused unless the standing office moves it
+    (`new_deadline`, with a reason) in the same step; the move is logged."""
+    if not perms.can_manage_task(task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("dispatch")})
+    now = timezone.now()
+    if new_deadline is not None:
+        if deadline_end(new_deadline) < now:
+            raise ActionError(NEW_DEADLINE_PAST % {"task": task})
+        if not reason.strip():
+            raise ActionError(REASON_REQUIRED)
+        old = task.deadline
+        task.set_deadline(new_deadline, DeadlineKind.DATE)
+        _log(
+            task,
+            TaskEventKind.DEADLINE_CHANGED,
+            by,
+            from_value=_fmt(old),
+            to_value=_fmt(new_deadline),
+            note=reason,
+        )
+    elif task.due_at is not None and task.due_at < now:
+        raise ActionError(DEADLINE_PASSED % {"task": task, "deadline": _fmt(task.deadline)})
+    task.assigned_at = now
+    _move(task, "dispatch", by)
     for assignment in task.assignments.select_related("agency"):
-        perms.grant_task_to_agency(task, assignment.agency, assignment.role)
+        _start_assignment(assignment, task, now)
+        assignment.save()
     return task
+
+
+def _complete_if_done(task: Task, by: User | None) -> None:
+    """Every lead's part accepted: the task is completed, in the same transaction."""
+    if task.state == TaskState.ASSIGNED and task.all_leads_accepted():
+        task.completed_at = timezone.now()
+        _move(task, "complete", by)
 
 
 @atomic_action
-def acknowledge_task(task: Task, *, by: User, officer: User | None = None, note: str = "") -> Task:
-    """The lead agency confirms receipt and names the officer in charge."""
-    officer = officer or by
-
-    def stamp(t: Task) -> None:
-        t.acknowledged_at = timezone.now()
-        t.officer = officer
-
-    _transition(task, "acknowledge", by, note=note, before_save=stamp)
-    _log(task, TaskEventKind.OFFICER, by, to_value=str(officer)[:255])
+def cancel_task(task: Task, *, by: User, reason: str) -> Task:
+    if not perms.can_manage_task(task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("cancel")})
+    if not reason.strip():
+        raise ActionError(REASON_REQUIRED)
+    task.cancelled_reason = reason
+    _move(task, "cancel", by, note=reason)
+    for assignment in task.assignments.exclude(state__in=["cancelled", "accepted"]):
+        assignment.cancel()
+        assignment.save()
     return task
+
+
+# ---- each lead agency's part
+
+
+def _check_worker(assignment: TaskAssignment, by: User, action: str) -> None:
+    if not perms.can_work_on(assignment, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": action})
+
+
+@atomic_action
+def acknowledge(
+    assignment: TaskAssignment, *, by: User, officer: User | None = None, note: str = ""
+) -> TaskAssignment:
+    """The lead agency confirms receipt and names its officer in charge."""
+    _check_worker(assignment, by, str(ACTION_NAMES["acknowledge"]))
+    assignment = _locked(assignment)
+    officer = officer or by
+    if officer.agency_id != assignment.agency_id:
+        raise ActionError(OFFICER_NOT_OF_AGENCY % {"agency": assignment.agency})
+    assignment.acknowledged_at = timezone.now()
+    assignment.officer = officer
+    _move(assignment, "acknowledge", by, note=note)
+    _log(
+        assignment.task,
+        TaskEventKind.OFFICER,
+        by,
+        agency=assignment.agency,
+        to_value=str(officer)[:255],
+    )
+    return assignment
+
+
+@atomic_action
+def reassign_officer(assignment: TaskAssignment, *, by: User, officer: User) -> TaskAssignment:
+    """The agency's head hands its part to another of its officers."""
+    if not perms.can_sign_off(assignment, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("name another officer")})
+    if officer.agency_id != assignment.agency_id:
+        raise ActionError(OFFICER_NOT_OF_AGENCY % {"agency": assignment.agency})
+    assignment = _locked(assignment)
+    before = str(assignment.officer or "")
+    assignment.officer = officer
+    assignment.save(update_fields=["officer"])
+    _log(
+        assignment.task,
+        TaskEventKind.OFFICER,
+        by,
+        agency=assignment.agency,
+        from_value=before[:255],
+        to_value=str(officer)[:255],
+    )
+    return assignment
 
 
 @atomic_action
 def post_progress(
-    task: Task, *, by: User, text: str, files: Iterable[UploadedFile] = ()
+    assignment: TaskAssignment, *, by: User, text: str, files: Iterable[UploadedFile] = ()
 ) -> TaskReport:
-    """A progress update: recorded and shown, the state does not change."""
-    if not perms.can_report_task(task, by):
-        raise ActionForbidden(NOT_PERMITTED % {"action": _("post progress")})
-    if task.state not in (TaskState.IN_PROGRESS, TaskState.RETURNED):
+    """A progress update on the agency's part: recorded and shown, the state does not change."""
+    _check_worker(assignment, by, str(_("post progress")))
+    if assignment.state not in (AssignmentState.IN_PROGRESS, AssignmentState.RETURNED):
         raise ActionError(
-            NOT_ALLOWED_NOW % {"state": task.get_state_display(), "action": _("post progress")}
+            PART_NOT_ALLOWED_NOW
+            % {"state": assignment.get_state_display(), "action": _("post progress")}
         )
     if not text.strip():
         raise ActionError(REPORT_TEXT_REQUIRED)
     report = TaskReport.objects.create(
-        task=task,
+        task=assignment.task,
+        assignment=assignment,
         kind=ReportKind.PROGRESS,
-        agency=by.agency,
+        agency=assignment.agency,
         text=text,
         submitted_by=by,
         outcome=ReportOutcome.NOTED,
     )
-    _log(task, TaskEventKind.PROGRESS, by, note=text, files=files, report=report)
+    _log(
+        assignment.task,
+        TaskEventKind.PROGRESS,
+        by,
+        agency=assignment.agency,
+        note=text,
+        files=files,
+        report=report,
+    )
     return report
 
 
 @atomic_action
-def submit_report(
-    task: Task, *, by: User, text: str, files: Iterable[UploadedFile] = ()
+def post_contribution(
+    assignment: TaskAssignment, *, by: User, text: str, files: Iterable[UploadedFile] = ()
 ) -> TaskReport:
-    """The lead agency reports its result; a returned task is resumed first."""
+    """A co-ordinating agency's contribution: the leads see it and can attach it to their
+    reports; the standing office sees who contributed."""
+    if not perms.can_contribute(assignment, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("post a contribution")})
+    if assignment.task.state != TaskState.ASSIGNED:
+        raise ActionError(
+            NOT_ALLOWED_NOW
+            % {"state": assignment.task.get_state_display(), "action": _("post a contribution")}
+        )
     if not text.strip():
         raise ActionError(REPORT_TEXT_REQUIRED)
-    if task.state == TaskState.RETURNED:
-        _transition(task, "resume", by)
-    now = timezone.now()
-
-    def stamp(t: Task) -> None:
-        t.reported_at = now
-
-    event = _transition(task, "report", by, note=text, before_save=stamp)
     report = TaskReport.objects.create(
-        task=task, kind=ReportKind.RESULT, agency=by.agency, text=text, submitted_by=by
+        task=assignment.task,
+        assignment=assignment,
+        kind=ReportKind.CONTRIBUTION,
+        agency=assignment.agency,
+        text=text,
+        submitted_by=by,
+        outcome=ReportOutcome.NOTED,
     )
+    _log(
+        assignment.task,
+        TaskEventKind.CONTRIBUTION,
+        by,
+        agency=assignment.agency,
+        note=text,
+        files=files,
+        report=report,
+    )
+    return report
+
+
+def needs_head_sign_off(assignment: TaskAssignment, by: User) -> bool:
+    """Whether a report by `by` goes to the agency's head first (the committee's setting;
+    the head's own report goes straight on)."""
+    committee = assignment.task.directive.committee
+    return committee.reports_need_head_approval and not perms.can_sign_off(assignment, by)
+
+
+@atomic_action
+def submit_report(
+    assignment: TaskAssignment,
+    *,
+    by: User,
+    text: str,
+    files: Iterable[UploadedFile] = (),
+    contributions: Sequence[TaskReport] = (),
+) -> TaskReport:
+    """The lead agency reports the result of its part: to its head first where the committee
+    asks for the head's sign-off, otherwise (or when the head reports) to the standing office."""
+    _check_worker(assignment, by, str(ACTION_NAMES["report"]))
+    if not text.strip():
+        raise ActionError(REPORT_TEXT_REQUIRED)
+    assignment = _locked(assignment)
+    to_head = needs_head_sign_off(assignment, by)
+    now = timezone.now()
+    if not to_head:
+        assignment.reported_at = now
+    event = _move(assignment, "submit_to_head" if to_head else "report", by, note=text)
+    report = TaskReport.objects.create(
+        task=assignment.task,
+        assignment=assignment,
+        kind=ReportKind.RESULT,
+        agency=assignment.agency,
+        text=text,
+        submitted_by=by,
+        outcome=ReportOutcome.AWAITING_HEAD if to_head else ReportOutcome.PENDING,
+        signed_off_by=None
+        if to_head or not assignment.task.directive.committee.reports_need_head_approval
+        else by,
+        signed_off_at=None if to_head else now,
+    )
+    if contributions:
+        if any(
+            c.task_id != assignment.task_id or c.kind != ReportKind.CONTRIBUTION
+            for c in contributions
+        ):
+            raise ActionError(CONTRIBUTION_FOREIGN)
+        report.contributions.set(contributions)
     for upload in files:
         TaskAttachment.objects.create(
-            task=task, report=report, event=event, file=upload, name=upload.name, uploaded_by=by
+            task=assignment.task,
+            report=report,
+            event=event,
+            file=upload,
+            name=upload.name,
+            uploaded_by=by,
         )
     return report
 
 
-def _pending_report(task: Task) -> TaskReport | None:
+def _latest_result(assignment: TaskAssignment, outcome: str) -> TaskReport | None:
     return (
-        task.reports.filter(kind=ReportKind.RESULT, outcome=ReportOutcome.PENDING)
+        assignment.reports.filter(kind=ReportKind.RESULT, outcome=outcome)
         .order_by("-submitted_at", "-id")
         .first()
     )
 
 
 @atomic_action
-def accept_report(task: Task, *, by: User, note: str = "") -> Task:
-    """The standing office accepts the result: the task is completed."""
+def sign_off_report(assignment: TaskAssignment, *, by: User, note: str = "") -> TaskAssignment:
+    """The agency's head sends the officer's report on to the standing office."""
+    if not perms.can_sign_off(assignment, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("sign the report off")})
+    assignment = _locked(assignment)
+    if assignment.state != AssignmentState.AWAITING_HEAD:
+        raise ActionError(NOT_AWAITING_HEAD)
     now = timezone.now()
+    assignment.reported_at = now
+    _move(assignment, "report", by, note=note)
+    report = _latest_result(assignment, ReportOutcome.AWAITING_HEAD)
+    if report:
+        report.outcome = ReportOutcome.PENDING
+        report.signed_off_by, report.signed_off_at = by, now
+        report.save()
+    _log(assignment.task, TaskEventKind.HEAD_APPROVED, by, agency=assignment.agency, note=note)
+    return assignment
 
-    def stamp(t: Task) -> None:
-        t.completed_at = now
-        t.result_reported_at = t.reported_at
 
-    _transition(task, "accept", by, note=note, before_save=stamp)
-    report = _pending_report(task)
+@atomic_action
+def send_back_report(assignment: TaskAssignment, *, by: User, reason: str) -> TaskAssignment:
+    """The agency's head sends the officer's report back with a note."""
+    if not perms.can_sign_off(assignment, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("send the report back")})
+    if not reason.strip():
+        raise ActionError(REASON_REQUIRED)
+    assignment = _locked(assignment)
+    if assignment.state != AssignmentState.AWAITING_HEAD:
+        raise ActionError(NOT_AWAITING_HEAD)
+    _move(assignment, "send_back", by, note=reason)
+    report = _latest_result(assignment, ReportOutcome.AWAITING_HEAD)
+    if report:
+        report.outcome = ReportOutcome.SENT_BACK
+        report.reviewed_by, report.reviewed_at, report.review_note = by, timezone.now(), reason
+        report.save()
+    _log(assignment.task, TaskEventKind.HEAD_SENT_BACK, by, agency=assignment.agency, note=reason)
+    return assignment
+
+
+@atomic_action
+def accept_report(assignment: TaskAssignment, *, by: User, note: str = "") -> TaskAssignment:
+    """The standing office accepts this agency's result; the task is completed when every
+    lead's part is accepted."""
+    if not perms.can_manage_task(assignment.task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": ACTION_NAMES["accept"]})
+    assignment = _locked(assignment)
+    now = timezone.now()
+    assignment.accepted_at = now
+    assignment.result_reported_at = assignment.reported_at
+    _move(assignment, "accept", by, note=note)
+    report = _latest_result(assignment, ReportOutcome.PENDING)
     if report:
         report.outcome = ReportOutcome.ACCEPTED
         report.reviewed_by, report.reviewed_at, report.review_note = by, now, note
         report.save()
-    return task
+    task = Task.objects.select_for_update().get(pk=assignment.task_id)
+    _complete_if_done(task, by)
+    return assignment
 
 
 @atomic_action
-def return_report(task: Task, *, by: User, reason: str) -> Task:
-    """The standing office sends the report back with a reason."""
+def return_report(assignment: TaskAssignment, *, by: User, reason: str) -> TaskAssignment:
+    """The standing office sends this agency's report back with a reason."""
+    if not perms.can_manage_task(assignment.task, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": ACTION_NAMES["return_report"]})
     if not reason.strip():
         raise ActionError(REASON_REQUIRED)
-    _transition(task, "return_report", by, note=reason)
-    report = _pending_report(task)
+    assignment = _locked(assignment)
+    _move(assignment, "return_report", by, note=reason)
+    report = _latest_result(assignment, ReportOutcome.PENDING)
     if report:
         report.outcome = ReportOutcome.RETURNED
         report.reviewed_by, report.reviewed_at, report.review_note = by, timezone.now(), reason
         report.save()
-    return task
-
-
-@atomic_action
-def cancel_task(task: Task, *, by: User, reason: str) -> Task:
-    if not reason.strip():
-        raise ActionError(REASON_REQUIRED)
-
-    def stamp(t: Task) -> None:
-        t.cancelled_reason = reason
-
-    _transition(task, "cancel", by, note=reason, before_save=stamp)
-    return task
+    return assignment
 
 
 @atomic_action
@@ -391,74 +667,90 @@ def comment_on_task(
     return _log(task, TaskEventKind.COMMENT, by, note=text, files=files)
 
 
-# ---- deadlines: changed only through an extension
+# ---- deadlines: an agency's own, moved only through its extension (a workflow step)
 
 
 @atomic_action
-def request_extension(task: Task, *, by: User, new_deadline: dt.date, reason: str) -> Extension:
-    if not perms.can_request_extension(task, by):
+def request_extension(
+    assignment: TaskAssignment, *, by: User, new_deadline: dt.date, reason: str
+) -> Extension:
+    """A lead agency asks for a later deadline of its own, before its deadline has passed."""
+    require_flow_step(str(_("ask for an extension")))
+    if not perms.can_request_extension(assignment, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("ask for an extension")})
-    if not task.is_open:
+    assignment = _locked(assignment)
+    if not assignment.is_open:
         raise ActionError(TASK_NOT_OPEN)
+    if assignment.deadline is None:
+        raise ActionError(EXTENSION_NO_DEADLINE)
+    if assignment.deadline_passed(timezone.now()):
+        raise ActionError(EXTENSION_TOO_LATE % {"deadline": _fmt(assignment.deadline)})
     if not reason.strip():
         raise ActionError(REASON_REQUIRED)
-    if task.deadline and new_deadline <= task.deadline:
-        raise ActionError(EXTENSION_NOT_LATER % {"current": _fmt(task.deadline)})
-    if task.extensions.filter(state="requested").exists():
+    if new_deadline <= assignment.deadline:
+        raise ActionError(EXTENSION_NOT_LATER % {"current": _fmt(assignment.deadline)})
+    if assignment.extensions.filter(state="requested").exists():
         raise ActionError(EXTENSION_PENDING)
-    extension = Extension.objects.create(
-        task=task,
-        agency=by.agency,
-        requested_by=by,
-        current_deadline=task.deadline,
-        requested_deadline=new_deadline,
-        reason=reason,
-    )
+    try:
+        with transaction.atomic():
+            extension = Extension.objects.create(
+                task=assignment.task,
+                assignment=assignment,
+                agency=assignment.agency,
+                requested_by=by,
+                current_deadline=assignment.deadline,
+                requested_deadline=new_deadline,
+                reason=reason,
+            )
+    except IntegrityError as exc:  # a second request for the same part won the race
+        raise ActionError(EXTENSION_PENDING) from exc
     _log(
-        task,
+        assignment.task,
         TaskEventKind.EXTENSION_REQUESTED,
         by,
-        from_value=_fmt(task.deadline),
+        agency=assignment.agency,
+        from_value=_fmt(assignment.deadline),
         to_value=_fmt(new_deadline),
         note=reason,
     )
     return extension
 
 
-def _decide(extension: Extension, name: str, by: User) -> None:
+def _decide(extension: Extension, name: str, by: User) -> Extension:
+    require_flow_step(str(_("decide on the extension")))
+    if not perms.can_decide_extension(extension, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("decide on the extension")})
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
     method = getattr(extension, name)
     if not can_proceed(method):
-        raise ActionError(EXTENSION_DECIDED)
-    if not has_transition_perm(method, by):
-        raise ActionForbidden(NOT_PERMITTED % {"action": _("decide on the extension")})
+        raise ActionConflict(EXTENSION_DECIDED)
     method()
     extension.decided_by = by
     extension.decided_at = timezone.now()
+    return extension
 
 
 @atomic_action
 def approve_extension(extension: Extension, *, by: User, note: str = "") -> Extension:
-    """Move the task's deadline; the original stays on record."""
-    _decide(extension, "approve", by)
+    """Move this agency's deadline only; the original stays on record, the other leads'
+    deadlines do not change."""
+    extension = _decide(extension, "approve", by)
     extension.decision_note = note
     extension.save()
-    task = Task.objects.select_for_update().get(pk=extension.task_id)
-    old = task.deadline
-    if task.original_deadline is None:
-        task.original_deadline = old
-    task.set_deadline(
-        extension.requested_deadline,
-        DeadlineKind.DATE,
-        str(_("extended to %(date)s") % {"date": _fmt(extension.requested_deadline)}),
-    )
-    task.save()
-    _log(task, TaskEventKind.EXTENSION_APPROVED, by, note=note)
+    assignment = TaskAssignment.objects.select_for_update().get(pk=extension.assignment_id)
+    old = assignment.deadline
+    if assignment.original_deadline is None:
+        assignment.original_deadline = old
+    assignment.set_deadline(extension.requested_deadline)
+    assignment.save(update_fields=["deadline", "due_at", "original_deadline"])
+    _log(extension.task, TaskEventKind.EXTENSION_APPROVED, by, agency=assignment.agency, note=note)
     _log(
-        task,
+        extension.task,
         TaskEventKind.DEADLINE_CHANGED,
         by,
+        agency=assignment.agency,
         from_value=_fmt(old),
-        to_value=_fmt(task.deadline),
+        to_value=_fmt(assignment.deadline),
         note=extension.reason,
     )
     return extension
@@ -468,18 +760,24 @@ def approve_extension(extension: Extension, *, by: User, note: str = "") -> Exte
 def reject_extension(extension: Extension, *, by: User, note: str) -> Extension:
     if not note.strip():
         raise ActionError(REASON_REQUIRED)
-    _decide(extension, "reject", by)
+    extension = _decide(extension, "reject", by)
     extension.decision_note = note
     extension.save()
-    _log(extension.task, TaskEventKind.EXTENSION_REJECTED, by, note=note)
+    _log(extension.task, TaskEventKind.EXTENSION_REJECTED, by, agency=extension.agency, note=note)
     return extension
 
 
-# ---- the breakdown editor and chasing (added for the web UI)
+# ---- the breakdown editor (draft tasks of a draft directive)
 
 UNCHANGED = object()  # an optional argument the caller did not give
 TASK_NOT_DRAFT = _("Only a task that has not been dispatched yet can be edited or removed.")
 TASK_NOT_OVERDUE = _("Only an open task can be chased.")
+
+
+def _check_draft(task: Task, by: User, action: str) -> None:
+    _check_list_editable(task.directive, by, action)
+    if task.state != TaskState.DRAFT:
+        raise ActionError(TASK_NOT_DRAFT)
 
 
 @atomic_action
@@ -489,7 +787,7 @@ def update_draft_task(
     by: User,
     title: str,
     lead: Sequence[Agency],
-    support: Sequence[Agency] = (),
+    coordinating: Sequence[Agency] = (),
     ref: str = "",
     content: str = "",
     deadline: dt.date | None = None,
@@ -498,11 +796,8 @@ def update_draft_task(
     recurrence: dict | None | object = UNCHANGED,
 ) -> Task:
     """Edit a task of a directive still being broken down; what changed goes in the log."""
-    if not perms.can_manage_directive(task.directive, by):
-        raise ActionForbidden(NOT_PERMITTED % {"action": _("edit the task")})
-    if task.state != TaskState.DRAFT or task.directive.state not in ("draft", "awaiting_approval"):
-        raise ActionError(TASK_NOT_DRAFT)
-    _check_agencies(lead, support)
+    _check_draft(task, by, str(_("edit the task")))
+    _check_agencies(lead, coordinating)
     before = {
         "ref": task.ref,
         "title": task.title,
@@ -520,12 +815,7 @@ def update_draft_task(
     task.save()
     changed = [name for name, value in before.items() if getattr(task, name) != value]
     if changed:
-        _log(
-            task,
-            TaskEventKind.COMMENT,
-            by,
-            note=str(_("Edited: %(fields)s")) % {"fields": ", ".join(changed)},
-        )
+        _log(task, TaskEventKind.EDITED, by, note=", ".join(changed))
     if old_deadline != task.deadline:
         _log(
             task,
@@ -534,7 +824,7 @@ def update_draft_task(
             from_value=_fmt(old_deadline),
             to_value=_fmt(task.deadline),
         )
-    _replace_assignments(task, lead, support, by)
+    _replace_assignments(task, lead, coordinating, by)
     return task
 
 
@@ -542,16 +832,10 @@ def update_draft_task(
 def delete_draft_task(task: Task, *, by: User, reason: str = "") -> Task:
     """Take a task out of a draft breakdown. The history is append-only, so the task is
     cancelled (and no longer listed or counted) rather than erased."""
-    if not perms.can_manage_directive(task.directive, by):
-        raise ActionForbidden(NOT_PERMITTED % {"action": _("remove the task")})
-    if task.state != TaskState.DRAFT:
-        raise ActionError(TASK_NOT_DRAFT)
+    _check_draft(task, by, str(_("remove the task")))
     reason = reason.strip() or str(_("Removed from the breakdown."))
-
-    def stamp(t: Task) -> None:
-        t.cancelled_reason = reason
-
-    _transition(task, "cancel", by, note=reason, before_save=stamp)
+    task.cancelled_reason = reason
+    _move(task, "cancel", by, note=reason)
     return task
 
 
@@ -584,13 +868,6 @@ def split_points(text: str) -> list[int]:
     return [m.end() for m in _BOUNDARY.finditer(text) if text[: m.start()].strip()]
 
 
-def _check_draft(task: Task, by: User, action: str) -> None:
-    if not perms.can_manage_directive(task.directive, by):
-        raise ActionForbidden(NOT_PERMITTED % {"action": action})
-    if task.state != TaskState.DRAFT or task.directive.state not in ("draft", "awaiting_approval"):
-        raise ActionError(TASK_NOT_DRAFT)
-
-
 def _agencies_of(task: Task, role: str) -> list[Agency]:
     return [
         a.agency for a in task.assignments.select_related("agency").order_by("id") if a.role == role
@@ -613,12 +890,12 @@ def merge_draft_tasks(tasks: Sequence[Task], *, by: User) -> Task:
         _check_draft(task, by, str(_("merge tasks")))
     keep, others = tasks[0], tasks[1:]
     lead: dict[int, Agency] = {}
-    support: dict[int, Agency] = {}
+    coordinating: dict[int, Agency] = {}
     for task in tasks:
         lead.update({a.pk: a for a in _agencies_of(task, AssignmentRole.LEAD)})
-        support.update({a.pk: a for a in _agencies_of(task, AssignmentRole.SUPPORT)})
+        coordinating.update({a.pk: a for a in _agencies_of(task, AssignmentRole.COORDINATING)})
     for pk in lead:
-        support.pop(pk, None)
+        coordinating.pop(pk, None)
     dated = [t for t in tasks if t.deadline is not None]
     earliest = min(dated, key=lambda t: t.deadline) if dated else keep
     old_deadline = keep.deadline
@@ -631,7 +908,7 @@ def merge_draft_tasks(tasks: Sequence[Task], *, by: User) -> Task:
     keep.save()
     _log(
         keep,
-        TaskEventKind.COMMENT,
+        TaskEventKind.MERGED,
         by,
         note=str(MERGED_WITH % {"tasks": "; ".join(str(t) for t in others)}),
     )
@@ -643,14 +920,11 @@ def merge_draft_tasks(tasks: Sequence[Task], *, by: User) -> Task:
             from_value=_fmt(old_deadline),
             to_value=_fmt(keep.deadline),
         )
-    _replace_assignments(keep, list(lead.values()), list(support.values()), by)
+    _replace_assignments(keep, list(lead.values()), list(coordinating.values()), by)
     reason = str(MERGED_INTO % {"task": keep})
-
-    def stamp(t: Task) -> None:
-        t.cancelled_reason = reason
-
     for task in others:
-        _transition(task, "cancel", by, note=reason, before_save=stamp)
+        task.cancelled_reason = reason
+        _move(task, "cancel", by, note=reason)
     return keep
 
 
@@ -666,7 +940,7 @@ def split_draft_task(task: Task, *, by: User, at: int) -> Task:
         raise ActionError(SPLIT_BAD_POINT)
     first, rest = text[:at].strip(), text[at:].strip()
     lead = _agencies_of(task, AssignmentRole.LEAD)
-    support = _agencies_of(task, AssignmentRole.SUPPORT)
+    coordinating = _agencies_of(task, AssignmentRole.COORDINATING)
     # Make room right after the task, so the new one keeps the directive's order.
     Task.objects.filter(directive_id=task.directive_id, position__gt=task.position).update(
         position=F("position") + 1
@@ -682,44 +956,51 @@ def split_draft_task(task: Task, *, by: User, at: int) -> Task:
         content=rest,
         ref=f"{task.ref}b"[:30] if task.ref else "",
         lead=lead,
-        support=support,
+        coordinating=coordinating,
         deadline=task.deadline,
         deadline_kind=task.deadline_kind,
         deadline_text=task.deadline_text,
         recurrence=task.recurrence,
         position=task.position + 1,
     )
-    _log(new, TaskEventKind.COMMENT, by, note=str(SPLIT_FROM % {"task": before}))
-    _log(task, TaskEventKind.COMMENT, by, note=str(SPLIT_INTO % {"task": new}))
+    _log(new, TaskEventKind.SPLIT, by, note=str(SPLIT_FROM % {"task": before}))
+    _log(task, TaskEventKind.SPLIT, by, note=str(SPLIT_INTO % {"task": new}))
     return new
 
 
+# ---- chasing
+
+
 @atomic_action
-def urge_task(task: Task, *, by: User, note: str = "") -> TaskEvent:
-    """The standing office chases the lead agency of an open task (đôn đốc); logged, and the
-    lead agency's people are notified in the app once the urge is committed."""
+def urge_task(
+    task: Task, *, by: User, note: str = "", agency: Agency | None = None
+) -> list[TaskEvent]:
+    """The standing office chases the lead agencies whose part is still open (or one of them,
+    `agency`) — đôn đốc; one history entry per agency, and its people are notified in the app
+    once the urge is committed."""
     if not perms.can_manage_task(task, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("urge")})
-    if not task.is_open:
+    owing = TaskAssignment.objects.filter(task=task).open().select_related("agency")
+    if agency is not None:
+        owing = owing.filter(agency=agency)
+    owing = list(owing)
+    if task.state != TaskState.ASSIGNED or not owing:
         raise ActionError(TASK_NOT_OVERDUE)
     text = note.strip() or str(_("Urged: please report on this task."))
-    event = _log(task, TaskEventKind.COMMENT, by, note=text)
-    transaction.on_commit(partial(_notify_urged, task.pk, event.pk, text))
-    return event
+    events = [_log(task, TaskEventKind.URGED, by, agency=a.agency, note=text) for a in owing]
+    agency_ids = [a.agency_id for a in owing]
+    transaction.on_commit(partial(_notify_urged, task.pk, events[0].pk, text, agency_ids))
+    return events
 
 
 URGED = NotificationKind.URGED  # one notification per urge: its period is the log entry
 
 
-def _notify_urged(task_pk: int, event_pk: int, text: str) -> None:
-    from .notifications import Message, in_site_language, notify
-    from .reminders import task_url
-
+def _notify_urged(task_pk: int, event_pk: int, text: str, agency_ids: list[int]) -> None:
     task = Task.objects.get(pk=task_pk)
-    recipients = User.objects.filter(
-        is_active=True,
-        agency__in=task.assignments.filter(role=AssignmentRole.LEAD).values("agency"),
-    ).values_list("pk", flat=True)
+    recipients = User.objects.filter(is_active=True, agency__in=agency_ids).values_list(
+        "pk", flat=True
+    )
     with in_site_language():
         title = str(URGED_TITLE % {"task": task})
     notify(
@@ -738,12 +1019,19 @@ def _notify_urged(task_pk: int, event_pk: int, text: str) -> None:
     )
 
 
-# ---- the task flow's deadline timer (workflows/): it records, reminders.py sends the messages
-
-OVERDUE_STEP = _("Deadline passed while the step “%(step)s” was still open; escalated.")
-
-
 @atomic_action
-def record_overdue_step(task: Task, *, step: str) -> TaskEvent:
-    """The deadline timer of a task's flow fired: log it once (no actor: the system did it)."""
-    return _log(task, TaskEventKind.COMMENT, None, note=str(OVERDUE_STEP % {"step": step}))
+def record_overdue(assignment: TaskAssignment) -> TaskEvent | None:
+    """An agency's deadline passed with its part still owed: logged once per deadline (no
+    actor: the system noticed). The messages are reminders.py's."""
+    marker = _fmt(assignment.deadline)
+    already = TaskEvent.objects.filter(
+        task_id=assignment.task_id,
+        agency_id=assignment.agency_id,
+        kind=TaskEventKind.OVERDUE,
+        to_value=marker,
+    ).exists()
+    if already:
+        return None
+    return _log(
+        assignment.task, TaskEventKind.OVERDUE, None, agency=assignment.agency, to_value=marker
+    )

@@ -11,7 +11,18 @@ class AssignmentInline(admin.TabularInline):
     model = TaskAssignment
     extra = 0
     can_delete = False
-    readonly_fields = ["agency", "role"]
+    fields = readonly_fields = [
+        "agency",
+        "role",
+        "state",
+        "officer",
+        "deadline",
+        "original_deadline",
+        "acknowledged_at",
+        "reported_at",
+        "result_reported_at",
+        "accepted_at",
+    ]
 
     def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
         return False
@@ -23,21 +34,18 @@ class TaskAdmin(admin.ModelAdmin):
     list_filter = ["state", "deadline_kind", "directive__committee"]
     search_fields = ["ref", "title", "directive__symbol"]
     list_select_related = ["directive"]
+    # The directive is fixed: moving a task would hand it to another committee unlogged.
     readonly_fields = [
+        "directive",
         "state",
         "deadline",
         "deadline_kind",
         "deadline_text",
         "due_at",
-        "original_deadline",
         "assigned_at",
-        "acknowledged_at",
-        "reported_at",
-        "result_reported_at",
         "completed_at",
         "cancelled_reason",
     ]
-    autocomplete_fields = ["directive", "officer"]
     inlines = [AssignmentInline]
     show_full_result_count = False
 
@@ -67,9 +75,9 @@ class TaskReportAdmin(ReadOnlyAdmin):
 
 @admin.register(TaskEvent)
 class TaskEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "task", "actor", "kind", "from_value", "to_value"]
+    list_display = ["created_at", "task", "agency", "actor", "kind", "from_value", "to_value"]
     list_filter = ["kind"]
-    list_select_related = ["task", "actor"]
+    list_select_related = ["task", "actor", "agency"]
     show_full_result_count = False
 
 

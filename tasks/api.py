@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from project.errors import ActionError
-from workflows.sync import sync_object
 
 from . import actions
 from .models import Extension, Task
@@ -96,7 +95,6 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         error = _answer(lambda data: call(task, data), request, serializer_class)
         if error is not None:
             return error
-        sync_object(task)  # move the flow along now, not at the next tick
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
@@ -175,7 +173,6 @@ class ExtensionViewSet(viewsets.ReadOnlyModelViewSet):
         error = _answer(lambda data: call(extension, data), request, NoteSerializer)
         if error is not None:
             return error
-        sync_object(extension.task)
         extension.refresh_from_db()
         return Response(self.get_serializer(extension).data, status=status.HTTP_200_OK)
 

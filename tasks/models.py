@@ -1,4 +1,10 @@
-"""Tasks, their assignments, state machine, deadlines, extensions, reports and history."""
+"""Tasks and each agency's assignment: state machines, deadlines, extensions, reports, history.
+
+The unit of work is one agency's assignment. Every lead agency of a task (every member, on an
+all-members task) acknowledges, reports and is reviewed on its own, against its own deadline.
+A task's own state only says whether it is still a draft, under way, completed or cancelled;
+it is completed by the same action, in the same transaction, that accepts its last lead.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +14,46 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from agencies import permissions as perms
 from agencies.models import Agency
 from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 
 from .deadlines import DeadlineKind, deadline_end
-from .querysets import TaskQuerySet
+from .querysets import AssignmentQuerySet, TaskQuerySet
 
 
 class TaskState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    REPORTED = "reported", _("Reported")
-    RETURNED = "returned", _("Returned")
+    ASSIGNED = "assigned", pgettext_lazy("task state", "Under way")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
-OPEN_STATES = (
-    TaskState.ASSIGNED,
-    TaskState.IN_PROGRESS,
-    TaskState.REPORTED,
-    TaskState.RETURNED,
+class AssignmentState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_HEAD = "awaiting_head", _("Awaiting the head's sign-off")
+    REPORTED = "reported", _("Reported")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The states in which a lead agency still owes its result.
+OPEN_ASSIGNMENT_STATES = (
+    AssignmentState.ASSIGNED,
+    AssignmentState.IN_PROGRESS,
+    AssignmentState.AWAITING_HEAD,
+    AssignmentState.REPORTED,
+    AssignmentState.RETURNED,
 )
-CANCELLABLE_STATES = (TaskState.DRAFT, *OPEN_STATES)
+# The states in which the agency itself can work on its part.
+WORKING_STATES = (AssignmentState.IN_PROGRESS, AssignmentState.RETURNED)
 
 
 class Recurrence(models.TextChoices):
@@ -73,6 +90,8 @@ class Task(ConcurrentTransitionMixin, models.Model):
         Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("agencies")
     )
 
+    # The deadline the directive sets; each lead's assignment starts from it and may be
+    # extended on its own.
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     deadline_kind = models.CharField(
         _("deadline rule"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.NONE
@@ -81,12 +100,8 @@ class Task(ConcurrentTransitionMixin, models.Model):
         _("deadline as written"), max_length=255, blank=True, help_text=_("e.g. 3 tháng cuối năm")
     )
     # The instant the deadline ends: 23:59:59 Asia/Ho_Chi_Minh of the deadline day, moved to the
-    # next working day when the deadline falls on a day off (Điều 148). Kept in step with
-    # `deadline` by set_deadline(); timeliness itself is never stored.
+    # next working day when the deadline falls on a day off (Điều 148).
     due_at = models.DateTimeField(_("deadline ends"), null=True, blank=True, editable=False)
-    original_deadline = models.DateField(
-        _("original deadline"), null=True, blank=True, editable=False
-    )
     recurrence = models.JSONField(
         _("recurrence"), null=True, blank=True, validators=[validate_recurrence]
     )
@@ -99,24 +114,7 @@ class Task(ConcurrentTransitionMixin, models.Model):
         protected=True,
         db_index=True,
     )
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("officer in charge"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="tasks_in_charge",
-    )
-    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True, editable=False)
-    acknowledged_at = models.DateTimeField(
-        _("acknowledged at"), null=True, blank=True, editable=False
-    )
-    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True, editable=False)
-    # When the report that was finally accepted came in: what "done on time" is measured by,
-    # so a slow review never makes an agency late.
-    result_reported_at = models.DateTimeField(
-        _("result reported at"), null=True, blank=True, editable=False
-    )
+    assigned_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
     cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -147,7 +145,7 @@ class Task(ConcurrentTransitionMixin, models.Model):
     def set_deadline(
         self, deadline: dt.date | None, kind: str | None = None, text: str | None = None
     ) -> None:
-        """Set the deadline and the instant it ends. Only for new tasks and extensions."""
+        """Set the deadline and the instant it ends (draft tasks, and dispatch)."""
         self.deadline = deadline
         if kind is not None:
             self.deadline_kind = kind
@@ -161,75 +159,40 @@ class Task(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state in OPEN_STATES
+        return self.state == TaskState.ASSIGNED
+
+    def lead_assignments(self) -> list[TaskAssignment]:
+        return [a for a in self.assignments.all() if a.role == AssignmentRole.LEAD]
 
     def lead_agencies(self) -> list[Agency]:
-        return [a.agency for a in self.assignments.all() if a.role == AssignmentRole.LEAD]
+        return [a.agency for a in self.lead_assignments()]
 
-    def support_agencies(self) -> list[Agency]:
-        return [a.agency for a in self.assignments.all() if a.role == AssignmentRole.SUPPORT]
+    def coordinating_agencies(self) -> list[Agency]:
+        return [a.agency for a in self.assignments.all() if a.role == AssignmentRole.COORDINATING]
 
-    # ---- the state machine. Actions in tasks/actions.py call these; nothing else does.
+    def all_leads_accepted(self) -> bool:
+        leads = self.assignments.filter(role=AssignmentRole.LEAD).exclude(
+            state=AssignmentState.CANCELLED
+        )
+        return leads.exists() and not leads.exclude(state=AssignmentState.ACCEPTED).exists()
 
-    @transition(
-        field=state,
-        source=TaskState.DRAFT,
-        target=TaskState.ASSIGNED,
-        permission=perms.can_manage_task,
-    )
-    def assign(self) -> None:
+    # ---- the task's own state machine. Actions in tasks/actions.py call these; nothing else.
+
+    @transition(field=state, source=TaskState.DRAFT, target=TaskState.ASSIGNED)
+    def dispatch(self) -> None:
         pass
 
     @transition(
         field=state,
         source=TaskState.ASSIGNED,
-        target=TaskState.IN_PROGRESS,
-        permission=perms.can_report_task,
-    )
-    def acknowledge(self) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=TaskState.IN_PROGRESS,
-        target=TaskState.REPORTED,
-        permission=perms.can_report_task,
-    )
-    def report(self) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=TaskState.REPORTED,
         target=TaskState.COMPLETED,
-        permission=perms.can_manage_task,
+        conditions=[all_leads_accepted],
     )
-    def accept(self) -> None:
+    def complete(self) -> None:
         pass
 
     @transition(
-        field=state,
-        source=TaskState.REPORTED,
-        target=TaskState.RETURNED,
-        permission=perms.can_manage_task,
-    )
-    def return_report(self) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=TaskState.RETURNED,
-        target=TaskState.IN_PROGRESS,
-        permission=perms.can_report_task,
-    )
-    def resume(self) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=list(CANCELLABLE_STATES),
-        target=TaskState.CANCELLED,
-        permission=perms.can_manage_task,
+        field=state, source=[TaskState.DRAFT, TaskState.ASSIGNED], target=TaskState.CANCELLED
     )
     def cancel(self) -> None:
         pass
@@ -237,26 +200,141 @@ class Task(ConcurrentTransitionMixin, models.Model):
 
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("Lead (chủ trì)")
-    SUPPORT = "support", _("Co-ordinating (phối hợp)")
+    COORDINATING = "coordinating", _("Co-ordinating (phối hợp)")
 
 
-class TaskAssignment(models.Model):
+class TaskAssignment(ConcurrentTransitionMixin, models.Model):
+    """One agency's part in a task. A lead's part has its own state, officer, deadline,
+    reports and timeliness; a co-ordinating agency's part only gives it sight of the task and a
+    place to post its contributions (its state follows the task: draft, assigned, cancelled)."""
+
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments"
     )
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="assignments"
     )
-    role = models.CharField(_("role"), max_length=10, choices=AssignmentRole.choices)
+    role = models.CharField(_("role"), max_length=12, choices=AssignmentRole.choices)
+    state = FSMField(
+        _("state"),
+        max_length=20,
+        choices=AssignmentState.choices,
+        default=AssignmentState.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignments_in_charge",
+    )
+    # This agency's deadline: the task's, or its own extended one.
+    deadline = models.DateField(_("deadline"), null=True, blank=True, editable=False)
+    due_at = models.DateTimeField(_("deadline ends"), null=True, blank=True, editable=False)
+    # The deadline the agency was first given, kept however often it is extended.
+    original_deadline = models.DateField(
+        _("original deadline"), null=True, blank=True, editable=False
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(
+        _("acknowledged at"), null=True, blank=True, editable=False
+    )
+    # When the agency's latest result reached the standing office.
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True, editable=False)
+    # When the report that was finally accepted came in: what "done on time" is measured by,
+    # so a slow review never makes an agency late.
+    result_reported_at = models.DateTimeField(
+        _("result reported at"), null=True, blank=True, editable=False
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
+        ordering = ["task_id", "role", "id"]
         constraints = [models.UniqueConstraint(fields=["task", "agency"], name="assignment_unique")]
-        indexes = [models.Index(fields=["agency", "role"], name="assignment_agency_role")]
+        indexes = [
+            models.Index(fields=["agency", "role"], name="assignment_agency_role"),
+            models.Index(fields=["state", "due_at"], name="assignment_state_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == AssignmentRole.LEAD
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_lead and self.state in OPEN_ASSIGNMENT_STATES
+
+    def set_deadline(self, deadline: dt.date | None) -> None:
+        self.deadline = deadline
+        self.due_at = deadline_end(deadline) if deadline else None
+
+    def deadline_passed(self, now: dt.datetime) -> bool:
+        return self.due_at is not None and self.due_at < now
+
+    # ---- the assignment's state machine. Actions in tasks/actions.py call these; nothing else.
+
+    @transition(field=state, source=AssignmentState.DRAFT, target=AssignmentState.ASSIGNED)
+    def dispatch(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=AssignmentState.ASSIGNED,
+        target=AssignmentState.IN_PROGRESS,
+        conditions=[lambda a: a.is_lead],
+    )
+    def acknowledge(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=list(WORKING_STATES),
+        target=AssignmentState.AWAITING_HEAD,
+        conditions=[lambda a: a.is_lead],
+    )
+    def submit_to_head(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=AssignmentState.AWAITING_HEAD, target=AssignmentState.IN_PROGRESS
+    )
+    def send_back(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[*WORKING_STATES, AssignmentState.AWAITING_HEAD],
+        target=AssignmentState.REPORTED,
+        conditions=[lambda a: a.is_lead],
+    )
+    def report(self) -> None:
+        pass
+
+    @transition(field=state, source=AssignmentState.REPORTED, target=AssignmentState.ACCEPTED)
+    def accept(self) -> None:
+        pass
+
+    @transition(field=state, source=AssignmentState.REPORTED, target=AssignmentState.RETURNED)
+    def return_report(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[AssignmentState.DRAFT, *OPEN_ASSIGNMENT_STATES],
+        target=AssignmentState.CANCELLED,
+    )
+    def cancel(self) -> None:
+        pass
 
 
 class ExtensionState(models.TextChoices):
@@ -266,10 +344,17 @@ class ExtensionState(models.TextChoices):
 
 
 class Extension(ConcurrentTransitionMixin, models.Model):
-    """A request for a later deadline (gia hạn); the deadline it replaces is kept."""
+    """One lead agency's request for a later deadline of its own (gia hạn). Approval moves that
+    agency's deadline only; the deadline it replaces stays in the history."""
 
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="extensions"
+    )
+    assignment = models.ForeignKey(
+        TaskAssignment,
+        verbose_name=_("assignment"),
+        on_delete=models.PROTECT,
+        related_name="extensions",
     )
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -307,32 +392,22 @@ class Extension(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("extensions")
         ordering = ["-requested_at"]
         constraints = [
-            # One open request per task at a time.
+            # One open request per agency's assignment at a time.
             models.UniqueConstraint(
-                fields=["task"],
+                fields=["assignment"],
                 condition=models.Q(state="requested"),
-                name="one_open_extension_per_task",
+                name="one_open_extension_per_assignment",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.task} → {self.requested_deadline:%d/%m/%Y}"
 
-    @transition(
-        field=state,
-        source=ExtensionState.REQUESTED,
-        target=ExtensionState.APPROVED,
-        permission=perms.can_decide_extension,
-    )
+    @transition(field=state, source=ExtensionState.REQUESTED, target=ExtensionState.APPROVED)
     def approve(self) -> None:
         pass
 
-    @transition(
-        field=state,
-        source=ExtensionState.REQUESTED,
-        target=ExtensionState.REJECTED,
-        permission=perms.can_decide_extension,
-    )
+    @transition(field=state, source=ExtensionState.REQUESTED, target=ExtensionState.REJECTED)
     def reject(self) -> None:
         pass
 
@@ -340,9 +415,12 @@ class Extension(ConcurrentTransitionMixin, models.Model):
 class ReportKind(models.TextChoices):
     PROGRESS = "progress", _("Progress update")
     RESULT = "result", _("Result report")
+    CONTRIBUTION = "contribution", _("Contribution")
 
 
 class ReportOutcome(models.TextChoices):
+    AWAITING_HEAD = "awaiting_head", _("Awaiting the head's sign-off")
+    SENT_BACK = "sent_back", _("Sent back by the head")
     PENDING = "pending", _("Awaiting review")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
@@ -353,11 +431,27 @@ class TaskReport(models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="reports"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    # Whose part this is: a lead's result or progress, or a co-ordinator's contribution.
+    assignment = models.ForeignKey(
+        TaskAssignment,
+        verbose_name=_("assignment"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ReportKind.choices)
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     text = models.TextField(_("report"))
+    # Co-ordinators' contributions the lead attached to its result report.
+    contributions = models.ManyToManyField(
+        "self",
+        verbose_name=_("contributions attached"),
+        symmetrical=False,
+        blank=True,
+        related_name="used_in",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -365,8 +459,17 @@ class TaskReport(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     outcome = models.CharField(
-        _("outcome"), max_length=10, choices=ReportOutcome.choices, default=ReportOutcome.PENDING
+        _("outcome"), max_length=15, choices=ReportOutcome.choices, default=ReportOutcome.PENDING
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -390,6 +493,9 @@ class TaskReport(models.Model):
 
 class TaskEventKind(models.TextChoices):
     CREATED = "created", _("Created")
+    EDITED = "edited", _("Edited")
+    MERGED = "merged", _("Merged")
+    SPLIT = "split", _("Split")
     TRANSITION = "transition", _("State changed")
     DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
     ASSIGNED = "assigned", _("Agency assigned")
@@ -398,12 +504,19 @@ class TaskEventKind(models.TextChoices):
     EXTENSION_APPROVED = "extension_approved", _("Extension approved")
     EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
     PROGRESS = "progress", _("Progress update")
+    CONTRIBUTION = "contribution", _("Contribution")
+    HEAD_APPROVED = "head_approved", _("Signed off by the head")
+    HEAD_SENT_BACK = "head_sent_back", _("Sent back by the head")
     COMMENT = "comment", _("Comment")
     OFFICER = "officer", _("Officer named")
+    URGED = "urged", _("Urged")
+    URGING_LETTER = "urging_letter", _("Urging letter issued")
+    OVERDUE = "overdue", _("Deadline passed")
 
 
 class TaskEvent(AppendOnlyModel):
-    """The task's append-only history: every transition, deadline and assignment change."""
+    """The task's append-only history: every transition, deadline and assignment change, with
+    the agency it concerns as a foreign key."""
 
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="events"
@@ -422,6 +535,15 @@ class TaskEvent(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The agency whose part of the task this entry is about (none: the task as a whole).
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("concerns agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="task_events",
+    )
     kind = models.CharField(_("event"), max_length=30, choices=TaskEventKind.choices)
     from_value = models.CharField(_("from"), max_length=255, blank=True)
     to_value = models.CharField(_("to"), max_length=255, blank=True)
@@ -431,6 +553,7 @@ class TaskEvent(AppendOnlyModel):
         verbose_name = _("task history entry")
         verbose_name_plural = _("task history")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["agency", "kind"], name="taskevent_agency_kind")]
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.get_kind_display()}"

@@ -1,4 +1,6 @@
-"""Questions asked of tasks. Timeliness has exactly one method: `with_timeliness`.
+"""Questions asked of tasks and assignments. Timeliness is defined once, per assignment, in
+`AssignmentQuerySet.with_timeliness`; a task's timeliness is derived from its lead assignments'
+in SQL (`TaskQuerySet.with_timeliness`).
 
 Every list, dashboard, export and PDF asks these, so they never disagree.
 """
@@ -10,16 +12,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies import calendar as workdays
+from agencies import permissions as perms
 
 from .deadlines import VIETNAM, deadline_end, today_in_vietnam
 
-OPEN = ("assigned", "in_progress", "reported", "returned")
+# An assignment's open states (tasks.models.OPEN_ASSIGNMENT_STATES; repeated as plain strings
+# because the models import this module).
+OPEN = ("assigned", "in_progress", "awaiting_head", "reported", "returned")
 
 
 class Timeliness(models.TextChoices):
@@ -84,7 +89,7 @@ class TimelinessFigures:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Share done on time among tasks that are done or past their deadline."""
+        """Share done on time among those done or past their deadline."""
         base = self.done + self.open_overdue
         return round(100 * self.done_on_time / base, 1) if base else None
 
@@ -92,7 +97,7 @@ class TimelinessFigures:
 FIGURE_FILTERS = {
     "done_on_time": Q(timeliness=Timeliness.DONE_ON_TIME),
     "done_late": Q(timeliness=Timeliness.DONE_LATE),
-    # "Đang thực hiện trong hạn" counts every open task not yet overdue.
+    # "Đang thực hiện trong hạn" counts everything open and not yet overdue.
     "open_on_time": Q(
         timeliness__in=[Timeliness.OPEN_ON_TIME, Timeliness.DUE_SOON, Timeliness.NO_DEADLINE]
     ),
@@ -101,54 +106,65 @@ FIGURE_FILTERS = {
     "no_deadline": Q(timeliness=Timeliness.NO_DEADLINE),
 }
 
-SUMMARY_KEYS = {
-    "agency": "assignments__agency",
-    "directive": "directive",
-    "committee": "directive__committee",
+# How urgent an open lead's part is: a task is as urgent as its most urgent open lead.
+_OPEN_RANK = {
+    Timeliness.NO_DEADLINE: 1,
+    Timeliness.OPEN_ON_TIME: 2,
+    Timeliness.DUE_SOON: 3,
+    Timeliness.OPEN_OVERDUE: 4,
 }
 
 
-class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TaskQuerySet:  # noqa: ANN001
-        from agencies import permissions
+def _counts() -> dict[str, Count]:
+    return {name: Count("pk", filter=condition) for name, condition in FIGURE_FILTERS.items()}
 
-        return permissions.visible_tasks(self, user)
 
-    def open(self) -> TaskQuerySet:
-        return self.filter(state__in=OPEN)
+def _due_soon_until(now: dt.datetime, due_soon_days: int | None) -> dt.datetime:
+    if due_soon_days is None:
+        due_soon_days = settings.DUE_SOON_WORKING_DAYS
+    return deadline_end(workdays.add_working_days(today_in_vietnam(now), due_soon_days))
 
-    def led_by(self, agency) -> TaskQuerySet:  # noqa: ANN001
-        return self.filter(assignments__agency=agency, assignments__role="lead")
+
+class AssignmentQuerySet(models.QuerySet):
+    def leads(self) -> AssignmentQuerySet:
+        return self.filter(role="lead")
+
+    def open(self) -> AssignmentQuerySet:
+        """Lead parts still owed: assigned, under way, with the head, reported or returned."""
+        return self.filter(role="lead", state__in=OPEN)
+
+    def of_agency(self, agency) -> AssignmentQuerySet:  # noqa: ANN001
+        return self.filter(agency=agency)
 
     def with_timeliness(
         self, now: dt.datetime | None = None, due_soon_days: int | None = None
-    ) -> TaskQuerySet:
-        """Annotate `timeliness` (a Timeliness value) and `days_overdue`, in SQL.
+    ) -> AssignmentQuerySet:
+        """Annotate `timeliness` (a Timeliness value) and `days_overdue`, in SQL: the one
+        definition every figure of the product comes from.
 
-        A task is late when its deadline's last instant (23:59:59 in Vietnam, moved past days
-        off) has passed. A done task is measured by when its accepted report came in; a task
-        whose report came in on time and awaits review is still on time.
+        An agency is late when its own deadline's last instant (23:59:59 in Vietnam, moved past
+        days off) has passed. A done part is measured by when its accepted report came in; a
+        report that came in on time and awaits review is still on time. An extension moves only
+        the deadline ahead: it can only be asked for before the deadline, so it never turns a
+        late part into an on-time one.
         """
         now = now or timezone.now()
         today = today_in_vietnam(now)
-        if due_soon_days is None:
-            due_soon_days = settings.DUE_SOON_WORKING_DAYS
-        due_soon_until = deadline_end(workdays.add_working_days(today, due_soon_days))
+        due_soon_until = _due_soon_until(now, due_soon_days)
         is_open = Q(state__in=OPEN)
+        reported_in_time = Q(state="reported", reported_at__lte=F("due_at"))
         timeliness = Case(
             When(state="cancelled", then=Value(Timeliness.CANCELLED)),
             When(state="draft", then=Value(Timeliness.NOT_STARTED)),
-            When(state="completed", due_at__isnull=True, then=Value(Timeliness.DONE_ON_TIME)),
+            When(state="accepted", due_at__isnull=True, then=Value(Timeliness.DONE_ON_TIME)),
             When(
-                state="completed",
+                state="accepted",
                 result_reported_at__lte=F("due_at"),
                 then=Value(Timeliness.DONE_ON_TIME),
             ),
-            When(state="completed", then=Value(Timeliness.DONE_LATE)),
+            When(state="accepted", then=Value(Timeliness.DONE_LATE)),
             When(is_open & Q(due_at__isnull=True), then=Value(Timeliness.NO_DEADLINE)),
-            When(
-                state="reported", reported_at__lte=F("due_at"), then=Value(Timeliness.OPEN_ON_TIME)
-            ),
+            When(reported_in_time, then=Value(Timeliness.OPEN_ON_TIME)),
             When(is_open & Q(due_at__lt=now), then=Value(Timeliness.OPEN_OVERDUE)),
             When(is_open & Q(due_at__lte=due_soon_until), then=Value(Timeliness.DUE_SOON)),
             default=Value(Timeliness.OPEN_ON_TIME),
@@ -156,17 +172,117 @@ class TaskQuerySet(models.QuerySet):
         )
         days_overdue = Case(
             When(
-                is_open & Q(due_at__lt=now) & ~Q(state="reported", reported_at__lte=F("due_at")),
+                is_open & Q(due_at__lt=now) & ~reported_in_time,
                 then=DaysBetween(
                     Value(today, output_field=models.DateField()), _local_date("due_at")
                 ),
             ),
             When(
-                state="completed",
+                state="accepted",
                 result_reported_at__gt=F("due_at"),
                 then=DaysBetween(_local_date("result_reported_at"), _local_date("due_at")),
             ),
             default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(timeliness=timeliness, days_overdue=days_overdue)
+
+    def overdue(self, now: dt.datetime | None = None) -> AssignmentQuerySet:
+        """Lead parts past their own deadline and still owed, most overdue first."""
+        return (
+            self.leads()
+            .with_timeliness(now)
+            .filter(timeliness=Timeliness.OPEN_OVERDUE)
+            .order_by("-days_overdue", "due_at", "id")
+        )
+
+    def timeliness_summary(
+        self, by: str | None = None, now: dt.datetime | None = None
+    ) -> TimelinessFigures | dict[int, TimelinessFigures]:
+        """Each lead agency's four figures, counted over its own parts: in total, or per
+        agency, directive or committee, with one grouped query."""
+        queryset = self.leads().with_timeliness(now)
+        if by is None:
+            return TimelinessFigures(**queryset.aggregate(**_counts()))
+        keys = {
+            "agency": "agency",
+            "directive": "task__directive",
+            "committee": "task__directive__committee",
+        }
+        if by not in keys:
+            raise ValueError(f"cannot summarise by {by!r}")
+        key = keys[by]
+        rows = queryset.values(key).annotate(**_counts()).order_by(key)
+        return {row.pop(key): TimelinessFigures(**row) for row in rows if row[key] is not None}
+
+
+def _assignment_model(tasks: models.QuerySet) -> type[models.Model]:
+    """TaskAssignment, reached through the relation (the models module imports this one)."""
+    return tasks.model._meta.get_field("assignments").related_model
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TaskQuerySet:  # noqa: ANN001
+        """What this person may see: the committee's tasks for its staff, an agency's tasks
+        (lead or co-ordinating, once dispatched) for the agency's staff; one EXISTS query."""
+        if not perms.is_active(user):
+            return self.none()
+        if perms.is_admin(user):
+            return self
+        if user.role in ("secretariat", "chair"):
+            return self.filter(directive__committee_id=user.committee_id)
+        if perms.is_agency_staff(user):
+            mine = _assignment_model(self).objects.filter(
+                task=OuterRef("pk"), agency_id=user.agency_id
+            )
+            return self.filter(Exists(mine)).exclude(state="draft")
+        return self.none()
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(state="assigned")
+
+    def led_by(self, agency) -> TaskQuerySet:  # noqa: ANN001
+        return self.filter(assignments__agency=agency, assignments__role="lead")
+
+    def with_timeliness(
+        self, now: dt.datetime | None = None, due_soon_days: int | None = None
+    ) -> TaskQuerySet:
+        """Annotate each task's `timeliness` and `days_overdue`, derived in SQL from its lead
+        agencies' parts (AssignmentQuerySet.with_timeliness): a task is done on time only when
+        every lead finished on time; an open task is as urgent as its most urgent open lead."""
+        now = now or timezone.now()
+        leads = (
+            _assignment_model(self)
+            .objects.filter(task=OuterRef("pk"), role="lead")
+            .exclude(state="cancelled")
+            .with_timeliness(now, due_soon_days)
+        )
+        rank = Case(
+            *(When(timeliness=value, then=Value(r)) for value, r in _OPEN_RANK.items()),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        worst_open = (
+            leads.filter(state__in=OPEN)
+            .annotate(rank=rank)
+            .order_by("-rank", "-days_overdue")
+            .values("timeliness")[:1]
+        )
+        any_late = leads.filter(timeliness=Timeliness.DONE_LATE)
+        most_days = (
+            leads.order_by().values("task").annotate(most=Max("days_overdue")).values("most")[:1]
+        )
+        timeliness = Case(
+            When(state="cancelled", then=Value(Timeliness.CANCELLED)),
+            When(state="draft", then=Value(Timeliness.NOT_STARTED)),
+            When(Q(state="completed") & Exists(any_late), then=Value(Timeliness.DONE_LATE)),
+            When(state="completed", then=Value(Timeliness.DONE_ON_TIME)),
+            default=Subquery(worst_open, output_field=models.CharField()),
+            output_field=models.CharField(),
+        )
+        days_overdue = Case(
+            When(state__in=["draft", "cancelled"], then=Value(0)),
+            default=Subquery(most_days, output_field=models.IntegerField()),
             output_field=models.IntegerField(),
         )
         return self.annotate(timeliness=timeliness, days_overdue=days_overdue)
@@ -180,7 +296,7 @@ class TaskQuerySet(models.QuerySet):
         )
 
     def overdue(self, now: dt.datetime | None = None) -> TaskQuerySet:
-        """Open tasks past their deadline, most overdue first."""
+        """Open tasks with a lead past its deadline, most overdue first."""
         return (
             self.with_timeliness(now)
             .filter(timeliness=Timeliness.OPEN_OVERDUE)
@@ -190,18 +306,21 @@ class TaskQuerySet(models.QuerySet):
     def timeliness_summary(
         self, by: str | None = None, now: dt.datetime | None = None
     ) -> TimelinessFigures | dict[int, TimelinessFigures]:
-        """The four standard figures in total, or per agency (as lead), directive or committee.
-
-        Counted in SQL with one grouped query.
-        """
-        counts = {name: Count("pk", filter=condition) for name, condition in FIGURE_FILTERS.items()}
+        """The four standard figures over tasks, in total or per directive or committee, with
+        one grouped query. Per agency, ask the agencies' own parts:
+        `TaskAssignment.objects.filter(task__in=...).timeliness_summary(by="agency")`."""
         queryset = self.with_timeliness(now)
         if by is None:
-            return TimelinessFigures(**queryset.aggregate(**counts))
-        if by not in SUMMARY_KEYS:
-            raise ValueError(f"cannot summarise by {by!r}")
-        key = SUMMARY_KEYS[by]
+            return TimelinessFigures(**queryset.aggregate(**_counts()))
+        keys = {"directive": "directive", "committee": "directive__committee"}
         if by == "agency":
-            queryset = queryset.filter(assignments__role="lead")
-        rows = queryset.values(key).annotate(**counts).order_by(key)
+            return (
+                _assignment_model(self)
+                .objects.filter(task__in=self.values("pk"))
+                .timeliness_summary(by="agency", now=now)
+            )
+        if by not in keys:
+            raise ValueError(f"cannot summarise by {by!r}")
+        key = keys[by]
+        rows = queryset.values(key).annotate(**_counts()).order_by(key)
         return {row.pop(key): TimelinessFigures(**row) for row in rows if row[key] is not None}

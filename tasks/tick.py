@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import io
 import logging
 import re
 import zlib
@@ -20,7 +19,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
 from django.db import connection
 from django.utils import timezone
 
@@ -74,29 +72,9 @@ def single_runner(name: str) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-# ---- the jobs, in order: workflow timers first (they may open tasks), digests last (they
-# collect the reminders just sent).
-
-
-def workflow_timers(now: dt.datetime) -> str:  # noqa: ARG001 - viewflow reads the clock itself
-    if "workflow_timers" not in get_commands():
-        return "not installed"
-    with single_runner("workflow_timers") as got:
-        if not got:
-            return "skipped (another tick is running them)"
-        out = io.StringIO()
-        call_command("workflow_timers", stdout=out)
-        return out.getvalue().strip() or "done"
-
-
-def flows(now: dt.datetime) -> str:  # noqa: ARG001 - the flows follow the domain, not the clock
-    """Bring every flow level with work done outside it (workflows.sync), under one runner."""
-    from workflows.sync import sync_flows
-
-    with single_runner("sync_flows") as got:
-        if not got:
-            return "skipped (another tick is running it)"
-        return f"{sync_flows()} caught up"
+# ---- the jobs, in order: periodic reports first (they open what reminders chase), digests last
+# (they collect the reminders just sent). No job catches the flows up: each flow is the only
+# writer of what it routes, so there is nothing to reconcile.
 
 
 def obligations(now: dt.datetime) -> str:
@@ -124,8 +102,6 @@ def digests(now: dt.datetime) -> str:
 
 
 JOBS: list[tuple[str, Callable[[dt.datetime], str]]] = [
-    ("workflow_timers", workflow_timers),
-    ("flows", flows),
     ("obligations", obligations),
     ("reminders", reminders),
     ("escalations", escalations),

@@ -36,9 +36,8 @@ from agencies import permissions as perms
 from agencies.models import Agency
 from documents.models import Directive, DirectiveState
 from project.errors import ActionError, ActionForbidden
-from workflows.models import DirectiveProcess, ExtensionProcess, TaskProcess
+from workflows.models import DirectiveProcess, ExtensionProcess
 from workflows.queries import actions_for
-from workflows.sync import sync_object
 
 from . import actions
 from .forms import (
@@ -527,7 +526,6 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         actions.acknowledge_task(task, by=request.user)
     except ActionError as exc:
         return _fail(request, exc, _task_url(task))
-    sync_object(task)  # move the flow along now, not at the next tick
     messages.success(request, _("Receipt acknowledged; you are the officer in charge."))
     return redirect(_task_url(task))
 
@@ -576,7 +574,6 @@ class ReportView(LoginRequiredMixin, View):
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self._render(request, task, form)
-        sync_object(task)  # move the flow along now, not at the next tick
         return redirect(_task_url(task))
 
 
@@ -617,7 +614,6 @@ class ExtensionRequestView(LoginRequiredMixin, View):
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self._render(request, task, form)
-        sync_object(task)  # move the flow along now, not at the next tick
         messages.success(request, _("Extension requested; you will see the decision here."))
         return redirect(_task_url(task))
 
@@ -648,7 +644,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Report returned to the agency."))
     except ActionError as exc:
         return _fail(request, exc, _task_url(task))
-    sync_object(task)  # move the flow along now, not at the next tick
     return redirect(request.POST.get("next") or _task_url(task))
 
 
@@ -703,7 +698,6 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Extension rejected."))
     except ActionError as exc:
         return _fail(request, exc, back)
-    sync_object(task)  # move the flow along now, not at the next tick
     return redirect(back)
 
 

@@ -3,11 +3,14 @@ import os
 import shutil
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.utils import translation
 
-from documents.actions import approve_directive, register_directive, submit_directive_for_approval
-from tasks.actions import create_task, dispatch_task
+from documents.actions import register_directive
+from tasks.actions import create_task
+from tasks.deadlines import VIETNAM, deadline_end
+from workflows import services as flows
 
 from .factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
 
@@ -86,7 +89,9 @@ def make_task(committee, secretariat, chair, police, border_guard):
     """A task through the real actions: registered, broken down, approved, dispatched."""
     counter = iter(range(1, 10_000))
 
-    def make(*, deadline=dt.date(2020, 12, 31), dispatch=True, lead=None, support=None, **fields):
+    def make(
+        *, deadline=dt.date(2020, 12, 31), dispatch=True, lead=None, coordinating=None, **fields
+    ):
         n = next(counter)
         directive = register_directive(
             committee,
@@ -100,14 +105,20 @@ def make_task(committee, secretariat, chair, police, border_guard):
             by=secretariat,
             title=fields.pop("title", "Kiểm tra hàng nhập lậu"),
             lead=lead or [police],
-            support=[border_guard] if support is None else support,
+            coordinating=[border_guard] if coordinating is None else coordinating,
             deadline=deadline,
             **fields,
         )
         if dispatch:
-            submit_directive_for_approval(directive, by=secretariat)
-            approve_directive(directive, by=chair)
-            dispatch_task(task, by=secretariat)
+            flows.start_directive_flow(directive)
+            flows.submit_breakdown(directive, by=secretariat)
+            flows.decide_task_list(directive, by=chair, approve=True)
+            if deadline is not None and deadline_end(deadline) < dt.datetime.now(tz=VIETNAM):
+                # Dispatch refuses a deadline already past: dispatch on the directive's day.
+                with time_machine.travel(dt.datetime(2020, 10, 8, 9, tzinfo=VIETNAM)):
+                    flows.dispatch(directive, by=secretariat)
+            else:
+                flows.dispatch(directive, by=secretariat)
         task.refresh_from_db()
         return task
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-
-from agencies.models import User
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 DATE_HELP = _("dd/mm/yyyy")
@@ -71,29 +71,34 @@ class SummaryForm(forms.Form):
     summary = forms.CharField(label=_("Closing summary"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class AcknowledgeForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer in charge"), queryset=User.objects.none())
+class DispatchForm(forms.Form):
+    """A note, and a new deadline for each task whose deadline has already passed (the note
+    is then the reason, and is required)."""
+
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note (the reason, when deadlines are moved)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tasks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = User.objects.filter(agency=agency, is_active=True)
+        now = timezone.now()
+        self.past = [t for t in tasks if t.due_at is not None and t.due_at < now]
+        for task in self.past:
+            self.fields[f"deadline_{task.pk}"] = date_field(
+                _("New deadline for “%(task)s” (was %(old)s)")
+                % {"task": task, "old": date_format(task.deadline, "d/m/Y")}
+            )
 
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.past and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why the deadlines are moved."))
+        return data
 
-class ReportForm(forms.Form):
-    PROGRESS = "progress"
-    RESULT = "result"
-
-    kind = forms.ChoiceField(
-        label=_("This is"),
-        choices=[(RESULT, _("the result report")), (PROGRESS, _("a progress update"))],
-        widget=forms.RadioSelect,
-        initial=RESULT,
-    )
-    text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 6}))
-    files = MultipleFileField(label=_("Files"))
+    def new_deadlines(self) -> dict[int, Any]:
+        return {task.pk: self.cleaned_data[f"deadline_{task.pk}"] for task in self.past}
 
 
 class ExtensionRequestForm(forms.Form):

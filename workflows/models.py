@@ -1,4 +1,4 @@
-"""Process records of the flows: one per directive, task and extension request.
+"""Process records of the flows: one per directive and per extension request.
 
 Each process points at the domain object it routes (a concrete one-to-one, so a reader can
 join from a directive to its process). The state of the work itself lives on the domain
@@ -26,23 +26,6 @@ class DirectiveProcess(Process):
 
     def __str__(self) -> str:
         return str(self.directive)
-
-
-class TaskProcess(Process):
-    # Not named `task`: viewflow's Process already answers to that (its steps' reverse name).
-    tracked_task = models.OneToOneField(
-        "tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="process"
-    )
-    # The deadline instant an escalation was recorded for: a step re-entered after a returned
-    # report, or a timer that fires twice, never records the same deadline twice.
-    escalated_due_at = models.DateTimeField(_("escalated for deadline"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("task workflow")
-        verbose_name_plural = _("task workflows")
-
-    def __str__(self) -> str:
-        return str(self.tracked_task)
 
 
 class ExtensionProcess(Process):

@@ -1,14 +1,10 @@
-"""Three small node types on top of viewflow's open-source ones.
+"""A small node type on top of viewflow's open-source ones.
 
 - `HumanStep`: a person's step whose rights come from agencies.permissions (the one permission
   layer) rather than from viewflow's permission strings, and which whoever may act can act on at
   once (no "assign to me first" click). Its view runs under the flow lock; a step someone else has
   just done, or the lock held by someone else, reaches the user as a message, never a 403 or a
   traceback.
-- `SplitEach`: a parallel split with one branch per item (the open-source Split has no
-  data_source).
-- `DeadlineTimer`: a non-interrupting timer on a step that fires at the task's deadline; a task
-  with no deadline keeps it armed but unscheduled.
 """
 
 from __future__ import annotations
@@ -20,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
@@ -29,15 +24,13 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
-from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
-from viewflow.workflow.flow.nodes import TimerBoundary
-from viewflow.workflow.nodes.boundary import TimerBoundaryActivation
-from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import task_started
 from viewflow.workflow.status import STATUS
 
 from project.errors import ActionConflict
+from project.steps import flow_step
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED)
 ALREADY_DONE = _("This step has already been completed by someone else.")
@@ -91,7 +84,8 @@ def step_view(node: HumanStep, origin_view: Callable) -> Callable:
                     raise ActionConflict(ALREADY_DONE)
                 request.activation = node.activation_class(task)
                 request.activation.start(user=request.user)
-                return origin_view(request, **kwargs)
+                with flow_step(node.name):
+                    return origin_view(request, **kwargs)
         except FlowLockFailed:
             messages.warning(request, BUSY)
         except ActionConflict as exc:
@@ -135,18 +129,11 @@ class HumanStep(flow.View):
         super().__init__(view, **kwargs)
         self._predicate: Callable | None = None
         self._subject: Callable = lambda process: process
-        self._done_when: Q | None = None
 
     def Permission(self, predicate: Callable, obj: Callable | None = None) -> HumanStep:  # noqa: N802
         self._predicate = predicate
         if obj is not None:
             self._subject = obj
-        return self
-
-    def DoneWhen(self, condition: Q) -> HumanStep:  # noqa: N802
-        """The domain says this step's work is done (a filter on viewflow's Task rows): when it
-        was done outside the flow, workflows.sync completes the step."""
-        self._done_when = condition
         return self
 
     def allows(self, user: Any, process: Any) -> bool:
@@ -184,46 +171,3 @@ class HumanStep(flow.View):
             step_view(self, self.view),
             name="execute",
         )
-
-
-class SplitEachActivation(SplitActivation):
-    @Activation.status.super()
-    def activate(self) -> None:
-        for node, cond, data_source in self.flow_task._branches:
-            if cond and not cond(self):
-                continue
-            if data_source is None:
-                self.next_tasks.append((node, None))
-            else:
-                self.next_tasks.extend((node, item) for item in data_source(self))
-        if not self.next_tasks:
-            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
-
-
-class SplitEach(flow.Split):
-    """`.Each(node, data_source)`: one branch of `node` per item; the item is the task's data."""
-
-    activation_class = SplitEachActivation
-
-    def Each(self, node: Any, data_source: Callable) -> SplitEach:  # noqa: N802
-        self._activate_next.append((node, None, data_source))
-        return self
-
-
-class DeadlineTimerActivation(TimerBoundaryActivation):
-    @Activation.status.transition(source=STATUS.NEW, target=STATUS.SCHEDULED)
-    def activate(self) -> None:
-        # None (an ongoing task) leaves the timer armed and unscheduled; an extension that sets
-        # a deadline schedules it (workflows.services.reschedule_deadline).
-        self.task.scheduled = self.flow_task._delay(self)
-        self.task.save()
-
-
-class DeadlineTimer(TimerBoundary):
-    """A non-interrupting timer on `attached_to`, due at `delay(activation)` (a datetime or
-    None): the step stays open, the escalation path runs beside it."""
-
-    activation_class = DeadlineTimerActivation
-
-    def __init__(self, attached_to: Any, delay: Callable, **kwargs: Any) -> None:
-        super().__init__(attached_to, delay=delay, interrupting=False, **kwargs)

@@ -13,11 +13,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task as FlowTask
 
-from agencies import permissions as perms
 from documents.models import Directive
+from tasks import permissions as task_perms
 from tasks.models import ExtensionState, Task
 
-from .models import DirectiveProcess, ExtensionProcess, TaskProcess
+from .models import DirectiveProcess, ExtensionProcess
 from .nodes import ACTIVE
 from .views import ensure_urls_loaded, step_url
 
@@ -38,9 +38,6 @@ def actions_for(user: Any, obj: Directive | Task) -> list[tuple[str, str]]:
         processes = list(DirectiveProcess.objects.filter(directive=obj).select_related("directive"))
     elif isinstance(obj, Task):
         processes = list(
-            TaskProcess.objects.filter(tracked_task=obj).select_related("tracked_task__directive")
-        )
-        processes += list(
             ExtensionProcess.objects.filter(extension__task=obj).select_related(
                 "extension__task__directive"
             )
@@ -57,11 +54,15 @@ def actions_for(user: Any, obj: Directive | Task) -> list[tuple[str, str]]:
 
 
 def _may_ask_for_extension(user: Any, task: Task) -> bool:
+    """The person's agency leads this task, its part is open and has no request pending (after
+    its deadline the request page says why it cannot be asked for)."""
+    assignment = task_perms.own_assignment(task, user)
     return (
-        task.is_open
-        and TaskProcess.objects.filter(tracked_task=task).exists()
-        and not task.extensions.filter(state=ExtensionState.REQUESTED).exists()
-        and perms.can_request_extension(task, user)
+        assignment is not None
+        and assignment.is_open
+        and assignment.deadline is not None
+        and task_perms.can_request_extension(assignment, user)
+        and not assignment.extensions.filter(state=ExtensionState.REQUESTED).exists()
     )
 
 

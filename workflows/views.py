@@ -13,20 +13,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import get_resolver
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from agencies import permissions as perms
 from documents import actions as directive_actions
 from project.errors import ActionError
+from project.steps import flow_step
 from tasks import actions as task_actions
-from tasks.models import ReportKind, ReportOutcome, Task
+from tasks import permissions as task_perms
+from tasks.models import Task
 
 from . import forms
 from .nodes import ACTIVE, safe_next, subject_url
 
 STEP_DONE = _("“%(step)s” is done.")
-PROGRESS_SAVED = _("Your progress update has been recorded.")
 
 
 def base_template(request: HttpRequest) -> str:
@@ -102,7 +104,8 @@ class StepView(FormView):
 
     def form_valid(self, form: django_forms.Form) -> HttpResponse:
         try:
-            completes = self.perform(form)
+            with flow_step(self.activation.flow_task.name):
+                completes = self.perform(form)
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
@@ -178,7 +181,9 @@ class ApproveDirectiveView(DecisionStepView):
 
 
 class DispatchView(StepView):
-    form_class = forms.NoteForm
+    """Dispatch: a task whose deadline has passed needs a new one (and the reason) here."""
+
+    form_class = forms.DispatchForm
     template_name = "workflows/directive_step.html"
     submit_label = _("Dispatch to the agencies")
 
@@ -189,8 +194,19 @@ class DispatchView(StepView):
         )
         return context
 
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "tasks": self._tasks()}
+
+    def _tasks(self) -> Any:
+        return self.subject().tasks.filter(state="draft").order_by("position", "id")
+
     def perform(self, form: django_forms.Form) -> None:
-        directive_actions.dispatch_directive(self.subject(), by=self.request.user)
+        directive_actions.dispatch_directive(
+            self.subject(),
+            by=self.request.user,
+            new_deadlines=form.new_deadlines(),
+            reason=form.cleaned_data["note"],
+        )
 
 
 class CloseDirectiveView(StepView):
@@ -204,81 +220,13 @@ class CloseDirectiveView(StepView):
         )
 
 
-# ---- task flow
-
-
-class AcknowledgeView(StepView):
-    form_class = forms.AcknowledgeForm
-    template_name = "workflows/task_step.html"
-    submit_label = _("Acknowledge")
-
-    def get_form_kwargs(self) -> dict:
-        return {**super().get_form_kwargs(), "agency": self.request.user.agency}
-
-    def get_initial(self) -> dict:
-        return {"officer": self.request.user.pk}
-
-    def perform(self, form: django_forms.Form) -> None:
-        task_actions.acknowledge_task(
-            self.subject(),
-            by=self.request.user,
-            officer=form.cleaned_data["officer"],
-            note=form.cleaned_data["note"],
-        )
-
-
-class ReportView(StepView):
-    form_class = forms.ReportForm
-    template_name = "workflows/task_step.html"
-    submit_label = _("Send")
-
-    def get_context_data(self, **kwargs: Any) -> dict:
-        context = super().get_context_data(**kwargs)
-        context["returned_report"] = (
-            self.subject()
-            .reports.filter(kind=ReportKind.RESULT, outcome=ReportOutcome.RETURNED)
-            .order_by("-reviewed_at", "-id")
-            .first()
-        )
-        return context
-
-    def perform(self, form: django_forms.Form) -> bool:
-        data, user, task = form.cleaned_data, self.request.user, self.subject()
-        if data["kind"] == forms.ReportForm.PROGRESS:
-            task_actions.post_progress(task, by=user, text=data["text"], files=data["files"])
-            messages.success(self.request, PROGRESS_SAVED)
-            return False
-        task_actions.submit_report(task, by=user, text=data["text"], files=data["files"])
-        return True
-
-
-class ReviewView(DecisionStepView):
-    template_name = "workflows/task_step.html"
-    choices = [("accept", _("Accept the report")), ("return", _("Return it with a reason"))]
-
-    def get_context_data(self, **kwargs: Any) -> dict:
-        context = super().get_context_data(**kwargs)
-        context["pending_report"] = (
-            self.subject()
-            .reports.filter(kind=ReportKind.RESULT, outcome=ReportOutcome.PENDING)
-            .prefetch_related("attachments")
-            .order_by("-submitted_at", "-id")
-            .first()
-        )
-        return context
-
-    def perform(self, form: django_forms.Form) -> None:
-        data, user, task = form.cleaned_data, self.request.user, self.subject()
-        if data["decision"] == "accept":
-            task_actions.accept_report(task, by=user, note=data["note"])
-        else:
-            task_actions.return_report(task, by=user, reason=data["note"])
-
-
 # ---- extension flow
 
 
 class RequestExtensionView(StartStepView):
+    """An agency asks for a later deadline of its own part (?task=…: the task; the part is the
+    person's agency's). After its deadline the page says why it cannot be asked for."""
+
     form_class = forms.ExtensionRequestForm
     template_name = "workflows/task_step.html"
     submit_label = _("Send the request")
@@ -287,20 +235,38 @@ class RequestExtensionView(StartStepView):
         raw = request.POST.get("task") or request.GET.get("task") or ""
         if not raw.isdigit():
             raise Http404
-        self.task = Task.objects.filter(pk=int(raw)).select_related("directive").first()
-        if self.task is None or not perms.can_view_task(self.task, request.user):
+        self.task = (
+            Task.objects.visible_to(request.user)
+            .select_related("directive__committee")
+            .prefetch_related("assignments__agency")
+            .filter(pk=int(raw))
+            .first()
+        )
+        if self.task is None:
             raise Http404
-        if not perms.can_request_extension(self.task, request.user):
+        self.assignment = task_perms.own_assignment(self.task, request.user)
+        if self.assignment is None or not task_perms.can_request_extension(
+            self.assignment, request.user
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def subject(self) -> Any:
         return self.task
 
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["assignment"] = self.assignment
+        if self.assignment.deadline_passed(timezone.now()):
+            context["refusal"] = task_actions.EXTENSION_TOO_LATE % {
+                "deadline": date_format(self.assignment.deadline, "d/m/Y")
+            }
+        return context
+
     def perform(self, form: django_forms.Form) -> None:
         data = form.cleaned_data
         extension = task_actions.request_extension(
-            self.task,
+            self.assignment,
             by=self.request.user,
             new_deadline=data["new_deadline"],
             reason=data["reason"],

@@ -16,10 +16,10 @@ from typing import Any
 from viewflow.workflow.flow import FlowAppViewset, FlowViewset
 from viewflow.workflow.models import Task as FlowTask
 
-from .flows import DirectiveFlow, ExtensionFlow, TaskFlow
+from .flows import DirectiveFlow, ExtensionFlow
 
-FLOWS = (DirectiveFlow, TaskFlow, ExtensionFlow)
-ICONS = {DirectiveFlow: "description", TaskFlow: "task_alt", ExtensionFlow: "event_repeat"}
+FLOWS = (DirectiveFlow, ExtensionFlow)
+ICONS = {DirectiveFlow: "description", ExtensionFlow: "event_repeat"}
 
 
 class FlowApp(FlowAppViewset):
