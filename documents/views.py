@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from agencies import actions as agency_actions
+from agencies import calendar as workdays
 from agencies import permissions as perms
 from agencies.models import Agency
 from project.errors import ActionError, ActionForbidden
@@ -286,7 +287,9 @@ def proposals_for(directive: Directive) -> tuple[list[dict], list[str]]:
     from documents.breakdown.engine import propose_tasks
 
     directory = directory_for_committee(directive.committee, on=directive.issued_on)
-    breakdown = propose_tasks(directive.text, directory, today=directive.issued_on)
+    breakdown = propose_tasks(
+        directive.text, directory, today=directive.issued_on, calendar=workdays
+    )
     members = list(member_agencies(directive))
     by_code = {agency.code: agency for agency in members}
     rows = []

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import holidays
 
@@ -221,37 +222,53 @@ def _vn_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("VN", years=range(year - 1, year + 2), language="en_US")
 
 
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _vn_holidays(day.year)
+class WorkingCalendar(Protocol):
+    """The working days the engine counts with. The product passes its own calendar (public
+    holidays plus the administrator's days off and make-up days: agencies.calendar satisfies
+    this); on its own the engine uses the public holidays alone."""
+
+    def is_working_day(self, day: dt.date) -> bool: ...
+
+    def add_working_days(self, start: dt.date, count: int) -> dt.date: ...
+
+    def tet_first_day(self, year: int) -> dt.date: ...
 
 
-def add_working_days(start: dt.date, count: int) -> dt.date:
-    """The day ``count`` working days after ``start`` (start itself not counted)."""
-    day = start
-    remaining = count
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    return day
+class PublicHolidays:
+    """Weekends and Vietnam's public holidays (the holidays package), nothing else."""
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in _vn_holidays(day.year)
+
+    def add_working_days(self, start: dt.date, count: int) -> dt.date:
+        """The day ``count`` working days after ``start`` (start itself not counted)."""
+        day = start
+        remaining = count
+        while remaining > 0:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def tet_first_day(self, year: int) -> dt.date:
+        """First day of the Tết holiday of the lunar year whose New Year falls in ``year``."""
+        tet_days = [
+            day
+            for day, name in _vn_holidays(year).items()
+            if day.year == year and day.month <= 2 and "Lunar New Year" in name
+        ]
+        if not tet_days:
+            raise ValueError(f"no Tết holiday known for {year}")
+        return min(tet_days)
 
 
-def tet_first_day(year: int) -> dt.date:
-    """First day of the Tết holiday of the lunar year whose New Year falls in ``year``."""
-    tet_days = [
-        day
-        for day, name in _vn_holidays(year).items()
-        if day.year == year and day.month <= 2 and "Lunar New Year" in name
-    ]
-    if not tet_days:
-        raise ValueError(f"no Tết holiday known for {year}")
-    return min(tet_days)
+PUBLIC_HOLIDAYS = PublicHolidays()
 
 
-def before_tet(year: int) -> dt.date:
+def before_tet(year: int, calendar: WorkingCalendar = PUBLIC_HOLIDAYS) -> dt.date:
     """The last working day before the Tết holiday of ``year``."""
-    day = tet_first_day(year) - dt.timedelta(days=1)
-    while not is_working_day(day):
+    day = calendar.tet_first_day(year) - dt.timedelta(days=1)
+    while not calendar.is_working_day(day):
         day -= dt.timedelta(days=1)
     return day
 
@@ -263,7 +280,7 @@ def _year_of_can_chi(can: str, chi: str, near: int) -> int | None:
     return None
 
 
-def _tet_year(match: re.Match[str], signed_on: dt.date) -> int:
+def _tet_year(match: re.Match[str], signed_on: dt.date, calendar: WorkingCalendar) -> int:
     """The year of the Tết a phrase means: written, from its can-chi name, or the next one."""
     if match["y"]:
         return int(match["y"])
@@ -272,7 +289,8 @@ def _tet_year(match: re.Match[str], signed_on: dt.date) -> int:
         if year is not None:
             return year
     try:
-        return signed_on.year if signed_on < tet_first_day(signed_on.year) else signed_on.year + 1
+        tet = calendar.tet_first_day(signed_on.year)
+        return signed_on.year if signed_on < tet else signed_on.year + 1
     except ValueError:
         return signed_on.year + 1
 
@@ -300,7 +318,9 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def find_date_phrases(text: str, *, signed_on: dt.date) -> list[DatePhrase]:
+def find_date_phrases(
+    text: str, *, signed_on: dt.date, calendar: WorkingCalendar = PUBLIC_HOLIDAYS
+) -> list[DatePhrase]:
     """Every date-like phrase of a task text, with how likely each is its deadline."""
     text = unicodedata.normalize("NFC", text)
     folded = fold_keep_offsets(text)
@@ -319,21 +339,31 @@ def find_date_phrases(text: str, *, signed_on: dt.date) -> list[DatePhrase]:
     for match in _DAYS_FROM_SIGNING.finditer(folded):
         count = int(match["n"])
         if match["working"]:
-            date = add_working_days(signed_on, count)
+            date = calendar.add_working_days(signed_on, count)
         else:
             date = signed_on + dt.timedelta(days=count)
         add(match.start(), match.end(), date, FIRM)
 
     for match in _TET.finditer(folded):
         try:
-            add(match.start(), match.end(), before_tet(_tet_year(match, signed_on)), FIRM)
+            add(
+                match.start(),
+                match.end(),
+                before_tet(_tet_year(match, signed_on, calendar), calendar),
+                FIRM,
+            )
         except ValueError:
             continue
     for match in _TET_CAMPAIGN.finditer(folded):
         if not _PLAN_WORD.search(folded[max(0, match.start() - 120) : match.start()]):
             continue  # enforcement "before, during and after Tết" sets no deadline
         try:
-            add(match.start(), match.end(), before_tet(_tet_year(match, signed_on)), BARE)
+            add(
+                match.start(),
+                match.end(),
+                before_tet(_tet_year(match, signed_on, calendar), calendar),
+                BARE,
+            )
         except ValueError:
             continue
 
@@ -403,9 +433,12 @@ def find_date_phrases(text: str, *, signed_on: dt.date) -> list[DatePhrase]:
     return phrases
 
 
-def choose_deadline(text: str, *, signed_on: dt.date) -> DatePhrase | None:
+def choose_deadline(
+    text: str, *, signed_on: dt.date, calendar: WorkingCalendar = PUBLIC_HOLIDAYS
+) -> DatePhrase | None:
     """The date the task must be finished or reported by, if the text gives one."""
-    candidates = [p for p in find_date_phrases(text, signed_on=signed_on) if p.strength > CITED]
+    phrases = find_date_phrases(text, signed_on=signed_on, calendar=calendar)
+    candidates = [p for p in phrases if p.strength > CITED]
     if not candidates:
         return None
     best = max(p.strength for p in candidates)

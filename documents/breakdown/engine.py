@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 from documents.breakdown.agencies import AgencyDirectory
 from documents.breakdown.deadlines import (
     FIRM,
+    PUBLIC_HOLIDAYS,
     DatePhrase,
+    WorkingCalendar,
     choose_deadline,
     find_plan_period_end,
     find_recurrence,
@@ -153,9 +155,15 @@ class _Candidate:
 
 
 def propose_tasks(
-    text: str, directory: AgencyDirectory, *, today: dt.date | None = None
+    text: str,
+    directory: AgencyDirectory,
+    *,
+    today: dt.date | None = None,
+    calendar: WorkingCalendar = PUBLIC_HOLIDAYS,
 ) -> Breakdown:
-    """Read a directive's text and propose its tasks."""
+    """Read a directive's text and propose its tasks. Working days are counted with
+    `calendar`: the product passes its own (with the administrator's days off and make-up
+    days), so "10 ngày làm việc" means the same day here as on the task page."""
     lines = normalize_text(text).split("\n")
     header, body_start = parse_header(lines)
     signed_on = header.issued_on or today or dt.datetime.now(tz=_VN).date()
@@ -174,7 +182,9 @@ def propose_tasks(
     tasks: list[ProposedTask] = []
     unmatched: list[str] = []
     for candidate in candidates:
-        task = _build_task(candidate, directory, signed_on, plan_end, unmatched, recipients)
+        task = _build_task(
+            candidate, directory, signed_on, plan_end, unmatched, recipients, calendar
+        )
         if task is not None:
             tasks.append(task)
     return Breakdown(header, tasks, unmatched)
@@ -373,6 +383,7 @@ def _build_task(
     plan_end: DatePhrase | None,
     unmatched: list[str],
     recipients: Roles,
+    calendar: WorkingCalendar,
 ) -> ProposedTask | None:
     roles = find_roles(candidate.text, directory)
     if not _looks_like_task(candidate.text, roles):
@@ -405,10 +416,10 @@ def _build_task(
     recurrence = find_recurrence(candidate.text)
     if recurrence:
         task.recurrence = recurrence[0]
-    deadline = choose_deadline(candidate.text, signed_on=signed_on)
+    deadline = choose_deadline(candidate.text, signed_on=signed_on, calendar=calendar)
     if deadline is None:
         for context in candidate.context:
-            inherited = choose_deadline(context, signed_on=signed_on)
+            inherited = choose_deadline(context, signed_on=signed_on, calendar=calendar)
             if inherited and inherited.strength >= FIRM:
                 deadline = inherited
                 break

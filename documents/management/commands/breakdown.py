@@ -8,6 +8,7 @@ import textwrap
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from agencies import calendar as workdays
 from agencies.models import Committee
 from documents.breakdown import (
     AgencyDirectory,
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy Ban Chỉ đạo có mã «{code}».")
         directory = directory_for_committee(committee)
         try:
-            breakdown = propose_tasks(text, directory)
+            breakdown = propose_tasks(text, directory, calendar=workdays)
         except Exception as error:  # noqa: BLE001 - the contract: a one-line error, never a traceback
             raise CommandError(f"Không phân tích được văn bản: {error}") from error
         if options["format"] == "json":

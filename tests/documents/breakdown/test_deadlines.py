@@ -5,16 +5,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from documents.breakdown.deadlines import (
-    add_working_days,
+    PUBLIC_HOLIDAYS,
     before_tet,
     choose_deadline,
     find_plan_period_end,
     find_recurrence,
-    is_working_day,
     month_end,
     quarter_end,
-    tet_first_day,
 )
+
+add_working_days = PUBLIC_HOLIDAYS.add_working_days
+is_working_day = PUBLIC_HOLIDAYS.is_working_day
+tet_first_day = PUBLIC_HOLIDAYS.tet_first_day
 
 SIGNED = dt.date(2023, 3, 9)
 dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2035, 12, 31))
