@@ -225,13 +225,16 @@ def _check_agencies(lead: Sequence[Agency], coordinating: Sequence[Agency]) -> N
         raise ActionError(SAME_AGENCY_TWICE)
 
 
-def _start_assignment(assignment: TaskAssignment, task: Task, now: dt.datetime) -> None:
-    """A dispatched task's agency gets its part: a lead its own deadline, from the task's."""
-    assignment.dispatch()
+def _start_assignment(
+    assignment: TaskAssignment, task: Task, now: dt.datetime, by: User | None
+) -> None:
+    """A dispatched task's agency gets its part (saved and logged): a lead its own deadline,
+    from the task's."""
     if assignment.is_lead:
         assignment.set_deadline(task.deadline)
         assignment.original_deadline = task.deadline
         assignment.assigned_at = now
+    _move(assignment, "dispatch", by)
 
 
 def _replace_assignments(
@@ -270,8 +273,9 @@ def _replace_assignments(
             continue  # refused above
         assignment = TaskAssignment(task=task, agency=agency, role=role)
         if dispatched:
-            _start_assignment(assignment, task, now)
-        assignment.save()
+            _start_assignment(assignment, task, now, by)
+        else:
+            assignment.save()
         _log(
             task,
             TaskEventKind.ASSIGNED,
@@ -362,8 +366,7 @@ def dispatch_task(
     task.assigned_at = now
     _move(task, "dispatch", by)
     for assignment in task.assignments.select_related("agency"):
-        _start_assignment(assignment, task, now)
-        assignment.save()
+        _start_assignment(assignment, task, now, by)
     return task
 
 
@@ -383,8 +386,7 @@ def cancel_task(task: Task, *, by: User, reason: str) -> Task:
     task.cancelled_reason = reason
     _move(task, "cancel", by, note=reason)
     for assignment in task.assignments.exclude(state__in=["cancelled", "accepted"]):
-        assignment.cancel()
-        assignment.save()
+        _move(assignment, "cancel", by, note=reason)
     return task
 
 

@@ -5,13 +5,34 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tasks import actions
 from tasks.deadlines import deadline_end, is_moved
-from tasks.models import Task
+from tasks.models import Task, TaskAssignment
 from tasks.querysets import Timeliness
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(autouse=True)
+def _reports_go_straight_to_the_office(committee):
+    """These tests are about time, not the head's sign-off (tested in test_transitions)."""
+    committee.reports_need_head_approval = False
+    committee.save()
+
+
+def part(task, agency_code="KG-CA"):
+    return TaskAssignment.objects.get(task=task, agency__code=agency_code)
+
+
+def report(task, officer, text="Đã hoàn thành", agency_code="KG-CA"):
+    """Acknowledge (if needed) and report the agency's part; returns the fresh part."""
+    assignment = part(task, agency_code)
+    if assignment.state == "assigned":
+        assignment = actions.acknowledge(assignment, by=officer)
+    return actions.submit_report(assignment, by=officer, text=text).assignment
 
 
 def at(*args):
@@ -69,14 +90,12 @@ def test_done_on_time_and_done_late_are_measured_by_the_accepted_report(
     on_time = make_task(deadline=dt.date(2021, 3, 31))
     late = make_task(deadline=dt.date(2021, 3, 31))
     with time_machine.travel(at(2021, 3, 31, 23, 0), tick=False):
-        for task in (on_time, late):
-            actions.acknowledge_task(task, by=officer)
-        actions.submit_report(on_time, by=officer, text="Đã hoàn thành")
+        actions.acknowledge(part(late), by=officer)
+        reported = report(on_time, officer)
     with time_machine.travel(at(2021, 4, 3, 9, 0), tick=False):
         # Reviewed after the deadline: the agency reported in time, so it is still on time.
-        actions.accept_report(on_time, by=secretariat)
-        actions.submit_report(late, by=officer, text="Hoàn thành muộn")
-        actions.accept_report(late, by=secretariat)
+        actions.accept_report(reported, by=secretariat)
+        actions.accept_report(report(late, officer, "Hoàn thành muộn"), by=secretariat)
     now = at(2021, 5, 1)
     assert timeliness(on_time, now) == (Timeliness.DONE_ON_TIME, 0)
     assert timeliness(late, now) == (Timeliness.DONE_LATE, 3)
@@ -85,8 +104,7 @@ def test_done_on_time_and_done_late_are_measured_by_the_accepted_report(
 def test_report_awaiting_review_is_not_overdue_if_it_came_in_on_time(make_task, officer):
     task = make_task(deadline=dt.date(2021, 3, 31))
     with time_machine.travel(at(2021, 3, 30, 10, 0), tick=False):
-        actions.acknowledge_task(task, by=officer)
-        actions.submit_report(task, by=officer, text="Báo cáo kết quả")
+        report(task, officer, "Báo cáo kết quả")
     assert timeliness(task, at(2021, 4, 10)) == (Timeliness.OPEN_ON_TIME, 0)
 
 
@@ -107,11 +125,9 @@ def test_the_four_figures_per_agency_and_in_total(
     done_on_time = make_task(deadline=dt.date(2021, 6, 30))
     make_task(deadline=dt.date(2021, 1, 15))  # open, overdue on 1/3
     make_task(deadline=dt.date(2021, 12, 31))  # open, on time
-    make_task(deadline=dt.date(2021, 1, 15), lead=[border_guard], support=[police])  # overdue
+    make_task(deadline=dt.date(2021, 1, 15), lead=[border_guard], coordinating=[police])
     with time_machine.travel(at(2021, 2, 1, 9, 0), tick=False):
-        actions.acknowledge_task(done_on_time, by=officer)
-        actions.submit_report(done_on_time, by=officer, text="Xong")
-        actions.accept_report(done_on_time, by=secretariat)
+        actions.accept_report(report(done_on_time, officer, "Xong"), by=secretariat)
     now = at(2021, 3, 1)
     total = Task.objects.timeliness_summary(now=now)
     assert (total.done_on_time, total.done_late, total.open_on_time, total.open_overdue) == (
@@ -121,7 +137,7 @@ def test_the_four_figures_per_agency_and_in_total(
         2,
     )
     assert total.on_time_rate == pytest.approx(33.3)
-    by_agency = Task.objects.timeliness_summary(by="agency", now=now)
+    by_agency = TaskAssignment.objects.timeliness_summary(by="agency", now=now)
     # Counted for the lead agency only: the co-ordinator is not answerable for the task.
     assert by_agency[police.pk].total == 3
     assert by_agency[police.pk].open_overdue == 1
@@ -139,3 +155,125 @@ def test_overdue_is_sorted_by_days_overdue(make_task):
     overdue = list(Task.objects.overdue(now).values_list("pk", "days_overdue"))
     assert overdue == [(b.pk, 40), (a.pk, 12)]
     assert c.pk not in dict(overdue)
+
+
+# ---- shared tasks: each lead agency is measured on its own part
+
+
+@pytest.fixture
+def shared(make_task, police, border_guard, committee):
+    """III.3 of the Kiên Giang notice: Công an tỉnh and BĐBP tỉnh both lead."""
+    from tests.factories import UserFactory
+
+    bg_officer = UserFactory(
+        username="canbo.bdbp2", role="agency_officer", committee=committee, agency=border_guard
+    )
+    task = make_task(deadline=dt.date(2021, 3, 31), lead=[police, border_guard], coordinating=[])
+    return task, bg_officer
+
+
+def test_one_leads_accepted_report_credits_only_that_lead(shared, officer, secretariat):
+    task, bg_officer = shared
+    with time_machine.travel(at(2021, 3, 20, 9, 0), tick=False):
+        actions.accept_report(report(task, officer), by=secretariat)
+    now = at(2021, 3, 25)
+    figures = TaskAssignment.objects.filter(task=task).timeliness_summary(by="agency", now=now)
+    assert figures[part(task).agency_id].done_on_time == 1
+    bdbp = figures[part(task, "KG-BDBP").agency_id]
+    assert (bdbp.done_on_time, bdbp.open_on_time) == (0, 1)
+    task.refresh_from_db()
+    assert task.state == "assigned"  # still open: BĐBP has not finished
+    assert timeliness(task, now)[0] in (Timeliness.OPEN_ON_TIME, Timeliness.DUE_SOON)
+    # After the deadline the task is overdue because BĐBP is.
+    assert timeliness(task, at(2021, 4, 2)) == (Timeliness.OPEN_OVERDUE, 2)
+
+    with time_machine.travel(at(2021, 4, 2, 9, 0), tick=False):
+        actions.accept_report(report(task, bg_officer, agency_code="KG-BDBP"), by=secretariat)
+    task.refresh_from_db()
+    assert task.state == "completed"
+    # Done late: a task is done on time only when every lead finished on time.
+    assert timeliness(task, at(2021, 5, 1)) == (Timeliness.DONE_LATE, 2)
+    figures = TaskAssignment.objects.filter(task=task).timeliness_summary(
+        by="agency", now=at(2021, 5, 1)
+    )
+    assert figures[part(task).agency_id].done_on_time == 1  # Công an stays on time
+    assert figures[part(task, "KG-BDBP").agency_id].done_late == 1
+
+
+# ---- the figures add up, whatever the agencies do (property test)
+
+OUTCOMES = ["untouched", "acknowledged", "reported", "accepted", "returned"]
+DEADLINE = dt.date(2021, 3, 31)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    plans=st.lists(
+        st.lists(
+            st.tuples(st.sampled_from(OUTCOMES), st.integers(min_value=-20, max_value=20)),
+            min_size=1,
+            max_size=2,
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    look_at=st.integers(min_value=-10, max_value=40),
+)
+def test_per_agency_and_per_task_figures_agree(
+    make_task, police, border_guard, officer, secretariat, committee, plans, look_at
+):
+    from tests.factories import UserFactory
+
+    bg_officer = UserFactory(role="agency_officer", committee=committee, agency=border_guard)
+    staff = {"KG-CA": officer, "KG-BDBP": bg_officer}
+    tasks = []
+    for plan in plans:
+        leads = [police, border_guard][: len(plan)]
+        task = make_task(deadline=DEADLINE, lead=leads, coordinating=[])
+        tasks.append(task)
+        for agency, (outcome, offset) in zip(leads, plan, strict=True):
+            when = dt.datetime.combine(DEADLINE, dt.time(10), tzinfo=VN) + dt.timedelta(days=offset)
+            with time_machine.travel(when, tick=False):
+                if outcome == "untouched":
+                    continue
+                assignment = actions.acknowledge(part(task, agency.code), by=staff[agency.code])
+                if outcome == "acknowledged":
+                    continue
+                assignment = actions.submit_report(
+                    assignment, by=staff[agency.code], text="Báo cáo"
+                ).assignment
+                if outcome == "accepted":
+                    actions.accept_report(assignment, by=secretariat)
+                elif outcome == "returned":
+                    actions.return_report(assignment, by=secretariat, reason="Bổ sung")
+    now = dt.datetime.combine(DEADLINE, dt.time(12), tzinfo=VN) + dt.timedelta(days=look_at)
+    ids = [t.pk for t in tasks]
+    parts = TaskAssignment.objects.filter(task__in=ids, role="lead").with_timeliness(now)
+    by_task: dict[int, list[str]] = {}
+    for task_id, value in parts.values_list("task_id", "timeliness"):
+        by_task.setdefault(task_id, []).append(value)
+    derived = dict(
+        Task.objects.filter(pk__in=ids).with_timeliness(now).values_list("pk", "timeliness")
+    )
+    for task_id, values in by_task.items():
+        task_value = derived[task_id]
+        if all(v in (Timeliness.DONE_ON_TIME, Timeliness.DONE_LATE) for v in values):
+            expected = (
+                Timeliness.DONE_LATE if Timeliness.DONE_LATE in values else Timeliness.DONE_ON_TIME
+            )
+            assert task_value == expected
+        else:
+            assert task_value not in (Timeliness.DONE_ON_TIME, Timeliness.DONE_LATE)
+            assert (task_value == Timeliness.OPEN_OVERDUE) == (Timeliness.OPEN_OVERDUE in values)
+    # Per agency, every lead part is counted exactly once; the totals match the tasks'.
+    per_agency = TaskAssignment.objects.filter(task__in=ids).timeliness_summary(
+        by="agency", now=now
+    )
+    assert sum(f.total for f in per_agency.values()) == len(parts)
+    overall = TaskAssignment.objects.filter(task__in=ids).timeliness_summary(now=now)
+    assert overall.done_on_time == sum(f.done_on_time for f in per_agency.values())
+    tasks_total = Task.objects.filter(pk__in=ids).timeliness_summary(now=now)
+    assert tasks_total.total == len(ids)
+    assert tasks_total.done_on_time <= min(
+        overall.done_on_time, sum(1 for v in by_task.values() if v)
+    )

@@ -1,12 +1,13 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from viewflow.workflow.status import STATUS
 
 from documents.actions import register_directive
 from tasks.actions import create_task
-from workflows.flows import DirectiveFlow
-from workflows.services import complete_step
+from tasks.deadlines import VIETNAM
+from workflows import services
 
 from ..factories import UserFactory
 
@@ -34,7 +35,7 @@ def second_secretary(committee):
 
 @pytest.fixture
 def draft_directive(committee, secretariat, police, border_guard):
-    """Thông báo kết luận with two tasks, registered and broken down, not yet in a flow."""
+    """Thông báo kết luận with two tasks, registered (its flow waits at the breakdown)."""
     directive = register_directive(
         committee,
         by=secretariat,
@@ -43,13 +44,14 @@ def draft_directive(committee, secretariat, police, border_guard):
         subject="Kết luận của Trưởng Ban Chỉ đạo 389 tỉnh tại hội nghị sơ kết 9 tháng năm 2020",
         issued_on=dt.date(2020, 10, 7),
     )
+    services.start_directive_flow(directive)
     create_task(
         directive,
         by=secretariat,
         ref="II.1",
         title="Tăng cường tuần tra, kiểm soát biên giới",
         lead=[border_guard],
-        support=[police],
+        coordinating=[police],
         deadline=dt.date(2020, 12, 31),
     )
     create_task(
@@ -58,7 +60,7 @@ def draft_directive(committee, secretariat, police, border_guard):
         ref="II.2",
         title="Đấu tranh với tội phạm buôn lậu thuốc lá",
         lead=[police],
-        support=[border_guard],
+        coordinating=[border_guard],
         deadline=dt.date(2020, 12, 31),
     )
     return directive
@@ -66,28 +68,15 @@ def draft_directive(committee, secretariat, police, border_guard):
 
 @pytest.fixture
 def dispatched(draft_directive, secretariat, chair):
-    """The directive's flow, approved and dispatched: one task flow per task."""
+    """The directive's flow, approved and dispatched: each lead agency has its part."""
     return dispatch_flow(draft_directive, secretariat, chair)
 
 
 def dispatch_flow(directive, secretariat, chair):
-    from documents import actions
-
-    process = DirectiveFlow.adopt.run(directive=directive)
-    complete_step(
-        open_step(process, DirectiveFlow.break_down),
-        by=secretariat,
-        perform=lambda: actions.submit_directive_for_approval(directive, by=secretariat),
-    )
-    complete_step(
-        open_step(process, DirectiveFlow.approve),
-        by=chair,
-        perform=lambda: actions.approve_directive(directive, by=chair),
-    )
-    complete_step(
-        open_step(process, DirectiveFlow.dispatch),
-        by=secretariat,
-        perform=lambda: actions.dispatch_directive(directive, by=secretariat),
-    )
+    process = services.start_directive_flow(directive)
+    services.submit_breakdown(directive, by=secretariat)
+    services.decide_task_list(directive, by=chair, approve=True)
+    with time_machine.travel(dt.datetime(2020, 10, 8, 9, tzinfo=VIETNAM), tick=False):
+        services.dispatch(directive, by=secretariat)
     process.refresh_from_db()
     return process
