@@ -1,18 +1,18 @@
 """Flow locks (select_for_update on the process row) under real concurrency: PostgreSQL only."""
 
+import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
-from viewflow.workflow.status import STATUS
 
 from project.errors import ActionConflict
-from tasks import actions as task_actions
-from tasks.models import Task, TaskReport, TaskState
-from workflows.flows import DirectiveFlow, TaskFlow
-from workflows.services import complete_step
-
-from .conftest import dispatch_flow, open_step
+from tasks.deadlines import VIETNAM
+from tasks.models import TaskEvent
+from workflows import services
+from workflows.flows import DirectiveFlow
+from workflows.models import DirectiveProcess
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,60 +42,39 @@ def at_once(*calls):
     return outcomes
 
 
-def test_two_reviewers_on_the_same_report_one_wins(
-    draft_directive, secretariat, second_secretary, chair, officer
-):
-    dispatch_flow(draft_directive, secretariat, chair)
-    task = draft_directive.tasks.get(ref="II.2")
-    process = task.process
-    complete_step(
-        open_step(process, TaskFlow.acknowledge),
-        by=officer,
-        perform=lambda: task_actions.acknowledge_task(task, by=officer),
+def test_approve_and_return_at_once_one_wins(draft_directive, secretariat, chair, deputy):
+    services.submit_breakdown(draft_directive, by=secretariat)
+    outcomes = at_once(
+        lambda: services.decide_task_list(draft_directive, by=chair, approve=True),
+        lambda: services.decide_task_list(
+            draft_directive, by=deputy, approve=False, note="Bổ sung"
+        ),
     )
-    complete_step(
-        open_step(process, TaskFlow.report),
-        by=officer,
-        perform=lambda: task_actions.submit_report(task, by=officer, text="Xong"),
-    )
-    review = open_step(process, TaskFlow.review)
-
-    def accept():
-        fresh = Task.objects.get(pk=task.pk)
-        complete_step(
-            review,
-            by=secretariat,
-            perform=lambda: task_actions.accept_report(fresh, by=secretariat),
-        )
-
-    def give_back():
-        fresh = Task.objects.get(pk=task.pk)
-        complete_step(
-            review,
-            by=second_secretary,
-            perform=lambda: task_actions.return_report(
-                fresh, by=second_secretary, reason="Thiếu số liệu"
-            ),
-        )
-
-    outcomes = at_once(accept, give_back)
     assert sorted(outcomes) == sorted(
         ["won", "This step has already been completed by someone else."]
-    )
-    task.refresh_from_db()
-    assert task.state in (TaskState.COMPLETED, TaskState.RETURNED)
-    assert TaskReport.objects.filter(task=task).exclude(outcome="pending").count() == 1
-    assert process.task_set.filter(flow_task=TaskFlow.review, status=STATUS.DONE).count() == 1
+    ), outcomes
+    draft_directive.refresh_from_db()
+    assert draft_directive.state in ("issued", "draft")
+    assert draft_directive.events.filter(from_state="awaiting_approval").count() == 1
 
 
-def test_two_tasks_finishing_at_once_open_one_close_step(draft_directive, secretariat, chair):
-    process = dispatch_flow(draft_directive, secretariat, chair)
-    waiting = list(process.task_set.filter(flow_task=DirectiveFlow.wait_task, status=STATUS.NEW))
-    assert len(waiting) == 2
+def test_two_dispatches_at_once_dispatch_once(
+    draft_directive, secretariat, second_secretary, chair
+):
+    services.submit_breakdown(draft_directive, by=secretariat)
+    services.decide_task_list(draft_directive, by=chair, approve=True)
 
-    outcomes = at_once(*[lambda w=w: DirectiveFlow.wait_task.run(w) for w in waiting])
-    assert outcomes == ["won", "won"]
+    def dispatch(by):
+        with time_machine.travel(dt.datetime(2020, 10, 8, 9, tzinfo=VIETNAM), tick=False):
+            services.dispatch(draft_directive, by=by)
+
+    outcomes = at_once(lambda: dispatch(secretariat), lambda: dispatch(second_secretary))
+    assert sorted(outcomes) == sorted(
+        ["won", "This step has already been completed by someone else."]
+    ), outcomes
+    assert set(draft_directive.tasks.values_list("state", flat=True)) == {"assigned"}
     assert (
-        process.task_set.filter(flow_task=DirectiveFlow.join_tasks, status=STATUS.DONE).count() == 1
+        TaskEvent.objects.filter(from_value="draft", to_value="assigned", agency=None).count() == 2
     )
+    process = DirectiveProcess.objects.get(directive=draft_directive)
     assert process.task_set.filter(flow_task=DirectiveFlow.close).count() == 1
