@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
@@ -56,6 +56,7 @@ class MenuLink:
 MENU = [
     MenuLink("dashboard:index", _("Dashboard"), "insights", (*COMMITTEE, "admin")),
     MenuLink("work:inbox", _("My agency's tasks"), "inbox", AGENCY),
+    MenuLink("work:agency", _("My agency"), "apartment", ("agency_head",)),
     MenuLink("directives:index", _("Directive register"), "description", ALL),
     MenuLink("work:review_queue", _("Reports to review"), "rate_review", ("secretariat", "admin")),
     MenuLink("work:overdue", _("Overdue tasks"), "alarm", (*COMMITTEE, "admin")),
@@ -110,29 +111,8 @@ class WorkApp(DondocApplication):
     icon = "inbox"
     permission = staticmethod(_allows(ALL))
 
-    inbox_path = path("", task_views.TaskListView.as_view(), name="inbox")
-    task_path = path("tasks/<int:pk>/", task_views.TaskDetailView.as_view(), name="task")
-    acknowledge_path = path(
-        "tasks/<int:pk>/acknowledge/", task_views.acknowledge, name="task_acknowledge"
-    )
-    report_path = path(
-        "tasks/<int:pk>/report/", task_views.ReportView.as_view(), name="task_report"
-    )
-    extension_path = path(
-        "tasks/<int:pk>/extension/",
-        task_views.ExtensionRequestView.as_view(),
-        name="task_extension",
-    )
-    review_path = path("tasks/<int:pk>/review/", task_views.review, name="task_review")
-    comment_path = path("tasks/<int:pk>/comment/", task_views.comment, name="task_comment")
-    urge_path = path("tasks/<int:pk>/urge/", task_views.urge, name="task_urge")
-    decide_path = path(
-        "extensions/<int:pk>/decide/", task_views.decide_extension, name="extension_decide"
-    )
-    file_path = path("files/<int:pk>/", task_views.task_file, name="task_file")
-    review_queue_path = path("reviews/", task_views.ReviewQueueView.as_view(), name="review_queue")
-    overdue_path = path("overdue/", task_views.OverdueView.as_view(), name="overdue")
-    approvals_path = path("approvals/", task_views.ApprovalQueueView.as_view(), name="approvals")
+    # The task pages' routes live with the pages (tasks/urls.py).
+    tasks_path = path("", include("tasks.urls"))
 
 
 class DashboardApp(DondocApplication):

@@ -1,4 +1,5 @@
-"""Forms of the task pages: the report, the extension request, the review and the decision."""
+"""Forms of the task pages: an agency's report, contribution and officer, the head's sign-off, the
+standing office's review, urging and comments."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReportKind
+from .models import ReportKind, TaskReport
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 MAX_FILE_MB = 20
@@ -66,14 +67,17 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
+    """A lead agency's result report or progress update on its own part, with files and, for a
+    result, the co-ordinators' contributions it builds on."""
+
     kind = forms.ChoiceField(
         label=_("What are you sending?"),
         choices=[
             (
                 ReportKind.RESULT,
-                _("Result report (the task is done; the standing office reviews it)"),
+                _("Result report (your part is done; it goes for sign-off and review)"),
             ),
-            (ReportKind.PROGRESS, _("Progress update (the task goes on)")),
+            (ReportKind.PROGRESS, _("Progress update (the work goes on)")),
         ],
         initial=ReportKind.RESULT,
         widget=forms.RadioSelect,
@@ -86,42 +90,80 @@ class ReportForm(forms.Form):
     files = MultipleFileField(
         label=_("Attached files"), help_text=_("PDF, Word, Excel or images; up to 20 MB each.")
     )
-
-    def __init__(
-        self, *args, can_submit_result: bool = True, can_post_progress: bool = True, **kwargs
-    ) -> None:  # noqa: ANN002, ANN003
-        super().__init__(*args, **kwargs)
-        choices = [
-            (value, label)
-            for value, label in self.fields["kind"].choices
-            if (value == ReportKind.RESULT and can_submit_result)
-            or (value == ReportKind.PROGRESS and can_post_progress)
-        ]
-        self.fields["kind"].choices = choices
-        if choices:
-            self.fields["kind"].initial = choices[0][0]
-
-
-class ExtensionRequestForm(forms.Form):
-    new_deadline = VietnameseDateField(label=_("New deadline"))
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Please give a reason.")},
+    contributions = forms.ModelMultipleChoiceField(
+        label=_("Co-ordinating agencies' contributions to attach"),
+        queryset=TaskReport.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only with a result report."),
     )
 
-    def __init__(self, *args, current_deadline=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, contributions=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.current_deadline = current_deadline
+        field = self.fields["contributions"]
+        if contributions is None:
+            del self.fields["contributions"]
+        else:
+            field.queryset = contributions
+            field.label_from_instance = contribution_label
 
-    def clean_new_deadline(self):  # noqa: ANN201
-        value = self.cleaned_data["new_deadline"]
-        if self.current_deadline and value <= self.current_deadline:
-            raise ValidationError(
-                _("The new deadline must be later than the current one (%(current)s).")
-                % {"current": self.current_deadline.strftime("%d/%m/%Y")}
-            )
-        return value
+
+def contribution_label(report: TaskReport) -> str:
+    text = " ".join(report.text.split())
+    short = text if len(text) <= 120 else text[:119] + "…"
+    return f"{report.agency} ({report.submitted_at:%d/%m/%Y}): {short}"
+
+
+class ContributionForm(forms.Form):
+    """A co-ordinating agency's contribution to the leads' work."""
+
+    text = forms.CharField(
+        label=_("Your agency's contribution"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Please write the contribution.")},
+    )
+    files = MultipleFileField(
+        label=_("Attached files"), help_text=_("PDF, Word, Excel or images; up to 20 MB each.")
+    )
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:  # noqa: ANN001
+        position = f" – {obj.position}" if getattr(obj, "position", "") else ""
+        return f"{obj}{position}"
+
+
+class OfficerForm(forms.Form):
+    """Name the agency's officer in charge of its part (acknowledging it, or handing it over)."""
+
+    officer = OfficerChoiceField(
+        label=_("Officer in charge"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of your agency's officers.")},
+    )
+
+    def __init__(self, *args, officers=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+
+
+class SignOffForm(forms.Form):
+    """The agency head sends the officer's report on to the standing office, or back."""
+
+    decision = forms.ChoiceField(choices=[("send_on", _("Send on")), ("send_back", _("Send back"))])
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you send the report back."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "send_back" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Please say why you send the report back."))
+        return data
 
 
 class ReviewForm(forms.Form):
@@ -142,19 +184,6 @@ class ReviewForm(forms.Form):
         return data
 
 
-class ExtensionDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("note") or "").strip():
-            self.add_error("note", _("Please give a reason for rejecting the request."))
-        return data
-
-
 class CommentForm(forms.Form):
     text = forms.CharField(
         label=_("Comment"),
@@ -166,3 +195,5 @@ class CommentForm(forms.Form):
 
 class UrgeForm(forms.Form):
     note = forms.CharField(label=_("Message to the agency"), required=False, max_length=2000)
+    # One lead agency (its id), or every lead that still owes its part.
+    agency = forms.IntegerField(required=False, widget=forms.HiddenInput)

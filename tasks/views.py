@@ -1,62 +1,66 @@
-"""Task pages: the inbox, the task page and its actions, the review and approval queues, the
-overdue list and the chair's dashboard.
+"""Task pages: the inbox, the task page with one panel per lead agency, the actions on each
+agency's part, the review and approval queues, the overdue list, the agency head's page and the
+dashboard.
 
 Views stay thin: every object comes from `Task.objects.visible_to(user)` (so another agency's
-task is a 404), timeliness from `with_timeliness()` / `overdue()` / `timeliness_summary()`, and
-every change from an action in tasks/actions.py.
+task or part is a 404), timeliness from `with_timeliness()` / `overdue()` /
+`timeliness_summary()` (per assignment, and per task derived from its leads), rights from
+tasks/permissions.py, and every change from an action in tasks/actions.py. Extensions are asked
+for and decided on the extension flow's pages (workflows/), which the pages here link to.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
-from django_fsm import can_proceed, has_transition_perm
+from viewflow.workflow.models import Task as FlowTask
 
-from agencies import permissions as perms
+from agencies import permissions as roles
 from agencies.models import Agency
 from documents.models import Directive, DirectiveState
-from project.errors import ActionError, ActionForbidden
-from workflows.models import DirectiveProcess, ExtensionProcess
-from workflows.queries import actions_for
+from project.errors import ActionConflict, ActionError, ActionForbidden
+from workflows.models import ExtensionProcess
+from workflows.nodes import ACTIVE
+from workflows.queries import extension_request_url
 
 from . import actions
+from . import permissions as perms
 from .forms import (
     CommentForm,
-    ExtensionDecisionForm,
-    ExtensionRequestForm,
+    ContributionForm,
+    OfficerForm,
     ReportForm,
     ReviewForm,
+    SignOffForm,
     UrgeForm,
 )
 from .models import (
+    OPEN_ASSIGNMENT_STATES,
+    WORKING_STATES,
+    AssignmentRole,
+    AssignmentState,
     Extension,
     ExtensionState,
     ReportKind,
+    ReportOutcome,
     Task,
     TaskAssignment,
     TaskAttachment,
     TaskEvent,
-    TaskEventKind,
     TaskReport,
     TaskState,
 )
@@ -74,9 +78,49 @@ URGENCY = Case(
     output_field=IntegerField(),
 )
 
+LEAD = AssignmentRole.LEAD
+COORDINATING = AssignmentRole.COORDINATING
+OPEN_STATES = [str(s) for s in OPEN_ASSIGNMENT_STATES]
 
-def _assignments() -> Prefetch:
-    return Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency"))
+# The inbox's tabs, for rows that are agencies' parts. A co-ordinator's part is open while the
+# task is under way, done when the task is completed.
+PART_FILTERS = {
+    "open": Q(role=LEAD, state__in=OPEN_STATES)
+    | Q(role=COORDINATING, task__state=TaskState.ASSIGNED, state=AssignmentState.ASSIGNED),
+    "overdue": Q(role=LEAD, timeliness=Timeliness.OPEN_OVERDUE),
+    "due_soon": Q(role=LEAD, timeliness=Timeliness.DUE_SOON),
+    "done": Q(role=LEAD, state=AssignmentState.ACCEPTED)
+    | Q(role=COORDINATING, task__state=TaskState.COMPLETED),
+    "all": ~Q(state__in=[AssignmentState.DRAFT, AssignmentState.CANCELLED]),
+}
+# The same tabs for rows that are tasks (committee staff): a task's timeliness is its leads'.
+TASK_FILTERS = {
+    "open": Q(state=TaskState.ASSIGNED),
+    "overdue": Q(timeliness=Timeliness.OPEN_OVERDUE),
+    "due_soon": Q(timeliness=Timeliness.DUE_SOON),
+    "done": Q(state=TaskState.COMPLETED),
+    "all": ~Q(state__in=[TaskState.DRAFT, TaskState.CANCELLED]),
+}
+STATUS_TABS = [
+    ("open", _("Open")),
+    ("overdue", _("Overdue")),
+    ("due_soon", _("Due soon")),
+    ("done", _("Completed")),
+    ("all", _("All")),
+]
+ROLE_TABS = [
+    ("", _("Lead and co-ordinating")),
+    ("lead", _("As lead")),
+    ("coordinating", _("As co-ordinator")),
+]
+
+
+# ---- small helpers every page shares
+
+
+def visible_parts(user: Any) -> QuerySet:
+    """The agencies' parts of the tasks this person may see."""
+    return TaskAssignment.objects.filter(task__in=Task.objects.visible_to(user).values("pk"))
 
 
 def visible_task(request: HttpRequest, pk: int) -> Task:
@@ -85,187 +129,283 @@ def visible_task(request: HttpRequest, pk: int) -> Task:
     return get_object_or_404(queryset, pk=pk)
 
 
+def visible_part(request: HttpRequest, pk: int) -> TaskAssignment:
+    """An agency's part, loaded fresh for this request, if its task is visible; otherwise 404."""
+    queryset = visible_parts(request.user).select_related(
+        "task__directive__committee", "agency", "officer"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _task_url(task_id: int, part_id: int | None = None) -> str:
+    url = reverse("work:task", args=[task_id])
+    return f"{url}#part-{part_id}" if part_id else url
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    """The page to go back to after a POST, only if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _back(request: HttpRequest, part: TaskAssignment) -> str:
+    return safe_next(request) or _task_url(part.task_id, part.pk)
+
+
+def _check_seen(request: HttpRequest, part: TaskAssignment) -> None:
+    """The state the person saw when the page was drawn (posted as `state`): if the part has
+    moved since, someone else acted first, and nothing is done."""
+    seen = request.POST.get("state")
+    if seen and seen != part.state:
+        raise ActionConflict()
+
+
 def _fail(request: HttpRequest, exc: ActionError, back: str) -> HttpResponse:
-    """An action refused: say why, change nothing. Forbidden is a 403 page, the rest a message."""
+    """An action refused: say why, change nothing. Forbidden is a 403 page, the rest a message
+    on the page the person came from."""
     if isinstance(exc, ActionForbidden):
-        return render(
-            request,
-            "tasks/forbidden.html",
-            {"page_title": _("Not allowed"), "message": exc.message},
-            status=403,
-        )
-    messages.error(request, exc.message)
+        return _forbidden(request, exc.message)
+    if isinstance(exc, ActionConflict):
+        messages.warning(request, exc.message)
+    else:
+        messages.error(request, exc.message)
     return redirect(back)
 
 
-# ---- lists
+def _forbidden(request: HttpRequest, message: Any) -> HttpResponse:
+    return render(
+        request,
+        "tasks/forbidden.html",
+        {"page_title": _("Not allowed"), "message": message},
+        status=403,
+    )
+
+
+def _form_errors(request: HttpRequest, form: Any, back: str) -> HttpResponse:
+    """A small inline form (sign-off, review, urge) was incomplete: say what is missing."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(back)
+
+
+def _officers(agency_id: int) -> QuerySet:
+    """The people who can be put in charge of an agency's part."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, agency_id=agency_id, role__in=("agency_officer", "agency_head")
+        )
+        .order_by("full_name", "username")
+    )
+
+
+def decision_links(extensions: list[Extension], user: Any) -> dict[int, str]:
+    """For each pending extension this person may decide, the page of its flow's decision step
+    (three queries, whatever the number of requests)."""
+    ids = [e.pk for e in extensions if e.state == ExtensionState.REQUESTED]
+    if not ids:
+        return {}
+    from workflows.flows import ExtensionFlow
+    from workflows.views import step_url
+
+    processes = {
+        p.pk: p
+        for p in ExtensionProcess.objects.filter(extension_id__in=ids).select_related(
+            "extension__task__directive__committee"
+        )
+    }
+    steps = FlowTask.objects.filter(
+        process_id__in=list(processes), flow_task=ExtensionFlow.decide, status__in=ACTIVE
+    )
+    links = {}
+    for step in steps:
+        process = processes[step.process_id]
+        if step.flow_task.allows(user, process):
+            links[process.extension_id] = step_url(step)
+    return links
+
+
+# ---- the inbox
 
 
 class TaskListView(LoginRequiredMixin, ListView):
-    """An agency's inbox (as lead and as co-ordinator), or all the committee's tasks."""
+    """An agency's inbox: its own parts (as lead and as co-ordinator), each with its own
+    deadline, state and timeliness. The committee's staff see the tasks, with each task's
+    timeliness derived from its leads'; filtered to one agency (?agency=), they see that
+    agency's parts, as the dashboard counts them."""
 
     template_name = "tasks/task_list.html"
     paginate_by = PAGE_SIZE
-    context_object_name = "tasks"
+    context_object_name = "rows"
 
-    STATUS_FILTERS = {
-        "open": Q(state__in=["assigned", "in_progress", "reported", "returned"]),
-        "overdue": Q(timeliness=Timeliness.OPEN_OVERDUE),
-        "due_soon": Q(timeliness=Timeliness.DUE_SOON),
-        "done": Q(state="completed"),
-        "all": ~Q(state__in=["draft", "cancelled"]),
-    }
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        user = request.user
+        params = request.GET
+        self.is_agency = roles.is_agency_staff(user)
+        self.agency_id = user.agency_id if self.is_agency else None
+        if not self.is_agency and params.get("agency", "").isdigit():
+            self.agency_id = int(params["agency"])
+        self.by_part = self.agency_id is not None
+        self.status = params.get("status", "open")
+        if self.status not in PART_FILTERS and self.status not in FIGURE_FILTERS:
+            self.status = "open"
+        self.role = params.get("role", "")
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self) -> QuerySet:
         user = self.request.user
+        directive = self.request.GET.get("directive", "")
+        if self.by_part:
+            queryset = (
+                visible_parts(user)
+                .filter(agency_id=self.agency_id)
+                .with_timeliness()
+                .select_related("task__directive", "agency", "officer")
+            )
+            if self.role in (LEAD, COORDINATING):
+                queryset = queryset.filter(role=self.role)
+            elif self.role != "any" and not self.is_agency:
+                queryset = queryset.filter(role=LEAD)  # the dashboard's figures count leads
+            condition = PART_FILTERS.get(self.status)
+            if condition is None:
+                condition = Q(role=LEAD) & FIGURE_FILTERS[self.status]
+            queryset = queryset.filter(condition)
+            if directive.isdigit():
+                queryset = queryset.filter(task__directive=int(directive))
+            return queryset.annotate(urgency=URGENCY).order_by(
+                "urgency",
+                F("due_at").asc(nulls_last=True),
+                F("task__due_at").asc(nulls_last=True),
+                "task__directive_id",
+                "task__position",
+                "id",
+            )
+        leads = Prefetch(
+            "assignments",
+            TaskAssignment.objects.filter(role=LEAD)
+            .exclude(state=AssignmentState.CANCELLED)
+            .select_related("agency"),
+            to_attr="lead_parts",
+        )
         queryset = (
             Task.objects.visible_to(user)
             .with_timeliness()
-            .select_related("directive", "officer")
-            .prefetch_related(_assignments())
+            .select_related("directive")
+            .prefetch_related(leads)
         )
-        if user.is_agency_staff and user.agency_id:
-            my_role = TaskAssignment.objects.filter(task=OuterRef("pk"), agency=user.agency_id)
-            queryset = queryset.annotate(my_role=Subquery(my_role.values("role")[:1]))
-            role = self.request.GET.get("role", "")
-            if role in ("lead", "support"):
-                queryset = queryset.filter(my_role=role)
-        status = self.request.GET.get("status", "open")
-        # The dashboard's four figures link here with their own key (?status=done_late, ...).
-        condition = self.STATUS_FILTERS.get(status) or FIGURE_FILTERS.get(status)
-        queryset = queryset.filter(condition or self.STATUS_FILTERS["open"])
-        agency = self.request.GET.get("agency", "")
-        if agency.isdigit() and not (user.is_agency_staff and user.agency_id):
-            # One agency's tasks: as lead by default, ?role=support or ?role=any otherwise
-            # (the spreadsheet export reads the same query string).
-            role = self.request.GET.get("role", "lead")
-            condition = Q(assignments__agency=int(agency))
-            if role != "any":
-                condition &= Q(assignments__role="support" if role == "support" else "lead")
-            queryset = queryset.filter(condition)  # one assignment per task and agency
-        directive = self.request.GET.get("directive", "")
+        queryset = queryset.filter(TASK_FILTERS.get(self.status) or FIGURE_FILTERS[self.status])
         if directive.isdigit():
             queryset = queryset.filter(directive=int(directive))
         return queryset.annotate(urgency=URGENCY).order_by(
             "urgency", F("due_at").asc(nulls_last=True), "directive_id", "position", "id"
         )
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs: Any) -> dict:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        params = self.request.GET
         # Say which narrower list the user followed a link to (a dashboard figure, an agency,
         # a directive), so the page does not look like the whole list.
-        params = self.request.GET
-        active_filters = [label for key, label, _c in FIGURES if params.get("status") == key]
-        if params.get("agency", "").isdigit() and not user.is_agency_staff:
-            active_filters += [str(a) for a in Agency.objects.filter(pk=params["agency"])]
+        active_filters = [str(label) for key, label, _c in FIGURES if self.status == key]
+        if self.by_part and not self.is_agency:
+            active_filters += [str(a) for a in Agency.objects.filter(pk=self.agency_id)]
         if params.get("directive", "").isdigit():
             active_filters += [
-                d.number_symbol or d.get_doc_type_display()
+                d.number_symbol or str(d.get_doc_type_display())
                 for d in Directive.objects.filter(pk=params["directive"])
             ]
         context.update(
             active_filters=active_filters,
-            page_title=_("My agency's tasks") if user.is_agency_staff else _("All tasks"),
-            status=self.request.GET.get("status", "open"),
-            role=self.request.GET.get("role", ""),
-            is_agency=user.is_agency_staff,
-            status_tabs=[
-                ("open", _("Open")),
-                ("overdue", _("Overdue")),
-                ("due_soon", _("Due soon")),
-                ("done", _("Completed")),
-                ("all", _("All")),
-            ],
-            role_tabs=[
-                ("", _("Lead and co-ordinating")),
-                ("lead", _("As lead")),
-                ("support", _("As co-ordinator")),
-            ],
+            page_title=_("My agency's tasks") if self.is_agency else _("All tasks"),
+            status=self.status,
+            role=self.role,
+            is_agency=self.is_agency,
+            by_part=self.by_part,
+            status_tabs=STATUS_TABS,
+            role_tabs=ROLE_TABS,
         )
         return context
 
 
+# ---- queues
+
+
 class ReviewQueueView(LoginRequiredMixin, ListView):
-    """Reports the standing office has to accept or return, oldest first."""
+    """Each agency's result awaiting the standing office's review, oldest first."""
 
     template_name = "tasks/review_queue.html"
     paginate_by = PAGE_SIZE
-    context_object_name = "tasks"
+    context_object_name = "parts"
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self) -> QuerySet:
         user = self.request.user
-        if not (user.is_secretariat or perms.is_admin(user)):
+        if not (user.is_secretariat or roles.is_admin(user)):
             raise PermissionDenied
         pending = (
-            TaskReport.objects.filter(kind=ReportKind.RESULT, outcome="pending")
-            .select_related("submitted_by", "agency")
+            TaskReport.objects.filter(kind=ReportKind.RESULT, outcome=ReportOutcome.PENDING)
+            .select_related("submitted_by", "signed_off_by")
             .prefetch_related("attachments")
         )
         return (
-            Task.objects.visible_to(user)
+            visible_parts(user)
+            .filter(role=LEAD, state=AssignmentState.REPORTED)
             .with_timeliness()
-            .filter(state=TaskState.REPORTED)
-            .select_related("directive")
-            .prefetch_related(_assignments(), Prefetch("reports", pending, to_attr="pending"))
+            .select_related("task__directive", "agency", "officer")
+            .prefetch_related(Prefetch("reports", pending, to_attr="pending"))
             .order_by("reported_at", "id")
         )
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs: Any) -> dict:
         return super().get_context_data(page_title=_("Reports to review"), **kwargs)
 
 
 class OverdueView(LoginRequiredMixin, ListView):
-    """Open tasks past their deadline, most days overdue first, with an "urge" action."""
+    """Each lead agency's part past its own deadline, most days overdue first, with "urge"."""
 
     template_name = "tasks/overdue.html"
     paginate_by = PAGE_SIZE
-    context_object_name = "tasks"
+    context_object_name = "parts"
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self) -> QuerySet:
         user = self.request.user
-        if not (user.is_secretariat or user.is_chair or perms.is_admin(user)):
+        if not (user.is_secretariat or user.is_chair or roles.is_admin(user)):
             raise PermissionDenied
         queryset = (
-            Task.objects.visible_to(user)
-            .overdue()
-            .select_related("directive", "officer")
-            .prefetch_related(_assignments())
+            visible_parts(user).overdue().select_related("task__directive", "agency", "officer")
         )
         agency = self.request.GET.get("agency", "")
         if agency.isdigit():
-            queryset = queryset.filter(assignments__agency=int(agency), assignments__role="lead")
+            queryset = queryset.filter(agency=int(agency))
         return queryset
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs: Any) -> dict:
         user = self.request.user
-        agencies = (
-            Agency.objects.filter(
-                assignments__role="lead",
-                assignments__task__in=Task.objects.visible_to(user).overdue().values("pk"),
-            )
-            .distinct()
-            .order_by("name")
-        )
+        owing = visible_parts(user).overdue().values("agency")
+        agencies = Agency.objects.filter(pk__in=owing).order_by("name")
         selected = self.request.GET.get("agency", "")
         return super().get_context_data(
             page_title=_("Overdue tasks"),
             agencies=agencies,
             selected_agency=next((a for a in agencies if str(a.pk) == selected), None),
-            agency=self.request.GET.get("agency", ""),
-            can_urge=user.is_secretariat or perms.is_admin(user),
+            agency=selected,
+            can_urge=user.is_secretariat or roles.is_admin(user),
             **kwargs,
         )
 
 
 class ApprovalQueueView(LoginRequiredMixin, TemplateView):
-    """What waits for the chair: task lists to approve and extension requests to decide."""
+    """What waits for a decision: task lists to approve and agencies' extension requests (each
+    decided on its flow step's page)."""
 
     template_name = "tasks/approvals.html"
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs: Any) -> dict:
         user = self.request.user
-        if not (user.is_secretariat or user.is_chair or perms.is_admin(user)):
+        if not (user.is_secretariat or user.is_chair or roles.is_admin(user)):
             raise PermissionDenied
         directives = (
             Directive.objects.visible_to(user)
@@ -273,22 +413,115 @@ class ApprovalQueueView(LoginRequiredMixin, TemplateView):
             .annotate(task_count=Count("tasks", filter=~Q(tasks__state="cancelled")))
             .order_by("updated_at")
         )
-        extensions = (
+        extensions = list(
             Extension.objects.filter(
                 state=ExtensionState.REQUESTED,
                 task__in=Task.objects.visible_to(user).values("pk"),
             )
-            .select_related("task__directive__committee", "agency", "requested_by")
-            .order_by("requested_at")
+            .select_related("task__directive", "agency", "requested_by")
+            .order_by("requested_at")[:200]
         )
-        extension_rows = [
-            (extension, perms.can_decide_extension(extension, user)) for extension in extensions
-        ]
+        links = decision_links(extensions, user)
         return super().get_context_data(
             page_title=_("Awaiting approval"),
             directives=directives,
-            can_approve=user.is_chair or perms.is_admin(user),
-            extension_rows=extension_rows,
+            can_approve=user.is_chair or roles.is_admin(user),
+            extension_rows=[(e, links.get(e.pk)) for e in extensions],
+            **kwargs,
+        )
+
+
+# ---- the agency head's page
+
+
+class AgencyView(LoginRequiredMixin, ListView):
+    """The agency head's view of the agency: its four figures, reports awaiting the head's
+    sign-off, what is overdue, its officers with their open parts, and every part with the
+    officer in charge (who can be changed here)."""
+
+    template_name = "tasks/agency.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "parts"
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.status = request.GET.get("status", "open")
+        if self.status not in PART_FILTERS:
+            self.status = "open"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not (
+            roles.is_agency_staff(user) and user.role == "agency_head"
+        ):
+            return _forbidden(request, _("This page is for the agency's head."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def parts(self) -> QuerySet:
+        return visible_parts(self.request.user).filter(
+            agency_id=self.request.user.agency_id, role=LEAD
+        )
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.parts()
+            .with_timeliness()
+            .filter(PART_FILTERS[self.status])
+            .select_related("task__directive", "officer")
+            .annotate(urgency=URGENCY)
+            .order_by("urgency", F("due_at").asc(nulls_last=True), "task_id", "id")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        user = self.request.user
+        parts = self.parts()
+        figures = parts.timeliness_summary()
+        awaiting_reports = TaskReport.objects.filter(
+            kind=ReportKind.RESULT, outcome=ReportOutcome.AWAITING_HEAD
+        ).select_related("submitted_by")
+        awaiting = list(
+            parts.filter(state=AssignmentState.AWAITING_HEAD)
+            .with_timeliness()
+            .select_related("task__directive", "officer")
+            .prefetch_related(
+                Prefetch("reports", awaiting_reports.prefetch_related("attachments"), "pending")
+            )
+            .order_by("due_at", "id")[:50]
+        )
+        overdue = list(parts.overdue().select_related("task__directive", "officer")[:20])
+        officers = list(_officers(user.agency_id))
+        load = {
+            row["officer"]: row
+            for row in parts.open()
+            .with_timeliness()
+            .values("officer")
+            .annotate(
+                open=Count("pk"),
+                overdue=Count("pk", filter=Q(timeliness=Timeliness.OPEN_OVERDUE)),
+            )
+            .order_by()
+        }
+        officer_rows = [
+            {
+                "officer": o,
+                "open": load.get(o.pk, {}).get("open", 0),
+                "overdue": load.get(o.pk, {}).get("overdue", 0),
+            }
+            for o in officers
+        ]
+        unassigned = load.get(None, {}).get("open", 0)
+        return super().get_context_data(
+            page_title=str(user.agency),
+            agency=user.agency,
+            figures=figures,
+            figure_cards=_figure_cards(figures),
+            awaiting=awaiting,
+            overdue=overdue,
+            officer_rows=officer_rows,
+            unassigned=unassigned,
+            officers=officers,
+            status=self.status,
+            status_tabs=STATUS_TABS,
             **kwargs,
         )
 
@@ -301,6 +534,19 @@ FIGURES = [
     ("open_on_time", _("Open, within deadline"), "#1565c0"),
     ("open_overdue", _("Open, overdue"), "#c62828"),
 ]
+
+
+def _figure_cards(figures: TimelinessFigures) -> list[dict]:
+    total = figures.total
+    return [
+        {
+            "key": key,
+            "label": label,
+            "value": getattr(figures, key),
+            "pct": round(100 * getattr(figures, key) / total, 1) if total else None,
+        }
+        for key, label, _colour in FIGURES
+    ]
 
 
 def _bar_segments(figures: TimelinessFigures, scale: int) -> list[dict]:
@@ -324,18 +570,21 @@ def _bar_segments(figures: TimelinessFigures, scale: int) -> list[dict]:
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """The four figures, on-time rates per agency and per directive, a ranking, the worst
-    overdue tasks and what awaits approval."""
+    """The four figures of the committee's tasks (a task is done on time only when every lead
+    finished on time), each lead agency's figures over its own parts (a task with two leads
+    credits only the lead that finished), a ranking, the most overdue parts and what awaits
+    approval."""
 
     template_name = "tasks/dashboard.html"
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs: Any) -> dict:
         user = self.request.user
-        if not (user.is_secretariat or user.is_chair or perms.is_admin(user)):
+        if not (user.is_secretariat or user.is_chair or roles.is_admin(user)):
             raise PermissionDenied
         tasks = Task.objects.visible_to(user)
+        parts = visible_parts(user)
         total = tasks.timeliness_summary()
-        by_agency = tasks.timeliness_summary(by="agency")
+        by_agency = parts.timeliness_summary(by="agency")
         by_directive = tasks.timeliness_summary(by="directive")
         agency_names = Agency.objects.in_bulk(list(by_agency))
         directives = Directive.objects.in_bulk(list(by_directive))
@@ -348,7 +597,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "segments": _bar_segments(figures, scale),
             }
             for pk, figures in by_agency.items()
-            if pk in agency_names
+            if pk in agency_names and figures.total
         ]
         # Ranking: best on-time rate first; agencies with nothing due yet go last.
         ranking = sorted(
@@ -368,23 +617,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ),
             key=lambda row: (-row["figures"].open_overdue, -row["figures"].total),
         )
-        overdue = list(
-            tasks.overdue().select_related("directive").prefetch_related(_assignments())[:10]
-        )
-        total_count = total.total
-        figure_cards = [
-            {
-                "key": key,
-                "label": label,
-                "value": getattr(total, key),
-                "pct": round(100 * getattr(total, key) / total_count, 1) if total_count else None,
-            }
-            for key, label, _colour in FIGURES
-        ]
+        overdue = list(parts.overdue().select_related("task__directive", "agency")[:10])
         return super().get_context_data(
             page_title=_("Dashboard"),
             total=total,
-            figure_cards=figure_cards,
+            figure_cards=_figure_cards(total),
             legend=FIGURES,
             ranking=ranking,
             chart_rows=sorted(agency_rows, key=lambda row: -row["figures"].total)[:15],
@@ -403,96 +640,155 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 # ---- the task page
 
 
-def allowed_actions(task: Task, user) -> dict[str, bool]:  # noqa: ANN001
-    """What this user may do to this task now, as the permission layer and the state say."""
-    reportable = task.state in (TaskState.IN_PROGRESS, TaskState.RETURNED)
-    can_report = perms.can_report_task(task, user)
-    pending_extension = any(e.state == ExtensionState.REQUESTED for e in task.extensions.all())
+@dataclass
+class LeadPanel:
+    """One lead agency's part as the page shows it, with what this person may do to it now."""
+
+    part: TaskAssignment
+    reports: list[TaskReport] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)
+    pending_extension: Extension | None = None
+    decide_url: str | None = None
+    mine: bool = False
+    can: dict[str, bool] = field(default_factory=dict)
+    extension_url: str = ""
+    extension_too_late: bool = False
+
+
+@dataclass
+class CoordinatorPanel:
+    part: TaskAssignment
+    contributions: list[TaskReport] = field(default_factory=list)
+    mine: bool = False
+    can_contribute: bool = False
+
+
+def _lead_rights(task: Task, part: TaskAssignment, user: Any, pending: bool) -> dict[str, bool]:
+    """What `user` may do to this lead's part now: the permission layer and the state say."""
+    works = perms.can_work_on(part, user)
+    manages = perms.can_manage_task(task, user)
+    head = perms.can_sign_off(part, user)
+    under_way = task.state == TaskState.ASSIGNED
     return {
-        "acknowledge": can_proceed(task.acknowledge)
-        and has_transition_perm(task.acknowledge, user),
-        "report": reportable and can_report,
-        "extension": task.is_open
-        and not pending_extension
-        and perms.can_request_extension(task, user),
-        "review": task.state == TaskState.REPORTED and perms.can_manage_task(task, user),
-        "comment": task.state != TaskState.DRAFT and perms.can_comment_task(task, user),
-        "urge": task.is_open and perms.can_manage_task(task, user),
+        "acknowledge": works and part.state == AssignmentState.ASSIGNED,
+        "report": works and part.state in WORKING_STATES,
+        "extension": works
+        and under_way
+        and part.is_open
+        and part.deadline is not None
+        and not pending
+        and perms.can_request_extension(part, user),
+        "sign_off": head and part.state == AssignmentState.AWAITING_HEAD,
+        "reassign": head and part.is_open and part.state != AssignmentState.ASSIGNED,
+        "review": manages and part.state == AssignmentState.REPORTED,
+        "urge": manages and under_way and part.is_open,
     }
 
 
-def flow_actions(obj, user) -> list[tuple[str, str]]:  # noqa: ANN001
-    """The flow steps (label, url) this user may take now on a task or directive."""
-    return list(actions_for(user, obj))
+def task_page_context(request: HttpRequest, pk: int) -> dict:
+    """Everything the task page shows, in a fixed number of queries."""
+    user = request.user
+    reports = TaskReport.objects.select_related(
+        "submitted_by", "signed_off_by", "reviewed_by", "agency"
+    ).prefetch_related("attachments", Prefetch("contributions", TaskReport.objects.all()))
+    queryset = (
+        Task.objects.visible_to(user)
+        .with_timeliness()
+        .select_related("directive__committee")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                TaskAssignment.objects.with_timeliness().select_related("agency", "officer"),
+            ),
+            Prefetch("reports", reports),
+            Prefetch(
+                "events",
+                TaskEvent.objects.select_related(
+                    "actor", "actor_agency", "agency"
+                ).prefetch_related("attachments"),
+            ),
+            Prefetch("extensions", Extension.objects.select_related("requested_by", "decided_by")),
+        )
+    )
+    task = get_object_or_404(queryset, pk=pk)
+    now = timezone.now()
+    own = perms.own_assignment(task, user)
+    parts = list(task.assignments.all())
+    contributions = [r for r in task.reports.all() if r.kind == ReportKind.CONTRIBUTION]
+    agency_names = {p.agency_id: p.agency for p in parts}
+    for report in task.reports.all():
+        for contribution in report.contributions.all():
+            contribution.agency_label = agency_names.get(contribution.agency_id, "")
+    links = decision_links(list(task.extensions.all()), user)
 
-
-def flow_managed(obj) -> bool:  # noqa: ANN001
-    """Whether a viewflow process routes this task, directive or extension. Its steps are then
-    taken on the flow's pages (linked from ours), so the plain buttons are not offered too."""
-    if isinstance(obj, Task):
-        return TaskProcess.objects.filter(tracked_task=obj).exists()
-    if isinstance(obj, Extension):
-        return ExtensionProcess.objects.filter(extension=obj).exists()
-    return DirectiveProcess.objects.filter(directive=obj).exists()
+    leads, coordinators = [], []
+    for part in parts:
+        if part.state == AssignmentState.CANCELLED and part.role != LEAD:
+            continue
+        if part.role == LEAD:
+            extensions = [e for e in task.extensions.all() if e.assignment_id == part.pk]
+            pending = next((e for e in extensions if e.state == ExtensionState.REQUESTED), None)
+            panel = LeadPanel(
+                part=part,
+                reports=[
+                    r
+                    for r in task.reports.all()
+                    if r.assignment_id == part.pk and r.kind != ReportKind.CONTRIBUTION
+                ],
+                extensions=extensions,
+                pending_extension=pending,
+                decide_url=links.get(pending.pk) if pending else None,
+                mine=own is not None and own.pk == part.pk,
+                can=_lead_rights(task, part, user, pending is not None),
+            )
+            if panel.can["extension"]:
+                panel.extension_url = extension_request_url(task)
+                panel.extension_too_late = part.deadline_passed(now)
+            leads.append(panel)
+        else:
+            coordinators.append(
+                CoordinatorPanel(
+                    part=part,
+                    contributions=[r for r in contributions if r.assignment_id == part.pk],
+                    mine=own is not None and own.pk == part.pk,
+                    can_contribute=perms.can_contribute(part, user)
+                    and task.state == TaskState.ASSIGNED,
+                )
+            )
+    mine = next((p for p in leads if p.mine), None)
+    officers = []
+    if mine and (mine.can["acknowledge"] or mine.can["reassign"]):
+        officers = list(_officers(mine.part.agency_id))
+    manages = perms.can_manage_task(task, user)
+    return {
+        "page_title": str(task)[:80],
+        "task": task,
+        "directive": task.directive,
+        "leads": leads,
+        "coordinators": coordinators,
+        "my_part": own,
+        "my_lead": mine,
+        "officers": officers,
+        "contribution_form": ContributionForm(),
+        "review_form": ReviewForm(),
+        "sign_off_form": SignOffForm(),
+        "comment_form": CommentForm(),
+        "can_comment": task.state != TaskState.DRAFT and perms.can_comment_task(task, user),
+        "can_urge_all": manages
+        and task.state == TaskState.ASSIGNED
+        and sum(1 for p in leads if p.part.is_open) > 1,
+        "is_manager": manages,
+        "implementation": _implementation(task),
+    }
 
 
 class TaskDetailView(LoginRequiredMixin, TemplateView):
     template_name = "tasks/task_detail.html"
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
-        user = self.request.user
-        queryset = (
-            Task.objects.visible_to(user)
-            .with_timeliness()
-            .select_related("directive__committee", "officer")
-            .prefetch_related(
-                _assignments(),
-                Prefetch(
-                    "events",
-                    TaskEvent.objects.select_related("actor", "actor_agency").prefetch_related(
-                        "attachments"
-                    ),
-                ),
-                Prefetch(
-                    "reports",
-                    TaskReport.objects.select_related(
-                        "submitted_by", "agency", "reviewed_by"
-                    ).prefetch_related("attachments"),
-                ),
-                Prefetch("extensions", Extension.objects.select_related("requested_by", "agency")),
-            )
-        )
-        task = get_object_or_404(queryset, pk=kwargs["pk"])
-        can = allowed_actions(task, user)
-        if flow_managed(task):
-            can.update(acknowledge=False, report=False, extension=False, review=False)
-        pending_extension = next(
-            (e for e in task.extensions.all() if e.state == ExtensionState.REQUESTED), None
-        )
-        my_role = None
-        if user.is_agency_staff:
-            my_role = next(
-                (a.role for a in task.assignments.all() if a.agency_id == user.agency_id), None
-            )
-        return super().get_context_data(
-            page_title=str(task)[:80],
-            task=task,
-            directive=task.directive,
-            can=can,
-            my_role=my_role,
-            review_form=ReviewForm(),
-            comment_form=CommentForm(),
-            urge_form=UrgeForm(),
-            pending_extension=pending_extension,
-            can_decide=pending_extension is not None
-            and perms.can_decide_extension(pending_extension, user)
-            and not flow_managed(pending_extension),
-            decision_form=ExtensionDecisionForm(),
-            flow_links=flow_actions(task, user),
-            agency_names=_agency_names_in_history(task),
-            implementation=_implementation(task),
-            **kwargs,
-        )
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(task_page_context(self.request, kwargs["pk"]))
+        return context
 
 
 def _implementation(task: Task) -> list[tuple[Directive, TimelinessFigures]]:
@@ -505,146 +801,235 @@ def _implementation(task: Task) -> list[tuple[Directive, TimelinessFigures]]:
     return [(child, figures[child.pk]) for child in children]
 
 
-def _agency_names_in_history(task: Task) -> dict[str, str]:
-    """Names of the agencies the task's history mentions by code (one query)."""
-    codes = {
-        (e.to_value or e.from_value).partition(" (")[0]
-        for e in task.events.all()
-        if e.kind in (TaskEventKind.ASSIGNED, TaskEventKind.UNASSIGNED)
-    }
-    return {a.code: str(a) for a in Agency.objects.filter(code__in=codes)} if codes else {}
-
-
-def _task_url(task: Task) -> str:
-    return reverse("work:task", args=[task.pk])
+# ---- what an agency does to its own part
 
 
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    task = visible_task(request, pk)
+    """The lead agency confirms receipt and names its officer in charge."""
+    part = visible_part(request, pk)
+    back = _back(request, part)
+    if not perms.can_work_on(part, request.user):
+        return _forbidden(request, _("Only the lead agency's staff acknowledge its part."))
+    form = OfficerForm(request.POST, officers=_officers(part.agency_id))
+    if request.POST.get("officer") and not form.is_valid():
+        return _form_errors(request, form, back)
+    officer = form.cleaned_data["officer"] if request.POST.get("officer") else request.user
     try:
-        actions.acknowledge_task(task, by=request.user)
+        _check_seen(request, part)
+        actions.acknowledge(part, by=request.user, officer=officer)
     except ActionError as exc:
-        return _fail(request, exc, _task_url(task))
-    messages.success(request, _("Receipt acknowledged; you are the officer in charge."))
-    return redirect(_task_url(task))
+        return _fail(request, exc, back)
+    messages.success(
+        request,
+        _("Receipt acknowledged; %(officer)s is the officer in charge.") % {"officer": officer},
+    )
+    return redirect(back)
 
 
-class ReportView(LoginRequiredMixin, View):
-    """The report form: a result for review, or a progress update, with attachments."""
+@require_POST
+def reassign_officer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency head hands the part to another of its officers."""
+    part = visible_part(request, pk)
+    back = _back(request, part)
+    if not perms.can_sign_off(part, request.user):
+        return _forbidden(request, _("Only the agency's head names another officer."))
+    form = OfficerForm(request.POST, officers=_officers(part.agency_id))
+    if not form.is_valid():
+        return _form_errors(request, form, back)
+    officer = form.cleaned_data["officer"]
+    try:
+        _check_seen(request, part)
+        actions.reassign_officer(part, by=request.user, officer=officer)
+    except ActionError as exc:
+        return _fail(request, exc, back)
+    messages.success(
+        request,
+        _("%(officer)s is now in charge of %(task)s.") % {"officer": officer, "task": part.task},
+    )
+    return redirect(back)
+
+
+class ReportView(LoginRequiredMixin, TemplateView):
+    """A lead agency's report on its own part: a result (to its head first where the committee
+    asks for it, then to the standing office) or a progress update, with files, and the
+    co-ordinators' contributions it builds on."""
 
     template_name = "tasks/report_form.html"
 
-    def _setup(self, request: HttpRequest, pk: int) -> Task:
-        task = visible_task(request, pk)
-        if not perms.can_report_task(task, request.user):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.part = visible_part(request, kwargs["pk"])
+        if not perms.can_work_on(self.part, request.user):
             raise PermissionDenied
-        return task
+        return super().dispatch(request, *args, **kwargs)
 
-    def _form(self, task: Task, data=None, files=None) -> ReportForm:  # noqa: ANN001
-        return ReportForm(data, files)
-
-    def _render(self, request: HttpRequest, task: Task, form: ReportForm, status: int = 200):  # noqa: ANN202
-        return render(
-            request,
-            self.template_name,
-            {"task": task, "form": form, "page_title": _("Report on the task")},
-            status=status,
+    def _form(self, data: Any = None, files: Any = None) -> ReportForm:
+        contributions = (
+            TaskReport.objects.filter(task_id=self.part.task_id, kind=ReportKind.CONTRIBUTION)
+            .select_related("agency")
+            .order_by("submitted_at", "id")
         )
+        return ReportForm(data, files, contributions=contributions)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        task = self._setup(request, pk)
-        return self._render(request, task, self._form(task))
+    def get_context_data(self, **kwargs: Any) -> dict:
+        part = self.part
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_title=_("Report on your part"),
+            part=part,
+            task=part.task,
+            open_for_reports=part.state in WORKING_STATES,
+            to_head=actions.needs_head_sign_off(part, self.request.user),
+            returned=part.reports.filter(kind=ReportKind.RESULT, outcome=ReportOutcome.RETURNED)
+            .order_by("-submitted_at", "-id")
+            .first()
+            if part.state == AssignmentState.RETURNED
+            else None,
+        )
+        context.setdefault("form", self._form())
+        return context
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        task = self._setup(request, pk)
-        form = self._form(task, request.POST, request.FILES)
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        part = self.part
+        form = self._form(request.POST, request.FILES)
         if not form.is_valid():
-            return self._render(request, task, form)
+            return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         try:
+            _check_seen(request, part)
             if data["kind"] == ReportKind.PROGRESS:
-                actions.post_progress(task, by=request.user, text=data["text"], files=data["files"])
+                actions.post_progress(part, by=request.user, text=data["text"], files=data["files"])
                 messages.success(request, _("Progress update recorded."))
             else:
-                actions.submit_report(task, by=request.user, text=data["text"], files=data["files"])
-                messages.success(request, _("Report sent to the standing office for review."))
-        except ActionForbidden as exc:
-            return _fail(request, exc, _task_url(task))
+                report = actions.submit_report(
+                    part,
+                    by=request.user,
+                    text=data["text"],
+                    files=data["files"],
+                    contributions=list(data.get("contributions") or []),
+                )
+                if report.outcome == ReportOutcome.AWAITING_HEAD:
+                    messages.success(request, _("Report sent to your agency's head for sign-off."))
+                else:
+                    messages.success(request, _("Report sent to the standing office for review."))
+        except (ActionForbidden, ActionConflict) as exc:
+            return _fail(request, exc, _task_url(part.task_id, part.pk))
         except ActionError as exc:
             form.add_error(None, exc.message)
-            return self._render(request, task, form)
-        return redirect(_task_url(task))
+            return self.render_to_response(self.get_context_data(form=form))
+        return redirect(_task_url(part.task_id, part.pk))
 
 
-class ExtensionRequestView(LoginRequiredMixin, View):
-    template_name = "tasks/extension_form.html"
-
-    def _setup(self, request: HttpRequest, pk: int) -> Task:
-        task = visible_task(request, pk)
-        if not perms.can_request_extension(task, request.user):
-            raise PermissionDenied
-        return task
-
-    def _render(self, request: HttpRequest, task: Task, form: ExtensionRequestForm):  # noqa: ANN202
-        return render(
-            request,
-            self.template_name,
-            {"task": task, "form": form, "page_title": _("Ask for an extension")},
+@require_POST
+def contribute(request: HttpRequest, pk: int) -> HttpResponse:
+    """A co-ordinating agency posts its contribution for the leads."""
+    part = visible_part(request, pk)
+    back = _back(request, part)
+    form = ContributionForm(request.POST, request.FILES)
+    if not perms.can_contribute(part, request.user):
+        return _forbidden(request, _("Only a co-ordinating agency's staff post contributions."))
+    if not form.is_valid():
+        return _form_errors(request, form, back)
+    try:
+        actions.post_contribution(
+            part, by=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
         )
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        task = self._setup(request, pk)
-        return self._render(request, task, ExtensionRequestForm(current_deadline=task.deadline))
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        task = self._setup(request, pk)
-        form = ExtensionRequestForm(request.POST, current_deadline=task.deadline)
-        if not form.is_valid():
-            return self._render(request, task, form)
-        try:
-            actions.request_extension(
-                task,
-                by=request.user,
-                new_deadline=form.cleaned_data["new_deadline"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ActionForbidden as exc:
-            return _fail(request, exc, _task_url(task))
-        except ActionError as exc:
-            form.add_error(None, exc.message)
-            return self._render(request, task, form)
-        messages.success(request, _("Extension requested; you will see the decision here."))
-        return redirect(_task_url(task))
+    except ActionError as exc:
+        return _fail(request, exc, back)
+    messages.success(request, _("Contribution posted: the lead agencies can use it."))
+    return redirect(back)
 
 
-def _render_task_with_form(request: HttpRequest, task: Task, **forms) -> HttpResponse:  # noqa: ANN003
-    """Re-show the task page with a form's errors next to its fields (nothing was changed)."""
-    view = TaskDetailView()
-    view.setup(request, pk=task.pk)
-    context = view.get_context_data(pk=task.pk)
-    context.update(forms)
-    return render(request, TaskDetailView.template_name, context)
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency head sends the officer's report on to the standing office, or back."""
+    part = visible_part(request, pk)
+    back = _back(request, part)
+    if not perms.can_sign_off(part, request.user):
+        return _forbidden(request, _("Only the agency's head signs reports off."))
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, form, back)
+    note = form.cleaned_data["note"]
+    try:
+        _check_seen(request, part)
+        if form.cleaned_data["decision"] == "send_on":
+            actions.sign_off_report(part, by=request.user, note=note)
+            messages.success(request, _("Report signed off and sent to the standing office."))
+        else:
+            actions.send_back_report(part, by=request.user, reason=note)
+            messages.success(request, _("Report sent back to the officer."))
+    except ActionError as exc:
+        return _fail(request, exc, back)
+    return redirect(back)
+
+
+# ---- what the standing office does
 
 
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    task = visible_task(request, pk)
-    if not perms.can_manage_task(task, request.user):
-        return _fail(request, ActionForbidden(_("Only the standing office reviews reports.")), "")
+    """Accept one lead agency's result, or return it with a reason."""
+    part = visible_part(request, pk)
+    back = _back(request, part)
+    if not perms.can_manage_task(part.task, request.user):
+        return _forbidden(request, _("Only the standing office reviews reports."))
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return _render_task_with_form(request, task, review_form=form)
+        return _form_errors(request, form, back)
+    note = form.cleaned_data["note"]
     try:
+        _check_seen(request, part)
         if form.cleaned_data["decision"] == "accept":
-            actions.accept_report(task, by=request.user, note=form.cleaned_data["note"])
-            messages.success(request, _("Report accepted: the task is completed."))
+            part = actions.accept_report(part, by=request.user, note=note)
+            part.task.refresh_from_db(fields=["state"])
+            if part.task.state == TaskState.COMPLETED:
+                messages.success(
+                    request, _("Report accepted: every lead is done, the task is completed.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(agency)s's report accepted; the other leads' parts are still open.")
+                    % {"agency": part.agency},
+                )
         else:
-            actions.return_report(task, by=request.user, reason=form.cleaned_data["note"])
-            messages.success(request, _("Report returned to the agency."))
+            actions.return_report(part, by=request.user, reason=note)
+            messages.success(request, _("Report returned to %(agency)s.") % {"agency": part.agency})
     except ActionError as exc:
-        return _fail(request, exc, _task_url(task))
-    return redirect(request.POST.get("next") or _task_url(task))
+        return _fail(request, exc, back)
+    return redirect(back)
+
+
+@require_POST
+def urge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Chase one lead agency (?agency=) or every lead that still owes its part."""
+    task = visible_task(request, pk)
+    back = safe_next(request) or _task_url(task.pk)
+    form = UrgeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    agency_id = form.cleaned_data.get("agency") if form.is_valid() else None
+    agency = None
+    if agency_id:
+        agency = next(
+            (
+                a.agency
+                for a in task.assignments.select_related("agency")
+                if a.agency_id == agency_id
+            ),
+            None,
+        )
+        if agency is None:
+            raise Http404
+    try:
+        events = actions.urge_task(task, by=request.user, note=note, agency=agency)
+    except ActionError as exc:
+        return _fail(request, exc, back)
+    names = ", ".join(str(e.agency) for e in events)
+    messages.success(request, _("Urged: %(agencies)s") % {"agencies": names})
+    return redirect(back)
 
 
 @require_POST
@@ -652,53 +1037,15 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     task = visible_task(request, pk)
     form = CommentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_task_with_form(request, task, comment_form=form)
+        return _form_errors(request, form, _task_url(task.pk) + "#history")
     try:
         actions.comment_on_task(
             task, by=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
         )
     except ActionError as exc:
-        return _fail(request, exc, _task_url(task))
+        return _fail(request, exc, _task_url(task.pk))
     messages.success(request, _("Comment added."))
-    return redirect(_task_url(task))
-
-
-@require_POST
-def urge(request: HttpRequest, pk: int) -> HttpResponse:
-    task = visible_task(request, pk)
-    form = UrgeForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        actions.urge_task(task, by=request.user, note=note)
-    except ActionError as exc:
-        return _fail(request, exc, request.POST.get("next") or _task_url(task))
-    messages.success(request, _("The lead agency has been urged: %(task)s") % {"task": task})
-    return redirect(request.POST.get("next") or _task_url(task))
-
-
-@require_POST
-def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    visible = Task.objects.visible_to(request.user).values("pk")
-    extension = get_object_or_404(
-        Extension.objects.select_related("task__directive__committee").filter(task__in=visible),
-        pk=pk,
-    )
-    task = extension.task
-    back = request.POST.get("next") or _task_url(task)
-    form = ExtensionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(back)
-    try:
-        if form.cleaned_data["decision"] == "approve":
-            actions.approve_extension(extension, by=request.user, note=form.cleaned_data["note"])
-            messages.success(request, _("Extension approved: the deadline has moved."))
-        else:
-            actions.reject_extension(extension, by=request.user, note=form.cleaned_data["note"])
-            messages.success(request, _("Extension rejected."))
-    except ActionError as exc:
-        return _fail(request, exc, back)
-    return redirect(back)
+    return redirect(_task_url(task.pk) + "#history")
 
 
 def task_file(request: HttpRequest, pk: int) -> HttpResponse:

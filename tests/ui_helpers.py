@@ -2,101 +2,131 @@
 
 import datetime as dt
 
-from agencies import permissions as perms
-from documents.models import Directive, DirectiveGroupObjectPermission
-from tasks.models import (
-    Extension,
-    Task,
-    TaskAssignment,
-    TaskGroupObjectPermission,
-    TaskReport,
-)
+from django.db.models import Max
+
+from documents.models import Directive
+from tasks.deadlines import deadline_end
+from tasks.models import Extension, Task, TaskAssignment, TaskReport
 
 from .factories import DirectiveFactory
 
-STATES = ["assigned", "in_progress", "reported", "returned", "completed"]
+# Each lead agency's part goes through every state it can be in; the task follows its leads.
+PART_STATES = [
+    "assigned",
+    "in_progress",
+    "awaiting_head",
+    "reported",
+    "returned",
+    "accepted",
+]
 
 
 def make_bulk_tasks(
-    committee, *, lead, support, officer, rows: int, directives: int = 5
+    committee,
+    *,
+    lead,
+    coordinating,
+    officer,
+    rows: int,
+    directives: int = 5,
+    second_lead=None,
 ) -> list[Task]:
-    """`rows` dispatched tasks over a few issued directives, in every state, some overdue,
-    with reports, extension requests and the agencies' permission rows."""
+    """`rows` dispatched tasks over a few issued directives: each lead's part in every state,
+    some overdue, some extended, with result reports (pending, awaiting the head), a
+    co-ordinator's contributions and extension requests. Sight comes from the assignments
+    alone: no permission rows."""
+    start = Directive.objects.aggregate(n=Max("number"))["n"] or 0
     docs = [
-        DirectiveFactory(
-            committee=committee, state="issued", number=9000 + i + Directive.objects.count()
-        )
+        DirectiveFactory(committee=committee, state="issued", number=9000 + start + i)
         for i in range(directives)
     ]
     now = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
     tasks = []
     for i in range(rows):
-        state = STATES[i % len(STATES)]
+        done = PART_STATES[i % len(PART_STATES)] == "accepted" and second_lead is None
         task = Task(
             directive=docs[i % directives],
             ref=f"{i + 1}",
             position=i,
             title=f"Nhiệm vụ kiểm tra số {i + 1}",
-            state=state,
+            state="completed" if done else "assigned",
             assigned_at=now,
-            officer=officer if state != "assigned" else None,
+            completed_at=now if done else None,
         )
         task.set_deadline(dt.date(2020, 11, 1) + dt.timedelta(days=i % 150))
-        if state in ("reported", "completed"):
-            task.reported_at = now
-        if state == "completed":
-            task.result_reported_at = now
-            task.completed_at = now
         tasks.append(task)
     tasks = Task.objects.bulk_create(tasks)
-    TaskAssignment.objects.bulk_create(
-        [TaskAssignment(task=t, agency=lead, role="lead") for t in tasks]
-        + [TaskAssignment(task=t, agency=support, role="support") for t in tasks]
-    )
-    lead_perms = perms._permissions("tasks.task", perms.LEAD_PERMISSIONS)
-    support_perms = perms._permissions("tasks.task", perms.SUPPORT_PERMISSIONS)
-    TaskGroupObjectPermission.objects.bulk_create(
-        [
-            TaskGroupObjectPermission(group_id=lead.group_id, permission=p, content_object=t)
-            for t in tasks
-            for p in lead_perms
-        ]
-        + [
-            TaskGroupObjectPermission(group_id=support.group_id, permission=p, content_object=t)
-            for t in tasks
-            for p in support_perms
-        ]
-    )
-    view_directive = perms._permissions("documents.directive", ("view_directive",))
-    DirectiveGroupObjectPermission.objects.bulk_create(
-        [
-            DirectiveGroupObjectPermission(group_id=agency.group_id, permission=p, content_object=d)
-            for d in docs
-            for agency in (lead, support)
-            for p in view_directive
-        ]
-    )
+    parts = []
+    for i, task in enumerate(tasks):
+        state = PART_STATES[i % len(PART_STATES)]
+        leads = [lead] if second_lead is None else [lead, second_lead]
+        for agency in leads:
+            part = TaskAssignment(
+                task=task,
+                agency=agency,
+                role="lead",
+                state=state,
+                officer=officer if state != "assigned" and agency == lead else None,
+                assigned_at=now,
+                original_deadline=task.deadline,
+            )
+            deadline = task.deadline
+            if i % 7 == 3:  # an extended deadline
+                deadline = task.deadline + dt.timedelta(days=30)
+            part.deadline, part.due_at = deadline, deadline_end(deadline)
+            if state in ("reported", "accepted"):
+                part.reported_at = now
+            if state == "accepted":
+                part.result_reported_at = now
+                part.accepted_at = now
+            parts.append(part)
+        parts.append(
+            TaskAssignment(task=task, agency=coordinating, role="coordinating", state="assigned")
+        )
+    parts = TaskAssignment.objects.bulk_create(parts)
+    by_task = {p.task_id: p for p in parts if p.role == "lead" and p.agency_id == lead.pk}
+    contributors = {p.task_id: p for p in parts if p.role == "coordinating"}
+    outcomes = {"reported": "pending", "awaiting_head": "awaiting_head", "accepted": "accepted"}
     TaskReport.objects.bulk_create(
         [
             TaskReport(
-                task=t, kind="result", agency=lead, text="Báo cáo kết quả", submitted_by=officer
+                task_id=task_id,
+                assignment=part,
+                kind="result",
+                agency=lead,
+                text="Báo cáo kết quả",
+                submitted_by=officer,
+                outcome=outcomes[part.state],
             )
-            for t in tasks
-            if t.state == "reported"
+            for task_id, part in by_task.items()
+            if part.state in outcomes
+        ]
+        + [
+            TaskReport(
+                task_id=task_id,
+                assignment=part,
+                kind="contribution",
+                agency=coordinating,
+                text="Số liệu phối hợp",
+                submitted_by=officer,
+                outcome="noted",
+            )
+            for task_id, part in list(contributors.items())[::3]
         ]
     )
     Extension.objects.bulk_create(
         [
             Extension(
-                task=t,
+                task_id=task_id,
+                assignment=part,
                 agency=lead,
                 requested_by=officer,
-                current_deadline=t.deadline,
-                requested_deadline=t.deadline + dt.timedelta(days=30),
+                current_deadline=part.deadline,
+                requested_deadline=part.deadline + dt.timedelta(days=30),
                 reason="Chờ số liệu",
             )
-            for t in tasks
-            if t.state == "in_progress"
+            for task_id, part in by_task.items()
+            if part.state == "in_progress"
         ][: max(1, rows // 10)]
     )
     return tasks

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from tasks.querysets import Timeliness
 
@@ -67,18 +69,33 @@ def directive_state_label(value: str) -> str:
     return dict(DirectiveState.choices).get(value, value)
 
 
-@register.simple_tag
-def assignment_label(value: str, agency_names: dict) -> str:
-    """A logged assignment, "KG-CA (lead)", as people read it: "Công an tỉnh (chủ trì)".
+@register.filter
+def part_state_label(value: str) -> str:
+    """An agency's part's state (assigned, in progress, awaiting the head's sign-off…)."""
+    from tasks.models import AssignmentState
 
-    The log keeps the code, which outlives renames; the page shows the name."""
-    from tasks.models import AssignmentRole
+    return dict(AssignmentState.choices).get(value, value)
 
-    code, _space, role = value.partition(" (")
-    role = role.rstrip(")")
-    name = agency_names.get(code, code)
-    label = dict(AssignmentRole.choices).get(role)
-    return f"{name} – {label}" if label else name
+
+@register.filter
+def state_label_for(value: str, event) -> str:  # noqa: ANN001
+    """A logged state: an agency's part's when the entry concerns an agency, else the task's."""
+    return part_state_label(value) if event.agency_id else task_state_label(value)
+
+
+@register.filter
+def part_deadline(part) -> SafeString:  # noqa: ANN001
+    """An agency's own deadline, with the one it was first given when it has been extended."""
+    if part.deadline is None:
+        return format_html("{}", _("none (ongoing)"))
+    text = date_format(part.deadline, "d/m/Y")
+    if part.original_deadline and part.original_deadline != part.deadline:
+        return format_html(
+            '{} <span class="dd-muted" data-original-deadline>{}</span>',
+            text,
+            _("(extended from %(date)s)") % {"date": date_format(part.original_deadline, "d/m/Y")},
+        )
+    return format_html("{}", text)
 
 
 @register.simple_tag
