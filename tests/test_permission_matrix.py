@@ -24,10 +24,12 @@ from documents.actions import register_directive
 from documents.models import DirectiveAttachment
 from tasks import actions
 from tests.factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
+from workflows import services as flows
 
 ROLES = [
     "anonymous",
     "lead_officer",  # the lead agency (chủ trì) of the task
+    "lead_head",  # the lead agency's head, who signs its reports off
     "support_officer",  # a co-ordinating agency (phối hợp)
     "other_officer",  # another agency of the same committee, not on the task
     "secretariat",
@@ -37,6 +39,7 @@ ROLES = [
     "admin",
 ]
 OFFICERS = ("lead_officer", "support_officer", "other_officer")
+AGENCY_STAFF = (*OFFICERS, "lead_head")
 OUTSIDERS = ("other_officer", "other_secretariat", "other_chair")
 NOT_404 = "not-404"
 LOGIN = "login"  # a redirect to the login page
@@ -102,9 +105,10 @@ def post(*, hidden: tuple[str, ...], anonymous: object = {302, 403, 404}) -> dic
 
 COMMITTEE_STAFF = ("secretariat", "chair", "admin", "other_secretariat", "other_chair")
 EVERYONE = tuple(r for r in ROLES if r != "anonymous")
-ON_TASK = ("lead_officer", "support_officer", "secretariat", "chair", "admin")
+ON_TASK = ("lead_officer", "lead_head", "support_officer", "secretariat", "chair", "admin")
 NOT_ON_TASK = OUTSIDERS
-DRAFT_HIDDEN = (*OFFICERS, "other_secretariat", "other_chair")
+DRAFT_HIDDEN = (*AGENCY_STAFF, "other_secretariat", "other_chair")
+LEAD_STAFF = ("lead_officer", "lead_head")
 
 MATRIX: dict[str, list[Entry]] = {
     "home": [Entry(expect={**roles(302, *ROLES), "anonymous": LOGIN})],
@@ -114,41 +118,60 @@ MATRIX: dict[str, list[Entry]] = {
     "work:task": [
         Entry(lambda w: {"pk": w["task"].pk}, expect=obj_page(allowed=ON_TASK, hidden=NOT_ON_TASK))
     ],
-    "work:task_report": [
+    # An agency's own part (its assignment): what its staff, its head and the standing office
+    # post there. Another committee's or agency's eyes get a 404; the posted data is incomplete
+    # or stale, so nothing changes whoever posts it.
+    "work:part_report": [
         Entry(
-            lambda w: {"pk": w["task"].pk},
-            expect=obj_page(allowed=("lead_officer",), hidden=NOT_ON_TASK),
+            lambda w: {"pk": w["lead_part"].pk},
+            expect=obj_page(allowed=LEAD_STAFF, hidden=NOT_ON_TASK),
         )
     ],
-    "work:task_extension": [
+    "work:part_acknowledge": [
         Entry(
-            lambda w: {"pk": w["task"].pk},
-            expect=obj_page(allowed=("lead_officer",), hidden=NOT_ON_TASK),
-        )
-    ],
-    "work:task_acknowledge": [
-        Entry(lambda w: {"pk": w["task"].pk}, "post", post(hidden=NOT_ON_TASK))
-    ],
-    "work:task_review": [
-        Entry(
-            lambda w: {"pk": w["task"].pk},
+            lambda w: {"pk": w["lead_part"].pk},
             "post",
             post(hidden=NOT_ON_TASK),
+            data={"state": "assigned"},
+        )
+    ],
+    "work:part_officer": [
+        Entry(
+            lambda w: {"pk": w["lead_part"].pk},
+            "post",
+            {**post(hidden=NOT_ON_TASK), "lead_head": 302},
+            data={"officer": ""},
+        )
+    ],
+    "work:part_contribute": [
+        Entry(
+            lambda w: {"pk": w["coordinating_part"].pk},
+            "post",
+            {**post(hidden=NOT_ON_TASK), "support_officer": 302},
+            data={"text": ""},
+        )
+    ],
+    "work:part_sign_off": [
+        Entry(
+            lambda w: {"pk": w["lead_part"].pk},
+            "post",
+            {**post(hidden=NOT_ON_TASK), "lead_head": 302, "lead_officer": 403},
+            data={"decision": "send_back", "note": ""},
+        )
+    ],
+    "work:part_review": [
+        Entry(
+            lambda w: {"pk": w["lead_part"].pk},
+            "post",
+            {**post(hidden=NOT_ON_TASK), "secretariat": 302, "lead_officer": 403},
             data={"decision": "return", "note": ""},
         )
     ],
+    "work:agency": [Entry(expect=page(allowed=("lead_head",)))],
     "work:task_comment": [
         Entry(lambda w: {"pk": w["task"].pk}, "post", post(hidden=NOT_ON_TASK), data={"text": ""})
     ],
     "work:task_urge": [Entry(lambda w: {"pk": w["task"].pk}, "post", post(hidden=NOT_ON_TASK))],
-    "work:extension_decide": [
-        Entry(
-            lambda w: {"pk": w["extension"].pk},
-            "post",
-            post(hidden=NOT_ON_TASK),
-            data={"decision": "reject"},
-        )
-    ],
     "work:task_file": [
         Entry(
             lambda w: {"pk": w["task_file"].pk},
@@ -237,7 +260,7 @@ MATRIX: dict[str, list[Entry]] = {
     ],
     # ---- the directory
     "directory:index": [
-        Entry(expect={**roles(302, *COMMITTEE_STAFF, "anonymous"), **roles(403, *OFFICERS)})
+        Entry(expect={**roles(302, *COMMITTEE_STAFF, "anonymous"), **roles(403, *AGENCY_STAFF)})
     ],
     "directory:agencies": [Entry(expect=page(allowed=COMMITTEE_STAFF))],
     "directory:committees": [Entry(expect=page(allowed=COMMITTEE_STAFF))],
@@ -270,7 +293,9 @@ MATRIX: dict[str, list[Entry]] = {
     "reporting:obligation_edit": [
         Entry(
             lambda w: {"pk": _obligation(w).pk},
-            expect=obj_page(allowed=("secretariat", "admin"), hidden=(*OFFICERS, *OUTSIDERS[1:])),
+            expect=obj_page(
+                allowed=("secretariat", "admin"), hidden=(*AGENCY_STAFF, *OUTSIDERS[1:])
+            ),
         )
     ],
     # It has a submission, so removing it only deactivates it (the admin still finds it).
@@ -278,7 +303,7 @@ MATRIX: dict[str, list[Entry]] = {
         Entry(
             lambda w: {"pk": _obligation(w).pk},
             "post",
-            post(hidden=(*OFFICERS, *OUTSIDERS[1:])),
+            post(hidden=(*AGENCY_STAFF, *OUTSIDERS[1:])),
         )
     ],
     # ---- generated documents (documents/download_views.py): agency B's export is a 404 for A.
@@ -306,13 +331,13 @@ MATRIX: dict[str, list[Entry]] = {
     # Scoped to what the user may see (Task.objects.visible_to), so an agency gets its own list.
     "documents:overdue_pdf": [Entry(expect={"anonymous": {302, 403, 404}})],
     "documents:consolidated_pdf": [
-        Entry(expect={**roles({403, 404}, *OFFICERS), "anonymous": {302, 403, 404}})
+        Entry(expect={**roles({403, 404}, *AGENCY_STAFF), "anonymous": {302, 403, 404}})
     ],
     "documents:urging_preview_pdf": [
         Entry(
             lambda w: {"agency_code": w["police"].code},
             expect={
-                **roles({403, 404}, *OFFICERS, "other_secretariat", "other_chair"),
+                **roles({403, 404}, *AGENCY_STAFF, "other_secretariat", "other_chair"),
                 "anonymous": {302, 403, 404},
             },
         ),
@@ -322,7 +347,7 @@ MATRIX: dict[str, list[Entry]] = {
             lambda w: {"agency_code": w["police"].code},
             "post",
             expect={
-                **roles({403, 404, 405}, *OFFICERS, "other_secretariat", "other_chair"),
+                **roles({403, 404, 405}, *AGENCY_STAFF, "other_secretariat", "other_chair"),
                 "anonymous": {302, 403, 404, 405},
             },
         ),
@@ -444,12 +469,17 @@ def world(make_task, committee, police, border_guard, secretariat, chair, office
     MembershipFactory(committee=committee, agency=customs)
     elsewhere = CommitteeFactory(code="bcd389-ag", name="Ban Chỉ đạo 389 tỉnh An Giang")
     task = make_task(deadline=dt.date(2030, 12, 31))
-    actions.acknowledge_task(task, by=officer)
-    extension = actions.request_extension(
-        task, by=officer, new_deadline=dt.date(2031, 3, 31), reason="Chờ kết quả giám định"
+    lead_part = task.assignments.get(agency=police)
+    lead_part = actions.acknowledge(lead_part, by=officer)
+    extension = flows.request_extension(
+        lead_part, by=officer, new_deadline=dt.date(2031, 3, 31), reason="Chờ kết quả giám định"
     )
+    # The committee asks for the head's sign-off: the report waits for the lead's head.
     actions.submit_report(
-        task, by=officer, text="Đã kiểm tra", files=[SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4")]
+        lead_part,
+        by=officer,
+        text="Đã kiểm tra",
+        files=[SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4")],
     )
     draft = register_directive(
         committee,
@@ -466,6 +496,9 @@ def world(make_task, committee, police, border_guard, secretariat, chair, office
     users = {
         "anonymous": None,
         "lead_officer": officer,
+        "lead_head": UserFactory(
+            username="lanhdao.ca", role="agency_head", committee=committee, agency=police
+        ),
         "support_officer": support_officer,
         "other_officer": UserFactory(
             username="canbo.hq", role="agency_officer", committee=committee, agency=customs
@@ -481,6 +514,8 @@ def world(make_task, committee, police, border_guard, secretariat, chair, office
     return {
         "users": users,
         "task": task,
+        "lead_part": lead_part,
+        "coordinating_part": task.assignments.get(agency=border_guard),
         "extension": extension,
         "task_file": task.attachments.get(),
         "draft": draft,
