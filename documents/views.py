@@ -51,7 +51,8 @@ from .models import Directive, DirectiveAttachment, DirectiveEvent, DirectiveSta
 from .search import search_terms
 
 PAGE_SIZE = 25
-EDITABLE_STATES = (DirectiveState.DRAFT, DirectiveState.AWAITING_APPROVAL)
+# The list can change only while it is a draft: it is frozen while the chair reviews it.
+EDITABLE_STATES = (DirectiveState.DRAFT,)
 MAX_PROPOSALS = 1000  # cards read from one confirmation, whatever the posted count says
 NO_PROPOSAL_SAVED = _("Nothing was added: correct the ticked cards marked below, or untick them.")
 
@@ -218,9 +219,8 @@ class DirectiveDetailView(LoginRequiredMixin, TemplateView):
             .filter(directive=directive)
             .exclude(state=TaskState.CANCELLED)
             .with_timeliness()
-            .select_related("officer")
             .prefetch_related(
-                Prefetch("assignments", TaskAssignment.objects.select_related("agency"))
+                Prefetch("assignments", TaskAssignment.objects.select_related("agency", "officer"))
             )
             .order_by("position", "id")
         )
@@ -450,6 +450,7 @@ class BreakdownView(LoginRequiredMixin, View):
             "directive": directive,
             "tasks": tasks,
             "editable": editable,
+            "frozen_for_review": directive.state == DirectiveState.AWAITING_APPROVAL,
             "can_propose": can_propose,
             "show_proposals": show,
             "proposal_forms": proposal_forms or [],

@@ -8,6 +8,7 @@ from project.audit import AppendOnlyError
 from project.errors import ActionError, ActionForbidden
 from tasks import actions as task_actions
 from tasks.models import TaskEvent
+from workflows import services as flows
 
 
 def register(committee, by, number="92/KH-BCĐ389", issued_on=dt.date(2022, 9, 13)):
@@ -48,24 +49,25 @@ def test_only_the_committees_secretariat_registers(committee, chair, officer):
 
 def test_lifecycle_draft_approval_issued_closed(committee, secretariat, chair, police):
     directive = register(committee, secretariat)
+    flows.start_directive_flow(directive)
     with pytest.raises(ActionError, match="at least one task"):
-        actions.submit_directive_for_approval(directive, by=secretariat)
+        flows.submit_breakdown(directive, by=secretariat)
     task = task_actions.create_task(
         directive, by=secretariat, title="Tuần tra biên giới", lead=[police]
     )
-    actions.submit_directive_for_approval(directive, by=secretariat)
+    flows.submit_breakdown(directive, by=secretariat)
     with pytest.raises(ActionForbidden):
-        actions.approve_directive(directive, by=secretariat)
-    actions.return_directive(directive, by=chair, reason="Bổ sung thời hạn")
-    actions.submit_directive_for_approval(directive, by=secretariat)
-    actions.approve_directive(directive, by=chair)
-    actions.dispatch_directive(directive, by=secretariat)
+        flows.decide_task_list(directive, by=secretariat, approve=True)
+    flows.decide_task_list(directive, by=chair, approve=False, note="Bổ sung thời hạn")
+    flows.submit_breakdown(directive, by=secretariat)
+    flows.decide_task_list(directive, by=chair, approve=True)
+    flows.dispatch(directive, by=secretariat)
     task.refresh_from_db()
     assert task.state == "assigned"
     with pytest.raises(ActionError, match="still open"):
-        actions.close_directive(directive, by=secretariat, summary="Xong")
+        flows.close(directive, by=secretariat, summary="Xong")
     task_actions.cancel_task(task, by=secretariat, reason="Gộp vào kế hoạch mới")
-    actions.close_directive(directive, by=secretariat, summary="Đã hoàn thành kế hoạch")
+    flows.close(directive, by=secretariat, summary="Đã hoàn thành kế hoạch")
     assert [e.to_state for e in directive.events.filter(kind="transition")] == [
         "awaiting_approval",
         "draft",
@@ -77,9 +79,10 @@ def test_lifecycle_draft_approval_issued_closed(committee, secretariat, chair, p
 
 def test_expired_plan_is_superseded_by_a_new_one(committee, secretariat, chair, police):
     old = register(committee, secretariat)
+    flows.start_directive_flow(old)
     task_actions.create_task(old, by=secretariat, title="x", lead=[police])
-    actions.submit_directive_for_approval(old, by=secretariat)
-    actions.approve_directive(old, by=chair)
+    flows.submit_breakdown(old, by=secretariat)
+    flows.decide_task_list(old, by=chair, approve=True)
     new = register(committee, secretariat, number="27/KH-BCĐ389", issued_on=dt.date(2023, 3, 1))
     actions.supersede_directive(old, by=secretariat, replacement=new)
     old.refresh_from_db()

@@ -111,7 +111,7 @@ def test_register_then_break_down_by_hand(office, committee, police, border_guar
         {
             "title": "Kiểm tra",
             "lead": [police.pk],
-            "support": [police.pk],
+            "coordinating": [police.pk],
             "deadline_kind": "date",
             "deadline": "31/12/2020",
         },
@@ -128,7 +128,7 @@ def test_register_then_break_down_by_hand(office, committee, police, border_guar
             "ref": "1",
             "title": "Kiểm tra hàng nhập lậu",
             "lead": [police.pk],
-            "support": [border_guard.pk],
+            "coordinating": [border_guard.pk],
             "deadline_kind": "date",
             "deadline": "31/12/2020",
             "deadline_text": "3 tháng cuối năm",
@@ -322,7 +322,7 @@ def test_merge_two_draft_tasks(office, committee, secretariat, police, border_gu
         ref="2",
         title="Xử lý hàng nhập lậu",
         lead=[border_guard],
-        support=[police],
+        coordinating=[police],
         deadline=dt.date(2020, 11, 30),
         deadline_text="trong tháng 11",
     )
@@ -336,10 +336,10 @@ def test_merge_two_draft_tasks(office, committee, secretariat, police, border_gu
     assert first.content == "Kiểm tra chợ biên giới\n\nXử lý hàng nhập lậu"
     # Agencies united (a lead anywhere stays lead), the earliest deadline kept.
     assert set(first.lead_agencies()) == {police, border_guard}
-    assert not first.assignments.filter(role="support").exists()
+    assert not first.assignments.filter(role="coordinating").exists()
     assert first.deadline == dt.date(2020, 11, 30) and first.deadline_text == "trong tháng 11"
     assert second.state == TaskState.CANCELLED and "Merged into" in second.cancelled_reason
-    assert first.events.filter(kind="comment", note__startswith="Merged with").exists()
+    assert first.events.filter(kind="merged", note__startswith="Merged with").exists()
     # One task is not a merge: a message, nothing changed.
     one = office.post(
         reverse("directives:merge", args=[directive.pk]), {"merge": [first.pk]}, follow=True
@@ -347,20 +347,20 @@ def test_merge_two_draft_tasks(office, committee, secretariat, police, border_gu
     assert "Choose at least two tasks to merge." in one.content.decode()
 
 
-def test_merge_refuses_dispatched_tasks_and_changes_nothing(
+def test_merge_refuses_once_the_list_left_the_draft_and_changes_nothing(
     committee, secretariat, chair, police, border_guard
 ):
-    from documents.actions import approve_directive, submit_directive_for_approval
     from project.errors import ActionError
-    from tasks.actions import create_task, dispatch_task, merge_draft_tasks
+    from tasks.actions import create_task, merge_draft_tasks
+    from workflows import services as flows
 
     directive = draft(committee, secretariat, text="")
+    flows.start_directive_flow(directive)
     sent = create_task(directive, by=secretariat, title="Kiểm tra", lead=[police])
     kept = create_task(directive, by=secretariat, title="Xử lý", lead=[border_guard])
-    submit_directive_for_approval(directive, by=secretariat)
-    approve_directive(directive, by=chair)
-    dispatch_task(sent, by=secretariat)
-    with pytest.raises(ActionError, match="not been dispatched"):
+    flows.submit_breakdown(directive, by=secretariat)
+    flows.decide_task_list(directive, by=chair, approve=True)
+    with pytest.raises(ActionError, match="frozen"):
         merge_draft_tasks([sent, kept], by=secretariat)
     kept.refresh_from_db()
     assert kept.state == TaskState.DRAFT and kept.title == "Xử lý"
@@ -386,7 +386,7 @@ def test_split_a_draft_task_at_a_sentence(office, committee, secretariat, police
         title="Kiểm tra chợ biên giới",
         content=text,
         lead=[police],
-        support=[border_guard],
+        coordinating=[border_guard],
         deadline=dt.date(2020, 12, 31),
     )
     after = create_task(directive, by=secretariat, ref="4", title="Tuyên truyền", lead=[police])
@@ -472,7 +472,7 @@ def test_editor_query_count_is_bounded(
             ref=str(n),
             title=f"Nhiệm vụ {n}",
             lead=[police],
-            support=[border_guard],
+            coordinating=[border_guard],
         )
     with django_assert_max_num_queries(15):
         response = office.get(reverse("directives:breakdown", args=[directive.pk]))
@@ -497,3 +497,28 @@ def test_register_query_count_is_bounded(office, committee, django_assert_max_nu
     assert response.status_code == 200
     with django_assert_max_num_queries(10):
         office.get(reverse("directives:index"), {"q": "ket luan", "year": "2020", "page": "2"})
+
+
+def test_the_breakdown_editor_is_frozen_while_the_chair_reviews_the_list(
+    office, committee, secretariat, chair, police
+):
+    from tasks.actions import create_task
+    from workflows import services as flows
+
+    directive = draft(committee, secretariat, text="")
+    flows.start_directive_flow(directive)
+    task = create_task(directive, by=secretariat, title="Kiểm tra", lead=[police])
+    flows.submit_breakdown(directive, by=secretariat)
+    editor = office.get(reverse("directives:breakdown", args=[directive.pk])).content.decode()
+    assert "with the chair for approval and cannot be changed" in editor
+    assert reverse("directives:task_add", args=[directive.pk]) not in editor
+    response = office.post(
+        reverse("directives:task_add", args=[directive.pk]),
+        {"title": "Thêm", "lead": [police.pk], "deadline_kind": "none"},
+    )
+    assert directive.tasks.count() == 1
+    assert response.status_code in (302, 200, 403)
+    flows.decide_task_list(directive, by=chair, approve=False, note="Bổ sung")
+    editor = office.get(reverse("directives:breakdown", args=[directive.pk])).content.decode()
+    assert reverse("directives:task_add", args=[directive.pk]) in editor
+    assert task.title in editor
