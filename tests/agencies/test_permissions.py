@@ -2,10 +2,9 @@
 
 import datetime as dt
 
-from agencies import permissions
 from documents.actions import register_directive
 from documents.models import Directive
-from tasks import actions
+from tasks import actions, permissions
 from tasks.models import Task
 from tests.factories import AgencyFactory, CommitteeFactory, UserFactory
 
@@ -43,21 +42,23 @@ def test_nobody_sees_another_committees_drafts(committee, secretariat, chair):
     assert not Directive.objects.visible_to(other_office).exists()
 
 
-def test_reassignment_revokes_and_regrants(
+def test_reassignment_moves_rights_with_the_parts(
     make_task, officer, support_officer, secretariat, police, border_guard
 ):
-    task = make_task()
-    actions.set_assignments(task, by=secretariat, lead=[border_guard], support=[police])
-    assert permissions.can_report_task(task, support_officer)
-    assert not permissions.can_report_task(task, officer)
-    assert permissions.can_comment_task(task, officer)
+    task = make_task(coordinating=[])
+    actions.set_assignments(task, by=secretariat, lead=[border_guard])
+    # The old lead's part is cancelled with its history kept; the new lead works on its own.
+    bg = task.assignments.get(agency=border_guard)
+    assert bg.role == "lead" and bg.state == "assigned"
+    assert permissions.can_work_on(bg, support_officer)
+    assert not permissions.can_work_on(bg, officer)
+    assert permissions.own_assignment(task, support_officer) == bg
+    assert task.assignments.get(agency=police).state == "cancelled"
     kinds = list(
-        task.events.filter(kind__in=["assigned", "unassigned"]).values_list(
-            "kind", "from_value", "to_value"
-        )
+        task.events.filter(kind__in=["assigned", "unassigned"]).values_list("kind", "agency")
     )
-    assert ("unassigned", "KG-CA (lead)", "") in kinds
-    assert ("assigned", "", "KG-BDBP (lead)") in kinds
+    assert ("unassigned", police.pk) in kinds
+    assert ("assigned", border_guard.pk) in kinds
 
 
 def test_open_task_of_a_dissolved_body_goes_to_its_successor(make_task, secretariat, committee):
@@ -75,13 +76,14 @@ def test_open_task_of_a_dissolved_body_goes_to_its_successor(make_task, secretar
     )
     district.successor = special_zone
     district.save()
-    task = make_task(lead=[district], support=[])
+    task = make_task(lead=[district], coordinating=[])
     actions.hand_over_to_successors(task, by=secretariat)
-    assert [a.agency for a in task.assignments.all()] == [special_zone]
+    open_parts = task.assignments.exclude(state="cancelled")
+    assert [a.agency for a in open_parts] == [special_zone]
     # The old directive still names the body it named, in its history.
-    assert task.events.filter(kind="unassigned", from_value="KG-UBND-PQ (lead)").exists()
+    assert task.events.filter(kind="unassigned", agency=district).exists()
     staff = UserFactory(role="agency_officer", committee=committee, agency=special_zone)
-    assert permissions.can_report_task(task, staff)
+    assert permissions.can_work_on(open_parts.get(), staff)
 
 
 def test_inactive_or_anonymous_users_see_nothing(make_task, officer):

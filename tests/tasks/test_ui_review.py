@@ -20,12 +20,14 @@ def _frozen():
 
 
 def test_dashboard_figures_open_the_task_list_filtered_to_that_figure(
-    client, make_task, chair, officer, secretariat
+    client, make_task, chair, officer, secretariat, police, committee
 ):
+    committee.reports_need_head_approval = False
+    committee.save()
     done = make_task(title="Đã xong đúng hạn", deadline=dt.date(2021, 2, 1))
-    actions.acknowledge_task(done, by=officer)
-    actions.submit_report(done, by=officer, text="Xong")
-    actions.accept_report(done, by=secretariat)
+    part = actions.acknowledge(done.assignments.get(agency=police), by=officer)
+    part = actions.submit_report(part, by=officer, text="Xong").assignment
+    actions.accept_report(part, by=secretariat)
     make_task(title="Đang quá hạn", deadline=dt.date(2020, 12, 31))
     make_task(title="Còn trong hạn", deadline=dt.date(2021, 6, 30))
     client.force_login(chair)
@@ -40,6 +42,17 @@ def test_dashboard_figures_open_the_task_list_filtered_to_that_figure(
     assert "Đã xong đúng hạn" in done_list and "Đang quá hạn" not in done_list
 
 
+def test_ranking_opens_that_agencys_own_parts(client, make_task, chair, police):
+    make_task(title="Đang quá hạn", deadline=dt.date(2020, 12, 31))
+    client.force_login(chair)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    link = f"{reverse('work:inbox')}?agency={police.pk}&amp;status=open_overdue"
+    assert link in page
+    listed = client.get(reverse("work:inbox"), {"agency": police.pk, "status": "open_overdue"})
+    assert [row.agency for row in listed.context["rows"]] == [police]
+    assert "Công an tỉnh" in listed.content.decode()  # the banner names the agency
+
+
 def test_plain_task_list_has_no_filter_banner(client, make_task, officer):
     make_task()
     client.force_login(officer)
@@ -47,7 +60,7 @@ def test_plain_task_list_has_no_filter_banner(client, make_task, officer):
 
 
 def test_task_without_coordinating_agency_shows_a_dash(client, make_task, officer):
-    task = make_task(support=[])
+    task = make_task(coordinating=[])
     client.force_login(officer)
     response = client.get(reverse("work:task", args=[task.pk]))
     with translation.override(response["Content-Language"]):

@@ -44,3 +44,24 @@ def test_urge_notifies_the_lead_agencys_people_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         urge_task(task, by=secretariat)
     assert urged.filter(recipient=officer).count() == 2
+
+
+def test_urging_one_of_two_leads_notifies_only_that_agency(
+    client,
+    make_task,
+    secretariat,
+    officer,
+    support_officer,
+    police,
+    border_guard,
+    django_capture_on_commit_callbacks,
+):
+    task = make_task(lead=[police, border_guard], coordinating=[])
+    client.force_login(secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("work:task_urge", args=[task.pk]), {"agency": border_guard.pk})
+    urged = Notification.objects.filter(kind="urged")
+    assert list(urged.values_list("recipient__username", flat=True)) == [support_officer.username]
+    assert list(task.events.filter(kind="urged").values_list("agency", flat=True)) == [
+        border_guard.pk
+    ]
