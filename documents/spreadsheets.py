@@ -27,12 +27,14 @@ from .pdf.layout import nfc, vn_datetime
 from .pdf.periodic import submission_list
 from .pdf.queries import (
     ReportFilters,
+    coordinating_names,
     directive_label,
     directive_list,
     figures_by_agency,
     lead_names,
-    overdue_list,
-    support_names,
+    lead_parts,
+    officer_name,
+    overdue_parts,
     task_list,
 )
 
@@ -60,24 +62,37 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(moment, VIETNAM).date() if moment else None
 
 
-def _task_columns(*, overdue: bool = False) -> list[Column]:
-    columns = [
+def _task_columns() -> list[Column]:
+    """One row per task: its derived timeliness, and each lead's part in one cell."""
+    return [
         Column(labels.COL_DIRECTIVE, 22, lambda t: directive_label(t.directive)),
         Column(labels.COL_REF, 8, lambda t: t.ref),
         Column(labels.COL_TASK, 60, lambda t: t.title),
         Column(labels.COL_LEAD, 30, lead_names),
-        Column(labels.COL_SUPPORT, 30, support_names),
+        Column(labels.COL_SUPPORT, 30, coordinating_names),
         Column(labels.COL_DEADLINE, 12, lambda t: t.deadline, "date"),
         Column(labels.COL_DEADLINE_TEXT, 24, lambda t: t.deadline_text),
         Column(labels.COL_STATE, 16, lambda t: labels.TASK_STATES.get(t.state, t.state)),
         Column(labels.COL_TIMELINESS, 24, lambda t: labels.TIMELINESS.get(t.timeliness, "")),
         Column(labels.COL_DAYS_OVERDUE, 10, lambda t: t.days_overdue, "int"),
+        Column(labels.COL_LEAD_PARTS, 50, lead_parts),
+        Column(labels.COL_COMPLETED, 14, lambda t: _local_date(t.completed_at), "date"),
     ]
-    if not overdue:
-        columns.append(
-            Column(labels.COL_COMPLETED, 14, lambda t: _local_date(t.completed_at), "date")
-        )
-    return columns
+
+
+def _part_columns() -> list[Column]:
+    """One row per lead agency's overdue part, against its own deadline."""
+    return [
+        Column(labels.COL_AGENCY, 30, lambda p: p.agency.name),
+        Column(labels.COL_DIRECTIVE, 22, lambda p: directive_label(p.task.directive)),
+        Column(labels.COL_REF, 8, lambda p: p.task.ref),
+        Column(labels.COL_TASK, 60, lambda p: p.task.title),
+        Column(labels.COL_OWN_DEADLINE, 12, lambda p: p.deadline, "date"),
+        Column(labels.COL_ORIGINAL_DEADLINE, 12, lambda p: p.original_deadline, "date"),
+        Column(labels.COL_STATE, 22, lambda p: labels.ASSIGNMENT_STATES.get(p.state, p.state)),
+        Column(labels.COL_OFFICER, 24, officer_name),
+        Column(labels.COL_DAYS_OVERDUE, 10, lambda p: p.days_overdue, "int"),
+    ]
 
 
 def _iterate(queryset) -> Iterator[Any]:  # noqa: ANN001
@@ -107,7 +122,7 @@ SHEETS: dict[str, Sheet] = {
     ),
     "tasks": Sheet("Nhiệm vụ", _task_columns(), lambda f, u: _iterate(task_list(f, u))),
     "overdue": Sheet(
-        "Nhiệm vụ quá hạn", _task_columns(overdue=True), lambda f, u: _iterate(overdue_list(f, u))
+        "Nhiệm vụ quá hạn", _part_columns(), lambda f, u: _iterate(overdue_parts(f, u))
     ),
     "scorecards": Sheet(
         "Kết quả theo đơn vị",

@@ -1,7 +1,9 @@
 """Urging letters (công văn đôn đốc): the standing office previews one, then issues it.
 
-Issuing gives the letter the next number in its committee's series for the year (numbers
-restart every 1 January), stores its PDF, and notes the letter on every task it lists.
+A letter lists the agency's own overdue parts: each task it leads whose deadline (its own,
+extended or not) has passed with its part still owed. Issuing gives the letter the next number in
+its committee's series for the year (numbers restart every 1 January), stores its PDF, and logs
+a typed "urging letter issued" entry, about that agency, in the history of every task it lists.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from agencies import calendar as workdays
 from agencies import permissions as perms
 from agencies.models import Agency, Committee, Membership, User
 from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_action
-from tasks.actions import comment_on_task
 from tasks.deadlines import today_in_vietnam
+from tasks.models import TaskAssignment, TaskEvent, TaskEventKind
 
 from .models import UrgingLetter
 from .pdf import labels
 from .pdf.layout import vn_date
-from .pdf.queries import ReportFilters, overdue_list
+from .pdf.queries import ReportFilters, overdue_parts
 from .pdf.urging_letter import LetterContent, build_urging_letter
 
 DEFAULT_SYMBOL = "BCĐ389-VP"
@@ -61,14 +63,13 @@ class LetterOptions:
     reply_by: dt.date | None = None
 
 
-def overdue_tasks_of(committee: Committee, agency: Agency, now: dt.datetime | None = None) -> list:
-    """The agency's overdue tasks as lead, most overdue first: `Task.objects.overdue()`."""
+def overdue_parts_of(
+    committee: Committee, agency: Agency, now: dt.datetime | None = None
+) -> list[TaskAssignment]:
+    """The agency's own overdue parts as lead, most overdue first:
+    `TaskAssignment.objects.overdue()`, against the agency's own deadline."""
     filters = ReportFilters(committee=committee, agency=agency, now=now or timezone.now())
-    return [
-        task
-        for task in overdue_list(filters)
-        if any(a.agency_id == agency.pk and a.role == "lead" for a in task.assignments.all())
-    ]
+    return list(overdue_parts(filters))
 
 
 def _default_body(
@@ -101,7 +102,7 @@ def _default_signer(committee: Committee) -> tuple[str, str, str]:
 def _content(
     committee: Committee,
     agency: Agency,
-    tasks: list,
+    parts: list[TaskAssignment],
     options: LetterOptions,
     now: dt.datetime,
 ) -> LetterContent:
@@ -127,8 +128,8 @@ def _content(
         symbol=(options.symbol or DEFAULT_SYMBOL).strip().upper().replace(" ", ""),
         subject=subject,
         addressee=agency.name,
-        body=options.body.strip() or _default_body(committee, agency, len(tasks), today, reply_by),
-        tasks=tasks,
+        body=options.body.strip() or _default_body(committee, agency, len(parts), today, reply_by),
+        parts=parts,
         authority=authority,
         signer_title=title if options.signer_title is None else options.signer_title,
         signer_name=name if options.signer_name is None else options.signer_name,
@@ -165,8 +166,8 @@ def preview_urging_letter(
         raise ActionForbidden(NOT_PERMITTED_PREVIEW)
     _check_member(committee, agency)
     now = now or timezone.now()
-    tasks = overdue_tasks_of(committee, agency, now)
-    return build_urging_letter(_content(committee, agency, tasks, options or LetterOptions(), now))
+    parts = overdue_parts_of(committee, agency, now)
+    return build_urging_letter(_content(committee, agency, parts, options or LetterOptions(), now))
 
 
 def _next_number(committee: Committee, year: int) -> int:
@@ -183,15 +184,16 @@ def issue_urging_letter(
     options: LetterOptions | None = None,
     now: dt.datetime | None = None,
 ) -> UrgingLetter:
-    """Number, store and record the letter; each task it lists gets a note in its history."""
+    """Number, store and record the letter; each task it lists gets a typed history entry
+    (urging letter issued, about this agency)."""
     if not perms.can_issue_urging_letter(committee.pk, by):
         raise ActionForbidden(NOT_PERMITTED)
     _check_member(committee, agency)
     now = now or timezone.now()
-    tasks = overdue_tasks_of(committee, agency, now)
-    if not tasks:
+    parts = overdue_parts_of(committee, agency, now)
+    if not parts:
         raise ActionError(NOTHING_TO_URGE % {"agency": agency.name})
-    content = _content(committee, agency, tasks, options or LetterOptions(), now)
+    content = _content(committee, agency, parts, options or LetterOptions(), now)
     year = content.issued_on.year
 
     # The unique (committee, year, number) constraint decides a race: the loser's savepoint
@@ -228,17 +230,24 @@ def issue_urging_letter(
         ContentFile(build_urging_letter(content)),
         save=True,
     )
-    letter.tasks.set(tasks)
-    for task in tasks:
-        # A "comment" entry, not a new event kind: that would need a tasks migration.
-        comment_on_task(
-            task,
-            by=by,
-            text=gettext(TASK_NOTE)
+    letter.tasks.set([part.task for part in parts])
+    # The letter is this action's to record: one typed entry per task, pointing at the agency
+    # (in the same transaction as the letter, like every history entry).
+    TaskEvent.objects.bulk_create(
+        TaskEvent(
+            task=part.task,
+            actor=by,
+            actor_agency=by.agency,
+            agency=agency,
+            kind=TaskEventKind.URGING_LETTER,
+            to_value=letter.number_symbol[:255],
+            note=gettext(TASK_NOTE)
             % {
                 "number": letter.number_symbol,
                 "date": vn_date(letter.issued_on),
-                "days": task.days_overdue,
+                "days": part.days_overdue,
             },
         )
+        for part in parts
+    )
     return letter

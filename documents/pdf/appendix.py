@@ -6,11 +6,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from agencies.models import User
-from tasks.models import Task
+from tasks.models import Task, TaskAssignment
 
 from . import labels
 from .layout import DocumentMeta, build_pdf, columns, data_table, empty_notice, nfc, para, vn_date
-from .queries import ReportFilters, directive_label, lead_names, support_names, task_list
+from .queries import (
+    ReportFilters,
+    coordinating_names,
+    directive_label,
+    lead_parts,
+    leads,
+    task_list,
+)
 
 
 def task_text(task: Task) -> str:
@@ -21,13 +28,26 @@ def task_text(task: Task) -> str:
     return text
 
 
+def ref_and_text(task: Task) -> str:
+    return f"{task.ref}. {task_text(task)}" if task.ref else task_text(task)
+
+
 def deadline_text(task: Task) -> str:
+    """The deadline the directive set (each lead's own, if extended, is in its part)."""
     parts = [vn_date(task.deadline)] if task.deadline else []
     if task.deadline_text:
         parts.append(f"({task.deadline_text})")
-    if task.original_deadline and task.deadline and task.original_deadline != task.deadline:
-        parts.append(f"gia hạn, hạn cũ {vn_date(task.original_deadline)}")
     return "\n".join(parts) or labels.TIMELINESS["no_deadline"]
+
+
+def part_deadline_text(part: TaskAssignment) -> str:
+    """A lead agency's own deadline, and the original one when it was extended."""
+    if part.deadline is None:
+        return labels.TIMELINESS["no_deadline"]
+    text = vn_date(part.deadline)
+    if part.original_deadline and part.original_deadline != part.deadline:
+        text = f"{text}\n({labels.EXTENDED_FROM % vn_date(part.original_deadline)})"
+    return text
 
 
 def timeliness_text(task: Task) -> str:
@@ -42,8 +62,10 @@ def task_rows(tasks) -> list[list[object]]:  # noqa: ANN001
         [
             task.ref or str(number),
             task_text(task),
-            lead_names(task),
-            support_names(task),
+            lead_parts(task)
+            if task.state != "draft"
+            else "; ".join(a.agency.name for a in leads(task)),
+            coordinating_names(task),
             deadline_text(task),
             labels.TASK_STATES.get(task.state, task.state),
             timeliness_text(task),
@@ -62,7 +84,7 @@ HEADER = [
     labels.COL_TIMELINESS,
 ]
 ALIGN = ["CENTER", "LEFT", "LEFT", "LEFT", "CENTER", "CENTER", "CENTER"]
-WIDTHS = [6, 33, 16, 16, 11, 8, 15]
+WIDTHS = [5, 30, 23, 13, 11, 8, 15]
 
 
 def build_appendix(filters: ReportFilters, user: User | None = None) -> bytes:

@@ -44,6 +44,10 @@ COL_NO = "TT"
 COL_REF = "Số TT"
 COL_TASK = "Nội dung nhiệm vụ"
 COL_LEAD = "Đơn vị chủ trì"
+COL_LEAD_PARTS = "Tình hình của từng đơn vị chủ trì"
+COL_OWN_DEADLINE = "Hạn của đơn vị"
+COL_ORIGINAL_DEADLINE = "Hạn ban đầu"
+COL_OFFICER = "Cán bộ đầu mối"
 COL_SUPPORT = "Đơn vị phối hợp"
 COL_DEADLINE = "Thời hạn"
 COL_DEADLINE_TEXT = "Thời hạn ghi trong văn bản"
@@ -71,15 +75,26 @@ COL_REPORTS_ON_TIME = "Báo cáo định kỳ đúng hạn"
 TOTAL = "Tổng cộng"
 
 # ---- states and timeliness, as Vietnamese reports word them
+# A task's own state: it is under way until every lead agency's part is accepted.
 TASK_STATES = {
     "draft": "Dự thảo",
-    "assigned": "Đã giao",
-    "in_progress": "Đang thực hiện",
-    "reported": "Đã báo cáo",
-    "returned": "Trả lại, bổ sung",
+    "assigned": "Đang thực hiện",
     "completed": "Hoàn thành",
     "cancelled": "Đã hủy",
 }
+# Each lead agency's part of a task.
+ASSIGNMENT_STATES = {
+    "draft": "Dự thảo",
+    "assigned": "Đã giao, chưa tiếp nhận",
+    "in_progress": "Đang thực hiện",
+    "awaiting_head": "Chờ lãnh đạo đơn vị duyệt",
+    "reported": "Đã báo cáo, chờ đánh giá",
+    "returned": "Trả lại, bổ sung",
+    "accepted": "Hoàn thành",
+    "cancelled": "Đã hủy",
+}
+OWN_DEADLINE = "hạn riêng %s"
+EXTENDED_FROM = "gia hạn từ %s"
 TIMELINESS = {
     "due_soon": "Sắp đến hạn",
     "open_on_time": "Đang thực hiện trong hạn",
@@ -116,7 +131,12 @@ SUBMISSIONS = {
     "late": "Muộn",
     "missing": "Chưa nộp",
 }
-ROLES = {"lead": "chủ trì", "support": "phối hợp", "any": "chủ trì hoặc phối hợp"}
+ROLES = {
+    "lead": "chủ trì",
+    "coordinating": "phối hợp",
+    "support": "phối hợp",  # the task screens' query strings still say "support"
+    "any": "chủ trì hoặc phối hợp",
+}
 FILTER_STATUS = "nhóm: %s"
 STATUS_TABS = {
     "open": "đang thực hiện",
@@ -125,8 +145,10 @@ STATUS_TABS = {
     "done": "đã hoàn thành",
     "all": "tất cả",
 }
-# The per-agency rows count a task once for each of its lead agencies; the total, once.
+# The per-agency rows count each agency's own part of a task, against its own deadline; the
+# total counts a task once, done on time only when every lead finished on time.
 SHARED_LEAD_NOTE = (
-    "Ghi chú: nhiệm vụ có nhiều đơn vị chủ trì được tính cho từng đơn vị; "
-    "dòng Tổng cộng tính mỗi nhiệm vụ một lần."
+    "Ghi chú: nhiệm vụ có nhiều đơn vị chủ trì được tính cho từng đơn vị theo phần việc và "
+    "thời hạn của chính đơn vị đó; dòng Tổng cộng tính mỗi nhiệm vụ một lần (hoàn thành đúng "
+    "hạn khi mọi đơn vị chủ trì đều hoàn thành đúng hạn)."
 )

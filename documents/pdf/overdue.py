@@ -1,5 +1,6 @@
-"""2. The chair's overdue audit: the four standard figures per agency and in total, then every
-overdue task grouped by lead agency, most overdue first."""
+"""2. The chair's overdue audit: the four standard figures per agency (its own parts) and in
+total (tasks), then every lead agency's overdue part, grouped by agency, most overdue first:
+the agency's own deadline (and the original one, if extended), its state and days overdue."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from agencies.models import User
 from tasks.querysets import TimelinessFigures
 
 from . import labels
-from .appendix import deadline_text, task_text
+from .appendix import part_deadline_text, ref_and_text
 from .layout import (
     DocumentMeta,
     build_pdf,
@@ -20,7 +21,13 @@ from .layout import (
     para,
     report_heading,
 )
-from .queries import ReportFilters, directive_label, figures_by_agency, overdue_by_agency
+from .queries import (
+    ReportFilters,
+    directive_label,
+    figures_by_agency,
+    officer_name,
+    overdue_by_agency,
+)
 
 FIGURES_HEADER = [
     labels.COL_NO,
@@ -39,12 +46,13 @@ OVERDUE_HEADER = [
     labels.COL_NO,
     labels.COL_DIRECTIVE,
     labels.COL_TASK,
-    labels.COL_DEADLINE,
+    labels.COL_OWN_DEADLINE,
     labels.COL_STATE,
+    labels.COL_OFFICER,
     labels.COL_DAYS_OVERDUE,
 ]
-OVERDUE_ALIGN = ["CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "RIGHT"]
-OVERDUE_WIDTHS = [5, 17, 48, 12, 10, 9]
+OVERDUE_ALIGN = ["CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "LEFT", "RIGHT"]
+OVERDUE_WIDTHS = [5, 15, 40, 13, 12, 12, 8]
 
 
 def rate_text(figures: TimelinessFigures) -> str:
@@ -103,19 +111,20 @@ def build_overdue_audit(filters: ReportFilters, user: User | None = None) -> byt
     groups = overdue_by_agency(filters, user)
     if not groups:
         story.append(empty_notice(labels.NO_OVERDUE))
-    for index, (agency, tasks) in enumerate(groups, start=1):
+    for index, (agency, parts) in enumerate(groups, start=1):
         story.append(CondPageBreak(40 * mm))
-        story.append(para(f"{index}. {agency.name} ({len(tasks)} nhiệm vụ quá hạn)", "heading"))
+        story.append(para(f"{index}. {agency.name} ({len(parts)} nhiệm vụ quá hạn)", "heading"))
         rows = [
             [
                 n,
-                directive_label(task.directive),
-                f"{task.ref}. {task_text(task)}" if task.ref else task_text(task),
-                deadline_text(task),
-                labels.TASK_STATES.get(task.state, task.state),
-                task.days_overdue,
+                directive_label(part.task.directive),
+                ref_and_text(part.task),
+                part_deadline_text(part),
+                labels.ASSIGNMENT_STATES.get(part.state, part.state),
+                officer_name(part),
+                part.days_overdue,
             ]
-            for n, task in enumerate(tasks, start=1)
+            for n, part in enumerate(parts, start=1)
         ]
         story.append(
             data_table(OVERDUE_HEADER, rows, columns(meta, OVERDUE_WIDTHS), align=OVERDUE_ALIGN)

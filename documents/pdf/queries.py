@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,7 @@ from documents.models import Directive
 from documents.numbers import InvalidDocumentNumber, parse_document_number
 from project.errors import ActionError
 from tasks.models import Task, TaskAssignment
-from tasks.querysets import OPEN, TimelinessFigures
+from tasks.querysets import TimelinessFigures
 
 from . import labels
 from .layout import vn_date
@@ -39,7 +39,8 @@ class ReportFilters:
     timeliness: str = ""
     doc_type: str = ""
     year: int | None = None
-    # As the task screens read them: `role` of the agency (lead by default, "support", "any"),
+    # As the task screens read them: `role` of the agency (lead by default, "coordinating" —
+    # the screens still say "support" —, "any"),
     # `status` one of the screens' tabs (open, overdue, due_soon, done, all).
     role: str = ""
     status: str = ""
@@ -84,17 +85,28 @@ def directive_label(directive: Directive) -> str:
 
 # ---- tasks
 
+# The screens' word for a co-ordinating agency's role, kept in their query strings.
+ROLE_ALIASES = {"support": "coordinating"}
 
-def _assignments_prefetch() -> Prefetch:
+
+def _role(filters: ReportFilters) -> str:
+    role = filters.role or "lead"
+    return ROLE_ALIASES.get(role, role)
+
+
+def _assignments_prefetch(now: dt.datetime) -> Prefetch:
+    """Each task's agencies, each lead's part with its own timeliness (the one definition)."""
     return Prefetch(
         "assignments",
-        queryset=TaskAssignment.objects.select_related("agency").order_by("role", "agency__code"),
+        queryset=TaskAssignment.objects.with_timeliness(now)
+        .select_related("agency", "officer")
+        .order_by("role", "agency__code"),
     )
 
 
 # The task screens' tabs (tasks/views.py): states here, timeliness ones in `task_list`.
 STATUS_STATES = {
-    "open": Q(state__in=OPEN),
+    "open": Q(state="assigned"),
     "done": Q(state="completed"),
     "all": ~Q(state__in=["draft", "cancelled"]),
 }
@@ -111,7 +123,7 @@ def _scoped_tasks(filters: ReportFilters, user: User | None) -> QuerySet:
         # EXISTS, not a join, so a task appears once. Lead by default, as the screens filter.
         assignments = TaskAssignment.objects.filter(task=OuterRef("pk"), agency=filters.agency)
         if filters.role != "any":
-            assignments = assignments.filter(role=filters.role or "lead")
+            assignments = assignments.filter(role=_role(filters))
         tasks = tasks.filter(Exists(assignments))
     if filters.status in STATUS_STATES:
         tasks = tasks.filter(STATUS_STATES[filters.status])
@@ -125,7 +137,8 @@ def _scoped_tasks(filters: ReportFilters, user: User | None) -> QuerySet:
 
 
 def task_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
-    """The task list screen: tasks with their timeliness, agencies and directive."""
+    """The task list screen: tasks with their derived timeliness, agencies and each lead's
+    part (state, own deadline, own timeliness)."""
     tasks = _scoped_tasks(filters, user).with_timeliness(filters.now)
     if filters.timeliness:
         tasks = tasks.filter(timeliness=filters.timeliness)
@@ -133,27 +146,77 @@ def task_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
         tasks = tasks.filter(timeliness=STATUS_TIMELINESS[filters.status])
     return (
         tasks.select_related("directive")
-        .prefetch_related(_assignments_prefetch())
+        .prefetch_related(_assignments_prefetch(filters.now))
         .order_by("directive__issued_on", "directive_id", "position", "id")
     )
 
 
 def overdue_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
-    """Open tasks past their deadline, most overdue first (`Task.objects.overdue()`)."""
+    """Open tasks with a lead past its own deadline, most overdue first
+    (`Task.objects.overdue()`)."""
     return (
         _scoped_tasks(filters, user)
         .overdue(filters.now)
         .select_related("directive")
-        .prefetch_related(_assignments_prefetch())
+        .prefetch_related(_assignments_prefetch(filters.now))
     )
 
 
+def overdue_parts(filters: ReportFilters, user: User | None = None) -> QuerySet:
+    """Every lead agency's part past its own deadline and still owed, most overdue first
+    (`TaskAssignment.objects.overdue()`), over the tasks the filters select; with a filtered
+    agency, that agency's parts only."""
+    parts = TaskAssignment.objects.filter(task__in=_scoped_tasks(filters, user).values("pk"))
+    if filters.agency is not None:
+        parts = parts.filter(agency=filters.agency)
+    return (
+        parts.overdue(filters.now)
+        .select_related("agency", "officer", "task__directive")
+        .order_by("-days_overdue", "due_at", "task__directive_id", "task__position", "id")
+    )
+
+
+def leads(task: Task) -> list[TaskAssignment]:
+    return [a for a in task.assignments.all() if a.role == "lead" and a.state != "cancelled"]
+
+
 def lead_names(task: Task) -> str:
-    return "; ".join(a.agency.name for a in task.assignments.all() if a.role == "lead")
+    return "; ".join(a.agency.name for a in leads(task))
 
 
-def support_names(task: Task) -> str:
-    return "; ".join(a.agency.name for a in task.assignments.all() if a.role == "support")
+def coordinating_names(task: Task) -> str:
+    return "; ".join(
+        a.agency.name
+        for a in task.assignments.all()
+        if a.role == "coordinating" and a.state != "cancelled"
+    )
+
+
+def part_text(part: TaskAssignment, task: Task | None = None) -> str:
+    """One lead's part as the documents print it: its state and, when it differs from the
+    task's, its own deadline ("Đang thực hiện, hạn 28/02/2021 (gia hạn)")."""
+    text = labels.ASSIGNMENT_STATES.get(part.state, part.state)
+    task = task or part.task
+    if part.deadline and part.deadline != task.deadline:
+        text = f"{text}, {labels.OWN_DEADLINE % vn_date(part.deadline)}"
+    timeliness = getattr(part, "timeliness", "")
+    if timeliness in ("open_overdue", "done_late"):
+        text = f"{text} – {labels.TIMELINESS[timeliness].lower()}"
+    return text
+
+
+def officer_name(part: TaskAssignment) -> str:
+    officer = part.officer
+    if officer is None:
+        return ""
+    return officer.full_name or officer.get_full_name() or officer.username
+
+
+def lead_parts(task: Task, *, names: bool = True) -> str:
+    """Each lead's part, one per line: "Công an tỉnh Kiên Giang: Đã hoàn thành"."""
+    if names:
+        return "\n".join(f"{a.agency.name}: {part_text(a, task)}" for a in leads(task))
+    return "\n".join(part_text(a, task) for a in leads(task))
 
 
 # ---- figures
@@ -173,19 +236,24 @@ def committee_agencies(committee: Committee) -> QuerySet:
 def figures_by_agency(
     filters: ReportFilters, user: User | None = None, *, with_days_late: bool = False
 ) -> tuple[TimelinessFigures, list[AgencyFigures]]:
-    """The four standard figures in total and per lead agency (agencies with no task omitted)."""
+    """The four standard figures in total (a task counted once, from its leads) and per lead
+    agency (each agency's own parts against its own deadline); agencies with no part omitted."""
     scoped = _scoped_tasks(filters, user)
     total = scoped.timeliness_summary(now=filters.now)
     per_agency = scoped.timeliness_summary(by="agency", now=filters.now)
     days_late: dict[int, int] = {}
     if with_days_late:
         rows = (
-            scoped.with_timeliness(filters.now)
-            .filter(assignments__role="lead", days_overdue__gt=0)
-            .values_list("assignments__agency", "days_overdue")
+            TaskAssignment.objects.filter(task__in=scoped.values("pk"))
+            .leads()
+            .with_timeliness(filters.now)
+            .filter(days_overdue__gt=0)
+            .order_by()
+            .values("agency")
+            .annotate(days=Sum("days_overdue"))
+            .values_list("agency", "days")
         )
-        for agency_id, days in rows.iterator():
-            days_late[agency_id] = days_late.get(agency_id, 0) + days
+        days_late = dict(rows)
     agencies = Agency.objects.in_bulk(list(per_agency))
     rows_out = [
         AgencyFigures(agencies[pk], figures, days_late.get(pk, 0))
@@ -198,29 +266,26 @@ def figures_by_agency(
 
 def overdue_by_agency(
     filters: ReportFilters, user: User | None = None
-) -> list[tuple[Agency, list[Task]]]:
-    """Every overdue task grouped by its lead agency, each group most overdue first."""
-    groups: dict[int, tuple[Agency, list[Task]]] = {}
-    for task in overdue_list(filters, user):
-        for assignment in task.assignments.all():
-            if assignment.role != "lead":
-                continue
-            if filters.agency is not None and assignment.agency_id != filters.agency.pk:
-                continue
-            groups.setdefault(assignment.agency_id, (assignment.agency, []))[1].append(task)
-    ordered = sorted(groups.values(), key=lambda g: (-len(g[1]), g[0].name))
-    return ordered
+) -> list[tuple[Agency, list[TaskAssignment]]]:
+    """Every overdue lead part grouped by its agency, each group most overdue first."""
+    groups: dict[int, tuple[Agency, list[TaskAssignment]]] = {}
+    for part in overdue_parts(filters, user):
+        groups.setdefault(part.agency_id, (part.agency, []))[1].append(part)
+    return sorted(groups.values(), key=lambda g: (-len(g[1]), g[0].name))
 
 
-def agency_tasks(filters: ReportFilters, user: User | None = None) -> QuerySet:
-    """The scorecard's tasks: those the agency leads, within the period, with timeliness."""
+def agency_parts(filters: ReportFilters, user: User | None = None) -> QuerySet:
+    """The scorecard's rows: the agency's own parts as lead of the tasks within the period,
+    each with its own deadline and timeliness."""
     assert filters.agency is not None
-    scoped = _scoped_tasks(replace(filters, agency=None), user).led_by(filters.agency)
+    scoped = _scoped_tasks(replace(filters, agency=None), user)
     return (
-        scoped.with_timeliness(filters.now)
-        .select_related("directive")
-        .prefetch_related(_assignments_prefetch())
-        .order_by("deadline", "directive_id", "position", "id")
+        TaskAssignment.objects.filter(task__in=scoped.values("pk"), agency=filters.agency)
+        .leads()
+        .exclude(state__in=["draft", "cancelled"])
+        .with_timeliness(filters.now)
+        .select_related("task__directive", "agency")
+        .order_by("deadline", "task__directive_id", "task__position", "id")
     )
 
 

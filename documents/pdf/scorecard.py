@@ -1,5 +1,6 @@
-"""3. An agency's scorecard for a period: its tasks, on-time rate, days late, and its periodic
-reports on time."""
+"""3. An agency's scorecard for a period: its own parts of the tasks it leads (each against its
+own deadline: a task with several leads credits only the leads that finished), on-time rate,
+days late, and its periodic reports on time."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from agencies.models import User
 from tasks.querysets import TimelinessFigures
 
 from . import labels
-from .appendix import deadline_text, task_text, timeliness_text
+from .appendix import part_deadline_text, ref_and_text, timeliness_text
 from .layout import (
     DocumentMeta,
     build_pdf,
@@ -23,18 +24,19 @@ from .layout import (
 )
 from .overdue import rate_text
 from .periodic import periodic_on_time
-from .queries import AgencyFigures, ReportFilters, agency_tasks, directive_label, figures_by_agency
+from .queries import AgencyFigures, ReportFilters, agency_parts, directive_label, figures_by_agency
 
 TASK_HEADER = [
     labels.COL_NO,
     labels.COL_DIRECTIVE,
     labels.COL_TASK,
-    labels.COL_DEADLINE,
+    labels.COL_OWN_DEADLINE,
+    labels.COL_STATE,
     labels.COL_TIMELINESS,
     labels.COL_DAYS_LATE,
 ]
-TASK_ALIGN = ["CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "RIGHT"]
-TASK_WIDTHS = [5, 22, 36, 14, 14, 9]
+TASK_ALIGN = ["CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "CENTER", "RIGHT"]
+TASK_WIDTHS = [5, 20, 27, 15, 12, 13, 8]
 
 
 def agency_figures(filters: ReportFilters, user: User | None = None) -> AgencyFigures:
@@ -75,7 +77,7 @@ def build_scorecard(filters: ReportFilters, user: User | None = None) -> bytes:
     )
     row = agency_figures(filters, user)
     figures = row.figures
-    story.append(para("I. SỐ LIỆU TỔNG HỢP (nhiệm vụ do đơn vị chủ trì)", "heading"))
+    story.append(para("I. SỐ LIỆU TỔNG HỢP (phần việc do đơn vị chủ trì)", "heading"))
     summary = [
         [labels.COL_TOTAL, figures.total],
         [labels.COL_DONE_ON_TIME, figures.done_on_time],
@@ -96,13 +98,14 @@ def build_scorecard(filters: ReportFilters, user: User | None = None) -> bytes:
     rows = [
         [
             n,
-            directive_label(task.directive),
-            f"{task.ref}. {task_text(task)}" if task.ref else task_text(task),
-            deadline_text(task),
-            timeliness_text(task),
-            task.days_overdue,
+            directive_label(part.task.directive),
+            ref_and_text(part.task),
+            part_deadline_text(part),
+            labels.ASSIGNMENT_STATES.get(part.state, part.state),
+            timeliness_text(part),
+            part.days_overdue,
         ]
-        for n, task in enumerate(agency_tasks(filters, user), start=1)
+        for n, part in enumerate(agency_parts(filters, user), start=1)
     ]
     if rows:
         story.append(data_table(TASK_HEADER, rows, columns(meta, TASK_WIDTHS), align=TASK_ALIGN))

@@ -15,10 +15,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import HRFlowable, Paragraph, Spacer, Table, TableStyle
 
-from tasks.models import Task
+from tasks.models import TaskAssignment
 
 from . import labels
-from .appendix import deadline_text, task_text
+from .appendix import part_deadline_text, ref_and_text
 from .layout import (
     STYLES,
     DocumentMeta,
@@ -56,7 +56,7 @@ class LetterContent:
     subject: str
     addressee: str
     body: str  # paragraphs separated by blank lines; the task list follows the first one
-    tasks: list[Task]
+    parts: list[TaskAssignment]  # the agency's own overdue parts (own deadline, days overdue)
     authority: str = ""
     signer_title: str = ""
     signer_name: str = ""
@@ -159,16 +159,16 @@ def build_urging_letter(letter: LetterContent) -> bytes:
     ]
     if paragraphs:
         story.append(para(paragraphs[0], "body"))
-    if letter.tasks:
+    if letter.parts:
         rows = [
             [
                 n,
-                directive_label(task.directive),
-                f"{task.ref}. {task_text(task)}" if task.ref else task_text(task),
-                deadline_text(task),
-                task.days_overdue,
+                directive_label(part.task.directive),
+                ref_and_text(part.task),
+                part_deadline_text(part),
+                part.days_overdue,
             ]
-            for n, task in enumerate(letter.tasks, start=1)
+            for n, part in enumerate(letter.parts, start=1)
         ]
         story.append(data_table(TASK_HEADER, rows, columns(meta, TASK_WIDTHS), align=TASK_ALIGN))
         story.append(Spacer(1, 3 * mm))

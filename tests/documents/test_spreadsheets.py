@@ -96,9 +96,14 @@ def test_export_reads_the_task_screens_query_string(
     assert refs({"role": "support"}) == ["II.1"]
 
 
-def test_overdue_export_lists_only_overdue_tasks(scene, filters):
+def test_overdue_export_lists_each_overdue_lead_part(scene, filters):
     _wb, _sheet, header, rows = read_back(export("overdue", filters()))
-    assert [r[1] for r in rows] == ["II.1"]
+    assert [r[2] for r in rows] == ["II.1"]
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["Đơn vị"] == "Công an tỉnh Kiên Giang"
+    assert row["Hạn của đơn vị"] == dt.datetime(2020, 11, 30)
+    assert row["Trạng thái"] == "Đã giao, chưa tiếp nhận"
+    assert row["Số ngày quá hạn"] == 46
     assert "Ngày hoàn thành" not in header
 
 
@@ -163,7 +168,15 @@ def many_tasks(scene, police):
     )
     TaskAssignment.objects.bulk_create(
         [
-            TaskAssignment(task_id=pk, agency=police, role="lead")
+            TaskAssignment(
+                task_id=pk,
+                agency=police,
+                role="lead",
+                state="assigned",
+                deadline=template.deadline,
+                due_at=template.due_at,
+                original_deadline=template.deadline,
+            )
             for pk in Task.objects.filter(ref__startswith="III.").values_list("pk", flat=True)
         ],
         batch_size=1000,

@@ -51,7 +51,7 @@ def test_preview_has_every_part_of_the_national_format_and_saves_nothing(
         assert part in flat, part
     assert "/BCĐ389-VP" in flat and "01/BCĐ389-VP" not in flat  # no number before issuing
     assert not UrgingLetter.objects.exists()
-    assert not TaskEvent.objects.filter(kind="comment").exists()
+    assert not TaskEvent.objects.filter(kind="urging_letter").exists()
 
 
 def test_issuing_numbers_stores_and_records_the_letter_on_each_task(
@@ -65,8 +65,10 @@ def test_issuing_numbers_stores_and_records_the_letter_on_each_task(
     save_for_review("urging_issued.pdf", stored)
     flat = one_line(pdf_text(stored))
     assert "Số: 01/BCĐ389-VP" in flat
-    note = TaskEvent.objects.get(task=scene["tasks"][0], kind="comment")
-    assert "01/BCĐ389-VP" in note.note and "15/01/2021" in note.note
+    # a typed history entry on the task, about the agency urged
+    note = TaskEvent.objects.get(task=scene["tasks"][0], kind="urging_letter")
+    assert note.agency == police and note.to_value == "01/BCĐ389-VP"
+    assert "15/01/2021" in note.note and "46 day(s) overdue" in note.note
     assert note.actor == secretariat
     second = issue_urging_letter(committee, police, by=secretariat, now=NOW)
     assert second.number_symbol == "02/BCĐ389-VP"
