@@ -1,12 +1,16 @@
 """Chasing: reminders before and on the deadline, daily overdue notices, and escalation.
 
-For tasks and for periodic reports alike:
+Each lead agency's part of a task is chased on its own, against its own deadline (the task's,
+or the one its own extension moved), and so is each periodic report:
 - N working days before the deadline (the committee's `reminder_working_days`, 3 and 1 by
-  default) and on the day: the lead agency's officer (the officer in charge, else all its
-  officers) and its head;
-- after the deadline, every working day: the agency head;
+  default) and on the day: that agency's officer in charge (else all its officers) and its head;
+- after the deadline, every working day: that agency's head;
 - once the deadline is M working days past (`escalate_after_working_days`, 5 by default): the
-  committee's chair and standing office, once per deadline.
+  committee's chair and standing office, once per agency and deadline.
+A part whose report awaits the standing office's review is not chased (the move is not the
+agency's); another lead's extension changes nothing here, as each part has its own key
+("assignment:<id>") and deadline. The first time a part is seen past its deadline, the typed
+"deadline passed" entry goes in the task's history (`tasks.actions.record_overdue`).
 
 Candidates come from bounded SQL queries (open items due within the reminder horizon, or
 overdue and not yet chased today); stages are worked out in Python from a working-day index;
@@ -24,7 +28,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _gettext
@@ -35,7 +41,7 @@ from agencies.models import Committee, Role, User
 from documents.numbers import format_number
 
 from .deadlines import VIETNAM, deadline_end, today_in_vietnam
-from .models import AssignmentRole, Notification, NotificationKind, Task, TaskAssignment
+from .models import Notification, NotificationKind, TaskAssignment, TaskEvent, TaskEventKind
 from .models_reporting import ReportSubmission
 from .notifications import Message, in_site_language, notify
 
@@ -119,52 +125,55 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 # ---- what is chased
 
 
-def _task_items(tasks: QuerySet) -> list[Chased]:
-    """Tasks (at most a bounded set) → Chased, with their lead agencies, in two queries."""
+def _part_items(parts: QuerySet) -> list[Chased]:
+    """Lead agencies' parts (at most a bounded set) → Chased, in one query."""
     # Plain rows, not model instances: the first tick of a day may chase thousands.
-    rows = list(
-        tasks.values(
-            "id",
-            "ref",
-            "title",
-            "due_at",
-            "officer_id",
-            "directive__committee_id",
-            "directive__number",
-            "directive__symbol",
-            "directive__subject",
-        )
+    rows = parts.values(
+        "id",
+        "task_id",
+        "agency_id",
+        "agency__name",
+        "agency__short_name",
+        "officer_id",
+        "due_at",
+        "task__ref",
+        "task__title",
+        "task__directive__committee_id",
+        "task__directive__number",
+        "task__directive__symbol",
+        "task__directive__subject",
     )
-    leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for chunk in _chunks([row["id"] for row in rows]):
-        for task_id, agency_id, name, short_name in (
-            TaskAssignment.objects.filter(task_id__in=chunk, role=AssignmentRole.LEAD)
-            .order_by("task_id", "agency__code")
-            .values_list("task_id", "agency_id", "agency__name", "agency__short_name")
-        ):
-            leads[task_id].append((agency_id, short_name or name))
     items = []
     for row in rows:
-        if row["directive__number"] is not None:
-            directive = format_number(row["directive__number"], row["directive__symbol"])
+        if row["task__directive__number"] is not None:
+            directive = format_number(
+                row["task__directive__number"], row["task__directive__symbol"]
+            )
         else:
-            directive = row["directive__subject"][:60]
-        prefix = f"{row['ref']}. " if row["ref"] else ""
-        agencies = leads[row["id"]]
+            directive = row["task__directive__subject"][:60]
+        prefix = f"{row['task__ref']}. " if row["task__ref"] else ""
         items.append(
             Chased(
-                key=f"task:{row['id']}",
-                committee_id=row["directive__committee_id"],
+                key=part_key(row["id"]),
+                committee_id=row["task__directive__committee_id"],
                 due_at=row["due_at"],
-                title=f"{prefix}{row['title'][:100]} ({directive})",
-                agency_ids=tuple(pk for pk, _name in agencies),
-                agency_names=", ".join(name for _pk, name in agencies),
+                title=f"{prefix}{row['task__title'][:100]} ({directive})",
+                agency_ids=(row["agency_id"],),
+                agency_names=row["agency__short_name"] or row["agency__name"],
                 officer_id=row["officer_id"],
-                task_id=row["id"],
-                url=task_url(row["id"]),
+                task_id=row["task_id"],
+                url=task_url(row["task_id"]),
             )
         )
     return items
+
+
+PART_KEY = "assignment:"
+
+
+def part_key(assignment_id: int) -> str:
+    """The notifications' `object_key` of one lead agency's part of a task."""
+    return f"{PART_KEY}{assignment_id}"
 
 
 def task_url(task_id: int) -> str:
@@ -217,17 +226,28 @@ def _not_yet(kind: str, period: str | None = None, same_deadline: bool = False) 
     return filters
 
 
-def _open_tasks() -> QuerySet:
-    # A task whose report awaits review is the standing office's move, not the agency's.
-    return Task.objects.open().exclude(state="reported").filter(due_at__isnull=False)
+def _chased_parts() -> QuerySet:
+    """Lead parts the agency still owes, with a deadline. A part whose report awaits review is
+    the standing office's move, not the agency's."""
+    return (
+        TaskAssignment.objects.open()
+        .exclude(state="reported")
+        .filter(task__state="assigned", due_at__isnull=False)
+    )
 
 
 def _upcoming(now: dt.datetime, horizon: dt.datetime) -> list[Chased]:
-    tasks = _open_tasks().filter(due_at__gte=now, due_at__lte=horizon)
+    parts = _chased_parts().filter(due_at__gte=now, due_at__lte=horizon)
     submissions = ReportSubmission.objects.awaiting_agency().filter(
         period__due_at__gte=now, period__due_at__lte=horizon
     )
-    return _task_items(tasks) + _submission_items(submissions)
+    return _part_items(parts) + _submission_items(submissions)
+
+
+def _overdue_parts(now: dt.datetime) -> QuerySet:
+    """Parts past their own deadline and still owed (`TaskAssignment.objects.overdue()`, the
+    one definition), minus those awaiting review; `due_at__lt` lets the index narrow them."""
+    return _chased_parts().filter(due_at__lt=now).overdue(now)
 
 
 def _overdue(
@@ -237,13 +257,12 @@ def _overdue(
     `not_yet` yet."""
     due_before = min(now, due_before) if due_before else now
     filters = _not_yet(kind, **not_yet)
-    task_sent = Notification.objects.filter(task=OuterRef("pk"), **filters)
-    tasks = (
-        Task.objects.overdue(now)
-        .exclude(state="reported")
-        .filter(due_at__lte=due_before)
-        .filter(~Exists(task_sent))
+    part_sent = Notification.objects.filter(
+        task=OuterRef("task_id"),
+        object_key=Concat(Value(PART_KEY), Cast(OuterRef("pk"), CharField())),
+        **filters,
     )
+    parts = _overdue_parts(now).filter(due_at__lte=due_before).filter(~Exists(part_sent))
     sub_filters = dict(filters)
     if "due_at" in sub_filters:
         sub_filters["due_at"] = OuterRef("period__due_at")
@@ -253,7 +272,7 @@ def _overdue(
         .filter(period__due_at__lt=now, period__due_at__lte=due_before)
         .filter(~Exists(submission_sent))
     )
-    return _task_items(tasks) + _submission_items(submissions)
+    return _part_items(parts) + _submission_items(submissions)
 
 
 # ---- who is told
@@ -432,6 +451,9 @@ def send_escalations(now: dt.datetime | None = None) -> int:
             if late < limits.get(item.committee_id, 0):
                 continue
             params = _params(item, late)
+            if item.task_id is not None:
+                # The chair may hear of several leads of one task: say whose part it is.
+                params["item"] = f"{item.title} – {item.agency_names}"
             messages += _messages(
                 item,
                 recipients.chair_and_secretariat(item),
@@ -445,3 +467,34 @@ def send_escalations(now: dt.datetime | None = None) -> int:
                 % params,
             )
     return len(notify(messages, now=now))
+
+
+def record_new_overdue(now: dt.datetime | None = None, limit: int = CHUNK) -> int:
+    """Log "deadline passed" in the task's history the first time a lead's part is seen past
+    its own deadline (tasks.actions.record_overdue, once per deadline). Any time of day, days
+    off included: it is a record, not a message. At most `limit` parts a run; the rest next run.
+    Returns how many were recorded."""
+    from .actions import record_overdue
+
+    now = now or timezone.now()
+    # An entry made after the current deadline ended is this deadline's (an extension can only
+    # be asked for before the deadline, so a later deadline has no entry yet).
+    recorded = TaskEvent.objects.filter(
+        task=OuterRef("task_id"),
+        agency=OuterRef("agency_id"),
+        kind=TaskEventKind.OVERDUE,
+        created_at__gte=OuterRef("due_at"),
+    )
+    parts = list(
+        TaskAssignment.objects.overdue(now)
+        .filter(due_at__lt=now)
+        .filter(~Exists(recorded))
+        .select_related("task", "agency")[:limit]
+    )
+    count = 0
+    for part in parts:
+        with transaction.atomic():
+            # Two ticks at once: the second waits here, then finds the entry already made.
+            list(TaskAssignment.objects.select_for_update().filter(pk=part.pk).values("pk"))
+            count += record_overdue(part) is not None
+    return count

@@ -13,9 +13,16 @@ import time_machine
 from agencies import calendar as workdays
 from agencies.models import CalendarDay
 from tasks import actions
-from tasks.models import Notification
-from tasks.reminders import WorkdayIndex, reminder_stage, send_escalations, send_reminders
+from tasks.models import Notification, TaskAssignment, TaskEvent
+from tasks.reminders import (
+    WorkdayIndex,
+    record_new_overdue,
+    reminder_stage,
+    send_escalations,
+    send_reminders,
+)
 from tests.factories import UserFactory
+from workflows import services as flows
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = dt.date(2024, 2, 19)
@@ -61,6 +68,10 @@ def head(committee, police):
 @pytest.fixture
 def people(officer, head, chair, secretariat):
     return {"officer": officer, "head": head, "chair": chair, "secretariat": secretariat}
+
+
+def part(task, agency):
+    return TaskAssignment.objects.get(task=task, agency=agency)
 
 
 @pytest.fixture
@@ -130,7 +141,7 @@ def test_reminders_go_to_the_officer_in_charge_and_the_head(task, officer, head,
         username="canbo2.ca", role="agency_officer", committee=committee, agency=police
     )
     with time_machine.travel(at(dt.date(2024, 2, 2)), tick=False):
-        actions.acknowledge_task(task, by=officer)
+        actions.acknowledge(part(task, police), by=officer)
     chase(dt.date(2024, 2, 7))
     recipients = set(Notification.objects.values_list("recipient__username", flat=True))
     assert recipients == {officer.username, head.username}
@@ -142,22 +153,42 @@ def test_co_ordinating_agencies_are_not_chased(task, support_officer):
     assert not Notification.objects.filter(recipient=support_officer).exists()
 
 
-def test_a_reported_completed_or_cancelled_task_is_not_chased(task, officer, secretariat):
+def test_a_part_awaiting_the_heads_sign_off_is_still_chased(task, officer, police, head):
     with time_machine.travel(at(dt.date(2024, 2, 2)), tick=False):
-        actions.acknowledge_task(task, by=officer)
-        actions.submit_report(task, by=officer, text="Đã kiểm tra 12 vụ")
+        mine = actions.acknowledge(part(task, police), by=officer)
+        actions.submit_report(mine, by=officer, text="Đã kiểm tra 12 vụ")
+    assert part(task, police).state == "awaiting_head"
+    chase(dt.date(2024, 2, 7))  # the head has still to send it on
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
+        "canbo.ca",
+        "lanhdao.ca",
+    }
+
+
+def test_a_reported_or_accepted_part_is_not_chased(task, officer, police, head, secretariat):
+    with time_machine.travel(at(dt.date(2024, 2, 2)), tick=False):
+        mine = actions.acknowledge(part(task, police), by=officer)
+        mine = actions.submit_report(mine, by=officer, text="Đã kiểm tra 12 vụ").assignment
+        actions.sign_off_report(mine, by=head)
     for day in days(dt.date(2024, 2, 5), dt.date(2024, 2, 28)):
-        chase(day)
+        chase(day)  # reported on time, awaiting review: the standing office's move
+    assert Notification.objects.count() == 0
+    with time_machine.travel(at(dt.date(2024, 3, 1)), tick=False):
+        actions.accept_report(part(task, police), by=secretariat)
+    chase(dt.date(2024, 3, 4))
     assert Notification.objects.count() == 0
 
 
-def test_an_extension_restarts_the_reminders_for_the_new_deadline(task, officer, chair):
+def test_an_extension_restarts_the_reminders_for_the_new_deadline(task, officer, chair, police):
     chase(dt.date(2024, 2, 16))  # 1 day left
     with time_machine.travel(at(dt.date(2024, 2, 16), 9), tick=False):
-        extension = actions.request_extension(
-            task, by=officer, new_deadline=dt.date(2024, 2, 23), reason="Chờ kết quả giám định"
+        extension = flows.request_extension(
+            part(task, police),
+            by=officer,
+            new_deadline=dt.date(2024, 2, 23),
+            reason="Chờ kết quả giám định",
         )
-        actions.approve_extension(extension, by=chair)
+        flows.decide_extension(extension, by=chair, approve=True)
     chase(dt.date(2024, 2, 19))  # was due today; now 4 working days left: nothing
     assert not Notification.objects.filter(kind="due_today").exists()
     chase(dt.date(2024, 2, 22))
@@ -194,6 +225,7 @@ def test_reminder_text_names_the_task_the_deadline_and_the_lead_agency(task):
     assert "19/02/2024" in notification.body
     assert "Công an tỉnh" in notification.body
     assert notification.task == task
+    assert notification.object_key == f"assignment:{part(task, notification.recipient.agency).pk}"
     assert notification.url == f"/work/tasks/{task.pk}/"  # the web UI's task page
 
 
@@ -225,3 +257,75 @@ def test_workday_index_agrees_with_the_calendar():
     ]
     for start, end in pairs:
         assert index.between(start, end) == workdays.working_days_between(start, end)
+
+
+@pytest.fixture
+def two_leads(make_task, people, committee, border_guard, support_officer):
+    """A task led by the police and the border guard, both due 19/02/2024."""
+    UserFactory(
+        username="lanhdao.bdbp", role="agency_head", committee=committee, agency=border_guard
+    )
+    with time_machine.travel(at(dt.date(2024, 2, 1)), tick=False):
+        return make_task(
+            deadline=DEADLINE, lead=[people["officer"].agency, border_guard], coordinating=[]
+        )
+
+
+def test_each_lead_is_chased_against_its_own_deadline(
+    two_leads, police, border_guard, support_officer, chair
+):
+    # the border guard's own extension, before its deadline, to Monday 04/03
+    with time_machine.travel(at(dt.date(2024, 2, 15), 9), tick=False):
+        extension = flows.request_extension(
+            part(two_leads, border_guard),
+            by=support_officer,
+            new_deadline=dt.date(2024, 3, 4),
+            reason="Chờ phối hợp với Hải quan",
+        )
+        flows.decide_extension(extension, by=chair, approve=True)
+    assert part(two_leads, police).deadline == DEADLINE  # the other lead's is unchanged
+    for day in days(dt.date(2024, 2, 16), dt.date(2024, 2, 26)):
+        chase(day)
+    police_key = f"assignment:{part(two_leads, police).pk}"
+    guard_key = f"assignment:{part(two_leads, border_guard).pk}"
+    mine = sent(object_key=police_key)
+    # the police are still reminded, due today, overdue and escalated on their own deadline
+    assert (dt.date(2024, 2, 16), "reminder", f"{DEADLINE}/1", "canbo.ca") in mine
+    assert (dt.date(2024, 2, 19), "due_today", DEADLINE.isoformat(), "lanhdao.ca") in mine
+    assert (dt.date(2024, 2, 20), "overdue", "2024-02-20", "lanhdao.ca") in mine
+    assert (dt.date(2024, 2, 26), "escalation", DEADLINE.isoformat(), "truongban") in mine
+    # the border guard's part is due 04/03: nothing before its 3-day reminder on 28/02
+    assert sent(object_key=guard_key) == []
+    chase(dt.date(2024, 2, 28))
+    assert {n[1:3] for n in sent(object_key=guard_key)} == {("reminder", "2024-03-04/3")}
+    escalation = Notification.objects.get(kind="escalation", recipient=chair)
+    assert escalation.title.endswith("– Công an tỉnh")  # whose part is long overdue
+
+
+def test_one_lead_reporting_does_not_stop_the_others_reminders(
+    two_leads, police, border_guard, officer, head
+):
+    with time_machine.travel(at(dt.date(2024, 2, 2)), tick=False):
+        mine = actions.acknowledge(part(two_leads, police), by=officer)
+        mine = actions.submit_report(mine, by=officer, text="Đã hoàn thành").assignment
+        actions.sign_off_report(mine, by=head)
+    chase(dt.date(2024, 2, 20))
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
+        "lanhdao.bdbp"
+    }
+
+
+def test_a_part_first_seen_overdue_is_logged_once_per_deadline(two_leads, police, border_guard):
+    with time_machine.travel(at(dt.date(2024, 2, 19), 23), tick=False):
+        assert record_new_overdue() == 0  # the deadline ends at 23:59:59
+    # Tuesday 20/02 at 01:00, before any reminder goes out: both leads are recorded, once
+    with time_machine.travel(at(dt.date(2024, 2, 20), 1), tick=False):
+        assert record_new_overdue() == 2
+        assert record_new_overdue() == 0
+    with time_machine.travel(at(dt.date(2024, 2, 24), 10), tick=False):  # Saturday
+        assert record_new_overdue() == 0
+    entries = TaskEvent.objects.filter(task=two_leads, kind="overdue").order_by("agency__code")
+    assert [(e.agency, e.to_value, e.actor) for e in entries] == [
+        (border_guard, "19/02/2024", None),
+        (police, "19/02/2024", None),
+    ]

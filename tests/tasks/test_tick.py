@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import re
 import threading
 from zoneinfo import ZoneInfo
 
@@ -63,20 +62,18 @@ def test_tick_prints_one_line_per_job_and_a_second_run_sends_nothing(
             first = run_tick_command()
         with django_capture_on_commit_callbacks(execute=True):
             second = run_tick_command()
+    # No job moves a workflow: each flow is the one writer of what it routes.
     assert [line.split(":")[0] for line in first] == [
-        "workflow_timers",
-        "flows",
         "obligations",
+        "overdue",
         "reminders",
         "escalations",
         "digests",
     ]
+    # the second task's part is past its deadline: recorded in its history once
+    assert "overdue: 1 lead parts newly overdue" in first
+    assert "overdue: 0 lead parts newly overdue" in second
     # 1 day left on the first task: officer and head; the second 12 working days overdue: head
-    # The two tasks were dispatched by direct actions: their directives' flows are adopted and
-    # caught up (a directive flow and a task flow each, and their steps); a second run has
-    # nothing left to move.
-    assert re.fullmatch(r"flows: [1-9]\d* caught up", first[1])
-    assert "flows: 0 caught up" in second
     assert "reminders: 3 sent" in first
     # chair and standing office, once
     assert "escalations: 2 sent" in first
@@ -192,25 +189,6 @@ def test_celery_beat_runs_the_tick_every_minute(db):
     beat = PeriodicTask.objects.get(task="tasks.tick")
     assert beat.enabled
     assert (beat.interval.every, beat.interval.period) == (1, "minutes")
-
-
-def test_the_viewflow_timer_dispatcher_runs_under_a_lock(db):
-    """viewflow's start timers need a single dispatcher: a second tick skips them."""
-    seen = []
-
-    def other_tick():
-        try:
-            seen.append(tick_module.workflow_timers(None))
-        finally:
-            connection.close()
-
-    with tick_module.single_runner("workflow_timers") as got:
-        assert got
-        thread = threading.Thread(target=other_tick)
-        thread.start()
-        thread.join()
-    assert seen == ["skipped (another tick is running them)"]
-    assert "timer(s) fired" in tick_module.workflow_timers(None)
 
 
 @pytest.mark.postgres
