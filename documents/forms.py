@@ -128,7 +128,8 @@ class DraftTaskForm(forms.Form):
         lead, coordinating = data.get("lead") or [], data.get("coordinating") or []
         if {a.pk for a in lead} & {a.pk for a in coordinating}:
             self.add_error(
-                "coordinating", _("An agency cannot be both lead and co-ordinating on the same task.")
+                "coordinating",
+                _("An agency cannot be both lead and co-ordinating on the same task."),
             )
         kind = data.get("deadline_kind")
         if (
