@@ -61,6 +61,7 @@ from .models import (
     TaskAssignment,
     TaskAttachment,
     TaskEvent,
+    TaskEventKind,
     TaskReport,
     TaskState,
 )
@@ -84,6 +85,9 @@ OPEN_STATES = [str(s) for s in OPEN_ASSIGNMENT_STATES]
 
 # The inbox's tabs, for rows that are agencies' parts. A co-ordinator's part is open while the
 # task is under way, done when the task is completed.
+# A result still inside the agency: with its head, or sent back by its head.
+INTERNAL_OUTCOMES = (ReportOutcome.AWAITING_HEAD, ReportOutcome.SENT_BACK)
+
 PART_FILTERS = {
     "open": Q(role=LEAD, state__in=OPEN_STATES)
     | Q(role=COORDINATING, task__state=TaskState.ASSIGNED, state=AssignmentState.ASSIGNED),
@@ -720,6 +724,21 @@ def task_page_context(request: HttpRequest, pk: int) -> dict:
         for contribution in report.contributions.all():
             contribution.agency_label = agency_names.get(contribution.agency_id, "")
     links = decision_links(list(task.extensions.all()), user)
+    # A report waiting for the head's sign-off, or sent back by the head, stays inside the
+    # agency until the head sends it on.
+    viewer_agency = user.agency_id if roles.is_agency_staff(user) else None
+    for event in task.events.all():
+        event.private = (
+            event.agency_id is not None
+            and event.agency_id != viewer_agency
+            and (
+                (
+                    event.kind == TaskEventKind.TRANSITION
+                    and event.to_value == AssignmentState.AWAITING_HEAD
+                )
+                or event.kind == TaskEventKind.HEAD_SENT_BACK
+            )
+        )
 
     leads, coordinators = [], []
     for part in parts:
@@ -733,7 +752,9 @@ def task_page_context(request: HttpRequest, pk: int) -> dict:
                 reports=[
                     r
                     for r in task.reports.all()
-                    if r.assignment_id == part.pk and r.kind != ReportKind.CONTRIBUTION
+                    if r.assignment_id == part.pk
+                    and r.kind != ReportKind.CONTRIBUTION
+                    and (part.agency_id == viewer_agency or r.outcome not in INTERNAL_OUTCOMES)
                 ],
                 extensions=extensions,
                 pending_extension=pending,
@@ -1049,13 +1070,23 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def task_file(request: HttpRequest, pk: int) -> HttpResponse:
-    """A file attached to a task: only for those who may see the task (404 for the rest)."""
+    """A file attached to a task: only for those who may see the task, and, while its report
+    waits for the agency head's sign-off, only for the agency (404 for the rest)."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     attachment = get_object_or_404(
-        TaskAttachment.objects.filter(task__in=Task.objects.visible_to(request.user).values("pk")),
+        TaskAttachment.objects.filter(
+            task__in=Task.objects.visible_to(request.user).values("pk")
+        ).select_related("report"),
         pk=pk,
     )
+    report = attachment.report
+    if (
+        report is not None
+        and report.outcome in INTERNAL_OUTCOMES
+        and not roles.is_staff_of_agency(request.user, report.agency_id)
+    ):
+        raise Http404  # still inside the agency: its head has not sent it on
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:

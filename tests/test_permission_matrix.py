@@ -172,10 +172,14 @@ MATRIX: dict[str, list[Entry]] = {
         Entry(lambda w: {"pk": w["task"].pk}, "post", post(hidden=NOT_ON_TASK), data={"text": ""})
     ],
     "work:task_urge": [Entry(lambda w: {"pk": w["task"].pk}, "post", post(hidden=NOT_ON_TASK))],
+    # The world's report still waits for the lead's head: its file stays inside the agency.
     "work:task_file": [
         Entry(
             lambda w: {"pk": w["task_file"].pk},
-            expect=obj_page(allowed=ON_TASK, hidden=NOT_ON_TASK),
+            expect=obj_page(
+                allowed=LEAD_STAFF,
+                hidden=(*NOT_ON_TASK, "support_officer", "secretariat", "chair", "admin"),
+            ),
         )
     ],
     "work:review_queue": [
@@ -387,7 +391,28 @@ MATRIX: dict[str, list[Entry]] = {
                 {**post(hidden=NOT_ON_TASK), "anonymous": {401, 403}},
             )
         ]
-        for name in ("accept", "acknowledge", "report", "request-extension", "return-report")
+        for name in (
+            "acknowledge",
+            "contribution",
+            "officer",
+            "progress",
+            "report",
+            "request-extension",
+            "send-back",
+            "sign-off",
+            "urge",
+        )
+    },
+    # The standing office acts on a named lead agency's part.
+    **{
+        f"api-task-{name}": [
+            Entry(
+                lambda w: {"pk": w["task"].pk, "agency_code": w["police"].code},
+                "post",
+                {**post(hidden=NOT_ON_TASK), "anonymous": {401, 403}},
+            )
+        ]
+        for name in ("accept", "return-report")
     },
     "api-extension-list": [Entry(expect={"anonymous": {401, 403}}, default=200)],
     "api-extension-detail": [

@@ -384,6 +384,30 @@ def test_with_head_sign_off_the_report_goes_to_the_head_first(
     assert "signed off by Trần Văn Lãnh Đạo" in queue.content.decode()
 
 
+def test_a_report_with_the_head_stays_inside_the_agency_until_sent_on(
+    client, make_task, officer, head, secretariat, support_officer, police
+):
+    task = make_task()
+    part = report(
+        part_of(task, police),
+        officer,
+        text="Bản nháp nội bộ",
+        files=[SimpleUploadedFile("nhap.pdf", b"%PDF-1.4")],
+    ).assignment
+    attachment = task.attachments.get()
+    for outsider in (secretariat, support_officer):
+        page = login(client, outsider).get(reverse("work:task", args=[task.pk])).content.decode()
+        assert "Bản nháp nội bộ" not in page and "nhap.pdf" not in page
+        assert client.get(reverse("work:task_file", args=[attachment.pk])).status_code == 404
+    page = login(client, head).get(reverse("work:task", args=[task.pk])).content.decode()
+    assert "Bản nháp nội bộ" in page
+    assert client.get(reverse("work:task_file", args=[attachment.pk])).status_code == 200
+    actions.sign_off_report(part, by=head)
+    page = login(client, secretariat).get(reverse("work:task", args=[task.pk])).content.decode()
+    assert "Bản nháp nội bộ" in page
+    assert client.get(reverse("work:task_file", args=[attachment.pk])).status_code == 200
+
+
 def test_without_head_sign_off_the_report_goes_straight_to_review(
     client, make_task, officer, head, secretariat, police, no_head_sign_off
 ):
