@@ -711,3 +711,28 @@ def test_history_names_the_agencies(client, make_task, officer):
     page = client.get(reverse("work:task", args=[task.pk])).content.decode()
     assert "Công an tỉnh" in page
     assert "KG-CA (lead)" not in page
+
+
+def test_coordinators_part_is_open_while_the_task_is_under_way_then_done(
+    client, make_task, officer, support_officer, secretariat, police, no_head_sign_off
+):
+    task = make_task(title="Phối hợp kiểm tra")
+    login(client, support_officer)
+    assert "Phối hợp kiểm tra" in client.get(reverse("work:inbox")).content.decode()
+    actions.accept_report(report(part_of(task, police), officer).assignment, by=secretariat)
+    assert "Phối hợp kiểm tra" not in client.get(reverse("work:inbox")).content.decode()
+    done = client.get(reverse("work:inbox"), {"status": "done"}).content.decode()
+    assert "Phối hợp kiểm tra" in done
+
+
+@pytest.mark.vietnamese
+def test_the_heads_sign_off_speaks_vietnamese(client, make_task, officer, head, police, settings):
+    settings.LANGUAGE_CODE = "vi"
+    task = make_task()
+    report(part_of(task, police), officer)
+    client.force_login(head)
+    page = client.get(reverse("work:task", args=[task.pk])).content.decode()
+    assert "Đơn vị chủ trì" in page and "Ký duyệt và gửi đi" in page
+    assert "Chờ lãnh đạo đơn vị ký duyệt" in page
+    agency = client.get(reverse("work:agency")).content.decode()
+    assert "Báo cáo chờ lãnh đạo ký duyệt" in agency
