@@ -403,7 +403,7 @@ MATRIX: dict[str, list[Entry]] = {
             "urge",
         )
     },
-    # The standing office acts on a named lead agency's part.
+    # The standing office acts on a named agency's part.
     **{
         f"api-task-{name}": [
             Entry(
