@@ -469,7 +469,10 @@ def send_escalations(now: dt.datetime | None = None) -> int:
     return len(notify(messages, now=now))
 
 
-def record_new_overdue(now: dt.datetime | None = None, limit: int = CHUNK) -> int:
+OVERDUE_BATCH = 500  # newly overdue parts logged a tick: a backlog spreads over a few ticks
+
+
+def record_new_overdue(now: dt.datetime | None = None, limit: int = OVERDUE_BATCH) -> int:
     """Log "deadline passed" in the task's history the first time a lead's part is seen past
     its own deadline (tasks.actions.record_overdue, once per deadline). Any time of day, days
     off included: it is a record, not a message. At most `limit` parts a run; the rest next run.
@@ -485,16 +488,13 @@ def record_new_overdue(now: dt.datetime | None = None, limit: int = CHUNK) -> in
         kind=TaskEventKind.OVERDUE,
         created_at__gte=OuterRef("due_at"),
     )
-    parts = list(
-        TaskAssignment.objects.overdue(now)
-        .filter(due_at__lt=now)
-        .filter(~Exists(recorded))
-        .select_related("task", "agency")[:limit]
-    )
-    count = 0
-    for part in parts:
-        with transaction.atomic():
-            # Two ticks at once: the second waits here, then finds the entry already made.
-            list(TaskAssignment.objects.select_for_update().filter(pk=part.pk).values("pk"))
-            count += record_overdue(part) is not None
-    return count
+    with transaction.atomic():
+        # Two ticks at once: each locks the parts it records, the other skips them.
+        parts = list(
+            TaskAssignment.objects.overdue(now)
+            .filter(due_at__lt=now)
+            .filter(~Exists(recorded))
+            .select_related("task", "agency")
+            .select_for_update(skip_locked=True, of=("self",))[:limit]
+        )
+        return sum(record_overdue(part) is not None for part in parts)
