@@ -66,32 +66,47 @@ def main() -> None:
                 for i in range(args.tasks // 50)
             ]
         )
-        states = ["assigned", "in_progress", "reported", "completed", "completed", "cancelled"]
-        tasks = []
+        # Each task has one lead part (a fifth of them two), each in its own state; the task
+        # is completed when every lead is accepted.
+        part_states = ["assigned", "in_progress", "reported", "accepted", "accepted", "returned"]
+        tasks, parts = [], []
+        now = timezone.now()
         for i in range(args.tasks):
             deadline = today + dt.timedelta(days=rng.randint(-200, 200))
-            state = rng.choice(states)
-            now = timezone.now()
-            reported = now - dt.timedelta(days=rng.randint(0, 300))
-            tasks.append(
-                Task(
-                    directive=directives[i % len(directives)],
-                    title=f"Nhiệm vụ {i}",
-                    position=i,
-                    deadline=deadline,
-                    deadline_kind="date",
-                    due_at=deadline_end(deadline),
-                    state=state,
-                    reported_at=reported if state in ("reported", "completed") else None,
-                    result_reported_at=reported if state == "completed" else None,
-                    completed_at=now if state == "completed" else None,
-                )
+            leads = rng.sample(agencies, 2 if i % 5 == 0 else 1)
+            states = [rng.choice(part_states) for _ in leads]
+            cancelled = rng.random() < 0.05
+            task = Task(
+                directive=directives[i % len(directives)],
+                title=f"Nhiệm vụ {i}",
+                position=i,
+                deadline=deadline,
+                deadline_kind="date",
+                due_at=deadline_end(deadline),
+                state="cancelled"
+                if cancelled
+                else ("completed" if all(s == "accepted" for s in states) else "assigned"),
+                completed_at=now if all(s == "accepted" for s in states) else None,
             )
+            tasks.append(task)
+            for agency, state in zip(leads, states, strict=True):
+                reported = now - dt.timedelta(days=rng.randint(0, 300))
+                parts.append(
+                    TaskAssignment(
+                        task=task,
+                        agency=agency,
+                        role="lead",
+                        state="cancelled" if cancelled else state,
+                        deadline=deadline,
+                        original_deadline=deadline,
+                        due_at=task.due_at,
+                        reported_at=reported if state in ("reported", "accepted") else None,
+                        result_reported_at=reported if state == "accepted" else None,
+                        accepted_at=now if state == "accepted" else None,
+                    )
+                )
         Task.objects.bulk_create(tasks, batch_size=5000)
-        TaskAssignment.objects.bulk_create(
-            [TaskAssignment(task=t, agency=rng.choice(agencies), role="lead") for t in tasks],
-            batch_size=5000,
-        )
+        TaskAssignment.objects.bulk_create(parts, batch_size=5000)
         print(f"filled {args.tasks} tasks in {time.perf_counter() - started:.1f}s")
 
     queryset = Task.objects.filter(directive__committee=committee)
@@ -100,6 +115,9 @@ def main() -> None:
         "figures per agency": lambda: queryset.timeliness_summary(by="agency"),
         "figures per directive": lambda: queryset.timeliness_summary(by="directive"),
         "overdue, first page of 50": lambda: list(queryset.overdue()[:50]),
+        "overdue lead parts, first 50": lambda: list(
+            TaskAssignment.objects.filter(task__in=queryset.values("pk")).overdue()[:50]
+        ),
     }
     print(f"{connection.vendor}, {queryset.count()} tasks")
     for name, question in questions.items():
