@@ -1,22 +1,33 @@
-"""The whole life of a directive in a real browser (headless Debian chromium via Playwright).
+"""The product in a real browser (headless Debian chromium via Playwright), over a live server.
 
-The secretariat registers the seed-003 directive (which starts its flow) and breaks it down in
-the breakdown editor (proposals beside the text), the chair approves on the flow's step, an
-agency officer acknowledges and reports with a file on the task flow's steps, the secretariat
-returns the report once and then accepts it, and the chair's dashboard figures change accordingly. Every step leaves a
-screenshot in test-output/screenshots/ (desktop, and phone width for the pages people use on
-the move).
+1. A directive's whole life: the secretariat registers the seed-003 directive (which starts its
+   flow) and breaks it down in the breakdown editor, the chair approves on the flow's step, the
+   secretariat dispatches; Công an's officer acknowledges and reports with a file, its head signs
+   the report off, the secretariat returns it once and then accepts it; the chair's dashboard
+   counts it.
+2. A task with two lead agencies: Công an reports, its head signs off, the standing office
+   accepts; BĐBP still sees its own part open and can report it; the dashboard and the scorecard
+   credit only Công an until BĐBP is accepted.
+3. A task for every member of the committee (no head sign-off in this committee): some members
+   report and are accepted, the others still owe theirs; only those are credited; the task is
+   completed when the last one is accepted.
+
+Every step leaves a screenshot in test-output/screenshots/, at desktop (1366×768) and phone
+(390×844) width; on a phone no page may be wider than the screen.
 """
 
 import datetime as dt
+import io
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from pypdf import PdfReader
 
-from tasks.models import Task, TaskState
+from tasks.models import Task, TaskAssignment, TaskState
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -27,6 +38,7 @@ SEED = (
     Path(settings.BASE_DIR) / "fixtures" / "data" / "directives" / "texts" / "kg-tb-2020-10-07.txt"
 )
 SHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -37,15 +49,28 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 PASSWORD = "matkhau-389"  # tests.factories.UserFactory
+# The first figures of an agency's scorecard (documents/pdf/scorecard.py), as the PDF words them.
+SCORECARD_FIGURES = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "open_on_time": "Đang thực hiện trong hạn",
+    "open_overdue": "Đang thực hiện quá hạn",
+}
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
+]
 
 
 @pytest.fixture
 def browser():
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -54,8 +79,7 @@ class Person:
     """One user in their own browser window (their own session)."""
 
     def __init__(self, browser, base_url: str, user, name: str, *, phone: bool = False) -> None:
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
-        self.context = browser.new_context(viewport=viewport, locale="vi-VN")
+        self.context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="vi-VN")
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.base = base_url
@@ -78,13 +102,14 @@ class Person:
         self.page.screenshot(path=str(SHOTS / f"{step}-{self.name}.png"), full_page=True)
         if self.phone:  # nothing may push the page sideways on a phone
             width = self.page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 391, f"{step}: the page is {width}px wide on a 390px phone"
+            assert width <= PHONE["width"] + 1, f"{step}: the page is {width}px wide on a phone"
 
     def submit(self, selector: str) -> None:
         with self.page.expect_navigation():
             self.page.click(selector)
 
     def figures(self) -> dict[str, int]:
+        """The committee's four figures, from the dashboard's cards."""
         self.go("/dashboard/")
         cards = self.page.locator("[data-figure]")
         return {
@@ -94,20 +119,138 @@ class Person:
             for i in range(cards.count())
         }
 
+    def ranking(self) -> dict[str, str]:
+        """Each lead agency's on-time rate, as the dashboard's ranking shows it."""
+        self.go("/dashboard/")
+        rows = self.page.locator("table.dd-table--keep tbody tr")
+        return {
+            rows.nth(i).locator("td").nth(1).inner_text().strip(): rows.nth(i)
+            .locator("td")
+            .nth(2)
+            .inner_text()
+            .strip()
+            for i in range(rows.count())
+        }
+
+    def scorecard(self, agency) -> dict[str, int]:  # noqa: ANN001
+        """The figures at the top of an agency's scorecard PDF (downloaded in this person's
+        session): its own parts of the tasks it leads."""
+        response = self.page.request.get(f"{self.base}/documents/pdf/scorecard/{agency.code}/")
+        assert response.ok, response.status
+        text = "\n".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.body())).pages
+        )
+        return {
+            key: int(re.search(rf"{label}\s*\n\s*(\d+)", text).group(1))
+            for key, label in SCORECARD_FIGURES.items()
+        }
+
+    # ---- a task's page: one panel per lead agency
+
+    def open_task(self, task: Task) -> None:
+        self.go(f"/work/tasks/{task.pk}/")
+
+    def panel(self, agency):  # noqa: ANN001, ANN201
+        return self.page.locator(f"section.dd-part[data-agency='{agency.code}']")
+
+    def acknowledge(self, task: Task, agency) -> None:  # noqa: ANN001
+        self.open_task(task)
+        with self.page.expect_navigation():
+            self.panel(agency).locator("form[data-acknowledge] button[type=submit]").click()
+
+    def open_report_form(self, task: Task, agency) -> None:  # noqa: ANN001
+        self.open_task(task)
+        with self.page.expect_navigation():
+            self.panel(agency).locator("a[href$='/report/']").click()
+
+    def report(self, text: str, *, files: tuple[str, ...] = ()) -> None:
+        """On the report form: a result report, with files."""
+        self.page.check("input[name=kind][value=result]")
+        self.page.fill("textarea[name=text]", text)
+        if files:
+            self.page.set_input_files(
+                "input[name=files]",
+                files=[
+                    {"name": name, "mimeType": "application/pdf", "buffer": b"%PDF-1.4 bao cao"}
+                    for name in files
+                ],
+            )
+
+    def send_report(self) -> None:
+        self.submit("form.dd-form button[type=submit]")
+
+    def decide(self, task: Task, agency, form: str, decision: str, note: str = "") -> None:  # noqa: ANN001
+        """Press a decision button on a part's panel: the head's sign-off (`sign-off`) or the
+        standing office's review (`review`)."""
+        self.open_task(task)
+        panel = self.panel(agency).locator(f"form[data-{form}]")
+        if note:
+            panel.locator("textarea[name=note]").fill(note)
+        with self.page.expect_navigation():
+            panel.locator(f"button[name=decision][value={decision}]").click()
+
+
+def part_state(task: Task, agency) -> str:  # noqa: ANN001
+    return TaskAssignment.objects.get(task=task, agency=agency).state
+
+
+def logged_in(browser, base: str, **people) -> dict[str, Person]:  # noqa: ANN001, ANN003
+    """A desktop and a phone window for each person, logged in."""
+    windows = {}
+    for name, user in people.items():
+        windows[name] = Person(browser, base, user, name)
+        windows[f"{name}_phone"] = Person(browser, base, user, f"{name}-phone", phone=True)
+    for window in windows.values():
+        window.login()
+    return windows
+
+
+def both(windows: dict[str, Person], name: str, step: str, path: str) -> None:
+    """Screenshot `path` as `name` sees it on a desktop and on a phone."""
+    for window in (windows[name], windows[f"{name}_phone"]):
+        window.go(path)
+        window.shot(step)
+
+
+@pytest.fixture
+def police_head(committee, police):
+    return UserFactory(
+        username="lanhdao.ca", role="agency_head", committee=committee, agency=police
+    )
+
+
+@pytest.fixture
+def border_guard_head(committee, border_guard):
+    return UserFactory(
+        username="lanhdao.bdbp", role="agency_head", committee=committee, agency=border_guard
+    )
+
+
+NOTHING = dict.fromkeys(SCORECARD_FIGURES, 0)
+
+
+def in_a_month() -> dt.date:
+    return dt.date.today() + dt.timedelta(days=30)
+
+
+# ---- 1. a directive's whole life
+
 
 def test_directive_from_registration_to_accepted_report(
-    live_server, browser, committee, police, border_guard, secretariat, chair, officer
+    live_server, browser, committee, police, border_guard, secretariat, chair, officer, police_head
 ):
     base = live_server.url
     office = Person(browser, base, secretariat, "secretariat")
     boss = Person(browser, base, chair, "chair")
     agent = Person(browser, base, officer, "officer")
+    head = Person(browser, base, police_head, "head")
     agent_phone = Person(browser, base, officer, "officer-phone", phone=True)
     boss_phone = Person(browser, base, chair, "chair-phone", phone=True)
     office_phone = Person(browser, base, secretariat, "secretariat-phone", phone=True)
+    head_phone = Person(browser, base, police_head, "head-phone", phone=True)
     agent_phone.go("/accounts/login/")
     agent_phone.shot("00-login")
-    for person in (office, boss, agent, agent_phone, boss_phone, office_phone):
+    for person in (office, boss, agent, head, agent_phone, boss_phone, office_phone, head_phone):
         person.login()
 
     boss.go("/dashboard/")
@@ -154,7 +297,7 @@ def test_directive_from_registration_to_accepted_report(
         "#id_title", "Công an tỉnh đẩy nhanh xử lý hồ sơ do Cục Quản lý thị trường chuyển qua"
     )
     office.page.check(f"#field-lead input[value='{police.pk}']")
-    office.page.check(f"#field-support input[value='{border_guard.pk}']")
+    office.page.check(f"#field-coordinating input[value='{border_guard.pk}']")
     deadline = dt.date.today() + dt.timedelta(days=60)
     office.page.fill("#id_deadline", deadline.strftime("%d/%m/%Y"))
     office.page.fill("#id_deadline_text", "trong quý")
@@ -183,87 +326,85 @@ def test_directive_from_registration_to_accepted_report(
     office.go(f"/directives/{directive_id}/")
     office.page.click("[data-flow-step]")
     office.page.wait_for_load_state()
+    # Seed 003's 2020 deadlines have long passed: dispatch asks for new ones, and the reason.
+    past = office.page.locator("input[name^='deadline_']")
+    assert past.count() > 0
+    office.shot("08-dispatch-step")
+    office_phone.go(office.page.url.removeprefix(office.base))
+    office_phone.shot("08-dispatch-step")
+    moved = (dt.date.today() + dt.timedelta(days=45)).strftime("%d/%m/%Y")
+    for i in range(past.count()):
+        past.nth(i).fill(moved)
+    office.page.fill("textarea[name=note]", "Vào sổ muộn: lùi thời hạn các nhiệm vụ đã quá hạn.")
     office.submit("button[name=complete]")
     office.shot("08-dispatched")
 
     task = Task.objects.get(directive_id=directive_id, ref="II.9")
     assert task.state == TaskState.ASSIGNED
+    assert part_state(task, police) == "assigned"
     before = boss.figures()
     boss.shot("08-dashboard-dispatched")
 
-    # 4. The officer finds it in the inbox, acknowledges and reports with a file, on the task
-    # flow's steps linked from the task page.
+    # 4. The officer finds it in the inbox, acknowledges Công an's part on the task page and
+    # reports with a file; the report goes to the head first (the committee's default).
     agent.go("/work/")
     agent.shot("09-inbox")
     agent_phone.go("/work/")
     agent_phone.shot("09-inbox")
-    agent.page.click(f"a[href='/work/tasks/{task.pk}/']")
+    agent.page.click(f"a[href^='/work/tasks/{task.pk}/']")
     agent.page.wait_for_load_state()
-    agent.page.click("a[href*='/acknowledge/']")
-    agent.page.wait_for_load_state()
-    agent.submit("button[name=complete]")
+    agent.shot("10-task")
+    agent.acknowledge(task, police)
     agent.shot("10-acknowledged")
-    agent_phone.go(f"/work/tasks/{task.pk}/")
+    assert part_state(task, police) == "in_progress"
+    agent_phone.open_task(task)
     agent_phone.shot("10-task")
-    report_step = agent_phone.page.locator("a[href*='/report/']").first.get_attribute("href")
-    agent_phone.go(report_step)
+    agent_phone.open_report_form(task, police)
     agent_phone.shot("11-report-form")
-    agent.go(report_step)
-    agent.page.fill(
-        "textarea[name=text]", "Đã xử lý 7/9 hồ sơ do Cục QLTT chuyển; 2 hồ sơ đang xác minh."
-    )
-    agent.page.set_input_files(
-        "input[name=files]",
-        files=[
-            {
-                "name": "bao-cao-ket-qua.pdf",
-                "mimeType": "application/pdf",
-                "buffer": b"%PDF-1.4 bao cao",
-            }
-        ],
+    agent.open_report_form(task, police)
+    assert agent.page.locator("[data-to-head]").count() == 1
+    agent.report(
+        "Đã xử lý 7/9 hồ sơ do Cục QLTT chuyển; 2 hồ sơ đang xác minh.",
+        files=("bao-cao-ket-qua.pdf",),
     )
     agent.shot("11-report-form")
-    agent.submit("button[name=complete]")
-    agent.shot("12-reported")
-    task.refresh_from_db()
-    assert task.state == TaskState.REPORTED
+    agent.send_report()
+    agent.shot("12-reported-to-head")
+    assert part_state(task, police) == "awaiting_head"
 
-    # 5. The secretariat returns it once (a reason is required), then accepts the second report.
+    # 5. The head signs it off to the standing office.
+    head.go("/work/")
+    head.shot("12-head-inbox")
+    head_phone.open_task(task)
+    head_phone.shot("12-head-sign-off")
+    head.decide(task, police, "sign-off", "send_on")
+    head.shot("12-head-signed-off")
+    assert part_state(task, police) == "reported"
+
+    # 6. The secretariat returns it once (a reason is required), then accepts the second report.
     office.go("/work/reviews/")
     office.shot("13-review-queue")
-    office.go(f"/work/tasks/{task.pk}/")
-    office.page.click("a[href*='/review/']")
-    office.page.wait_for_load_state()
-    office.page.check("input[name=decision][value=return]")
-    office.submit("button[name=complete]")
-    # The action refuses (no reason): its message on the form, nothing changed.
-    assert office.page.locator("form.dd-form .dd-alert--error").count() == 1
-    task.refresh_from_db()
-    assert task.state == TaskState.REPORTED
+    office.decide(task, police, "review", "return")
+    # The action refuses (no reason): its message on the page, nothing changed.
+    assert office.page.locator(".dd-alert--error").count() >= 1
+    assert part_state(task, police) == "reported"
     office.shot("14-return-needs-reason")
-    office.page.check("input[name=decision][value=return]")
-    office.page.fill("textarea[name=note]", "Đề nghị bổ sung kết quả 2 hồ sơ còn lại.")
-    office.submit("button[name=complete]")
+    office.decide(task, police, "review", "return", "Đề nghị bổ sung kết quả 2 hồ sơ còn lại.")
     office.shot("15-returned")
-    task.refresh_from_db()
-    assert task.state == TaskState.RETURNED
+    assert part_state(task, police) == "returned"
 
-    agent.go(f"/work/tasks/{task.pk}/")
-    agent.page.click("a[href*='/report/']")
-    agent.page.wait_for_load_state()
+    agent.open_report_form(task, police)
     assert "Đề nghị bổ sung" in agent.page.content()
-    agent.page.fill("textarea[name=text]", "Đã xử lý xong 9/9 hồ sơ.")
-    agent.submit("button[name=complete]")
-    office.go(f"/work/tasks/{task.pk}/")
-    office.page.click("a[href*='/review/']")
-    office.page.wait_for_load_state()
-    office.page.check("input[name=decision][value=accept]")
-    office.submit("button[name=complete]")
+    agent.report("Đã xử lý xong 9/9 hồ sơ.")
+    agent.send_report()
+    head.decide(task, police, "sign-off", "send_on")
+    office.decide(task, police, "review", "accept")
     office.shot("16-accepted")
     task.refresh_from_db()
     assert task.state == TaskState.COMPLETED
+    assert part_state(task, police) == "accepted"
 
-    # 6. The chair's dashboard counts it as done on time.
+    # 7. The chair's dashboard counts it as done on time.
     after = boss.figures()
     boss.shot("17-dashboard-after")
     boss_phone.go("/dashboard/")
@@ -273,3 +414,205 @@ def test_directive_from_registration_to_accepted_report(
     office.go("/directives/?q=buon+lau")
     office.shot("18-search")
     assert "189/TB-VPUBND" in office.page.content()
+
+
+# ---- 2. two lead agencies, each with its own part
+
+
+def test_two_leads_each_report_and_are_credited_on_their_own(
+    live_server,
+    browser,
+    make_task,
+    police,
+    border_guard,
+    secretariat,
+    chair,
+    officer,
+    support_officer,
+    police_head,
+    border_guard_head,
+):
+    task = make_task(
+        title="Kiểm tra, kiểm soát các bến bãi, cửa sông có dấu hiệu vận chuyển hàng lậu",
+        lead=[police, border_guard],
+        coordinating=[],
+        deadline=in_a_month(),
+    )
+    people = logged_in(
+        browser,
+        live_server.url,
+        office=secretariat,
+        chair=chair,
+        ca=officer,
+        ca_head=police_head,
+        bdbp=support_officer,
+        bdbp_head=border_guard_head,
+    )
+    office, boss, ca, ca_head, bdbp = (
+        people[name] for name in ("office", "chair", "ca", "ca_head", "bdbp")
+    )
+    page = f"/work/tasks/{task.pk}/"
+    before = boss.figures()
+    both(people, "bdbp", "m01-two-leads-bdbp", page)
+
+    # Công an acknowledges and reports its part; its head signs it off; the office accepts it.
+    ca.acknowledge(task, police)
+    ca.open_report_form(task, police)
+    ca.report(
+        "Đã kiểm tra 27 bến bãi, 64 phương tiện thủy; xử lý 05 vụ vận chuyển thuốc lá điếu ngoại.",
+        files=("ca-bao-cao.pdf",),
+    )
+    ca.shot("m02-ca-report-form")
+    ca.send_report()
+    assert part_state(task, police) == "awaiting_head"
+    both(people, "ca_head", "m03-ca-head-sign-off", page)
+    ca_head.decide(task, police, "sign-off", "send_on")
+    assert part_state(task, police) == "reported"
+    both(people, "office", "m04-office-review-ca", page)
+    office.decide(task, police, "review", "accept", "Đạt yêu cầu.")
+    office.shot("m05-ca-accepted")
+    assert part_state(task, police) == "accepted"
+    task.refresh_from_db()
+    assert task.state == TaskState.ASSIGNED  # BĐBP still owes its part
+
+    # BĐBP still sees its own part open, and can act on it; Công an's shows as accepted.
+    bdbp.open_task(task)
+    assert bdbp.panel(border_guard).get_attribute("data-state") == "assigned"
+    assert bdbp.panel(border_guard).locator("form[data-acknowledge]").count() == 1
+    assert bdbp.panel(police).get_attribute("data-state") == "accepted"
+    assert bdbp.panel(police).locator("form, a[href$='/report/']").count() == 0
+    both(people, "bdbp", "m06-bdbp-still-open", page)
+    both(people, "bdbp", "m06-bdbp-inbox", "/work/")
+    both(people, "bdbp_head", "m06-bdbp-head-agency", "/work/agency/")
+
+    # The dashboard and the scorecards credit only Công an.
+    middle = boss.figures()
+    assert middle["done_on_time"] == before["done_on_time"]  # the task is not done yet
+    ranking = boss.ranking()
+    assert ranking[str(police)].startswith("100")
+    assert not ranking.get(str(border_guard), "–").startswith("100")
+    both(people, "chair", "m07-dashboard-ca-only", "/dashboard/")
+    assert boss.scorecard(police) == {**NOTHING, "done_on_time": 1}
+    assert boss.scorecard(border_guard) == {**NOTHING, "open_on_time": 1}
+
+    # BĐBP reports its own part; its head signs off; the office accepts: the task is done.
+    bdbp.acknowledge(task, border_guard)
+    bdbp.open_report_form(task, border_guard)
+    people["bdbp_phone"].open_report_form(task, border_guard)
+    people["bdbp_phone"].shot("m08-bdbp-report-form")
+    bdbp.report("Đã kiểm tra 14/14 cửa sông thuộc địa bàn quản lý; bắt giữ 02 phương tiện.")
+    bdbp.send_report()
+    people["bdbp_head"].decide(task, border_guard, "sign-off", "send_on")
+    office.decide(task, border_guard, "review", "accept")
+    both(people, "office", "m09-both-accepted", page)
+    task.refresh_from_db()
+    assert task.state == TaskState.COMPLETED
+    after = boss.figures()
+    assert after["done_on_time"] == before["done_on_time"] + 1
+    assert boss.ranking()[str(border_guard)].startswith("100")
+    assert boss.scorecard(border_guard) == {**NOTHING, "done_on_time": 1}
+    both(people, "chair", "m10-dashboard-both", "/dashboard/")
+
+
+# ---- 3. every member of the committee leads
+
+
+def test_all_members_task_credits_each_member_that_reported(
+    live_server,
+    browser,
+    committee,
+    make_task,
+    police,
+    border_guard,
+    secretariat,
+    chair,
+    officer,
+    support_officer,
+):
+    # This committee lets an officer's report go straight to the standing office.
+    committee.reports_need_head_approval = False
+    committee.save(update_fields=["reports_need_head_approval"])
+    members = [police, border_guard]
+    officers = {police: officer, border_guard: support_officer}
+    for code, name, short in (
+        ("KG-SCT", "Sở Công Thương tỉnh Kiên Giang", "Sở Công Thương"),
+        ("KG-CCQLTT", "Chi cục Quản lý thị trường tỉnh Kiên Giang", "Chi cục QLTT"),
+    ):
+        agency = AgencyFactory(code=code, name=name, short_name=short)
+        MembershipFactory(committee=committee, agency=agency)
+        members.append(agency)
+        officers[agency] = UserFactory(
+            username=f"canbo.{code.lower()}",
+            role="agency_officer",
+            committee=committee,
+            agency=agency,
+        )
+    task = make_task(
+        title="Các thành viên Ban Chỉ đạo báo cáo sơ kết 6 tháng thực hiện Kế hoạch",
+        lead=members,
+        coordinating=[],
+        deadline=in_a_month(),
+    )
+    people = logged_in(
+        browser,
+        live_server.url,
+        office=secretariat,
+        chair=chair,
+        **{f"m{i}": officers[agency] for i, agency in enumerate(members)},
+    )
+    office, boss = people["office"], people["chair"]
+    page = f"/work/tasks/{task.pk}/"
+    before = boss.figures()
+    both(people, "office", "a01-all-members", page)
+
+    # Công an and BĐBP report (straight to the office: no sign-off here) and are accepted.
+    for i, agency in enumerate(members[:2]):
+        member = people[f"m{i}"]
+        member.acknowledge(task, agency)
+        member.open_report_form(task, agency)
+        assert member.page.locator("[data-to-head]").count() == 0
+        member.report(f"{agency} báo cáo sơ kết 6 tháng: đã hoàn thành các chỉ tiêu Kế hoạch.")
+        member.send_report()
+        assert part_state(task, agency) == "reported"
+        office.decide(task, agency, "review", "accept")
+        assert part_state(task, agency) == "accepted"
+    both(people, "office", "a02-two-of-four-accepted", page)
+    task.refresh_from_db()
+    assert task.state == TaskState.ASSIGNED
+    assert {a.agency.code: a.state for a in task.assignments.all()} == {
+        "KG-CA": "accepted",
+        "KG-BDBP": "accepted",
+        "KG-SCT": "assigned",
+        "KG-CCQLTT": "assigned",
+    }
+
+    # Those who have not reported still see their own part open.
+    late = people["m2"]
+    late.open_task(task)
+    assert late.panel(members[2]).get_attribute("data-state") == "assigned"
+    assert late.panel(members[2]).locator("form[data-acknowledge]").count() == 1
+    both(people, "m2", "a03-member-still-open", page)
+
+    # Only the two are credited; the task is not done.
+    assert boss.figures()["done_on_time"] == before["done_on_time"]
+    ranking = boss.ranking()
+    assert ranking[str(police)].startswith("100") and ranking[str(border_guard)].startswith("100")
+    for agency in members[2:]:
+        assert not ranking.get(str(agency), "–").startswith("100")
+        assert boss.scorecard(agency) == {**NOTHING, "open_on_time": 1}
+    assert boss.scorecard(police) == {**NOTHING, "done_on_time": 1}
+    both(people, "chair", "a04-dashboard-two-of-four", "/dashboard/")
+
+    # The other two report and are accepted: the task is completed.
+    for i, agency in enumerate(members[2:], start=2):
+        member = people[f"m{i}"]
+        member.acknowledge(task, agency)
+        member.open_report_form(task, agency)
+        member.report(f"{agency} báo cáo sơ kết 6 tháng.")
+        member.send_report()
+        office.decide(task, agency, "review", "accept")
+    task.refresh_from_db()
+    assert task.state == TaskState.COMPLETED
+    assert boss.figures()["done_on_time"] == before["done_on_time"] + 1
+    both(people, "office", "a05-all-accepted", page)
+    both(people, "chair", "a06-dashboard-all", "/dashboard/")
