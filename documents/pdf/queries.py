@@ -1,8 +1,11 @@
 """The data every generated document prints, asked of the same queryset methods as the screens.
 
-Timeliness always comes from `Task.objects.with_timeliness()` / `.overdue()` /
-`.timeliness_summary()`, and visibility from `.visible_to(user)`, so a PDF or a spreadsheet never
-disagrees with the dashboard. `user=None` means an operator's command: the whole committee.
+Timeliness always comes from the one definition: a lead agency's own part from
+`TaskAssignment.objects.with_timeliness()` / `.overdue()` / `.timeliness_summary()`, a task's
+(derived from its leads') from `Task.objects.with_timeliness()` / `.overdue()` /
+`.timeliness_summary()`; visibility from `Task.objects.visible_to(user)`. So a PDF or a
+spreadsheet never disagrees with the dashboard. `user=None` means an operator's command: the
+whole committee.
 """
 
 from __future__ import annotations

@@ -304,3 +304,11 @@ def test_concurrent_extension_requests_give_one_request_and_clear_refusals(api, 
     assert all(code in (400, 409) for code in codes[1:]), codes
     assert all(answer.json()["detail"] for answer in answers if answer.status_code != 201)
     assert task.extensions.count() == 1
+
+
+@pytest.mark.vietnamese
+def test_refusals_speak_vietnamese(api, make_task, secretariat):
+    task = make_task()
+    response = api(secretariat).post(f"/api/tasks/{task.pk}/acknowledge/")
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Đơn vị của bạn không tham gia nhiệm vụ này")
