@@ -16,6 +16,7 @@ from functools import partial
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,6 @@ from .models import (
     TaskState,
 )
 from .notifications import Message, in_site_language, notify
-from .reminders import task_url
 
 NOT_ALLOWED_NOW = _("This task is “%(state)s”: “%(action)s” is not possible now.")
 PART_NOT_ALLOWED_NOW = _("Your part of this task is “%(state)s”: “%(action)s” is not possible now.")
@@ -1013,7 +1013,7 @@ def _notify_urged(task_pk: int, event_pk: int, text: str, agency_ids: list[int])
             period=f"event:{event_pk}",
             title=title,
             body=text,
-            url=task_url(task_pk),
+            url=reverse("work:task", args=[task_pk]),
             task_id=task_pk,
             due_at=task.due_at,
         )
