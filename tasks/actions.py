@@ -316,7 +316,12 @@ def set_assignments(
 def hand_over_to_successors(task: Task, *, by: User) -> Task:
     """Give an open task of a body that no longer exists to the body that took over."""
     assignments = [a for a in task.assignments.select_related("agency") if a.state != "cancelled"]
-    lead = [a.agency.current_successor() for a in assignments if a.is_lead]
+
+    def holder(part: TaskAssignment) -> Agency:
+        # A part already accepted stays with the body that did it; open parts move on.
+        return part.agency if part.state == "accepted" else part.agency.current_successor()
+
+    lead = [holder(a) for a in assignments if a.is_lead]
     coordinating = [a.agency.current_successor() for a in assignments if not a.is_lead]
     coordinating = [a for a in coordinating if a.pk not in {x.pk for x in lead}]
     return set_assignments(

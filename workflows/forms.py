@@ -87,8 +87,8 @@ class DispatchForm(forms.Form):
         self.past = [t for t in tasks if t.due_at is not None and t.due_at < now]
         for task in self.past:
             self.fields[f"deadline_{task.pk}"] = date_field(
-                _("New deadline for “%(task)s” (was %(old)s)")
-                % {"task": task, "old": date_format(task.deadline, "d/m/Y")}
+                _("New deadline for task %(ref)s (was %(old)s)")
+                % {"ref": task.ref or task.position, "old": date_format(task.deadline, "d/m/Y")}
             )
 
     def clean(self) -> dict:

@@ -192,6 +192,8 @@ class DispatchView(StepView):
         context["tasks"] = (
             self.subject().tasks.exclude(state="cancelled").prefetch_related("assignments__agency")
         )
+        # Tasks whose deadline has passed are marked; their new dates are asked for below.
+        context["past_ids"] = {task.pk for task in context["form"].past}
         return context
 
     def get_form_kwargs(self) -> dict:

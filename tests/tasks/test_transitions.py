@@ -287,3 +287,25 @@ def test_urging_logs_one_entry_per_owing_lead(
     actions.urge_task(task, by=secretariat, note="Đề nghị báo cáo trước 15/12")
     urged = TaskEvent.objects.filter(task=task, kind=TaskEventKind.URGED)
     assert list(urged.values_list("agency__code", flat=True)) == ["KG-BDBP"]
+
+
+def test_hand_over_keeps_accepted_parts_and_moves_open_ones(
+    make_task, committee, police, border_guard, officer, support_officer, secretariat, no_sign_off
+):
+    from tests.factories import AgencyFactory, MembershipFactory
+
+    successor = AgencyFactory(code="AG-BDBP", name="BĐBP tỉnh An Giang")
+    MembershipFactory(committee=committee, agency=successor)
+    task = make_task(lead=[police, border_guard], coordinating=[])
+    part = actions.acknowledge(lead(task), by=officer)
+    part = actions.submit_report(part, by=officer, text="Xong").assignment
+    actions.accept_report(part, by=secretariat)
+    # Công an is merged away after finishing its part; BĐBP's open part moves on.
+    police.successor = successor
+    police.save()
+    border_guard.successor = successor
+    border_guard.save()
+    police.refresh_from_db()
+    actions.hand_over_to_successors(task, by=secretariat)
+    parts = dict(task.assignments.values_list("agency__code", "state"))
+    assert parts == {"KG-CA": "accepted", "KG-BDBP": "cancelled", "AG-BDBP": "assigned"}
