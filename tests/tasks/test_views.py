@@ -295,6 +295,9 @@ def test_bdbp_still_sees_its_part_open_after_cong_an_is_accepted_and_reports_it(
     assert ranking[police.pk].done_on_time == 1
     assert ranking[border_guard.pk].done_on_time == 0
     assert ranking[border_guard.pk].open == 1
+    # The committee's total counts the task itself: still open until every lead is accepted.
+    figures = {c["key"]: c["value"] for c in dashboard.context["figure_cards"]}
+    assert figures == {"done_on_time": 0, "done_late": 0, "open_on_time": 1, "open_overdue": 0}
 
     login(client, bg_officer)
     page = client.get(reverse("work:task", args=[task.pk])).content.decode()
