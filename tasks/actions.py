@@ -544,7 +544,10 @@ def submit_report(
     now = timezone.now()
     if not to_head:
         assignment.reported_at = now
-    event = _move(assignment, "submit_to_head" if to_head else "report", by, note=text)
+    # A draft for the head stays inside the agency: its text is on the report, not the history.
+    event = _move(
+        assignment, "submit_to_head" if to_head else "report", by, note="" if to_head else text
+    )
     report = TaskReport.objects.create(
         task=assignment.task,
         assignment=assignment,
@@ -982,12 +985,12 @@ def split_draft_task(task: Task, *, by: User, at: int) -> Task:
 def urge_task(
     task: Task, *, by: User, note: str = "", agency: Agency | None = None
 ) -> list[TaskEvent]:
-    """The standing office chases the lead agencies whose part is still open (or one of them,
+    """The standing office chases the lead agencies that still owe their part (or one of them,
     `agency`) — đôn đốc; one history entry per agency, and its people are notified in the app
     once the urge is committed."""
     if not perms.can_manage_task(task, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("urge")})
-    owing = TaskAssignment.objects.filter(task=task).open().select_related("agency")
+    owing = TaskAssignment.objects.filter(task=task).owing().select_related("agency")
     if agency is not None:
         owing = owing.filter(agency=agency)
     owing = list(owing)

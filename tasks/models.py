@@ -54,6 +54,14 @@ OPEN_ASSIGNMENT_STATES = (
 )
 # The states in which the agency itself can work on its part.
 WORKING_STATES = (AssignmentState.IN_PROGRESS, AssignmentState.RETURNED)
+# The states in which the agency still has to act (a reported part waits for the office):
+# what urging chases.
+OWING_STATES = (
+    AssignmentState.ASSIGNED,
+    AssignmentState.IN_PROGRESS,
+    AssignmentState.AWAITING_HEAD,
+    AssignmentState.RETURNED,
+)
 
 
 class Recurrence(models.TextChoices):
@@ -273,6 +281,11 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.is_lead and self.state in OPEN_ASSIGNMENT_STATES
+
+    @property
+    def is_owing(self) -> bool:
+        """The agency still has to act on its part (not yet reported, or returned)."""
+        return self.is_lead and self.state in OWING_STATES
 
     def set_deadline(self, deadline: dt.date | None) -> None:
         self.deadline = deadline

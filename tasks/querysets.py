@@ -25,6 +25,7 @@ from .deadlines import VIETNAM, deadline_end, today_in_vietnam
 # An assignment's open states (tasks.models.OPEN_ASSIGNMENT_STATES; repeated as plain strings
 # because the models import this module).
 OPEN = ("assigned", "in_progress", "awaiting_head", "reported", "returned")
+OWING = ("assigned", "in_progress", "awaiting_head", "returned")
 
 
 class Timeliness(models.TextChoices):
@@ -132,6 +133,10 @@ class AssignmentQuerySet(models.QuerySet):
     def open(self) -> AssignmentQuerySet:
         """Lead parts still owed: assigned, under way, with the head, reported or returned."""
         return self.filter(role="lead", state__in=OPEN)
+
+    def owing(self) -> AssignmentQuerySet:
+        """Lead parts on which the agency still has to act: what urging chases."""
+        return self.filter(role="lead", state__in=OWING)
 
     def of_agency(self, agency) -> AssignmentQuerySet:  # noqa: ANN001
         return self.filter(agency=agency)

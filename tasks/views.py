@@ -685,7 +685,7 @@ def _lead_rights(task: Task, part: TaskAssignment, user: Any, pending: bool) -> 
         "sign_off": head and part.state == AssignmentState.AWAITING_HEAD,
         "reassign": head and part.is_open and part.state != AssignmentState.ASSIGNED,
         "review": manages and part.state == AssignmentState.REPORTED,
-        "urge": manages and under_way and part.is_open,
+        "urge": manages and under_way and part.is_owing,
     }
 
 
@@ -797,7 +797,7 @@ def task_page_context(request: HttpRequest, pk: int) -> dict:
         "can_comment": task.state != TaskState.DRAFT and perms.can_comment_task(task, user),
         "can_urge_all": manages
         and task.state == TaskState.ASSIGNED
-        and sum(1 for p in leads if p.part.is_open) > 1,
+        and sum(1 for p in leads if p.part.is_owing) > 1,
         "is_manager": manages,
         "implementation": _implementation(task),
     }
