@@ -22,8 +22,9 @@ from agencies import calendar as workdays
 from agencies import permissions as perms
 from agencies.models import Agency, Committee, Membership, User
 from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_action
+from tasks import actions as task_actions
 from tasks.deadlines import today_in_vietnam
-from tasks.models import TaskAssignment, TaskEvent, TaskEventKind
+from tasks.models import TaskAssignment
 
 from .models import UrgingLetter
 from .pdf import labels
@@ -231,23 +232,22 @@ def issue_urging_letter(
         save=True,
     )
     letter.tasks.set([part.task for part in parts])
-    # The letter is this action's to record: one typed entry per task, pointing at the agency
-    # (in the same transaction as the letter, like every history entry).
-    TaskEvent.objects.bulk_create(
-        TaskEvent(
-            task=part.task,
-            actor=by,
-            actor_agency=by.agency,
-            agency=agency,
-            kind=TaskEventKind.URGING_LETTER,
-            to_value=letter.number_symbol[:255],
-            note=gettext(TASK_NOTE)
-            % {
-                "number": letter.number_symbol,
-                "date": vn_date(letter.issued_on),
-                "days": part.days_overdue,
-            },
-        )
-        for part in parts
+    # One typed history entry per task, pointing at the agency, in the letter's transaction.
+    task_actions.record_urging_letter(
+        (
+            (
+                part.task,
+                gettext(TASK_NOTE)
+                % {
+                    "number": letter.number_symbol,
+                    "date": vn_date(letter.issued_on),
+                    "days": part.days_overdue,
+                },
+            )
+            for part in parts
+        ),
+        by=by,
+        agency=agency,
+        number_symbol=letter.number_symbol,
     )
     return letter

@@ -1029,6 +1029,25 @@ def _notify_urged(task_pk: int, event_pk: int, text: str, agency_ids: list[int])
     )
 
 
+def record_urging_letter(
+    entries: Iterable[tuple[Task, str]], *, by: User, agency: Agency, number_symbol: str
+) -> list[TaskEvent]:
+    """An urging letter to `agency` was issued: one typed history entry per task it lists,
+    written in the caller's transaction (the letter's), with the note each task gets."""
+    return TaskEvent.objects.bulk_create(
+        TaskEvent(
+            task=task,
+            actor=by,
+            actor_agency=by.agency,
+            agency=agency,
+            kind=TaskEventKind.URGING_LETTER,
+            to_value=number_symbol[:255],
+            note=note,
+        )
+        for task, note in entries
+    )
+
+
 @atomic_action
 def record_overdue(assignment: TaskAssignment) -> TaskEvent | None:
     """An agency's deadline passed with its part still owed: logged once per deadline (no
