@@ -47,7 +47,7 @@ from .models import (
 from .notifications import Message, in_site_language, notify
 
 NOT_ALLOWED_NOW = _("This task is “%(state)s”: “%(action)s” is not possible now.")
-PART_NOT_ALLOWED_NOW = _("Your part of this task is “%(state)s”: “%(action)s” is not possible now.")
+PART_NOT_ALLOWED_NOW = _("The part of %(agency)s is “%(state)s”: “%(action)s” is not possible now.")
 NOT_PERMITTED = _("You do not have the right to do “%(action)s” on this task.")
 REASON_REQUIRED = _("Please give a reason.")
 REPORT_TEXT_REQUIRED = _("Please write the report.")
@@ -76,6 +76,11 @@ NEW_DEADLINE_PAST = _("The new deadline of “%(task)s” must be today or later
 OFFICER_NOT_OF_AGENCY = _("The officer must belong to %(agency)s.")
 NOT_AWAITING_HEAD = _("This report is not waiting for the head's sign-off.")
 CONTRIBUTION_FOREIGN = _("Only contributions posted on this task can be attached.")
+AWAITING_HEAD_FIRST = _(
+    "An officer's report awaits the head's sign-off: send it on or back before reporting again."
+)
+PART_NOT_OWING = _("The part of %(agency)s is “%(state)s”: its deadline can no longer be moved.")
+PART_CLOSED = _("The part of %(agency)s is closed: its officer cannot change now.")
 
 ACTION_NAMES = {
     "dispatch": _("dispatch"),
@@ -136,8 +141,10 @@ def _move(
     method = getattr(obj, name)
     if not can_proceed(method):
         template = NOT_ALLOWED_NOW if isinstance(obj, Task) else PART_NOT_ALLOWED_NOW
+        agency = getattr(obj, "agency", "")  # a part names its agency, a task has none
         raise ActionError(
-            template % {"state": obj.get_state_display(), "action": ACTION_NAMES[name]}
+            template
+            % {"state": obj.get_state_display(), "action": ACTION_NAMES[name], "agency": agency}
         )
     from_state = obj.state
     method()
@@ -225,20 +232,35 @@ def _check_agencies(lead: Sequence[Agency], coordinating: Sequence[Agency]) -> N
         raise ActionError(SAME_AGENCY_TWICE)
 
 
+# For a part handed over: the deadline and original deadline it takes over (agency id → both).
+Carried = dict[int, tuple[dt.date | None, dt.date | None]]
+
+
 def _start_assignment(
-    assignment: TaskAssignment, task: Task, now: dt.datetime, by: User | None
+    assignment: TaskAssignment,
+    task: Task,
+    now: dt.datetime,
+    by: User | None,
+    carried: Carried | None = None,
 ) -> None:
     """A dispatched task's agency gets its part (saved and logged): a lead its own deadline,
-    from the task's."""
+    from the task's, or the one of the part it takes over."""
     if assignment.is_lead:
-        assignment.set_deadline(task.deadline)
-        assignment.original_deadline = task.deadline
+        deadline, original = (carried or {}).get(
+            assignment.agency_id, (task.deadline, task.deadline)
+        )
+        assignment.set_deadline(deadline)
+        assignment.original_deadline = original
         assignment.assigned_at = now
     _move(assignment, "dispatch", by)
 
 
 def _replace_assignments(
-    task: Task, lead: Sequence[Agency], coordinating: Sequence[Agency], by: User | None
+    task: Task,
+    lead: Sequence[Agency],
+    coordinating: Sequence[Agency],
+    by: User | None,
+    carried: Carried | None = None,
 ) -> None:
     wanted = {a.pk: (a, AssignmentRole.LEAD) for a in lead}
     wanted.update({a.pk: (a, AssignmentRole.COORDINATING) for a in coordinating})
@@ -273,7 +295,7 @@ def _replace_assignments(
             continue  # refused above
         assignment = TaskAssignment(task=task, agency=agency, role=role)
         if dispatched:
-            _start_assignment(assignment, task, now, by)
+            _start_assignment(assignment, task, now, by, carried)
         else:
             assignment.save()
         _log(
@@ -293,9 +315,11 @@ def set_assignments(
     lead: Sequence[Agency],
     coordinating: Sequence[Agency] = (),
     note: str = "",
+    carried: Carried | None = None,
 ) -> Task:
     """Change a task's lead and co-ordinating agencies; sight and rights follow at once (they
-    come from the assignments). A removed lead's part is cancelled, its history kept."""
+    come from the assignments). A removed lead's part is cancelled, its history kept; a new
+    lead gets the task's deadline, or the one in `carried` (a hand-over)."""
     if not perms.can_manage_task(task, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("change the agencies")})
     if task.state in (TaskState.COMPLETED, TaskState.CANCELLED):
@@ -306,7 +330,7 @@ def set_assignments(
     if task.state == TaskState.DRAFT and task.directive.state != "draft":
         raise ActionError(LIST_FROZEN)
     _check_agencies(lead, coordinating)
-    _replace_assignments(task, lead, coordinating, by)
+    _replace_assignments(task, lead, coordinating, by, carried)
     if note:
         _log(task, TaskEventKind.COMMENT, by, note=note)
     _complete_if_done(task, by)
@@ -324,12 +348,19 @@ def hand_over_to_successors(task: Task, *, by: User) -> Task:
     lead = [holder(a) for a in assignments if a.is_lead]
     coordinating = [a.agency.current_successor() for a in assignments if not a.is_lead]
     coordinating = [a for a in coordinating if a.pk not in {x.pk for x in lead}]
+    # The successor takes over the part as it stands: its own (perhaps extended) deadline.
+    carried: Carried = {
+        holder(a).pk: (a.deadline, a.original_deadline)
+        for a in assignments
+        if a.is_lead and holder(a).pk != a.agency_id
+    }
     return set_assignments(
         task,
         by=by,
         lead=lead,
         coordinating=coordinating,
         note=str(_("Handed over to the successor body.")),
+        carried=carried,
     )
 
 
@@ -434,6 +465,8 @@ def reassign_officer(assignment: TaskAssignment, *, by: User, officer: User) -> 
     if officer.agency_id != assignment.agency_id:
         raise ActionError(OFFICER_NOT_OF_AGENCY % {"agency": assignment.agency})
     assignment = _locked(assignment)
+    if not assignment.is_open:
+        raise ActionError(PART_CLOSED % {"agency": assignment.agency})
     before = str(assignment.officer or "")
     assignment.officer = officer
     assignment.save(update_fields=["officer"])
@@ -457,7 +490,11 @@ def post_progress(
     if assignment.state not in (AssignmentState.IN_PROGRESS, AssignmentState.RETURNED):
         raise ActionError(
             PART_NOT_ALLOWED_NOW
-            % {"state": assignment.get_state_display(), "action": _("post progress")}
+            % {
+                "state": assignment.get_state_display(),
+                "action": _("post progress"),
+                "agency": assignment.agency,
+            }
         )
     if not text.strip():
         raise ActionError(REPORT_TEXT_REQUIRED)
@@ -540,6 +577,8 @@ def submit_report(
     if not text.strip():
         raise ActionError(REPORT_TEXT_REQUIRED)
     assignment = _locked(assignment)
+    if assignment.state == AssignmentState.AWAITING_HEAD:
+        raise ActionError(AWAITING_HEAD_FIRST)
     to_head = needs_head_sign_off(assignment, by)
     now = timezone.now()
     if not to_head:
@@ -618,7 +657,8 @@ def send_back_report(assignment: TaskAssignment, *, by: User, reason: str) -> Ta
     assignment = _locked(assignment)
     if assignment.state != AssignmentState.AWAITING_HEAD:
         raise ActionError(NOT_AWAITING_HEAD)
-    _move(assignment, "send_back", by, note=reason)
+    # The note stays inside the agency: it is on the head's entry, not the shared transition.
+    _move(assignment, "send_back", by)
     report = _latest_result(assignment, ReportOutcome.AWAITING_HEAD)
     if report:
         report.outcome = ReportOutcome.SENT_BACK
@@ -689,7 +729,7 @@ def request_extension(
     if not perms.can_request_extension(assignment, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("ask for an extension")})
     assignment = _locked(assignment)
-    if not assignment.is_open:
+    if not assignment.is_owing:
         raise ActionError(TASK_NOT_OPEN)
     if assignment.deadline is None:
         raise ActionError(EXTENSION_NO_DEADLINE)
@@ -748,6 +788,12 @@ def approve_extension(extension: Extension, *, by: User, note: str = "") -> Exte
     extension.decision_note = note
     extension.save()
     assignment = TaskAssignment.objects.select_for_update().get(pk=extension.assignment_id)
+    if not assignment.is_owing:
+        # Reported, accepted or taken off the task meanwhile: a new deadline would rewrite
+        # how on time the agency was.
+        raise ActionError(
+            PART_NOT_OWING % {"agency": assignment.agency, "state": assignment.get_state_display()}
+        )
     old = assignment.deadline
     if assignment.original_deadline is None:
         assignment.original_deadline = old
@@ -998,18 +1044,21 @@ def urge_task(
         raise ActionError(TASK_NOT_OVERDUE)
     text = note.strip() or str(_("Urged: please report on this task."))
     events = [_log(task, TaskEventKind.URGED, by, agency=a.agency, note=text) for a in owing]
-    agency_ids = [a.agency_id for a in owing]
-    transaction.on_commit(partial(_notify_urged, task.pk, events[0].pk, text, agency_ids))
+    due = {a.agency_id: a.due_at for a in owing}
+    transaction.on_commit(partial(_notify_urged, task.pk, events[0].pk, text, due))
     return events
 
 
 URGED = NotificationKind.URGED  # one notification per urge: its period is the log entry
 
 
-def _notify_urged(task_pk: int, event_pk: int, text: str, agency_ids: list[int]) -> None:
+def _notify_urged(
+    task_pk: int, event_pk: int, text: str, due: dict[int, dt.datetime | None]
+) -> None:
+    """Each urged agency's people, with that agency's own deadline."""
     task = Task.objects.get(pk=task_pk)
-    recipients = User.objects.filter(is_active=True, agency__in=agency_ids).values_list(
-        "pk", flat=True
+    recipients = User.objects.filter(is_active=True, agency__in=list(due)).values_list(
+        "pk", "agency_id"
     )
     with in_site_language():
         title = str(URGED_TITLE % {"task": task})
@@ -1023,9 +1072,9 @@ def _notify_urged(task_pk: int, event_pk: int, text: str, agency_ids: list[int])
             body=text,
             url=reverse("work:task", args=[task_pk]),
             task_id=task_pk,
-            due_at=task.due_at,
+            due_at=due[agency_id],
         )
-        for pk in recipients
+        for pk, agency_id in recipients
     )
 
 

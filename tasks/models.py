@@ -169,14 +169,24 @@ class Task(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state == TaskState.ASSIGNED
 
+    def _current(self, role: str) -> list[TaskAssignment]:
+        """The parts of this role, without those taken away (all of them on a cancelled task),
+        from the prefetched assignments when there are some."""
+        return [
+            a
+            for a in self.assignments.all()
+            if a.role == role
+            and (a.state != AssignmentState.CANCELLED or self.state == TaskState.CANCELLED)
+        ]
+
     def lead_assignments(self) -> list[TaskAssignment]:
-        return [a for a in self.assignments.all() if a.role == AssignmentRole.LEAD]
+        return self._current(AssignmentRole.LEAD)
 
     def lead_agencies(self) -> list[Agency]:
         return [a.agency for a in self.lead_assignments()]
 
     def coordinating_agencies(self) -> list[Agency]:
-        return [a.agency for a in self.assignments.all() if a.role == AssignmentRole.COORDINATING]
+        return [a.agency for a in self._current(AssignmentRole.COORDINATING)]
 
     def all_leads_accepted(self) -> bool:
         leads = self.assignments.filter(role=AssignmentRole.LEAD).exclude(

@@ -47,8 +47,13 @@ def can_sign_off(assignment: TaskAssignment, user: Any) -> bool:
 
 
 def can_contribute(assignment: TaskAssignment, user: Any) -> bool:
-    """A co-ordinating agency's staff post contributions the lead can use."""
-    return assignment.role == "coordinating" and is_staff_of_agency(user, assignment.agency_id)
+    """A co-ordinating agency's staff post contributions the lead can use (not once the
+    agency has been taken off the task)."""
+    return (
+        assignment.role == "coordinating"
+        and assignment.state != "cancelled"
+        and is_staff_of_agency(user, assignment.agency_id)
+    )
 
 
 def can_request_extension(assignment: TaskAssignment, user: Any) -> bool:
@@ -63,7 +68,7 @@ def can_comment_task(task: Task, user: Any) -> bool:
         agency_id is not None
         and is_staff_of_agency(user, agency_id)
         and task.state != "draft"
-        and task.assignments.filter(agency_id=agency_id).exists()
+        and task.assignments.filter(agency_id=agency_id).exclude(state="cancelled").exists()
     )
 
 

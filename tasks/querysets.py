@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -193,9 +193,11 @@ class AssignmentQuerySet(models.QuerySet):
         return self.annotate(timeliness=timeliness, days_overdue=days_overdue)
 
     def overdue(self, now: dt.datetime | None = None) -> AssignmentQuerySet:
-        """Lead parts past their own deadline and still owed, most overdue first."""
+        """Lead parts past their own deadline on which the agency still has to act, most overdue
+        first (a part reported late counts as open overdue in the figures, but it waits for the
+        standing office, so it is not chased)."""
         return (
-            self.leads()
+            self.owing()
             .with_timeliness(now)
             .filter(timeliness=Timeliness.OPEN_OVERDUE)
             .order_by("-days_overdue", "due_at", "id")
@@ -237,10 +239,13 @@ class TaskQuerySet(models.QuerySet):
         if user.role in ("secretariat", "chair"):
             return self.filter(directive__committee_id=user.committee_id)
         if perms.is_agency_staff(user):
+            # A part taken away (cancelled) gives no sight, unless the whole task was cancelled.
             mine = _assignment_model(self).objects.filter(
                 task=OuterRef("pk"), agency_id=user.agency_id
             )
-            return self.filter(Exists(mine)).exclude(state="draft")
+            active = Exists(mine.exclude(state="cancelled"))
+            cancelled_task = Q(state="cancelled") & Exists(mine)
+            return self.exclude(state="draft").filter(active | cancelled_task)
         return self.none()
 
     def open(self) -> TaskQuerySet:
@@ -274,9 +279,11 @@ class TaskQuerySet(models.QuerySet):
             .values("timeliness")[:1]
         )
         any_late = leads.filter(timeliness=Timeliness.DONE_LATE)
-        most_days = (
-            leads.order_by().values("task").annotate(most=Max("days_overdue")).values("most")[:1]
-        )
+
+        def most_days(parts: models.QuerySet) -> Subquery:
+            maximum = parts.order_by().values("task").annotate(most=Max("days_overdue"))
+            return Subquery(maximum.values("most")[:1], output_field=models.IntegerField())
+
         timeliness = Case(
             When(state="cancelled", then=Value(Timeliness.CANCELLED)),
             When(state="draft", then=Value(Timeliness.NOT_STARTED)),
@@ -285,9 +292,11 @@ class TaskQuerySet(models.QuerySet):
             default=Subquery(worst_open, output_field=models.CharField()),
             output_field=models.CharField(),
         )
+        # A finished task is as late as its latest lead; an open one as its most overdue open lead.
         days_overdue = Case(
             When(state__in=["draft", "cancelled"], then=Value(0)),
-            default=Subquery(most_days, output_field=models.IntegerField()),
+            When(state="completed", then=most_days(leads)),
+            default=Coalesce(most_days(leads.filter(state__in=OPEN)), Value(0)),
             output_field=models.IntegerField(),
         )
         return self.annotate(timeliness=timeliness, days_overdue=days_overdue)

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import get_resolver
@@ -103,15 +104,19 @@ class StepView(FormView):
         raise NotImplementedError
 
     def form_valid(self, form: django_forms.Form) -> HttpResponse:
+        # The action and the step's completion commit together (a start step's process is
+        # saved by execute(): a request must never be left without its flow).
         try:
-            with flow_step(self.activation.flow_task.name):
-                completes = self.perform(form)
+            with transaction.atomic():
+                with flow_step(self.activation.flow_task.name):
+                    completes = self.perform(form)
+                if completes is not False:
+                    self.activation.execute()
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         if completes is False:
             return redirect(self.request.get_full_path())
-        self.activation.execute()
         messages.success(self.request, STEP_DONE % {"step": self.activation.flow_task.task_title})
         return redirect(self.success_url_for())
 

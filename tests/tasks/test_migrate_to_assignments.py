@@ -100,8 +100,10 @@ def test_a_database_of_the_previous_version_migrates_forward(tmp_path):
         ["reported", "assigned"],
     ]
     parts = {(title, code): rest for title, code, *rest in data["parts"]}
-    # Every lead of the reported task is "reported"; the co-ordinator is now "coordinating".
-    assert parts[("reported", "KG-CA")][:4] == ["lead", "reported", "2024-03-31", "2024-02-29"]
+    # Only BĐBP reported the shared task: its part is "reported", Công an's is still in
+    # progress (not credited with BĐBP's report); the co-ordinator is now "coordinating".
+    assert parts[("reported", "KG-CA")][:4] == ["lead", "in_progress", "2024-03-31", "2024-02-29"]
+    assert parts[("reported", "KG-CA")][5] is None  # no report time of its own
     assert parts[("reported", "KG-BDBP")][:5] == [
         "lead",
         "reported",
