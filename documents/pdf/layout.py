@@ -129,11 +129,22 @@ class _Paragraph(Paragraph):
     _wrapped_at: tuple[float, float] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        if self._wrapped_at is not None and self._wrapped_at[0] == availWidth:
+        # The cache holds only while the broken lines (blPara) it measured still exist:
+        # reportlab's split() deletes them when the paragraph does not fit at the foot of a
+        # page, and drawing it on the next page then needs a fresh wrap.
+        if (
+            self._wrapped_at is not None
+            and self._wrapped_at[0] == availWidth
+            and hasattr(self, "blPara")
+        ):
             return self._wrapped_at[1], self.height
         width, height = super().wrap(availWidth, availHeight)
         self._wrapped_at = (availWidth, width)
         return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
+        self._wrapped_at = None  # split() rewraps, or deletes blPara: forget the measure
+        return super().split(availWidth, availHeight)
 
 
 def para(text: object, style: str = "body", *, markup: bool = False) -> Paragraph:
