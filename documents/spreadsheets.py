@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from agencies.models import User
+from project.xlsx import text_cell
 from tasks.deadlines import VIETNAM
 
 from .pdf import labels
@@ -170,7 +171,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def _cell(ws, value: Any, kind: str) -> WriteOnlyCell:  # noqa: ANN001
     if isinstance(value, str):
         value = nfc(value)
-    cell = WriteOnlyCell(ws, value=value)
+    cell = text_cell(ws, value)  # a title like "=HYPERLINK(…)" stays text, never a formula
     if kind == "date" and value is not None:
         cell.number_format = DATE_FORMAT
     elif kind == "datetime" and value is not None:
@@ -205,7 +206,7 @@ def write_xlsx(kind: str, filters: ReportFilters, out: IO[bytes], user: User | N
     info.append(["Danh sách", sheet.title])
     info.append(["Ngày tạo", vn_datetime(filters.now)])
     info.append(["Số dòng", count])
-    for line in filters.describe():
-        info.append(["Điều kiện lọc", nfc(line)])
+    for line in filters.describe():  # may quote a search the user typed
+        info.append(["Điều kiện lọc", text_cell(info, nfc(line))])
     workbook.save(out)
     return count
