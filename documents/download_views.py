@@ -197,7 +197,13 @@ def spreadsheet(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in SHEETS:
         raise Http404
     filters = _filters(request)
-    if kind == "scorecards" and filters.agency is None:
+    if kind == "scorecards" and filters.agency is not None:
+        # ?agency= names one agency's line: only as far as its scorecard PDF may be seen.
+        if not perms.can_view_agency_figures(
+            filters.committee.pk, filters.agency.pk, request.user
+        ):
+            raise Http404
+    elif kind == "scorecards":
         if not perms.is_committee_staff(request.user, filters.committee.pk) and not perms.is_admin(
             request.user
         ):

@@ -51,3 +51,17 @@ def test_a_directive_subject_and_a_search_are_exported_as_text(client, make_task
         if isinstance(c.value, str) and c.value[:1] in "=+"
     ]
     assert values and all(kind == "s" for _, kind in values)
+
+
+def test_an_officer_cannot_take_another_agencys_scorecard_line(
+    client, make_task, officer, border_guard
+):
+    make_task()
+    client.force_login(officer)
+    other = client.get(
+        reverse("documents:spreadsheet", args=["scorecards"]), {"agency": border_guard.code}
+    )
+    assert other.status_code == 404  # as the PDF answers
+    own = download(client, "scorecards", agency=officer.agency.code)
+    names = [row[0] for row in own.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert names and all(border_guard.name not in str(name) for name in names)
