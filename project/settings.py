@@ -4,6 +4,7 @@ Every setting comes from the environment (12-factor, django-environ); the defaul
 embedded mode: SQLite in ./var, no broker, e-mail to the console.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -39,16 +40,20 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "django_celery_beat",
+    "axes",
+    "rest_framework.authtoken",
     "agencies",
     "documents",
     "tasks",
     "workflows",
     "fixtures",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "project.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +61,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "project.security.SessionTimeoutMiddleware",
+    "project.security.PrivateResponseMiddleware",
+    "audit.middleware.DeniedAccessMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -94,6 +104,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "agencies.User"
 
 AUTHENTICATION_BACKENDS = [
+    "project.security.LoginLockoutBackend",  # first: refuses a locked-out username + address
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -132,7 +143,19 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Bounded work: a request body without files is at most DATA_UPLOAD_MAX_MEMORY_SIZE; each
+# uploaded file at most UPLOAD_MAX_FILE_MB, all files of one request at most UPLOAD_MAX_REQUEST_MB
+# (project/uploads.py); a directive's text at most DIRECTIVE_TEXT_MAX_CHARS characters.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+UPLOAD_MAX_FILE_MB = env.int("UPLOAD_MAX_FILE_MB", default=20)
+UPLOAD_MAX_REQUEST_MB = env.int("UPLOAD_MAX_REQUEST_MB", default=50)
+DIRECTIVE_TEXT_MAX_CHARS = env.int("DIRECTIVE_TEXT_MAX_CHARS", default=200_000)
+# .docx: refuse an archive that would unpack to more than this (a zip bomb).
+DOCX_MAX_UNCOMPRESSED_MB = env.int("DOCX_MAX_UNCOMPRESSED_MB", default=50)
+# The breakdown engine stops after this many seconds and says so (the proposals so far stand).
+BREAKDOWN_TIME_BUDGET_SECONDS = env.float("BREAKDOWN_TIME_BUDGET_SECONDS", default=10.0)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -143,6 +166,15 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dondoc389@localhost")
+# A stalling mail server must not hold the outbox worker (and the tick) for minutes.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The outbox (chasing/outbox.py): a failed send is retried after OUTBOX_RETRY_SECONDS, doubling
+# each time up to OUTBOX_RETRY_MAX_SECONDS, OUTBOX_MAX_ATTEMPTS times; a message claimed by a
+# worker that died is taken over after OUTBOX_LEASE_SECONDS.
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=5 * 60)
 
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -150,6 +182,61 @@ if env.bool("DJANGO_BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the urging-letter preview embeds its PDF
+# …so `check --deploy` need not suggest DENY (CSP frame-ancestors 'self' says the same).
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# HTTPS switches for production (off in the embedded mode, which serves plain HTTP on loopback).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+)
+# Sessions: a signed-in page left alone for SESSION_IDLE_MINUTES logs out; no session outlives
+# SESSION_MAX_HOURS however busy (Django's default was 14 days).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy (django-csp): scripts only from this site; no inline script, no eval.
+# Styles allow inline: viewflow's Material templates put style="" attributes in their markup.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Behind a reverse proxy, the client's address is in a header the proxy sets (e.g.
+# X-Forwarded-For); name it, and how many proxies append to it, or one office's NAT address
+# would be every user's address. Empty: the connection's own address (REMOTE_ADDR).
+CLIENT_IP_HEADER = env("DJANGO_CLIENT_IP_HEADER", default="")
+CLIENT_IP_PROXY_COUNT = env.int("DJANGO_CLIENT_IP_PROXY_COUNT", default=1)
+
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address lock that pair for LOGIN_LOCKOUT_MINUTES. Username and address together, so an
+# attacker cannot lock a whole office out from behind its shared address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "project.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "audit.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # the audit app records every login and logout
+AXES_VERBOSE = False
 
 # Celery runs only in production; the embedded default runs `manage.py tick` every minute.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
@@ -168,12 +255,34 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # for links in e-ma
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A signed-in browser, or a per-user token (admin → Tokens); never Basic, which would let
+    # anyone guess passwords at /api/ past the login lockout.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",  # first: a bad token answers 401
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="30/minute"),
+        "user": env("API_THROTTLE_USER", default="600/minute"),
+    },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Đôn đốc 389 API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Đôn đốc 389 API",
+    "VERSION": "1.0.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "project.api_schema.document_error_statuses",
+    ],
+}
 
 # Domain defaults; each committee may override them on its own record.
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=3)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reporting/", include("tasks.reporting_views")),
     path("documents/", include("documents.urls")),
     path("workflows/", include("workflows.urls")),
+    path("audit/", include("audit.urls")),
     # The web UI (viewflow Material site): "/" sends each role home. Keep it last.
     path("", site.urls),
 ]

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import AccessEvent
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only."""
+
+    list_display = ["created_at", "kind", "username", "committee", "ip_address", "path", "status"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address", "path"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001, ARG002
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+        return False

@@ -1,0 +1,47 @@
+"""record_access(): the one way an access event is written."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+
+from project.client_ip import client_ip
+
+from .models import AccessEvent
+
+
+def _username_of(user) -> str:  # noqa: ANN001
+    return getattr(user, get_user_model().USERNAME_FIELD, "") or ""
+
+
+def record_access(
+    kind: str,
+    *,
+    request: HttpRequest | None = None,
+    user=None,  # noqa: ANN001
+    username: str = "",
+    status: int | None = None,
+    detail: str = "",
+    ip_address: str | None = None,
+) -> AccessEvent:
+    """Write one access event. A username without a user is looked up (failed logins of real
+    accounts then show in their committee's log); unknown names are kept as typed."""
+    User = get_user_model()
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if user is None and username:
+        user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+    meta = request.META if request is not None else {}
+    return AccessEvent.objects.create(
+        kind=kind,
+        user=user,
+        username=(username or _username_of(user))[:150],
+        committee_id=getattr(user, "committee_id", None),
+        agency_id=getattr(user, "agency_id", None),
+        ip_address=ip_address or (client_ip(request) if request is not None else None),
+        method=(request.method or "")[:10] if request is not None else "",
+        path=request.get_full_path()[:500] if request is not None else "",
+        status=status,
+        detail=str(detail)[:500],
+        user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
+    )

@@ -1,0 +1,177 @@
+"""The access log in the product: filter it, page through it, export it (CSV or .xlsx).
+
+Administrators see every event; a committee's standing office (secretariat) sees the events of
+its own committee's people, failed logins for their usernames included. Others get a 403 (which
+is itself recorded).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from agencies import permissions as perms
+from project.xlsx import csv_text, text_cell
+
+from .models import AccessEvent, AccessEventKind
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000  # rows in one export; narrow the filter for more
+EXPORT_COLUMNS = [
+    ("time", lambda e: timezone.localtime(e.created_at).strftime("%d/%m/%Y %H:%M:%S")),
+    ("event", lambda e: e.get_kind_display()),
+    ("username", lambda e: e.username),
+    ("committee", lambda e: e.committee.code if e.committee_id else ""),
+    ("agency", lambda e: e.agency.code if e.agency_id else ""),
+    ("IP address", lambda e: e.ip_address or ""),
+    ("method", lambda e: e.method),
+    ("path", lambda e: e.path),
+    ("HTTP status", lambda e: e.status or ""),
+    ("detail", lambda e: e.detail),
+    ("browser", lambda e: e.user_agent),
+]
+
+
+def visible_events(user) -> QuerySet:  # noqa: ANN001
+    queryset = AccessEvent.objects.select_related("committee", "agency")
+    if perms.is_admin(user):
+        return queryset
+    if user.role == "secretariat" and user.committee_id:
+        return queryset.filter(committee_id=user.committee_id)
+    raise PermissionDenied(_("Only the standing office and administrators read the access log."))
+
+
+def filtered_events(request: HttpRequest) -> tuple[QuerySet, dict]:
+    queryset = visible_events(request.user)
+    params = {
+        "kind": request.GET.get("kind", ""),
+        "q": request.GET.get("q", "").strip(),
+        "ip": request.GET.get("ip", "").strip(),
+        "since": request.GET.get("since", ""),
+        "until": request.GET.get("until", ""),
+    }
+    if params["kind"] in AccessEventKind.values:
+        queryset = queryset.filter(kind=params["kind"])
+    if params["q"]:
+        queryset = queryset.filter(username__icontains=params["q"])
+    if params["ip"]:
+        queryset = (
+            queryset.filter(ip_address=params["ip"]) if _is_ip(params["ip"]) else queryset.none()
+        )
+    since = parse_date(params["since"]) if params["since"] else None
+    until = parse_date(params["until"]) if params["until"] else None
+    tz = timezone.get_current_timezone()
+    if since:
+        queryset = queryset.filter(created_at__gte=dt.datetime.combine(since, dt.time.min, tz))
+    if until:
+        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tz)
+        queryset = queryset.filter(created_at__lt=end)
+    return queryset.order_by("-created_at", "-id"), params
+
+
+def _is_ip(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+@require_GET
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    queryset, params = filtered_events(request)
+    export = request.GET.get("export")
+    if export == "csv":
+        return _csv(queryset)
+    if export == "xlsx":
+        return _xlsx(queryset)
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/access_log.html",
+        {
+            "events": page.object_list,
+            "page_obj": page,
+            "paginator": paginator,
+            "params": params,
+            "kinds": AccessEventKind.choices,
+        },
+    )
+
+
+def _headers() -> list[str]:
+    return [_(name) for name, _value in EXPORT_COLUMNS]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(queryset: QuerySet) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def rows():  # noqa: ANN202
+        yield "\ufeff"  # Excel reads UTF-8 (Vietnamese) only with the byte-order mark
+        yield writer.writerow(_headers())
+        for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
+            yield writer.writerow([csv_text(value(event)) for _name, value in EXPORT_COLUMNS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="nhat-ky-truy-cap-{stamp}.csv"'
+    return response
+
+
+def _xlsx(queryset: QuerySet) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(_("Access log")[:31])
+    ws.freeze_panes = "A2"
+    ws.append(_headers())
+    for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        ws.append([text_cell(ws, value(event)) for _name, value in EXPORT_COLUMNS])
+    out = tempfile.TemporaryFile()
+    workbook.save(out)
+    out.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"nhat-ky-truy-cap-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:  # noqa: ANN001, ARG001
+    """django-axes' answer to a locked-out login: the login page again, with the reason."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "Too many failed logins for this account from your computer. Logging in is blocked for "
+        "%(minutes)s minutes; if you have forgotten your password, ask the administrator."
+    ) % {"minutes": minutes}
+    return render(
+        request,
+        "registration/login.html",
+        {"form": AuthenticationForm(request), "lockout_message": message, "next": ""},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )

@@ -1,0 +1,57 @@
+"""The OpenAPI schema says every status the API answers, not only 200.
+
+A drf-spectacular post-processing hook (settings.SPECTACULAR_SETTINGS): every operation may
+answer 401/403 (not signed in, no access) and 429 (throttled); an operation on one object may
+answer 404; an action (POST/PUT/PATCH/DELETE) may answer 400 (refused: the message says why),
+403 (not allowed to do this), 404 and 409 (someone else acted first). The body is always
+`{"detail": "…"}`, in the user's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA_NAME = "Error"
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+DESCRIPTIONS = {
+    "400": "The request was refused; `detail` says why.",
+    "401": "Not signed in (session or token).",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such object, or not visible to this user.",
+    "409": "Someone else acted on this first; reload and try again.",
+    "429": "Too many requests; try again later.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def statuses_for(method: str, path: str) -> list[str]:
+    codes = ["401", "403", "429"]
+    on_one_object = "{" in path
+    if on_one_object:
+        codes.append("404")
+    if method in WRITE_METHODS:
+        codes += ["400", "409"]
+    return codes
+
+
+def document_error_statuses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:  # noqa: ARG001
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(ERROR_SCHEMA_NAME, ERROR_SCHEMA)
+    reference = {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code in statuses_for(method, path):
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result
