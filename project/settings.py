@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "workflows",
     "fixtures",
     "audit",
+    "chasing",
 ]
 
 MIDDLEWARE = [

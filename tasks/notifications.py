@@ -3,22 +3,21 @@
 `notify()` is the one way to send. It inserts every message with INSERT … ON CONFLICT DO
 NOTHING against the unique (recipient, kind, object, period) constraint, so two ticks racing,
 or a tick catching up after downtime, never send the same message twice; the run that won a row
-e-mails it once the transaction has committed. People who chose the daily digest get their
-messages in the app at once and by e-mail once a day, in one message.
+writes its e-mail to the outbox (chasing/outbox.py) in the same transaction, and the outbox
+sends it once the transaction has committed, retrying until the mail server takes it. People
+who chose the daily digest get their messages in the app at once and by e-mail once a day, in
+one message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -26,11 +25,10 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import User
+from chasing.outbox import Email, enqueue, send_after_commit
 
 from .deadlines import VIETNAM, today_in_vietnam
 from .models import Notification, NotificationKind
-
-logger = logging.getLogger(__name__)
 
 DIGEST_LOOKBACK = dt.timedelta(days=7)  # a digest never reaches back further than this
 EMAIL_BATCH = 5000  # notifications per e-mail job (bounded IN lists)
@@ -70,13 +68,13 @@ def notify(messages: Iterable[Message], *, now: dt.datetime | None = None) -> li
     now = now or timezone.now()
     token = uuid.uuid4()
     recipients: dict[int, bool] = {}
-    emails: set[int] = set()
+    emails: dict[int, str] = {}
     for pk, digest_only, email in User.objects.filter(
         pk__in={m.recipient_id for m in unique.values()}
     ).values_list("pk", "digest_only", "email"):
         recipients[pk] = digest_only
         if email:
-            emails.add(pk)
+            emails[pk] = email
     rows = [
         Notification(
             recipient_id=m.recipient_id,
@@ -102,10 +100,31 @@ def notify(messages: Iterable[Message], *, now: dt.datetime | None = None) -> li
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         won = list(Notification.objects.filter(claim=token).order_by("pk"))
-        to_email = [n.pk for n in won if n.email_wanted]
+        to_email = [n for n in won if n.email_wanted]
         for start in range(0, len(to_email), EMAIL_BATCH):
-            transaction.on_commit(partial(send_emails, to_email[start : start + EMAIL_BATCH]))
+            rows = enqueue(_emails_for(to_email[start : start + EMAIL_BATCH], emails))
+            send_after_commit(rows)
     return won
+
+
+def _emails_for(notifications: list[Notification], addresses: dict[int, str]) -> list[Email]:
+    """One e-mail per person, listing all of their notifications."""
+    by_recipient: dict[int, list[Notification]] = defaultdict(list)
+    for notification in notifications:
+        by_recipient[notification.recipient_id].append(notification)
+    site = settings.SITE_URL.rstrip("/")
+    emails = []
+    for recipient_id, theirs in by_recipient.items():
+        subject, body = _email_for(theirs, site)
+        emails.append(
+            Email(
+                to=addresses[recipient_id],
+                subject=subject,
+                body=body,
+                notification_ids=tuple(n.pk for n in theirs),
+            )
+        )
+    return emails
 
 
 def _email_for(notifications: list[Notification], site: str) -> tuple[str, str]:
@@ -125,51 +144,6 @@ def _email_for(notifications: list[Notification], site: str) -> tuple[str, str]:
         for n in notifications:
             lines += [f"- {n.title}", *[f"  {url}" for url in link(n)]]
         return subject, "\n".join([*lines, "", "--", str(EMAIL_FOOTER)])
-
-
-def send_emails(notification_ids: list[int]) -> int:
-    """E-mail the given notifications not yet e-mailed: one message per person, listing all of
-    theirs. Returns how many notifications went out."""
-    pending = list(
-        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
-        .select_related("recipient")
-        .order_by("recipient_id", "pk")
-    )
-    if not pending:
-        return 0
-    by_recipient: dict[int, list[Notification]] = defaultdict(list)
-    for notification in pending:
-        by_recipient[notification.recipient_id].append(notification)
-    sent = 0
-    site = settings.SITE_URL.rstrip("/")
-    try:
-        connection = get_connection(fail_silently=False)
-        connection.open()
-    except Exception:  # the mail server is down: the in-app notifications still stand
-        logger.exception("cannot open the e-mail connection")
-        return 0
-    try:
-        for notifications in by_recipient.values():
-            subject, body = _email_for(notifications, site)
-            message = EmailMessage(
-                subject=subject,
-                body=body,
-                to=[notifications[0].recipient.email],
-                connection=connection,
-            )
-            try:
-                message.send()
-            except Exception:
-                logger.exception("e-mail to user %s failed", notifications[0].recipient_id)
-                continue
-            ids = [n.pk for n in notifications]
-            Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
-                emailed_at=timezone.now()
-            )
-            sent += len(ids)
-    finally:
-        connection.close()
-    return sent
 
 
 # ---- the daily digest

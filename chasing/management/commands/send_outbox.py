@@ -1,0 +1,24 @@
+"""Send the e-mail waiting in the outbox (also done by every tick)."""
+
+from django.core.management.base import BaseCommand
+
+from chasing.outbox import send_outbox
+
+
+class Command(BaseCommand):
+    help = "Send the e-mails due in the outbox, retrying failures with backoff."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--limit", type=int, default=200, help="messages per batch")
+        parser.add_argument(
+            "--until-empty", action="store_true", help="repeat batches until nothing is due"
+        )
+
+    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+        while True:
+            result = send_outbox(limit=options["limit"])
+            self.stdout.write(str(result))
+            if not options["until_empty"] or not (result.sent or result.retried or result.failed):
+                break
+            if not result.sent:  # everything failed: the server is down, retry later
+                break
