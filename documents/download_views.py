@@ -199,9 +199,7 @@ def spreadsheet(request: HttpRequest, kind: str) -> HttpResponse:
     filters = _filters(request)
     if kind == "scorecards" and filters.agency is not None:
         # ?agency= names one agency's line: only as far as its scorecard PDF may be seen.
-        if not perms.can_view_agency_figures(
-            filters.committee.pk, filters.agency.pk, request.user
-        ):
+        if not perms.can_view_agency_figures(filters.committee.pk, filters.agency.pk, request.user):
             raise Http404
     elif kind == "scorecards":
         if not perms.is_committee_staff(request.user, filters.committee.pk) and not perms.is_admin(
