@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django import forms
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from documents.breakdown.readers import BreakdownInputError, decode_text, read_docx_bytes
+from project.uploads import check_uploads
 from tasks.deadlines import DeadlineKind
 from tasks.forms import MultipleFileField, VietnameseDateField
 from tasks.models import Recurrence
@@ -57,6 +63,58 @@ class DirectiveForm(forms.Form):
         help_text=_("Paste the text: the breakdown editor proposes tasks from it."),
     )
     files = MultipleFileField(label=_("Files (scan, Word)"))
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        limit = settings.DIRECTIVE_TEXT_MAX_CHARS
+        if len(text) > limit:
+            raise ValidationError(
+                _(
+                    "The text is %(length)s characters long; at most %(limit)s are accepted. "
+                    "Register the directive with its first part and attach the full file."
+                )
+                % {"length": intcomma(len(text)), "limit": intcomma(limit)}
+            )
+        return text
+
+    def clean_files(self) -> list:
+        try:
+            return check_uploads(self.cleaned_data["files"])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+    def clean(self) -> dict:
+        """Without pasted text, the directive's text comes from an uploaded .txt or .docx,
+        decoded from the encodings Vietnamese offices use, or refused with a message."""
+        data = super().clean()
+        if self.errors or (data.get("text") or "").strip():
+            return data
+        for upload in data.get("files") or []:
+            suffix = PurePath(upload.name).suffix.lower()
+            if suffix not in (".txt", ".docx"):
+                continue
+            raw = upload.read()
+            upload.seek(0)
+            try:
+                if suffix == ".txt":
+                    text = decode_text(raw, upload.name)
+                else:
+                    limit = settings.DOCX_MAX_UNCOMPRESSED_MB * 1024 * 1024
+                    text = read_docx_bytes(raw, upload.name, max_uncompressed=limit)
+            except BreakdownInputError as error:
+                self.add_error("files", str(error))
+                return data
+            if len(text) > settings.DIRECTIVE_TEXT_MAX_CHARS:
+                self.add_error(
+                    "files",
+                    _("“%(name)s” holds more than %(limit)s characters of text.")
+                    % {"name": upload.name, "limit": intcomma(settings.DIRECTIVE_TEXT_MAX_CHARS)},
+                )
+                return data
+            if text.strip():
+                data["text"] = text
+                break
+        return data
 
     def clean_number(self) -> str:
         raw = self.cleaned_data["number"].strip()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from agencies import permissions as perms
 from agencies.models import Agency, Committee, User
 from project.errors import ActionError, ActionForbidden
+from project.uploads import validate_document
 
 from . import reporting
 from .deadlines import today_in_vietnam
@@ -65,7 +66,8 @@ def _figure_fields() -> dict[str, forms.Field]:
 
 class SubmissionForm(forms.Form):
     narrative = forms.CharField(label=_("Narrative"), widget=forms.Textarea, required=False)
-    file = forms.FileField(label=_("Attach a file"), required=False)
+    # checked by content against the document allow-list, and its size (project/uploads.py)
+    file = forms.FileField(label=_("Attach a file"), required=False, validators=[validate_document])
 
     def __init__(self, *args, with_figures: bool = True, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -138,13 +139,37 @@ class Breakdown:
     directive: DirectiveHeader
     tasks: list[ProposedTask]
     unmatched: list[str]
+    # Why the engine stopped before the end of the text (too long, out of time), for the user;
+    # empty when it read everything.
+    stopped: str = ""
 
     def to_dict(self) -> dict:
-        return {
+        result = {
             "directive": self.directive.to_dict(),
             "tasks": [task.to_dict() for task in self.tasks],
             "unmatched": list(self.unmatched),
         }
+        if self.stopped:
+            result["stopped"] = self.stopped
+        return result
+
+
+# Bounded work: the engine reads at most MAX_TEXT_CHARS of a text (a directive runs to tens of
+# thousands) and stops proposing after TIME_BUDGET_SECONDS; either way it says so.
+MAX_TEXT_CHARS = 200_000
+TIME_BUDGET_SECONDS = 10.0
+
+
+def _cut(text: str, max_chars: int) -> tuple[str, str]:
+    if len(text) <= max_chars:
+        return text, ""
+    end = text.rfind("\n", 0, max_chars)
+    kept = text[: end if end > max_chars // 2 else max_chars]
+    note = (
+        f"Văn bản dài {len(text):,} ký tự, quá giới hạn {max_chars:,} ký tự: chỉ đề xuất "
+        "nhiệm vụ từ phần đầu; hãy chia văn bản hoặc nhập các nhiệm vụ còn lại."
+    ).replace(",", ".")
+    return kept, note
 
 
 @dataclass
@@ -160,10 +185,16 @@ def propose_tasks(
     *,
     today: dt.date | None = None,
     calendar: WorkingCalendar = PUBLIC_HOLIDAYS,
+    max_chars: int = MAX_TEXT_CHARS,
+    time_budget: float | None = TIME_BUDGET_SECONDS,
 ) -> Breakdown:
     """Read a directive's text and propose its tasks. Working days are counted with
     `calendar`: the product passes its own (with the administrator's days off and make-up
-    days), so "10 ngày làm việc" means the same day here as on the task page."""
+    days), so "10 ngày làm việc" means the same day here as on the task page. The engine reads
+    at most `max_chars` and works at most `time_budget` seconds; `Breakdown.stopped` says when
+    it stopped early."""
+    started = time.monotonic()
+    text, stopped = _cut(text, max_chars)
     lines = normalize_text(text).split("\n")
     header, body_start = parse_header(lines)
     signed_on = header.issued_on or today or dt.datetime.now(tz=_VN).date()
@@ -181,13 +212,19 @@ def propose_tasks(
     )
     tasks: list[ProposedTask] = []
     unmatched: list[str] = []
-    for candidate in candidates:
+    for index, candidate in enumerate(candidates):
+        if time_budget is not None and time.monotonic() - started > time_budget:
+            stopped = (
+                f"Dừng sau {time_budget:g} giây: đã xem {index}/{len(candidates)} mục của văn "
+                "bản; hãy kiểm tra và nhập các nhiệm vụ còn lại."
+            )
+            break
         task = _build_task(
             candidate, directory, signed_on, plan_end, unmatched, recipients, calendar
         )
         if task is not None:
             tasks.append(task)
-    return Breakdown(header, tasks, unmatched)
+    return Breakdown(header, tasks, unmatched, stopped)
 
 
 # --- which parts of the text are tasks -------------------------------------------------

@@ -46,6 +46,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(breakdown.to_dict(), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(render_table(breakdown, directory))
+        if breakdown.stopped:
+            self.stderr.write(breakdown.stopped)
 
 
 def render_table(breakdown: Breakdown, directory: AgencyDirectory) -> str:

@@ -1,3 +1,4 @@
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,75 @@ def test_reads_utf8_text(tmp_path):
         (b"", "không có nội dung"),
         (b"   \n\n  ", "không có nội dung"),
         (b"\x00\x01\x02binary", "nhị phân"),
-        ("Công an tỉnh".encode("utf-16"), "UTF-16"),
+        (b"\xff\xfe\xfa bad", "UTF-8"),  # a UTF-16 mark, then no text
     ],
 )
 def test_rejects_what_is_not_utf8_text(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(BreakdownInputError, match=message):
+        read_directive_file(path)
+
+
+def cp1258(text: str) -> bytes:
+    """Vietnamese Windows: precomposed base letters, tone marks as combining characters."""
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tones = [m for m in parts[1:] if m in "\u0300\u0301\u0303\u0309\u0323"]
+            base = unicodedata.normalize("NFC", "".join(m for m in parts if m not in tones))
+            out += base.encode("cp1258") + "".join(tones).encode("cp1258")
+    return out
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-16"),
+        lambda t: t.encode("utf-16-le"),
+        lambda t: t.encode("utf-16-be"),
+        lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
+        cp1258,
+    ],
+    ids=["utf-16", "utf-16-le-no-bom", "utf-16-be-no-bom", "utf-8-bom", "cp1258"],
+)
+def test_reads_vietnamese_text_in_the_encodings_offices_use(tmp_path, encode):
+    path = tmp_path / "tb.txt"
+    path.write_bytes(encode(TEXT))
+    assert read_directive_file(path) == TEXT
+
+
+def test_refuses_a_zip_bomb_docx(tmp_path):
+    import zipfile
+
+    from documents.breakdown import readers
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "word/document.xml", b"<a>" + b" " * (readers.MAX_DOCX_UNCOMPRESSED + 10) + b"</a>"
+        )
+    assert path.stat().st_size < 200_000  # small on disk…
+    with pytest.raises(BreakdownInputError, match="giải nén ra quá"):
+        read_directive_file(path)
+
+
+def test_refuses_a_docx_with_xml_entities(tmp_path):
+    import zipfile
+
+    path = tmp_path / "laughs.docx"
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><w:document>&lol2;</w:document>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", laughs)
+    with pytest.raises(BreakdownInputError, match="không an toàn"):
         read_directive_file(path)
 
 
