@@ -99,8 +99,32 @@ def parse_rows(text: str) -> list[_Row]:
     rows: list[_Row] = []
     first_line_of: dict[str, int] = {}
     kinds = set(AgencyKind.values)
-    for record in reader:
+    records = iter(reader)
+    while True:
+        first = reader.line_num + 1  # the record's first line
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a NUL byte, or a field too long
+            errors.append(LineError(reader.line_num, str(exc)))
+            break
         line = reader.line_num
+        raw = [v for v in record.values() if isinstance(v, str)]
+        if any("\n" in v or "\r" in v for v in raw):
+            # A quote opened and never closed: the csv module reads on into the next lines
+            # and would silently swallow them into this field.
+            errors.append(
+                LineError(
+                    first,
+                    _(
+                        'a quote (") is opened and not closed: lines %(first)s to %(last)s '
+                        "were read as one"
+                    )
+                    % {"first": first, "last": line},
+                )
+            )
+            continue
         if None in record:
             errors.append(LineError(line, _("too many fields (is a comma missing its quotes?)")))
             continue
@@ -110,16 +134,16 @@ def parse_rows(text: str) -> list[_Row]:
         code = values["code"]
         if not code:
             errors.append(LineError(line, _("the code is empty")))
-        elif code in first_line_of:
+        elif code.casefold() in first_line_of:  # KG-DC and kg-dc are one agency
             errors.append(
                 LineError(
                     line,
                     _("code %(code)s is already used on line %(first)s")
-                    % {"code": code, "first": first_line_of[code]},
+                    % {"code": code, "first": first_line_of[code.casefold()]},
                 )
             )
         else:
-            first_line_of[code] = line
+            first_line_of[code.casefold()] = line
         if not values["name"]:
             errors.append(LineError(line, _("the name is empty")))
         kind = values["kind"] or AgencyKind.OTHER
@@ -147,11 +171,13 @@ def parse_rows(text: str) -> list[_Row]:
         )
     if not rows and not errors:
         errors.append(LineError(1, _("the file has no agencies")))
-    known = set(first_line_of) | set(
+    file_codes = {r.code for r in rows if r.code}
+    known = file_codes | set(
         Agency.objects.filter(code__in={r.parent_code for r in rows if r.parent_code}).values_list(
             "code", flat=True
         )
     )
+    errors.extend(_case_clashes(rows))
     for row in rows:
         if row.parent_code and row.parent_code not in known:
             errors.append(
@@ -167,8 +193,45 @@ def parse_rows(text: str) -> list[_Row]:
     return rows
 
 
+def _case_clashes(rows: list[_Row]) -> list[LineError]:
+    """A code that differs from an agency already in the database only by letter case."""
+    errors = []
+    for row in rows:
+        if not row.code:
+            continue
+        clash = (
+            Agency.objects.filter(code__iexact=row.code)
+            .exclude(code=row.code)
+            .values_list("code", flat=True)
+            .first()
+        )
+        if clash:
+            errors.append(
+                LineError(
+                    row.line,
+                    _(
+                        "code %(code)s differs only in letter case from the existing agency "
+                        "%(existing)s; use the same code"
+                    )
+                    % {"code": row.code, "existing": clash},
+                )
+            )
+    return errors
+
+
+def _database_parents() -> dict[str, str]:
+    return dict(
+        Agency.objects.filter(parent__isnull=False).values_list("code", "parent__code").iterator()
+    )
+
+
 def _cycles(rows: list[_Row]) -> list[LineError]:
-    parent_of = {r.code: r.parent_code for r in rows if r.parent_code}
+    """Parents going round in a circle, through the file's lines and the agencies already in
+    the database (whose parents the file does not restate)."""
+    parent_of = _database_parents()
+    for r in rows:
+        parent_of.pop(r.code, None)  # the file's line says where this agency belongs now
+    parent_of.update({r.code: r.parent_code for r in rows if r.parent_code})
     errors = []
     for row in rows:
         seen, code = set(), row.code
@@ -186,6 +249,48 @@ def _cycles(rows: list[_Row]) -> list[LineError]:
     return errors
 
 
+def _others_agencies_changed(rows: list[_Row], committee_code: str) -> list[LineError]:
+    """An agency that belongs to other committees and not to this one is theirs: this import
+    may make it a member here, but not rename it or move it under another parent."""
+    existing = {
+        a.code: a
+        for a in Agency.objects.filter(code__in=[r.code for r in rows]).prefetch_related(
+            "memberships__committee"
+        )
+    }
+    parent_codes = dict(
+        Agency.objects.filter(code__in=existing, parent__isnull=False).values_list(
+            "code", "parent__code"
+        )
+    )
+    errors = []
+    for row in rows:
+        agency = existing.get(row.code)
+        if agency is None:
+            continue
+        committees = {m.committee.code for m in agency.memberships.all()}
+        if not committees or committee_code in committees:
+            continue
+        changes = (
+            agency.name != row.name
+            or agency.short_name != row.short_name
+            or agency.kind != row.kind
+            or parent_codes.get(row.code, "") != row.parent_code
+        )
+        if changes:
+            errors.append(
+                LineError(
+                    row.line,
+                    _(
+                        "agency %(code)s belongs to another committee (%(committees)s): this "
+                        "file may list it as it is, but not change its name, kind or parent"
+                    )
+                    % {"code": row.code, "committees": ", ".join(sorted(committees))},
+                )
+            )
+    return errors
+
+
 def import_agencies(
     source: str | Path | IO,
     committee_code: str,
@@ -194,6 +299,9 @@ def import_agencies(
 ) -> ImportResult:
     """Import (or update) agencies as members of a committee, all or nothing."""
     rows = parse_rows(_read_text(source))
+    foreign = _others_agencies_changed(rows, committee_code)
+    if foreign:
+        raise ImportRejected(foreign)
     with transaction.atomic():
         committee, created = Committee.objects.get_or_create(
             code=committee_code,

@@ -137,3 +137,62 @@ def test_every_bad_line_is_listed(tmp_path, capsys):
 def test_missing_file_is_a_one_line_error(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_agencies", str(tmp_path / "nope.csv"), "--committee", "c")
+
+
+# ---- what an attacker's (or a careless) file must not do
+
+
+@pytest.mark.django_db
+def test_an_unbalanced_quote_does_not_swallow_the_next_line(tmp_path, capsys):
+    text = HEADER + (
+        'KG-A,"Đơn vị A,,,other,\n'  # the quote is never closed…
+        "KG-B,Đơn vị B,,,other,\n"  # …so the csv module would read this line into A's name
+    )
+    with pytest.raises(CommandError, match="rejected"):
+        call_command("import_agencies", write(tmp_path, text), "--committee", "bcd389-kg")
+    assert 'line 2: a quote (") is opened and not closed: lines 2 to 3' in capsys.readouterr().err
+    assert not Agency.objects.exists()
+
+
+@pytest.mark.django_db
+def test_codes_differing_only_in_case_are_one_agency(tmp_path, capsys):
+    text = HEADER + "KG-DC,Đơn vị D,,,other,\nkg-dc,Đơn vị d,,,other,\n"
+    with pytest.raises(CommandError, match="rejected"):
+        call_command("import_agencies", write(tmp_path, text), "--committee", "bcd389-kg")
+    assert "line 3: code kg-dc is already used on line 2" in capsys.readouterr().err
+    call_command("import_agencies", write(tmp_path, GOOD), "--committee", "bcd389-kg")
+    lower = HEADER + "kg-ca,Công an tỉnh Kiên Giang,Công an tỉnh,,police,\n"
+    with pytest.raises(CommandError, match="rejected"):
+        call_command("import_agencies", write(tmp_path, lower, "l.csv"), "--committee", "bcd389-kg")
+    assert "differs only in letter case from the existing agency KG-CA" in capsys.readouterr().err
+    assert not Agency.objects.filter(code="kg-ca").exists()
+
+
+@pytest.mark.django_db
+def test_a_parent_cycle_through_existing_agencies_is_refused(tmp_path, capsys):
+    call_command("import_agencies", write(tmp_path, GOOD), "--committee", "bcd389-kg")
+    before = snapshot()
+    # in the database KG-QLTT sits under KG-SCT; now KG-SCT would sit under KG-QLTT
+    text = HEADER + "KG-SCT,Sở Công Thương tỉnh Kiên Giang,Sở Công Thương,,department,KG-QLTT\n"
+    with pytest.raises(CommandError, match="rejected"):
+        call_command("import_agencies", write(tmp_path, text, "c.csv"), "--committee", "bcd389-kg")
+    assert "the parents of KG-SCT go round in a circle" in capsys.readouterr().err
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_one_committees_import_cannot_rename_another_committees_agency(tmp_path, capsys):
+    call_command("import_agencies", write(tmp_path, GOOD), "--committee", "bcd389-kg")
+    before = snapshot()
+    renamed = HEADER + "KG-CA,Công an tỉnh An Giang,Công an tỉnh,,police,KG-UBND\n"
+    with pytest.raises(CommandError, match="rejected"):
+        call_command(
+            "import_agencies", write(tmp_path, renamed, "ag.csv"), "--committee", "bcd389-ag"
+        )
+    assert "agency KG-CA belongs to another committee (bcd389-kg)" in capsys.readouterr().err
+    assert snapshot() == before
+    # listing it unchanged makes it a member of the second committee too
+    same = HEADER + "KG-CA,Công an tỉnh Kiên Giang,Công an tỉnh,,police,KG-UBND\n"
+    call_command("import_agencies", write(tmp_path, same, "ag2.csv"), "--committee", "bcd389-ag")
+    assert Membership.objects.filter(committee__code="bcd389-ag", agency__code="KG-CA").exists()
+    assert Agency.objects.get(code="KG-CA").name == "Công an tỉnh Kiên Giang"
