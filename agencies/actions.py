@@ -8,13 +8,15 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import ChangeEventKind
+from audit.recording import record_change
 from project.errors import ActionError, ActionForbidden
 
 from . import permissions as perms
 from .models import Agency, AgencyAlias, Committee, User
 
-# The directory has no audit table of its own; alias changes go to this logger (kept with the
-# application log), which names the actor, the committee, the name and the agency.
+# Alias changes are in the audit trail (audit.ChangeEvent) and, as a line, in this logger
+# (settings.LOGGING keeps dondoc.audit at INFO).
 audit_log = logging.getLogger("dondoc.audit.agencies")
 
 ALIAS_NOT_PERMITTED = _("Only the standing office of the committee can map a name to an agency.")
@@ -46,6 +48,14 @@ def map_alias(committee: Committee, name: str, agency: Agency, *, by: User) -> A
         raise ActionError(ALIAS_TAKEN % {"name": name, "agency": taken.agency})
     with transaction.atomic():
         alias, created = AgencyAlias.objects.get_or_create(agency=agency, alias=name)
+        if created:
+            record_change(
+                ChangeEventKind.ALIAS_MAPPED,
+                actor=by,
+                committee=committee,
+                subject=agency.code,
+                changes={"alias": [None, name]},
+            )
     if created:
         audit_log.info(
             "alias mapped: %r -> %s (committee %s) by user %s",

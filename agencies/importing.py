@@ -18,6 +18,9 @@ from typing import IO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.models import ChangeEventKind
+from audit.recording import record_change
+
 from .models import Agency, AgencyAlias, AgencyKind, Committee, CommitteeLevel, Membership
 
 COLUMNS = ("code", "name", "short_name", "aliases", "kind", "parent_code")
@@ -296,6 +299,8 @@ def import_agencies(
     committee_code: str,
     committee_name: str | None = None,
     committee_level: str = CommitteeLevel.PROVINCE,
+    *,
+    by=None,  # noqa: ANN001 - the person importing, if any (the command has none)
 ) -> ImportResult:
     """Import (or update) agencies as members of a committee, all or nothing."""
     rows = parse_rows(_read_text(source))
@@ -349,4 +354,14 @@ def import_agencies(
             if (changed or new_aliases or joined) and row.code in result.unchanged:
                 result.unchanged.remove(row.code)
                 result.updated.append(row.code)
+        if result.changed:
+            record_change(
+                ChangeEventKind.AGENCIES_IMPORTED,
+                actor=by,
+                committee=committee,
+                subject=committee.code,
+                changes={"created": result.created, "updated": result.updated},
+                detail=f"{len(result.created)} created, {len(result.updated)} updated, "
+                f"{len(result.unchanged)} unchanged",
+            )
     return result

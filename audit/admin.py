@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccessEvent
+from .models import AccessEvent, ChangeEvent
 
 
 @admin.register(AccessEvent)
@@ -21,3 +21,10 @@ class AccessEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
         return False
+
+
+@admin.register(ChangeEvent)
+class ChangeEventAdmin(AccessEventAdmin):
+    list_display = ["created_at", "kind", "actor", "committee", "subject", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["subject", "actor__username"]

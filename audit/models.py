@@ -68,3 +68,48 @@ class AccessEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+
+class ChangeEventKind(models.TextChoices):
+    AGENCIES_IMPORTED = "agencies_imported", _("Agencies imported")
+    ALIAS_MAPPED = "alias_mapped", _("Name mapped to an agency")
+    OBLIGATION_DEFINED = "obligation_defined", _("Periodic report defined")
+    OBLIGATION_CHANGED = "obligation_changed", _("Periodic report changed")
+    OBLIGATION_REMOVED = "obligation_removed", _("Periodic report removed")
+
+
+class ChangeEvent(AppendOnlyModel):
+    """A change to the directory or the reporting rules: who, which committee, what, and each
+    changed field's old and new value (`changes`: {field: [old, new]})."""
+
+    kind = models.CharField(_("event"), max_length=30, choices=ChangeEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    committee = models.ForeignKey(
+        "agencies.Committee",
+        verbose_name=_("committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject = models.CharField(_("object"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("change event")
+        verbose_name_plural = _("change events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["committee", "created_at"], name="audit_change_committee_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.subject}"

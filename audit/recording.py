@@ -45,3 +45,35 @@ def record_access(
         detail=str(detail)[:500],
         user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
     )
+
+
+def record_change(
+    kind: str,
+    *,
+    actor=None,  # noqa: ANN001
+    committee=None,  # noqa: ANN001
+    subject: str = "",
+    changes: dict | None = None,
+    detail: str = "",
+):  # noqa: ANN201
+    """Write one change event, in the caller's transaction."""
+    from .models import ChangeEvent
+
+    return ChangeEvent.objects.create(
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        committee=committee,
+        subject=str(subject)[:255],
+        changes=_jsonable(changes or {}),
+        detail=str(detail)[:500],
+    )
+
+
+def _jsonable(value):  # noqa: ANN001, ANN202
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,7 +28,7 @@ from openpyxl import Workbook
 from agencies import permissions as perms
 from project.xlsx import csv_text, text_cell
 
-from .models import AccessEvent, AccessEventKind
+from .models import AccessEvent, AccessEventKind, ChangeEvent, ChangeEventKind
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000  # rows in one export; narrow the filter for more
@@ -44,10 +45,20 @@ EXPORT_COLUMNS = [
     ("detail", lambda e: e.detail),
     ("browser", lambda e: e.user_agent),
 ]
+CHANGE_COLUMNS = [
+    ("time", lambda e: timezone.localtime(e.created_at).strftime("%d/%m/%Y %H:%M:%S")),
+    ("event", lambda e: e.get_kind_display()),
+    ("by", lambda e: e.actor.username if e.actor_id else ""),
+    ("committee", lambda e: e.committee.code if e.committee_id else ""),
+    ("object", lambda e: e.subject),
+    ("changes", lambda e: json.dumps(e.changes, ensure_ascii=False)),
+    ("detail", lambda e: e.detail),
+]
 
 
-def visible_events(user) -> QuerySet:  # noqa: ANN001
-    queryset = AccessEvent.objects.select_related("committee", "agency")
+def visible_events(user, model=AccessEvent) -> QuerySet:  # noqa: ANN001
+    related = ("committee", "agency") if model is AccessEvent else ("committee", "actor")
+    queryset = model.objects.select_related(*related)
     if perms.is_admin(user):
         return queryset
     if user.role == "secretariat" and user.committee_id:
@@ -56,19 +67,26 @@ def visible_events(user) -> QuerySet:  # noqa: ANN001
 
 
 def filtered_events(request: HttpRequest) -> tuple[QuerySet, dict]:
-    queryset = visible_events(request.user)
+    changes = request.GET.get("log") == "changes"
+    model, kinds = (ChangeEvent, ChangeEventKind) if changes else (AccessEvent, AccessEventKind)
+    queryset = visible_events(request.user, model)
     params = {
+        "log": "changes" if changes else "access",
         "kind": request.GET.get("kind", ""),
         "q": request.GET.get("q", "").strip(),
         "ip": request.GET.get("ip", "").strip(),
         "since": request.GET.get("since", ""),
         "until": request.GET.get("until", ""),
     }
-    if params["kind"] in AccessEventKind.values:
+    if params["kind"] in kinds.values:
         queryset = queryset.filter(kind=params["kind"])
-    if params["q"]:
+    if params["q"] and changes:
+        queryset = queryset.filter(
+            Q(actor__username__icontains=params["q"]) | Q(subject__icontains=params["q"])
+        )
+    elif params["q"]:
         queryset = queryset.filter(username__icontains=params["q"])
-    if params["ip"]:
+    if params["ip"] and not changes:
         queryset = (
             queryset.filter(ip_address=params["ip"]) if _is_ip(params["ip"]) else queryset.none()
         )
@@ -97,11 +115,12 @@ def _is_ip(value: str) -> bool:
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
     queryset, params = filtered_events(request)
+    columns = CHANGE_COLUMNS if params["log"] == "changes" else EXPORT_COLUMNS
     export = request.GET.get("export")
     if export == "csv":
-        return _csv(queryset)
+        return _csv(queryset, columns)
     if export == "xlsx":
-        return _xlsx(queryset)
+        return _xlsx(queryset, columns)
     paginator = Paginator(queryset, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -112,13 +131,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "paginator": paginator,
             "params": params,
-            "kinds": AccessEventKind.choices,
+            "kinds": (ChangeEventKind if params["log"] == "changes" else AccessEventKind).choices,
         },
     )
 
 
-def _headers() -> list[str]:
-    return [_(name) for name, _value in EXPORT_COLUMNS]
+def _headers(columns: list) -> list[str]:
+    return [_(name) for name, _value in columns]
 
 
 class _Echo:
@@ -126,14 +145,14 @@ class _Echo:
         return value
 
 
-def _csv(queryset: QuerySet) -> StreamingHttpResponse:
+def _csv(queryset: QuerySet, columns: list) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def rows():  # noqa: ANN202
         yield "\ufeff"  # Excel reads UTF-8 (Vietnamese) only with the byte-order mark
-        yield writer.writerow(_headers())
+        yield writer.writerow(_headers(columns))
         for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
-            yield writer.writerow([csv_text(value(event)) for _name, value in EXPORT_COLUMNS])
+            yield writer.writerow([csv_text(value(event)) for _name, value in columns])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -141,13 +160,13 @@ def _csv(queryset: QuerySet) -> StreamingHttpResponse:
     return response
 
 
-def _xlsx(queryset: QuerySet) -> FileResponse:
+def _xlsx(queryset: QuerySet, columns: list) -> FileResponse:
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(_("Access log")[:31])
     ws.freeze_panes = "A2"
-    ws.append(_headers())
+    ws.append(_headers(columns))
     for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        ws.append([text_cell(ws, value(event)) for _name, value in EXPORT_COLUMNS])
+        ws.append([text_cell(ws, value(event)) for _name, value in columns])
     out = tempfile.TemporaryFile()
     workbook.save(out)
     out.seek(0)

@@ -294,4 +294,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
+    # Audit lines (who mapped which name to which agency…) are INFO: keep them.
+    "loggers": {"dondoc.audit": {"level": "INFO"}},
 }

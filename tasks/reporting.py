@@ -26,6 +26,8 @@ from django_fsm import can_proceed
 from agencies import calendar as workdays
 from agencies import permissions as perms
 from agencies.models import Agency, Committee, User
+from audit.models import ChangeEventKind
+from audit.recording import record_change
 from project.errors import ActionError, ActionForbidden, atomic_action
 
 from .deadlines import Period, deadline_end, today_in_vietnam
@@ -633,6 +635,16 @@ def define_obligation(
     values["name"] = name.strip()
     obligation = ReportingObligation.objects.create(committee=committee, **values)
     obligation.members.set(members)
+    record_change(
+        ChangeEventKind.OBLIGATION_DEFINED,
+        actor=by,
+        committee=committee,
+        subject=obligation.name,
+        changes={
+            **{name: [None, value] for name, value in values.items()},
+            "members": [None, sorted(a.code for a in members)],
+        },
+    )
     return obligation
 
 
@@ -661,11 +673,28 @@ def update_obligation(
     else:
         values["due_working_days"] = values["due_working_days"] or 3
     values["name"] = str(values["name"]).strip()
+    diff = {
+        name: [getattr(current, name), value]
+        for name, value in values.items()
+        if getattr(current, name) != value
+    }
     for name, value in values.items():
         setattr(obligation, name, value)
     obligation.save(update_fields=list(OBLIGATION_FIELDS))
     if members is not None:
+        before = sorted(current.members.values_list("code", flat=True))
         obligation.members.set(members)
+        after = sorted(a.code for a in members)
+        if before != after:
+            diff["members"] = [before, after]
+    if diff:
+        record_change(
+            ChangeEventKind.OBLIGATION_CHANGED,
+            actor=by,
+            committee=obligation.committee,
+            subject=obligation.name,
+            changes=diff,
+        )
     return obligation
 
 
@@ -674,7 +703,16 @@ def remove_obligation(obligation: ReportingObligation, *, by: User) -> bool:
     """Delete an obligation nobody has owed anything under yet; once submissions exist it is
     only deactivated, so their history and the consolidations stay. True if deleted."""
     _check_may_define(obligation.committee_id, by)
-    if ReportSubmission.objects.filter(period__obligation=obligation).exists():
+    kept = ReportSubmission.objects.filter(period__obligation=obligation).exists()
+    record_change(
+        ChangeEventKind.OBLIGATION_REMOVED,
+        actor=by,
+        committee=obligation.committee,
+        subject=obligation.name,
+        changes={"active": [obligation.active, False]} if kept else {},
+        detail="deactivated (submissions exist)" if kept else "deleted",
+    )
+    if kept:
         if obligation.active:
             obligation.active = False
             obligation.save(update_fields=["active"])

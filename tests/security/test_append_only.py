@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
 
+from agencies.actions import map_alias
 from audit.models import AccessEventKind
 from audit.recording import record_access
 from audit.triggers import append_only_tables, ensure_triggers
@@ -29,6 +30,7 @@ FIGURES = dict.fromkeys(
     0,
 )
 TABLES = [
+    "audit_changeevent",
     "tasks_taskevent",
     "tasks_reportsubmissionevent",
     "documents_directiveevent",
@@ -41,9 +43,10 @@ def test_every_append_only_model_is_covered():
 
 
 @pytest.fixture
-def history(make_task, committee, police, officer):
+def history(make_task, committee, police, officer, secretariat):
     make_task()  # writes directive and task events
     record_access(AccessEventKind.LOGIN, user=officer)
+    map_alias(committee, "Công an Kiên Giang", police, by=secretariat)  # a change event
     # a periodic report submitted: its history
     ReportingObligationFactory(committee=committee, starts_on=dt.date(2024, 1, 1))
     moment = dt.datetime(2024, 3, 1, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))

@@ -119,3 +119,46 @@ def test_the_log_cannot_be_changed_through_the_model(events):
         event.save()
     with pytest.raises(AppendOnlyError):
         AccessEvent.objects.all().delete()
+
+
+# ---- changes to the directory and the reporting rules
+
+
+def test_imports_aliases_and_obligations_are_in_the_change_log(
+    client, tmp_path, committee, police, secretariat
+):
+    from django.core.management import call_command
+
+    from agencies.actions import map_alias
+    from audit.models import ChangeEvent, ChangeEventKind
+    from tasks import reporting
+
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text(
+        "code,name,short_name,aliases,kind,parent_code\nKG-SYT,Sở Y tế tỉnh Kiên Giang,,,department,\n",
+        encoding="utf-8",
+    )
+    call_command("import_agencies", str(csv_file), "--committee", committee.code)
+    map_alias(committee, "Công an Kiên Giang", police, by=secretariat)
+    obligation = reporting.define_obligation(
+        committee, by=secretariat, name="Báo cáo tháng", frequency="month"
+    )
+    reporting.update_obligation(obligation, by=secretariat, name="Báo cáo hằng tháng")
+    events = {e.kind: e for e in ChangeEvent.objects.all()}
+    assert events[ChangeEventKind.AGENCIES_IMPORTED].changes["created"] == ["KG-SYT"]
+    alias = events[ChangeEventKind.ALIAS_MAPPED]
+    assert (alias.actor, alias.subject, alias.changes) == (
+        secretariat,
+        "KG-CA",
+        {"alias": [None, "Công an Kiên Giang"]},
+    )
+    changed = events[ChangeEventKind.OBLIGATION_CHANGED]
+    assert changed.changes == {"name": ["Báo cáo tháng", "Báo cáo hằng tháng"]}
+    assert ChangeEventKind.OBLIGATION_DEFINED in events
+
+    client.force_login(secretariat)
+    page = client.get(reverse("audit:access"), {"log": "changes"}).content.decode()
+    assert "Báo cáo hằng tháng" in page and "Công an Kiên Giang" in page
+    export = client.get(reverse("audit:access"), {"log": "changes", "export": "csv"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "Báo cáo hằng tháng" in text
