@@ -54,7 +54,7 @@ class PrivateResponseMiddleware:
         user = getattr(request, "user", None)
         signed_in = bool(user is not None and user.is_authenticated)
         attachment = "attachment" in response.get("Content-Disposition", "")
-        if signed_in or attachment or response.has_header("Set-Cookie"):
+        if signed_in or attachment or response.cookies:
             patch_cache_control(response, no_store=True, private=True, max_age=0)
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy and not response.has_header("Permissions-Policy"):
