@@ -86,6 +86,21 @@ def test_smtp_down_for_a_run_then_up_delivers_exactly_once(smtp):
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
 
 
+def test_a_stalling_mail_server_holds_a_worker_no_longer_than_email_timeout(smtp, settings):
+    settings.EMAIL_TIMEOUT = 1
+    smtp.start()
+    smtp.stall = True
+    enqueue([Email(to="canbo@example.vn", subject="Nhắc việc", body="…")])
+    started = time.monotonic()
+    result = send_outbox()
+    assert time.monotonic() - started < 5
+    assert (result.sent, result.retried) == (0, 1)
+    assert "timed out" in OutboxEmail.objects.get().last_error
+    smtp.stall = False
+    assert send_outbox(now=later()).sent == 1
+    assert smtp.subjects() == ["Nhắc việc"]  # the stalled attempt was never accepted
+
+
 def test_backoff_doubles_and_gives_up_visibly(smtp, settings, admin_client):
     settings.OUTBOX_MAX_ATTEMPTS = 3
     settings.OUTBOX_RETRY_SECONDS = 60
