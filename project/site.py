@@ -65,6 +65,7 @@ MENU = [
     MenuLink("directory:agencies", _("Agencies"), "account_balance", (*COMMITTEE, "admin")),
     MenuLink("directory:committees", _("Committees"), "groups", (*COMMITTEE, "admin")),
     MenuLink("directory:users", _("Users"), "people", (*COMMITTEE, "admin")),
+    MenuLink("audit:access", _("Access log"), "policy", ("secretariat", "admin")),
 ]
 
 

@@ -4,13 +4,13 @@ standing office's review, urging and comments."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from project.uploads import check_uploads
 
 from .models import ReportKind, TaskReport
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
-MAX_FILE_MB = 20
 
 
 class DateInput(forms.TextInput):
@@ -56,14 +56,9 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):  # noqa: ANN001, ANN201
         single = super().clean
         items = data if isinstance(data, (list, tuple)) else [data] if data else []
-        files = [single(item, initial) for item in items]
-        for upload in files:
-            if upload.size > MAX_FILE_MB * 1024 * 1024:
-                raise ValidationError(
-                    _("“%(name)s” is larger than %(size)s MB.")
-                    % {"name": upload.name, "size": MAX_FILE_MB}
-                )
-        return files
+        # Content checked against the allow-list of document types, sizes capped (each and
+        # in total): the same rules as every upload of the product.
+        return check_uploads([single(item, initial) for item in items])
 
 
 class ReportForm(forms.Form):

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from chasing.outbox import tick_job
+
 logger = logging.getLogger(__name__)
 
 
@@ -71,12 +73,18 @@ def digests(now: dt.datetime) -> str:
     return f"{send_digests(now)} sent"
 
 
+def outbox(now: dt.datetime) -> str:
+    """Send the e-mails waiting in the outbox (retries after a failure, with backoff)."""
+    return tick_job(now)
+
+
 JOBS: list[tuple[str, Callable[[dt.datetime], str]]] = [
     ("obligations", obligations),
     ("overdue", overdue),
     ("reminders", reminders),
     ("escalations", escalations),
     ("digests", digests),
+    ("outbox", outbox),
 ]
 
 

@@ -146,17 +146,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Debian's chromium"))
 
 
-def pytest_configure(config):  # noqa: ARG001
-    """The access log (audit/) in the permission matrix. tests/test_permission_matrix.py is
-    being rewritten for issue 9; until its MATRIX lists this page itself, add the row here."""
-    from tests import test_permission_matrix as matrix
-
-    matrix.MATRIX.setdefault(
-        "audit:access",
-        [matrix.Entry(expect=matrix.page(allowed=("secretariat", "other_secretariat", "admin")))],
-    )
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """API throttles count requests in the cache: each test starts from zero."""

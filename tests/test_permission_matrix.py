@@ -168,6 +168,7 @@ MATRIX: dict[str, list[Entry]] = {
         )
     ],
     "work:agency": [Entry(expect=page(allowed=("lead_head",)))],
+    "audit:access": [Entry(expect=page(allowed=("secretariat", "other_secretariat", "admin")))],
     "work:task_comment": [
         Entry(lambda w: {"pk": w["task"].pk}, "post", post(hidden=NOT_ON_TASK), data={"text": ""})
     ],
