@@ -245,7 +245,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 
 # The API throttles count in the cache: in production every worker must share one (Redis,
 # e.g. CACHE_URL=redis://127.0.0.1:6379/1); the embedded mode's single process keeps it local.
-CACHES = {"default": env.cache("CACHE_URL", default="locmem://")}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
