@@ -245,7 +245,10 @@ def test_coordinating_agency_cannot_report_but_contributes_and_the_lead_attaches
     assert reverse("work:part_contribute", args=[coordinating.pk]) in page
     client.post(
         reverse("work:part_contribute", args=[coordinating.pk]),
-        {"text": "BĐBP bắt giữ 3 vụ", "files": [SimpleUploadedFile("so-lieu.xlsx", b"PK")]},
+        {
+            "text": "BĐBP bắt giữ 3 vụ",
+            "files": [SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.4 so lieu")],
+        },
     )
     contribution = coordinating.reports.get()
     assert contribution.kind == "contribution"
@@ -262,7 +265,7 @@ def test_coordinating_agency_cannot_report_but_contributes_and_the_lead_attaches
     assert list(result.contributions.all()) == [contribution]
     # The standing office sees who contributed.
     page = login(client, secretariat).get(reverse("work:task", args=[task.pk])).content.decode()
-    assert "data-contributed" in page and "so-lieu.xlsx" in page
+    assert "data-contributed" in page and "so-lieu.pdf" in page
 
 
 def test_bdbp_still_sees_its_part_open_after_cong_an_is_accepted_and_reports_it(
