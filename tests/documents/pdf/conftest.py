@@ -1,12 +1,14 @@
 """A small, realistic scene of tasks in every timeliness, and helpers to read PDFs back."""
 
 import datetime as dt
-import subprocess
+import io
 import unicodedata
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from pypdf import PdfReader
 
 from documents.actions import register_directive
 from documents.pdf.queries import ReportFilters
@@ -18,21 +20,66 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2021, 1, 15, 10, 0, tzinfo=VN)
 
 
-def pdf_text(data: bytes, *, layout: bool = False) -> str:
-    """The text pdftotext reads from a PDF (what a search or a screen reader sees);
-    `layout=True` keeps a table's row on one line."""
+def _reader(data: bytes) -> PdfReader:
     assert data.startswith(b"%PDF-"), data[:20]
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), "-", "-"],
-        input=data,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode("utf-8")
+    return PdfReader(io.BytesIO(data))
+
+
+def pdf_text(data: bytes, *, layout: bool = False) -> str:
+    """The text a reader extracts from a PDF (what a search or a screen reader sees), pages
+    ended by form feeds; `layout=True` keeps a table's row on one line. Read with pypdf, so the
+    tests need nothing but Python."""
+    mode = "layout" if layout else "plain"
+    return "".join(page.extract_text(extraction_mode=mode) + "\f" for page in _reader(data).pages)
 
 
 def pdf_pages(data: bytes) -> list[str]:
     return pdf_text(data).split("\f")[:-1] or [pdf_text(data)]
+
+
+@dataclass(frozen=True)
+class Word:
+    """A run of text drawn at one place; x and y in points from the top left of the page."""
+
+    text: str
+    x: float
+    y: float
+
+
+def pdf_words(data: bytes, page: int = 1) -> list[Word]:
+    """Every run of text on `page` (from 1) with where it starts, in drawing order."""
+    reader_page = _reader(data).pages[page - 1]
+    height = float(reader_page.mediabox.height)
+    words: list[Word] = []
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if not text.strip():
+            return
+        # The start of the run on the page: the text matrix, then the current matrix.
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        words.append(Word(text.strip(), x, height - y))
+
+    reader_page.extract_text(visitor_text=visit)
+    return words
+
+
+def pdf_fonts(data: bytes) -> dict[str, bool]:
+    """Every font the pages use → whether its program is embedded in the file."""
+    fonts: dict[str, bool] = {}
+    for page in _reader(data).pages:
+        resources = page.get("/Resources")
+        if resources is None:
+            continue
+        for font in (resources.get_object().get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            for child in font.get("/DescendantFonts") or []:
+                descriptor = descriptor or child.get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts
 
 
 def one_line(text: str) -> str:
@@ -147,30 +194,6 @@ def pdf_region_text(data: bytes, x: float, y: float, width: float, height: float
     """Text of page 1 inside a box given in millimetres from the top left corner, so that two
     columns printed side by side (the letter's header) can be read one at a time."""
     pt = 72 / 25.4
-    result = subprocess.run(
-        [
-            "pdftotext",
-            "-enc",
-            "UTF-8",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-r",
-            "72",
-            "-x",
-            str(int(x * pt)),
-            "-y",
-            str(int(y * pt)),
-            "-W",
-            str(int(width * pt)),
-            "-H",
-            str(int(height * pt)),
-            "-",
-            "-",
-        ],
-        input=data,
-        capture_output=True,
-        check=True,
-    )
-    return one_line(result.stdout.decode("utf-8"))
+    left, top, right, bottom = x * pt, y * pt, (x + width) * pt, (y + height) * pt
+    inside = [w.text for w in pdf_words(data) if left <= w.x < right and top <= w.y < bottom]
+    return one_line(" ".join(inside))
