@@ -143,7 +143,22 @@ def pytest_collection_modifyitems(config, items):
         if "browser" in item.keywords and not has_chromium:
             if os.environ.get("CI"):
                 raise pytest.UsageError("browser tests need /usr/bin/chromium; CI must install it")
-            item.add_marker(pytest.mark.skip(reason="needs Debian's chromium"))
+            item.add_marker(pytest.mark.skip(reason=BROWSER_SKIP_REASON))
+
+
+BROWSER_SKIP_REASON = (
+    "browser scenario skipped: Debian's chromium is not on PATH "
+    "(apt-get install chromium to run it; CI always does)"
+)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say in one line, at the end, why the browser scenario did not run (pytest's own summary
+    only counts skips)."""
+    for report in terminalreporter.stats.get("skipped", []):
+        if isinstance(report.longrepr, tuple) and report.longrepr[2].endswith(BROWSER_SKIP_REASON):
+            terminalreporter.write_line(BROWSER_SKIP_REASON)
+            return
 
 
 @pytest.fixture(autouse=True)
