@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fixtures",
     "audit",
     "chasing",
+    "ops",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ops.views import healthz
 from project.site import site
 
 admin.site.site_header = _("Đôn đốc 389 administration")
@@ -9,6 +10,7 @@ admin.site.site_title = _("Đôn đốc 389")
 admin.site.index_title = _("Committees, agencies, directives and tasks")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("project.api_urls")),

@@ -55,6 +55,7 @@ EXEMPT_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "healthz",  # the operator's health check: no data, open to all (tests/ops/test_health.py)
 }
 EXEMPT_NAMESPACES = {"admin"}
 # viewflow's generated flow pages (workflows/): checked by test_flow_pages_are_not_open_to_all.
