@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from ops.json_logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestLogMiddleware",  # first: times and logs every request
     "django.middleware.security.SecurityMiddleware",
     "project.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -251,6 +254,7 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING (JSON in production)
 CELERY_IMPORTS = ["tasks.celery_tasks"]  # the tick task; beat's schedule is in the database
 
 # Chasing (tasks/reminders.py): reminders go out on working days from this hour (Vietnam time),
@@ -294,11 +298,10 @@ SPECTACULAR_SETTINGS = {
 # Domain defaults; each committee may override them on its own record.
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=3)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
-    # Audit lines (who mapped which name to which agency…) are INFO: keep them.
-    "loggers": {"dondoc.audit": {"level": "INFO"}},
-}
+# DJANGO_LOG_FORMAT=json (production): one JSON line per request and per job on stderr.
+LOGGING = logging_config(
+    json=env("DJANGO_LOG_FORMAT", default="text") == "json",
+    level=env("DJANGO_LOG_LEVEL", default="WARNING"),
+)
+# Audit lines (who mapped which name to which agency…) are INFO: keep them.
+LOGGING["loggers"]["dondoc.audit"] = {"level": "INFO"}
