@@ -8,9 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 from ops.json_logging import logging_config
+from ops.secret_key import load_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -18,12 +18,13 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-EMBEDDED_SECRET_KEY = "embedded-default-not-for-production-" + "x" * 20
-SECRET_KEY = env("DJANGO_SECRET_KEY", default=EMBEDDED_SECRET_KEY)
-if not DEBUG and SECRET_KEY == EMBEDDED_SECRET_KEY:
-    # A production deployment with the published key would let anyone forge sessions.
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is false.")
+# Off unless asked for (`make dev` asks): a server left in DEBUG shows its settings to anyone.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# A machine given no key makes its own on first run, in var/ (never committed). Machines that
+# share a database (web and workers on several hosts) must share DJANGO_SECRET_KEY.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or load_or_create_secret_key(
+    VAR_DIR / "secret_key"
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
