@@ -1,0 +1,30 @@
+"""`manage.py restore FILE`: load a backup made by `manage.py backup`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ops.backup import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a backup made by `manage.py backup` into an empty database (run it before "
+        "`migrate`), or over an existing one with --replace. Stop the web server and workers "
+        "first."
+    )
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("file")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Overwrite a database that already has tables (everything in it is lost).",
+        )
+
+    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+        try:
+            restore(Path(options["file"]), replace=options["replace"])
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Restored {options['file']}")
