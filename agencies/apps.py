@@ -16,5 +16,9 @@ class AgenciesConfig(AppConfig):
         def _forget(**kwargs) -> None:  # noqa: ANN003
             calendar.clear_cache()
 
-        post_save.connect(_forget, sender=CalendarDay, dispatch_uid="calendar_day_saved")
-        post_delete.connect(_forget, sender=CalendarDay, dispatch_uid="calendar_day_deleted")
+        post_save.connect(
+            _forget, sender=CalendarDay, weak=False, dispatch_uid="calendar_day_saved"
+        )
+        post_delete.connect(
+            _forget, sender=CalendarDay, weak=False, dispatch_uid="calendar_day_deleted"
+        )
