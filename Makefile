@@ -2,43 +2,86 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PROD_STAMP := $(VENV)/.installed-prod
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras
 
-.PHONY: run test test-postgres lint format install demo messages clean
+.PHONY: run dev test test-postgres prod-up prod-check lint format install install-dev demo \
+	static lock upgrade messages clean
 
-$(STAMP): requirements.txt
+# Production packages only (requirements.txt), each checked against its hash.
+$(PROD_STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	touch $(PROD_STAMP)
 
-install: $(STAMP)
+# Tests and tools on top (requirements-dev.txt holds the production pins too).
+$(DEV_STAMP): $(PROD_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
+install: $(PROD_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
-run: demo
-	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+static: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
-test: install
+# The embedded mode, for real use: waitress, DEBUG off, the periodic jobs in a thread, SQLite.
+run: demo static
+	$(BIN)/python manage.py run --host $(HOST) --port $(PORT)
+
+# For developers: Django's development server (reloads code), DEBUG on.
+dev: install-dev demo
+	DJANGO_DEBUG=true $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+test: install-dev
 	$(BIN)/python -m pytest
 
-test-postgres: install
+test-postgres: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dondoc389} $(BIN)/python -m pytest
 
-lint: install
+# Production on one machine (docs/deploy.md): nginx → gunicorn, Celery worker and beat, over
+# PostgreSQL and Redis from the environment or .env. One command starts them all (honcho).
+prod-check: install
+	@$(BIN)/python -c "import environ, sys; e = environ.Env(); environ.Env.read_env('.env'); \
+	db, broker = e('DATABASE_URL', default=''), e('CELERY_BROKER_URL', default=''); \
+	sys.exit(0) if db.startswith('postgres') and broker.startswith('redis') else \
+	sys.exit('make prod-up needs DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://… (docs/deploy.md)')"
+	@command -v nginx >/dev/null || { echo "make prod-up needs nginx (apt-get install nginx)"; exit 1; }
+
+prod-up: prod-check static
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/honcho run deploy/render-nginx > var/nginx.conf  # honcho: with .env's values
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile deploy/Procfile --app-root . start
+
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-messages: install
+# Rewrite both lock files from requirements*.in, keeping the pinned versions (hashes included).
+lock: install-dev
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+# The same, moving every package to its newest release (or one: make upgrade P=django).
+upgrade: install-dev
+	$(PIP_COMPILE) $(if $(P),--upgrade-package $(P),--upgrade) -o requirements.txt requirements.in
+	$(PIP_COMPILE) $(if $(P),--upgrade-package $(P),--upgrade) -o requirements-dev.txt requirements-dev.in
+
+messages: install-dev
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=test-output
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
