@@ -496,27 +496,7 @@ def post_progress(
                 "agency": assignment.agency,
             }
         )
-    if not text.strip():
-        raise ActionError(REPORT_TEXT_REQUIRED)
-    report = TaskReport.objects.create(
-        task=assignment.task,
-        assignment=assignment,
-        kind=ReportKind.PROGRESS,
-        agency=assignment.agency,
-        text=text,
-        submitted_by=by,
-        outcome=ReportOutcome.NOTED,
-    )
-    _log(
-        assignment.task,
-        TaskEventKind.PROGRESS,
-        by,
-        agency=assignment.agency,
-        note=text,
-        files=files,
-        report=report,
-    )
-    return report
+    return _post_note(assignment, by, text, files, ReportKind.PROGRESS, TaskEventKind.PROGRESS)
 
 
 @atomic_action
@@ -532,12 +512,27 @@ def post_contribution(
             NOT_ALLOWED_NOW
             % {"state": assignment.task.get_state_display(), "action": _("post a contribution")}
         )
+    return _post_note(
+        assignment, by, text, files, ReportKind.CONTRIBUTION, TaskEventKind.CONTRIBUTION
+    )
+
+
+def _post_note(
+    assignment: TaskAssignment,
+    by: User,
+    text: str,
+    files: Iterable[UploadedFile],
+    kind: str,
+    event_kind: str,
+) -> TaskReport:
+    """A progress update or a contribution: recorded on the part and in the history; no state
+    changes."""
     if not text.strip():
         raise ActionError(REPORT_TEXT_REQUIRED)
     report = TaskReport.objects.create(
         task=assignment.task,
         assignment=assignment,
-        kind=ReportKind.CONTRIBUTION,
+        kind=kind,
         agency=assignment.agency,
         text=text,
         submitted_by=by,
@@ -545,7 +540,7 @@ def post_contribution(
     )
     _log(
         assignment.task,
-        TaskEventKind.CONTRIBUTION,
+        event_kind,
         by,
         agency=assignment.agency,
         note=text,
