@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_mixins import AuditedAdmin
+
 from .models import Agency, AgencyAlias, CalendarDay, Committee, Membership, User
 
 
@@ -12,7 +14,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "parent", "standing_agency"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -26,7 +28,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ["code", "name", "short_name", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "short_name", "aliases__alias"]
@@ -36,7 +38,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "committee", "agency", "is_active"]
     list_filter = ["role", "committee", "is_active"]
     search_fields = ["username", "full_name", "email"]
@@ -51,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin):
     list_display = ["date", "kind", "note"]
     list_filter = ["kind"]
     date_hierarchy = "date"

@@ -76,6 +76,9 @@ class ChangeEventKind(models.TextChoices):
     OBLIGATION_DEFINED = "obligation_defined", _("Periodic report defined")
     OBLIGATION_CHANGED = "obligation_changed", _("Periodic report changed")
     OBLIGATION_REMOVED = "obligation_removed", _("Periodic report removed")
+    ADMIN_ADDED = "admin_added", _("Added in the admin")
+    ADMIN_CHANGED = "admin_changed", _("Changed in the admin")
+    ADMIN_DELETED = "admin_deleted", _("Deleted in the admin")
 
 
 class ChangeEvent(AppendOnlyModel):

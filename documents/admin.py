@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin_mixins import AuditedAdmin
 from project.admin_mixins import ReadOnlyAdmin
 
 from .models import Directive, DirectiveAttachment, DirectiveEvent
@@ -12,12 +13,19 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(admin.ModelAdmin):
+class DirectiveAdmin(AuditedAdmin):
     list_display = ["number_symbol", "doc_type", "issued_on", "committee", "state", "subject"]
     list_filter = ["doc_type", "state", "committee", "year"]
     search_fields = ["symbol", "subject", "issuer_name"]
     readonly_fields = ["state", "year", "created_by", "created_at", "updated_at"]
     autocomplete_fields = ["implements_task", "superseded_by"]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:  # noqa: ANN001
+        # A registered directive stays with its committee: moving it would hand its tasks'
+        # sight to another committee.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "committee"] if obj is not None else fields
+
     date_hierarchy = "issued_on"
     inlines = [AttachmentInline]
     show_full_result_count = False

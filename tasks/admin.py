@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin_mixins import AuditedAdmin
 from project.admin_mixins import ReadOnlyAdmin
 
 from .models import Extension, Task, TaskAssignment, TaskAttachment, TaskEvent, TaskReport
@@ -29,7 +30,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(AuditedAdmin):
     list_display = ["ref", "title", "directive", "state", "deadline"]
     list_filter = ["state", "deadline_kind", "directive__committee"]
     search_fields = ["ref", "title", "directive__symbol"]
