@@ -280,9 +280,10 @@ def _propose_available() -> bool:
     return True
 
 
-def proposals_for(directive: Directive) -> tuple[list[dict], list[str]]:
+def proposals_for(directive: Directive) -> tuple[list[dict], list[str], str]:
     """The engine's proposed tasks, with agency codes turned into this committee's agencies,
-    and the names in the text that match no member agency."""
+    the names in the text that match no member agency, and why the engine stopped early
+    (too long, out of time) if it did."""
     from documents.breakdown.django_directory import directory_for_committee
     from documents.breakdown.engine import propose_tasks
 
@@ -314,7 +315,7 @@ def proposals_for(directive: Directive) -> tuple[list[dict], list[str]]:
                 "recurrence": proposed.recurrence,
             }
         )
-    return rows, list(breakdown.unmatched)
+    return rows, list(breakdown.unmatched), breakdown.stopped
 
 
 def _passage_pattern(passage: str) -> re.Pattern | None:
@@ -435,7 +436,7 @@ class BreakdownView(LoginRequiredMixin, View):
         editable = directive.state in EDITABLE_STATES
         can_propose = editable and _propose_available() and bool(directive.text.strip())
         show = can_propose and (self.show_proposals or proposal_forms is not None)
-        rows, unmatched = proposals_for(directive) if show else ([], [])
+        rows, unmatched, stopped = proposals_for(directive) if show else ([], [], "")
         if show and proposal_forms is None:
             existing = {t.content.strip() for t in tasks}
             proposal_forms = _proposal_forms(directive, rows, existing)
@@ -451,6 +452,7 @@ class BreakdownView(LoginRequiredMixin, View):
             "tasks": tasks,
             "editable": editable,
             "frozen_for_review": directive.state == DirectiveState.AWAITING_APPROVAL,
+            "breakdown_stopped": stopped,
             "can_propose": can_propose,
             "show_proposals": show,
             "proposal_forms": proposal_forms or [],

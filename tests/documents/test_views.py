@@ -522,3 +522,16 @@ def test_the_breakdown_editor_is_frozen_while_the_chair_reviews_the_list(
     editor = office.get(reverse("directives:breakdown", args=[directive.pk])).content.decode()
     assert reverse("directives:task_add", args=[directive.pk]) in editor
     assert task.title in editor
+
+
+def test_the_editor_says_when_the_engine_stopped_early(office, committee, secretariat, monkeypatch):
+    from documents.breakdown import engine
+
+    real = engine.propose_tasks
+    # A cap small enough to cut this directive: the page must say the proposals are partial.
+    monkeypatch.setattr(
+        engine, "propose_tasks", lambda *args, **kwargs: real(*args, **kwargs, max_chars=120)
+    )
+    directive = draft(committee, secretariat)
+    page = office.get(reverse("directives:propose", args=[directive.pk])).content.decode()
+    assert "quá giới hạn" in page

@@ -49,7 +49,8 @@ def test_ten_working_days_from_20_april_2025_is_6_may_in_engine_and_task_page(
         issued_on=signed,
         text=TEXT,
     )
-    rows, _unmatched = proposals_for(directive)
+    rows, _unmatched, stopped = proposals_for(directive)
+    assert stopped == ""
     assert [row["deadline"] for row in rows] == [dt.date(2025, 5, 6)]
 
 
