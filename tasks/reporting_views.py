@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from .deadlines import today_in_vietnam
 from .models_reporting import (
     FIGURE_FIELDS,
     FORCE_CHOICES,
+    ReportAttachment,
     ReportForm,
     ReportingObligation,
     ReportingPeriod,
@@ -433,11 +434,27 @@ def obligation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("reporting:obligations"))
 
 
+@login_required
+def submission_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file attached to a periodic report: only for those who may see the report (404 for
+    the rest); never from a public media folder."""
+    visible = ReportSubmission.objects.visible_to(request.user)
+    attachment = get_object_or_404(
+        ReportAttachment.objects.filter(submission__in=visible.values("pk")), pk=pk
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is missing from storage.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
 app_name = "reporting"
 urlpatterns = [
     path("", submission_list, name="list"),
     path("submissions/<int:pk>/", submission_detail, name="submission"),
     path("submissions/<int:pk>/review/", review_submission, name="review"),
+    path("files/<int:pk>/", submission_file, name="file"),
     path("periods/<int:pk>/", consolidation, name="consolidation"),
     path("obligations/", obligation_list, name="obligations"),
     path("obligations/new/", obligation_create, name="obligation_create"),

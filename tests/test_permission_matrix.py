@@ -283,6 +283,8 @@ MATRIX: dict[str, list[Entry]] = {
     "reporting:list": [Entry(expect={"anonymous": {302, 403, 404}})],
     # Object pages of periodic reporting: an id nobody may see is a 404 for everyone.
     "reporting:submission": [Entry(lambda w: {"pk": 999_999}, default={302, 403, 404})],
+    # A periodic report's file: who may see it is tested in tests/tasks/test_reporting.py.
+    "reporting:file": [Entry(lambda w: {"pk": 999_999}, default={302, 404})],
     "reporting:review": [Entry(lambda w: {"pk": 999_999}, default={302, 403, 404, 405})],
     "reporting:consolidation": [Entry(lambda w: {"pk": 999_999}, default={302, 403, 404})],
     # Obligations: the committee's staff see them, only its standing office (or an

@@ -502,3 +502,33 @@ def test_standing_office_accepts_or_returns_from_the_page(
     client.post(url, {"decision": "return", "reason": "Thiếu phụ lục"})
     submission.refresh_from_db()
     assert submission.state == "returned"
+
+
+def test_a_reports_files_are_served_only_to_those_who_may_see_the_report(
+    client, monthly, police, officer, support_officer, secretariat
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    open_periods(dt.date(2024, 3, 1))
+    submission = submission_of(police, index=3)
+    with time_machine.travel(at(dt.date(2024, 3, 15)), tick=False):
+        reporting.submit_periodic_report(
+            submission,
+            by=officer,
+            narrative="Tháng 3",
+            figures=figures(cases=1, admin=1),
+            files=[SimpleUploadedFile("bao-cao-thang-3.pdf", b"%PDF-1.4 bao cao")],
+        )
+    attachment = submission.attachments.get()
+    url = reverse("reporting:file", args=[attachment.pk])
+    client.force_login(secretariat)
+    page = client.get(reverse("reporting:submission", args=[submission.pk])).content.decode()
+    assert url in page and "/media/" not in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(support_officer)  # another member agency: as if the file did not exist
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
