@@ -70,7 +70,11 @@ def step_view(node: HumanStep, origin_view: Callable) -> Callable:
             return redirect_to_login(request.get_full_path())
         process = task.process.coerced
         if not node.allows(request.user, process):
-            raise PermissionDenied
+            # 403 for someone who may see the subject but not do this step; 404 for the rest,
+            # as for a step that does not exist (another committee's directive).
+            if node.flow_class.instance.has_view_permission(request.user, process):
+                raise PermissionDenied
+            raise Http404
         if task.status not in ACTIVE:
             messages.info(request, ALREADY_DONE)
             return redirect(node.done_url(request, process))

@@ -13,13 +13,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 from viewflow.workflow.flow import FlowAppViewset, FlowViewset
+from viewflow.workflow.flow.views import DetailProcessView
 from viewflow.workflow.models import Task as FlowTask
 
 from .flows import DirectiveFlow, ExtensionFlow
 
 FLOWS = (DirectiveFlow, ExtensionFlow)
 ICONS = {DirectiveFlow: "description", ExtensionFlow: "event_repeat"}
+
+
+class ProcessDetail(DetailProcessView):
+    """A process someone may not see answers 404, as a missing one does: its existence (another
+    committee's directive) is not told."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not self.flow_class.instance.has_view_permission(request.user, obj=self.get_object()):
+            raise Http404
+        return super(DetailProcessView, self).dispatch(request, *args, **kwargs)
+
+
+class DomainFlowViewset(FlowViewset):
+    process_detail_view_class = ProcessDetail
 
 
 class FlowApp(FlowAppViewset):
@@ -29,7 +48,7 @@ class FlowApp(FlowAppViewset):
 
 
 def flow_viewsets() -> list[FlowViewset]:
-    return [FlowViewset(flow_class, icon=ICONS[flow_class]) for flow_class in FLOWS]
+    return [DomainFlowViewset(flow_class, icon=ICONS[flow_class]) for flow_class in FLOWS]
 
 
 def flow_apps() -> list[FlowApp]:

@@ -335,6 +335,23 @@ def test_viewflow_process_pages_ask_the_permission_layer(
     client.force_login(officer)
     assert client.get(detail).status_code == 200
     client.force_login(stranger)
-    assert client.get(detail).status_code == 403
+    assert client.get(detail).status_code == 404  # as if it did not exist
+    assert client.get(detail.replace(str(dispatched.pk), "999999")).status_code == 404
     client.force_login(secretariat)  # generic process lists are for administrators only
     assert client.get(listing).status_code == 403
+
+
+def test_another_committees_step_is_a_404_and_a_step_of_ones_own_committee_a_403(
+    client, draft_directive, chair
+):
+    from tests.factories import CommitteeFactory, UserFactory
+
+    outsider = UserFactory(
+        username="vanphong.ag", role="secretariat", committee=CommitteeFactory(code="bcd389-ag")
+    )
+    process = DirectiveProcess.objects.get(directive=draft_directive)
+    url = step_url(open_step(process, DirectiveFlow.break_down))
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(chair)  # sees the directive, but breaking it down is the office's step
+    assert client.get(url).status_code == 403
