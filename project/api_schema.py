@@ -3,7 +3,9 @@
 A drf-spectacular post-processing hook (settings.SPECTACULAR_SETTINGS): every operation may
 answer 401/403 (not signed in, no access) and 429 (throttled); an operation on one object may
 answer 404; an action (POST/PUT/PATCH/DELETE) may answer 400 (refused: the message says why),
-403 (not allowed to do this), 404 and 409 (someone else acted first). The body is always
+403 (not allowed to do this), 404 and 409 (someone else acted first). A list with query filters
+answers 400 to a filter value it cannot read, and a paginated list 404 to a page past the end
+(found by the schemathesis run, tests/api/test_schema_fuzz.py). The body is always
 `{"detail": "…"}`, in the user's language.
 """
 
@@ -28,13 +30,15 @@ DESCRIPTIONS = {
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
-def statuses_for(method: str, path: str) -> list[str]:
+def statuses_for(method: str, path: str, query: frozenset[str] = frozenset()) -> list[str]:
     codes = ["401", "403", "429"]
     on_one_object = "{" in path
-    if on_one_object:
+    if on_one_object or "page" in query:  # DRF's paginator: a page past the end is a 404
         codes.append("404")
     if method in WRITE_METHODS:
         codes += ["400", "409"]
+    elif query - {"page"}:  # django-filter: a filter value it cannot read is a 400
+        codes.append("400")
     return codes
 
 
@@ -46,7 +50,12 @@ def document_error_statuses(result: dict[str, Any], **kwargs: Any) -> dict[str, 
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for code in statuses_for(method, path):
+            query = frozenset(
+                parameter["name"]
+                for parameter in operation.get("parameters", [])
+                if isinstance(parameter, dict) and parameter.get("in") == "query"
+            )
+            for code in statuses_for(method, path, query):
                 operation["responses"].setdefault(
                     code,
                     {

@@ -42,6 +42,8 @@ from .models import Extension, Task, TaskAssignment, TaskReport
 NO_PART = _("Your agency has no part in this task: you cannot “%(action)s” it.")
 # A primary key as the database can hold it; anything else is a 404, never a 500.
 ID_PATTERN = r"[0-9]{1,18}"
+# The largest primary key a database integer holds; a bigger id in a body is a 400, never a 500.
+MAX_ID = 2**63 - 1
 
 
 def domain_exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -161,7 +163,7 @@ class OfficerSerializer(serializers.Serializer):
 
 class ReportSerializer(NoteSerializer):
     contributions = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
     )
 
 
