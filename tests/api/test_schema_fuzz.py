@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
 
@@ -27,10 +28,12 @@ CHECKS = [not_a_server_error, status_code_conformance]
 
 
 @pytest.fixture
-def fuzz_settings(settings):
+def fuzz_settings(settings, monkeypatch):
     settings.ALLOWED_HOSTS = ["*"]
-    # Throttling (a documented 429) would only make later examples meaningless.
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+    # Throttling (a documented 429) would only make later examples meaningless. The views read
+    # their throttle classes once, at import: let every request through for this test only,
+    # rather than overriding REST_FRAMEWORK (which leaves DRF's cached settings changed).
+    monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
     # Requests go through the real WSGI handler, whose request signals close the database
     # connection; the test's transaction must survive them (Django's test client does the same).
     request_started.disconnect(close_old_connections)
