@@ -30,6 +30,10 @@ from . import forms
 from .nodes import ACTIVE, safe_next, subject_url
 
 STEP_DONE = _("“%(step)s” is done.")
+TASK_LIST_APPROVED = _("The task list is approved: it can now be dispatched to the agencies.")
+TASK_LIST_RETURNED = _("The task list was returned to the standing office for revision.")
+EXTENSION_APPROVED = _("The extension is approved: the agency's new deadline is %(date)s.")
+EXTENSION_REJECTED = _("The extension request was rejected: the agency's deadline stays as it was.")
 
 
 def base_template(request: HttpRequest) -> str:
@@ -117,8 +121,12 @@ class StepView(FormView):
             return self.form_invalid(form)
         if completes is False:
             return redirect(self.request.get_full_path())
-        messages.success(self.request, STEP_DONE % {"step": self.activation.flow_task.task_title})
+        messages.success(self.request, self.done_message(form))
         return redirect(self.success_url_for())
+
+    def done_message(self, form: django_forms.Form) -> str:
+        """What the person is told once the step is done (a decision says which way it went)."""
+        return STEP_DONE % {"step": self.activation.flow_task.task_title}
 
     def success_url_for(self) -> str:
         return (
@@ -183,6 +191,10 @@ class ApproveDirectiveView(DecisionStepView):
             directive_actions.approve_directive(directive, by=user, note=data["note"])
         else:
             directive_actions.return_directive(directive, by=user, reason=data["note"])
+
+    def done_message(self, form: django_forms.Form) -> str:
+        approved = form.cleaned_data["decision"] == "approve"
+        return str(TASK_LIST_APPROVED if approved else TASK_LIST_RETURNED)
 
 
 class DispatchView(StepView):
@@ -294,3 +306,9 @@ class DecideExtensionView(DecisionStepView):
             task_actions.approve_extension(extension, by=user, note=data["note"])
         else:
             task_actions.reject_extension(extension, by=user, note=data["note"])
+
+    def done_message(self, form: django_forms.Form) -> str:
+        if form.cleaned_data["decision"] != "approve":
+            return str(EXTENSION_REJECTED)
+        extension = self.subject()
+        return EXTENSION_APPROVED % {"date": date_format(extension.requested_deadline, "d/m/Y")}
