@@ -26,6 +26,21 @@ DUPLICATE = _("Directive %(number)s of %(year)s is already registered.")
 NO_TASKS = _("Break the directive down into at least one task first.")
 TASKS_STILL_OPEN = _("%(count)s task(s) are still open: close the directive when all are done.")
 REASON_REQUIRED = _("Please give a reason.")
+ONLY_DRAFTS_EDITABLE = _(
+    "This directive is “%(state)s”: its details and text can be changed only while it is a draft."
+)
+# The fields the edit page changes, in the order the history names them.
+EDITABLE_FIELDS = (
+    "number",
+    "symbol",
+    "doc_type",
+    "subject",
+    "issued_on",
+    "issuer_name",
+    "signer_name",
+    "signer_title",
+    "text",
+)
 
 ACTION_NAMES = {
     "submit_for_approval": _("submit for approval"),
@@ -109,6 +124,70 @@ def register_directive(
         DirectiveAttachment.objects.create(
             directive=directive, file=upload, name=upload.name, uploaded_by=by
         )
+    return directive
+
+
+@atomic_action
+def update_directive(
+    directive: Directive,
+    *,
+    by: User,
+    number: str = "",
+    doc_type: str,
+    subject: str,
+    issued_on: dt.date | None = None,
+    issuer_name: str = "",
+    signer_name: str = "",
+    signer_title: str = "",
+    text: str = "",
+    files: Iterable[UploadedFile] = (),
+) -> Directive:
+    """Correct a draft directive's details and text (e.g. paste the text a scan did not give),
+    and attach more files. The history says which fields changed."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    if not perms.can_manage_directive(directive, by):
+        raise ActionForbidden(NOT_PERMITTED % {"action": _("edit")})
+    if directive.state != "draft":
+        raise ActionError(ONLY_DRAFTS_EDITABLE % {"state": directive.get_state_display()})
+    before = {name: getattr(directive, name) for name in EDITABLE_FIELDS}
+    directive.doc_type = doc_type
+    directive.subject = subject
+    directive.issued_on = issued_on
+    directive.issuer_name = issuer_name
+    directive.signer_name = signer_name
+    directive.signer_title = signer_title
+    directive.text = text
+    if number:
+        try:
+            directive.set_number(number)
+        except InvalidDocumentNumber as exc:
+            raise ActionError(str(exc)) from exc
+    else:
+        directive.number, directive.symbol, directive.issuer_code = None, "", ""
+    try:
+        directive.full_clean(exclude=["implements_task", "state"])
+    except ValidationError as exc:
+        raise ActionError(" ".join(exc.messages)) from exc
+    try:
+        with transaction.atomic():
+            directive.save()
+    except IntegrityError as exc:  # lost a race with a registration of the same number
+        raise ActionError(
+            DUPLICATE % {"number": directive.number_symbol, "year": directive.year}
+        ) from exc
+    changed = [
+        str(Directive._meta.get_field(name).verbose_name)
+        for name in EDITABLE_FIELDS
+        if getattr(directive, name) != before[name]
+    ]
+    names = []
+    for upload in files:
+        DirectiveAttachment.objects.create(
+            directive=directive, file=upload, name=upload.name, uploaded_by=by
+        )
+        names.append(upload.name)
+    if changed or names:
+        _log(directive, "edited", by, note=", ".join(dict.fromkeys([*changed, *names])))
     return directive
 
 

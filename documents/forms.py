@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django import forms
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -11,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from documents.breakdown.readers import BreakdownInputError, decode_text, read_docx_bytes
 from project.uploads import check_uploads
 from tasks.deadlines import DeadlineKind
 from tasks.forms import MultipleFileField, VietnameseDateField
 from tasks.models import Recurrence
 
+from .extraction import Extracted, ExtractionRefused, text_from_uploads
 from .models import DirectiveState, DirectiveType
 from .numbers import InvalidDocumentNumber, parse_document_number
 
@@ -60,9 +58,16 @@ class DirectiveForm(forms.Form):
         label=_("Full text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_("Paste the text: the breakdown editor proposes tasks from it."),
+        help_text=_(
+            "Paste the text, or leave it empty and attach the .docx or PDF: the text is read "
+            "from the file. The breakdown editor proposes tasks from it."
+        ),
     )
     files = MultipleFileField(label=_("Files (scan, Word)"))
+    not_a_duplicate = forms.BooleanField(
+        label=_("This is not a copy of a directive already registered: register it anyway"),
+        required=False,
+    )
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
@@ -84,36 +89,19 @@ class DirectiveForm(forms.Form):
             raise ValidationError(error.messages) from error
 
     def clean(self) -> dict:
-        """Without pasted text, the directive's text comes from an uploaded .txt or .docx,
-        decoded from the encodings Vietnamese offices use, or refused with a message."""
+        """Without pasted text, the directive's text comes from an uploaded .txt, .docx or PDF
+        (documents/extraction.py). A file that is refused is a message on the form; a file
+        that gives no text (a scan) is a notice, and the directive is kept without text."""
         data = super().clean()
+        self.extracted = Extracted()
         if self.errors or (data.get("text") or "").strip():
             return data
-        for upload in data.get("files") or []:
-            suffix = PurePath(upload.name).suffix.lower()
-            if suffix not in (".txt", ".docx"):
-                continue
-            raw = upload.read()
-            upload.seek(0)
-            try:
-                if suffix == ".txt":
-                    text = decode_text(raw, upload.name)
-                else:
-                    limit = settings.DOCX_MAX_UNCOMPRESSED_MB * 1024 * 1024
-                    text = read_docx_bytes(raw, upload.name, max_uncompressed=limit)
-            except BreakdownInputError as error:
-                self.add_error("files", str(error))
-                return data
-            if len(text) > settings.DIRECTIVE_TEXT_MAX_CHARS:
-                self.add_error(
-                    "files",
-                    _("“%(name)s” holds more than %(limit)s characters of text.")
-                    % {"name": upload.name, "limit": intcomma(settings.DIRECTIVE_TEXT_MAX_CHARS)},
-                )
-                return data
-            if text.strip():
-                data["text"] = text
-                break
+        try:
+            self.extracted = text_from_uploads(data.get("files") or [])
+        except ExtractionRefused as error:
+            self.add_error("files", str(error))
+            return data
+        data["text"] = self.extracted.text
         return data
 
     def clean_number(self) -> str:

@@ -37,7 +37,7 @@ from tasks.models import Task, TaskAssignment, TaskState
 from workflows import services as workflow_services
 from workflows.queries import actions_for
 
-from . import actions
+from . import actions, duplicates
 from .forms import (
     AliasForm,
     DirectiveFilterForm,
@@ -136,29 +136,54 @@ class DirectiveListView(LoginRequiredMixin, ListView):
         )
 
 
-def _text_of(uploads: list) -> str:
-    """A plain-text upload gives the directive its text; other formats stay attachments."""
-    for upload in uploads:
-        if upload.name.lower().endswith(".txt"):
-            raw = upload.read()
-            upload.seek(0)
-            try:
-                return raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                continue
-    return ""
+REGISTERED_TWICE = _(
+    "%(number)s of %(year)s is already in the register. Open it instead of registering it again."
+)
+TEXT_STILL_MISSING = _(
+    "The directive has no text yet: paste it, or attach a .docx or a PDF with a text layer, so "
+    "that tasks can be proposed from it."
+)
+
+
+def _directive_fields(data: dict) -> dict:
+    """The form's values as the register and update actions take them."""
+    return {
+        "number": data["number"],
+        "doc_type": data["doc_type"],
+        "subject": data["subject"],
+        "issued_on": data["issued_on"],
+        "issuer_name": data["issuer_name"],
+        "signer_name": data["signer_name"],
+        "signer_title": data["signer_title"],
+        "text": data["text"],
+        "files": data["files"],
+    }
+
+
+def _existing_link(directive: Directive, user) -> str:  # noqa: ANN001
+    """Where to send someone who registers a directive again: its edit page while it is a
+    draft they may change (e.g. to add the text a file did not give), else its page."""
+    if directive.state == DirectiveState.DRAFT and perms.can_manage_directive(directive, user):
+        return reverse("directives:edit", args=[directive.pk])
+    return reverse("directives:detail", args=[directive.pk])
 
 
 class DirectiveCreateView(LoginRequiredMixin, View):
+    """Register a directive. The same number in the same year is refused with a link to the
+    one registered; the same number in another year, or a near-identical text, is a warning
+    the person confirms (documents/duplicates.py)."""
+
     template_name = "documents/directive_form.html"
 
     def _check(self, request: HttpRequest) -> None:
         if not (request.user.is_secretariat and request.user.committee_id):
             raise PermissionDenied
 
-    def _render(self, request: HttpRequest, form: DirectiveForm) -> HttpResponse:
+    def _render(self, request: HttpRequest, form: DirectiveForm, **context) -> HttpResponse:  # noqa: ANN003
         return render(
-            request, self.template_name, {"form": form, "page_title": _("Register a directive")}
+            request,
+            self.template_name,
+            {"form": form, "page_title": _("Register a directive"), **context},
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -167,24 +192,40 @@ class DirectiveCreateView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         self._check(request)
+        committee = request.user.committee
         form = DirectiveForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form)
         data = form.cleaned_data
+        existing = duplicates.same_number_same_year(committee, data["number"], data["issued_on"])
+        if existing is not None:
+            return self._render(
+                request,
+                form,
+                registered=existing,
+                registered_message=REGISTERED_TWICE
+                % {"number": existing.number_symbol, "year": existing.year},
+                registered_url=_existing_link(existing, request.user),
+            )
+        if not data["not_a_duplicate"]:
+            alike = duplicates.possible_duplicates(
+                committee, number=data["number"], issued_on=data["issued_on"], text=data["text"]
+            )
+            if alike:
+                # Ask once; the text read from a file is kept in the form, the files are not.
+                bound = request.POST.copy()
+                bound["text"] = data["text"]
+                form = DirectiveForm(bound)
+                form.is_valid()
+                for item in alike:
+                    item.url = _existing_link(item.directive, request.user)
+                return self._render(
+                    request, form, duplicates=alike, files_dropped=bool(data["files"])
+                )
         try:
             with transaction.atomic():
                 directive = actions.register_directive(
-                    request.user.committee,
-                    by=request.user,
-                    number=data["number"],
-                    doc_type=data["doc_type"],
-                    subject=data["subject"],
-                    issued_on=data["issued_on"],
-                    issuer_name=data["issuer_name"],
-                    signer_name=data["signer_name"],
-                    signer_title=data["signer_title"],
-                    text=data["text"] if data["text"].strip() else _text_of(data["files"]),
-                    files=data["files"],
+                    committee, by=request.user, **_directive_fields(data)
                 )
                 # A directive has its flow from birth: its steps are its actions from now on.
                 workflow_services.start_directive_flow(directive)
@@ -193,7 +234,75 @@ class DirectiveCreateView(LoginRequiredMixin, View):
         except ActionError as exc:
             form.add_error(None, exc.message)
             return self._render(request, form)
+        for notice in form.extracted.notices:
+            messages.warning(request, notice)
+        if not directive.text.strip():
+            messages.warning(request, TEXT_STILL_MISSING)
+            return redirect("directives:edit", directive.pk)
         messages.success(request, _("Directive registered. Now break it down into tasks."))
+        return redirect("directives:breakdown", directive.pk)
+
+
+class DirectiveEditView(LoginRequiredMixin, View):
+    """A draft directive's details and text: correct them, or add the text a file did not
+    give. Attaching a .docx or PDF while the text is empty reads the text from it."""
+
+    template_name = "documents/directive_form.html"
+
+    def _directive(self, request: HttpRequest, pk: int) -> Directive:
+        directive = managed_directive(request, pk)
+        if directive.state not in EDITABLE_STATES:
+            raise PermissionDenied
+        return directive
+
+    def _render(self, request: HttpRequest, directive: Directive, form: DirectiveForm):  # noqa: ANN202
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "directive": directive,
+                "editing": True,
+                "page_title": _("Edit the directive"),
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        directive = self._directive(request, pk)
+        form = DirectiveForm(
+            initial={
+                "number": directive.number_symbol,
+                "doc_type": directive.doc_type,
+                "subject": directive.subject,
+                "issued_on": directive.issued_on,
+                "issuer_name": directive.issuer_name,
+                "signer_name": directive.signer_name,
+                "signer_title": directive.signer_title,
+                "text": directive.text,
+            }
+        )
+        return self._render(request, directive, form)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        directive = self._directive(request, pk)
+        form = DirectiveForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, directive, form)
+        try:
+            directive = actions.update_directive(
+                directive, by=request.user, **_directive_fields(form.cleaned_data)
+            )
+        except ActionForbidden as exc:
+            return _forbidden(request, exc.message)
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+            return self._render(request, directive, form)
+        for notice in form.extracted.notices:
+            messages.warning(request, notice)
+        if not directive.text.strip():
+            messages.warning(request, TEXT_STILL_MISSING)
+            return redirect("directives:edit", directive.pk)
+        messages.success(request, _("Directive saved."))
         return redirect("directives:breakdown", directive.pk)
 
 
@@ -238,6 +347,8 @@ class DirectiveDetailView(LoginRequiredMixin, TemplateView):
             directive=directive,
             tasks=tasks,
             can_edit=can_edit,
+            can_edit_details=directive.state in EDITABLE_STATES
+            and perms.can_manage_directive(directive, user),
             flow_links=flow_links,
             summary=Task.objects.visible_to(user).filter(directive=directive).timeliness_summary(),
             **kwargs,

@@ -134,6 +134,7 @@ class DirectivesApp(DondocApplication):
     index_path = path("", directive_views.DirectiveListView.as_view(), name="index")
     create_path = path("new/", directive_views.DirectiveCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", directive_views.DirectiveDetailView.as_view(), name="detail")
+    edit_path = path("<int:pk>/edit/", directive_views.DirectiveEditView.as_view(), name="edit")
     breakdown_path = path(
         "<int:pk>/breakdown/", directive_views.BreakdownView.as_view(), name="breakdown"
     )

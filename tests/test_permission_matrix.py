@@ -237,6 +237,12 @@ MATRIX: dict[str, list[Entry]] = {
             expect=obj_page(allowed=("secretariat", "admin"), hidden=DRAFT_HIDDEN),
         )
     ],
+    "directives:edit": [
+        Entry(
+            lambda w: {"pk": w["draft"].pk},
+            expect=obj_page(allowed=("secretariat", "admin"), hidden=DRAFT_HIDDEN),
+        )
+    ],
     "directives:propose": [
         Entry(
             lambda w: {"pk": w["draft"].pk},
