@@ -35,6 +35,7 @@ from .pdf.urging_letter import LetterContent, build_urging_letter
 DEFAULT_SYMBOL = "BCĐ389-VP"
 DEFAULT_SUBJECT = "đôn đốc thực hiện các nhiệm vụ quá hạn"
 REPLY_WITHIN_WORKING_DAYS = 5
+DEFAULT_RECIPIENTS = (labels.AS_ABOVE, "- Trưởng ban, các Phó Trưởng ban (để b/c);", labels.FILED)
 NUMBER_ATTEMPTS = 5
 
 NOT_PERMITTED = _("Only the committee's standing office can issue an urging letter.")
@@ -89,7 +90,9 @@ def _default_body(
     )
 
 
-def _default_signer(committee: Committee) -> tuple[str, str, str]:
+def default_signer(committee: Committee) -> tuple[str, str, str]:
+    """The authority, title and name a letter is signed with unless the office changes them:
+    on behalf of the committee, by its chair."""
     chair = (
         User.objects.filter(committee=committee, role="chair", is_active=True)
         .order_by("id")
@@ -110,7 +113,7 @@ def _content(
     today = today_in_vietnam(now)
     issued_on = options.issued_on or today
     reply_by = options.reply_by or workdays.add_working_days(issued_on, REPLY_WITHIN_WORKING_DAYS)
-    authority, title, name = _default_signer(committee)
+    authority, title, name = default_signer(committee)
     authority = authority if options.authority is None else options.authority.strip()
     if authority and not authority.upper().startswith(labels.AUTHORITY_PREFIXES):
         raise ActionError(BAD_AUTHORITY)
@@ -121,7 +124,7 @@ def _content(
         raise ActionError(SUBJECT_REQUIRED)
     recipients = options.recipients
     if recipients is None:
-        recipients = [labels.AS_ABOVE, "- Trưởng ban, các Phó Trưởng ban (để b/c);", labels.FILED]
+        recipients = list(DEFAULT_RECIPIENTS)
     return LetterContent(
         committee_name=committee.name,
         place=committee.place_name,
@@ -171,7 +174,8 @@ def preview_urging_letter(
     return build_urging_letter(_content(committee, agency, parts, options or LetterOptions(), now))
 
 
-def _next_number(committee: Committee, year: int) -> int:
+def next_number(committee: Committee, year: int) -> int:
+    """The number the committee's next letter of `year` takes (a race is decided on saving)."""
     last = UrgingLetter.objects.filter(committee=committee, year=year).aggregate(n=Max("number"))
     return (last["n"] or 0) + 1
 
@@ -200,7 +204,7 @@ def issue_urging_letter(
     # The unique (committee, year, number) constraint decides a race: the loser's savepoint
     # rolls back and it reads the series again (READ COMMITTED sees the winner's row).
     for _attempt in range(NUMBER_ATTEMPTS):
-        number = _next_number(committee, year)
+        number = next_number(committee, year)
         try:
             with transaction.atomic():
                 letter = UrgingLetter.objects.create(

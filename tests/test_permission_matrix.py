@@ -356,6 +356,17 @@ MATRIX: dict[str, list[Entry]] = {
             },
         ),
     ],
+    # The page: the committee's staff only (the office issues, the chair reads the draft).
+    "documents:urging_letter": [
+        Entry(
+            lambda w: {"agency_code": w["police"].code},
+            expect={
+                **roles(404, *AGENCY_STAFF, "other_secretariat", "other_chair", "admin"),
+                **roles(200, "secretariat", "chair"),
+                "anonymous": LOGIN,
+            },
+        ),
+    ],
     "documents:urging_issue": [
         Entry(
             lambda w: {"agency_code": w["police"].code},
