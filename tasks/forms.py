@@ -41,7 +41,17 @@ class VietnameseDateField(forms.DateField):
         super().__init__(**kwargs)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class FileInput(forms.ClearableFileInput):
+    """A file picker whose button and "no file chosen" are the page's words: the browser's own
+    button speaks the browser's language (chromium says "Choose Files" on a Vietnamese page)."""
+
+    template_name = "tasks/widgets/file_input.html"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({**(attrs or {}), "class": "dd-file__input"})
+
+
+class MultipleFileInput(FileInput):
     allow_multiple_selected = True
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from tasks.forms import MultipleFileInput
+
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 DATE_HELP = _("dd/mm/yyyy")
 
@@ -26,10 +28,6 @@ def date_field(label: str, required: bool = True) -> forms.DateField:
         widget=DateInput(),
         help_text=DATE_HELP,
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):
