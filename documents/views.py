@@ -16,7 +16,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -30,6 +30,7 @@ from agencies import actions as agency_actions
 from agencies import calendar as workdays
 from agencies import permissions as perms
 from agencies.models import Agency
+from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
 from tasks import actions as task_actions
 from tasks.deadlines import DeadlineKind, today_in_vietnam
@@ -364,11 +365,7 @@ def directive_file(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from storage.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return send_stored_file(attachment.file, filename=attachment.name)
 
 
 # ---- the breakdown editor: the one place a directive is broken into tasks

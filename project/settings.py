@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from ops.json_logging import logging_config
 from ops.secret_key import load_or_create_secret_key
@@ -140,6 +141,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Uploaded files go out only through views that check permission (project/downloads.py).
+# "nginx": the view answers with X-Accel-Redirect to SENDFILE_URL (an `internal` location in
+# deploy/nginx-site.conf) and nginx sends the bytes; "xsendfile": X-Sendfile (Apache);
+# "django": Django streams them (the default, and the embedded server's).
+SENDFILE_BACKEND = env.str("SENDFILE_BACKEND", default="django")
+SENDFILE_URL = env.str("SENDFILE_URL", default="/protected-media/")
+if SENDFILE_BACKEND not in ("django", "nginx", "xsendfile"):
+    raise ImproperlyConfigured("SENDFILE_BACKEND must be django, nginx or xsendfile")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

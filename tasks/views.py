@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from viewflow.workflow.models import Task as FlowTask
 from agencies import permissions as roles
 from agencies.models import Agency
 from documents.models import Directive, DirectiveState
+from project.downloads import send_stored_file
 from project.errors import ActionConflict, ActionError, ActionForbidden
 from workflows.models import ExtensionProcess
 from workflows.nodes import ACTIVE
@@ -1087,8 +1088,4 @@ def task_file(request: HttpRequest, pk: int) -> HttpResponse:
         and not roles.is_staff_of_agency(request.user, report.agency_id)
     ):
         raise Http404  # still inside the agency: its head has not sent it on
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from storage.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return send_stored_file(attachment.file, filename=attachment.name)
