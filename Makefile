@@ -9,7 +9,7 @@ PORT ?= 8000
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras
 
 .PHONY: run dev test test-postgres prod-up prod-check lint format install install-dev demo \
-	static lock upgrade messages clean
+	static lock upgrade messages clean bench-scale
 
 # Production packages only (requirements.txt), each checked against its hash.
 $(PROD_STAMP): requirements.txt
@@ -62,6 +62,14 @@ prod-up: prod-check static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/honcho run deploy/render-nginx > var/nginx.conf  # honcho: with .env's values
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile deploy/Procfile --app-root . start
+
+# Issue 11's table at any size, in a scratch PostgreSQL database it creates and drops
+# (bench/scale.py; bench/README.md has the numbers). make bench-scale SIZE=1000000 RUNS=20
+SIZE ?= 100000
+RUNS ?= 20
+bench-scale: install-dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/scale_bench} \
+		$(BIN)/python bench/scale.py --size $(SIZE) --runs $(RUNS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,616 @@
+"""National scale: generate a world of SIZE tasks in a scratch PostgreSQL database, then time
+every row of issue 11's table against its goal.
+
+    make bench-scale SIZE=100000 [RUNS=20]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_bench \\
+        .venv/bin/python bench/scale.py --size 100000 --runs 20 [--keep] [--reuse]
+
+The database named in DATABASE_URL is created, migrated, filled (bench/world.py: COPY) and
+dropped at the end (--keep leaves it; --reuse measures a kept one again without generating).
+Everything runs with the clock at 09:00 of the next working day, so the first tick of that day
+has a day's chasing to do. Pages go through Django's test client (middleware, templates,
+everything), with the query count; the dashboard's figures are also computed by hand-written SQL
+in the same run, as the baseline. Documents run in a child process each, for their peak memory
+(ru_maxrss). Prints the table with each goal and whether it is met. Never point it at real data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import io
+import json
+import logging
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/scale_bench"
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+
+def _first(*dotted: str) -> Callable:
+    """The first of these functions that exists (modules move between apps)."""
+    for name in dotted:
+        module, _, attr = name.rpartition(".")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            continue
+    raise ImportError(f"none of {dotted}")
+
+
+# ---- the table
+
+
+@dataclass
+class Row:
+    what: str
+    goal: str
+    times: list[float] = field(default_factory=list)  # seconds
+    limit: float | None = None  # seconds the median (or p95) must stay under
+    use_p95: bool = False
+    queries: int | None = None
+    extra: str = ""
+    passed: bool | None = None  # set directly for rows that are not times
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+    @property
+    def p95(self) -> float | None:
+        if not self.times:
+            return None
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def verdict(self) -> bool | None:
+        if self.passed is not None:
+            return self.passed
+        value = self.p95 if self.use_p95 else self.median
+        if value is None or self.limit is None:
+            return None
+        return value < self.limit
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def render(rows: list[Row], title: str) -> str:
+    lines = [
+        title,
+        "",
+        "| what | median | p95 | runs | queries | notes | goal | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        verdict = row.verdict()
+        lines.append(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |".format(
+                row.what,
+                _ms(row.median),
+                _ms(row.p95),
+                len(row.times) or "–",
+                row.queries if row.queries is not None else "–",
+                row.extra,
+                row.goal,
+                {True: "yes", False: "**no**", None: "–"}[verdict],
+            )
+        )
+    return "\n".join(lines)
+
+
+# ---- measuring
+
+
+def timed(call: Callable[[], object], runs: int) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def count_queries(call: Callable[[], object]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def get_page(client, url: str) -> Callable[[], object]:  # noqa: ANN001
+    def call() -> object:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+        return response
+
+    return call
+
+
+# ---- the world's landmarks, found again in the database
+
+
+@dataclass
+class Landmarks:
+    national: object
+    province: object
+    big_agency: object
+    admin: object
+    national_chair: object
+    province_chair: object
+    big_head: object
+    tasks: int
+
+
+def landmarks() -> Landmarks:
+    from agencies.models import Agency, Committee, User
+    from tasks.models import Task, TaskAssignment
+
+    national = Committee.objects.get(level="national")
+    province = (
+        Committee.objects.filter(level="province").order_by("pk").first()
+    )  # the biggest: the generator gives it 5 % of the directives
+    big = (
+        TaskAssignment.objects.filter(role="lead")
+        .values("agency")
+        .order_by()
+        .annotate(n=django.db.models.Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    big_agency = Agency.objects.get(pk=big["agency"])
+    return Landmarks(
+        national=national,
+        province=province,
+        big_agency=big_agency,
+        admin=User.objects.filter(role="admin").first(),
+        national_chair=User.objects.filter(role="chair", committee=national).first(),
+        province_chair=User.objects.filter(role="chair", committee=province).first(),
+        big_head=User.objects.filter(role="agency_head", agency=big_agency).first(),
+        tasks=Task.objects.count(),
+    )
+
+
+DASHBOARD_SQL = """
+-- The dashboard's figures by hand, over the domain tables (no stored figures): each lead's
+-- timeliness once, a task's from its leads', grouped three ways.
+WITH leads AS (
+    SELECT a.task_id, a.agency_id, a.state,
+        CASE
+            WHEN a.state = 'accepted' AND (a.due_at IS NULL OR a.result_reported_at <= a.due_at)
+                THEN 'done_on_time'
+            WHEN a.state = 'accepted' THEN 'done_late'
+            WHEN a.due_at IS NULL THEN 'open_on_time'
+            WHEN a.state = 'reported' AND a.reported_at <= a.due_at THEN 'open_on_time'
+            WHEN a.due_at < %(now)s THEN 'open_overdue'
+            ELSE 'open_on_time'
+        END AS t
+    FROM tasks_taskassignment a
+    JOIN tasks_task k ON k.id = a.task_id
+    JOIN documents_directive d ON d.id = k.directive_id
+    WHERE a.role = 'lead' AND a.state NOT IN ('cancelled', 'draft')
+      AND k.state NOT IN ('draft', 'cancelled') {committee}
+),
+per_task AS (
+    SELECT l.task_id, k.directive_id,
+        CASE
+            WHEN k.state = 'completed' THEN
+                CASE WHEN max(CASE WHEN l.t = 'done_late' THEN 1 ELSE 0 END) = 1
+                    THEN 'done_late' ELSE 'done_on_time' END
+            WHEN max(CASE WHEN l.t = 'open_overdue' THEN 1 ELSE 0 END) = 1 THEN 'open_overdue'
+            ELSE 'open_on_time'
+        END AS t
+    FROM leads l JOIN tasks_task k ON k.id = l.task_id
+    GROUP BY l.task_id, k.directive_id, k.state
+)
+SELECT 'total', 0, t, count(*) FROM per_task GROUP BY t
+UNION ALL SELECT 'directive', directive_id, t, count(*) FROM per_task GROUP BY directive_id, t
+UNION ALL SELECT 'agency', agency_id, t, count(*) FROM leads GROUP BY agency_id, t
+"""
+
+
+def dashboard_sql(committee_id: int | None, now: dt.datetime) -> Callable[[], object]:
+    from django.db import connection
+
+    where = "AND d.committee_id = %(committee)s" if committee_id else ""
+    sql = DASHBOARD_SQL.format(committee=where)
+
+    def call() -> object:
+        with connection.cursor() as cursor:
+            moment = connection.ops.adapt_datetimefield_value(now)
+            cursor.execute(sql, {"now": moment, "committee": committee_id})
+            return cursor.fetchall()
+
+    return call
+
+
+# ---- documents, each in a child process (peak memory)
+
+
+def child(kind: str, size_hint: int) -> None:
+    """Run one document in this (fresh) process; print seconds and peak RSS as JSON."""
+    from agencies.models import Committee
+
+    marks = landmarks()
+    ReportFilters = _first("exports.queries.ReportFilters", "documents.pdf.queries.ReportFilters")
+    now = _bench_now()
+    before = _peak_mb()
+    started = time.perf_counter()
+    if kind == "scorecard":
+        build = _first(
+            "exports.scorecard.build_scorecard", "documents.pdf.scorecard.build_scorecard"
+        )
+        out = build(ReportFilters(committee=marks.national, agency=marks.big_agency, now=now))
+        rows = len(out)
+    elif kind == "overdue":
+        build = _first(
+            "exports.overdue.build_overdue_audit", "documents.pdf.overdue.build_overdue_audit"
+        )
+        out = build(ReportFilters(committee=marks.national, now=now))
+        rows = len(out)
+    elif kind == "xlsx":
+        write = _first("exports.spreadsheets.write_xlsx", "documents.spreadsheets.write_xlsx")
+        committee = Committee.objects.get(pk=marks.national.pk)
+        buffer = io.BytesIO()
+        rows = write("tasks", ReportFilters(committee=committee, status="all", now=now), buffer)
+    else:
+        raise SystemExit(f"unknown document {kind}")
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(), "base_mb": before, "rows": rows}))
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, it starts afresh at
+    exec, so the parent's size does not count)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(kind: str, args: argparse.Namespace) -> dict:
+    command = [sys.executable, __file__, "--child", kind, "--size", str(args.size)]
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---- the clock: 09:00 (Vietnam) of the next working day after today
+
+
+def _bench_now() -> dt.datetime:
+    from agencies import calendar as workdays
+    from tasks.deadlines import VIETNAM
+
+    if os.environ.get("SCALE_BENCH_NOW"):
+        return dt.datetime.fromisoformat(os.environ["SCALE_BENCH_NOW"])
+    day = dt.datetime.now(VIETNAM).date() + dt.timedelta(days=1)
+    while not workdays.is_working_day(day):
+        day += dt.timedelta(days=1)
+    moment = dt.datetime.combine(day, dt.time(9), tzinfo=VIETNAM)
+    os.environ["SCALE_BENCH_NOW"] = moment.isoformat()
+    return moment
+
+
+class _clock:
+    """time-machine at the bench's moment, ticking."""
+
+    def __enter__(self) -> None:
+        import time_machine
+
+        self._travel = time_machine.travel(_bench_now(), tick=True)
+        self._travel.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self._travel.stop()
+
+
+# ---- the database
+
+
+def create_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def vacuum() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+# ---- the rows
+
+
+def measure(args: argparse.Namespace, say: Callable[[str], None]) -> list[Row]:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from tasks.models import Notification
+    from tasks.tick import run_tick
+
+    logging.getLogger("ops.requests").setLevel(logging.WARNING)  # a line per request: noise
+    runs, slow = args.runs, args.slow_runs
+    marks = landmarks()
+    now = _bench_now()
+    rows: list[Row] = []
+
+    def page_row(
+        what: str,
+        goal: str,
+        limit: float,
+        user,
+        url: str,
+        n: int,
+        p95: bool = False,  # noqa: ANN001
+    ) -> Row:
+        client = Client()
+        client.force_login(user)
+        call = get_page(client, url)
+        call()  # warm: templates, translations, the first connection
+        queries = count_queries(call)
+        times, _ = timed(call, n)
+        row = Row(what, goal, times, limit, use_p95=p95, queries=queries)
+        rows.append(row)
+        say(f"{what}: {_ms(row.median)} ({queries} queries)")
+        return row
+
+    def sql_row(what: str, committee_id: int | None, against: Row, n: int) -> None:
+        call = dashboard_sql(committee_id, now)
+        call()
+        times, _ = timed(call, n)
+        row = Row(what, "baseline", times)
+        ratio = (against.median or 0) / row.median if row.median else None
+        against.extra = f"{ratio:.2f}× SQL" if ratio else ""
+        if against.limit is not None and ratio is not None and "1.2×" in against.goal:
+            against.passed = against.median < against.limit and ratio <= 1.2
+        rows.append(row)
+        say(f"{what}: {_ms(row.median)}")
+
+    dashboard = reverse("dashboard:index")
+    national = page_row(
+        "national chair's dashboard", "< 300 ms and ≤ 1.2× SQL", 0.3, marks.national_chair,
+        dashboard, runs,
+    )  # fmt: skip
+    sql_row("  hand-written SQL, national", marks.national.pk, national, runs)
+    province = page_row(
+        f"dashboard of the biggest province ({_tasks_of(marks.province):,} tasks)", "< 150 ms",
+        0.15, marks.province_chair, dashboard, runs,
+    )  # fmt: skip
+    sql_row("  hand-written SQL, province", marks.province.pk, province, runs)
+    province.passed = None  # its goal is the time only
+    page_row("admin's dashboard, every committee", "< 1 s", 1.0, marks.admin, dashboard, slow)
+
+    # The inbox of the agency with the most tasks: first, middle and last page of "all".
+    inbox = reverse("work:inbox")
+    pages = _inbox_pages(marks.big_head, inbox)
+    for label, url in pages:
+        page_row(
+            f"inbox of {marks.big_agency.code}, {label}", "p95 < 100 ms", 0.1, marks.big_head,
+            url, runs, p95=True,
+        )  # fmt: skip
+    api = _api_last_page(marks.big_head)
+    page_row("API task list, last page", "< 100 ms", 0.1, marks.big_head, api, runs)
+
+    # Ticks: the first of the working day (once: it sends), then idle ones.
+    before = Notification.objects.count()
+    started = time.perf_counter()
+    queries = count_queries(run_tick)
+    first = Row(
+        "first tick of a working day", "< 20 s; one notice per person per day",
+        [time.perf_counter() - started], 20.0, queries=queries,
+    )  # fmt: skip
+    made = Notification.objects.count() - before
+    people = (
+        Notification.objects.filter(created_at__gte=now - dt.timedelta(hours=1))
+        .values("recipient")
+        .distinct()
+        .count()
+    )
+    most = (
+        Notification.objects.filter(created_at__gte=now - dt.timedelta(hours=1))
+        .values("recipient", "kind")
+        .annotate(n=django.db.models.Count("pk"))
+        .order_by("-n")
+        .values_list("n", flat=True)
+        .first()
+    )
+    first.extra = f"{made:,} notifications to {people:,} people, at most {most or 0} of a kind"
+    first.passed = first.times[0] < 20 and (most or 0) <= 1
+    rows.append(first)
+    say(f"first tick: {_ms(first.median)}, {first.extra}")
+    idle_queries = count_queries(run_tick)
+    times, _ = timed(run_tick, max(3, slow))
+    rows.append(Row("tick with nothing to send", "< 1 s", times, 1.0, queries=idle_queries))
+    say(f"idle tick: {_ms(rows[-1].median)}")
+
+    documents = (
+        ()
+        if not args.documents
+        else (
+            ("scorecard", f"scorecard PDF of {marks.big_agency.code}", "< 10 s and < 300 MB"),
+            ("overdue", "overdue audit PDF, national committee", "< 10 s and < 300 MB"),
+            ("xlsx", "xlsx of the national committee's tasks", "< 15 s, flat memory"),
+        )
+    )
+    for kind, what, goal in documents:
+        result = run_child(kind, args)
+        grown = result["peak_mb"] - result["base_mb"]
+        limit = 15.0 if kind == "xlsx" else 10.0
+        row = Row(what, goal, [result["seconds"]], limit)
+        row.extra = f"peak RSS {result['peak_mb']:,.0f} MB (+{grown:,.0f} MB)"
+        if kind == "xlsx":
+            row.extra += f", {result['rows']:,} rows"
+        row.passed = result["seconds"] < limit and result["peak_mb"] < 300
+        rows.append(row)
+        say(f"{what}: {_ms(result['seconds'])}, {row.extra}")
+
+    if connection.vendor == "postgresql":
+        rows.append(_storage())
+    retention = getattr(settings, "NOTIFICATION_RETENTION_DAYS", None)
+    rows.append(
+        Row(
+            "notifications", "retention the administrator sets, old rows archived",
+            extra=f"{Notification.objects.count():,} rows; retention "
+            + (f"{retention} days" if retention else "none"),
+            passed=bool(retention),
+        )
+    )  # fmt: skip
+    return rows
+
+
+def _storage() -> Row:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        (size,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC LIMIT 4"
+        )
+        biggest = ", ".join(f"{name} {b / 2**20:,.0f} MB" for name, b in cursor.fetchall())
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM guardian_userobjectpermission)"
+            " + (SELECT count(*) FROM guardian_groupobjectpermission)"
+        )
+        (guardian,) = cursor.fetchone()
+    return Row(
+        "storage", "no storage duplicating the domain",
+        extra=f"{size / 2**30:,.2f} GB; {biggest}; guardian rows {guardian:,}",
+        passed=guardian == 0,
+    )  # fmt: skip
+
+
+def _tasks_of(committee) -> int:  # noqa: ANN001
+    from tasks.models import Task
+
+    return Task.objects.filter(directive__committee=committee).count()
+
+
+def _inbox_pages(user, inbox: str) -> list[tuple[str, str]]:  # noqa: ANN001
+    """Page 1, a deep page and the last page of the agency's whole list ("all")."""
+    from django.test import Client
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    client = Client()
+    client.force_login(user)
+    try:
+        setup_test_environment()  # the test client keeps the template context only then
+        ours = True
+    except RuntimeError:  # already set up (the smoke test under pytest)
+        ours = False
+    try:
+        response = client.get(f"{inbox}?status=all")
+    finally:
+        if ours:
+            teardown_test_environment()
+    page = response.context["page_obj"]
+    last = page.paginator.num_pages
+    return [
+        ("page 1", f"{inbox}?status=all"),
+        (f"page {last // 2}", f"{inbox}?status=all&page={last // 2}"),
+        (f"last page ({last})", f"{inbox}?status=all&page=last"),
+    ]
+
+
+def _api_last_page(user) -> str:  # noqa: ANN001
+    return "/api/tasks/?page=last"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20, help="runs of each fast row")
+    parser.add_argument("--slow-runs", type=int, default=3, help="runs of each slow row")
+    parser.add_argument("--keep", action="store_true", help="leave the database")
+    parser.add_argument("--reuse", action="store_true", help="measure a kept database")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.set_defaults(documents=True)
+    args = parser.parse_args()
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    if not url.startswith("postgres"):
+        raise SystemExit("bench/scale.py needs a PostgreSQL DATABASE_URL (a scratch database)")
+    if args.child:
+        django.setup()
+        with _clock():
+            child(args.child, args.size)
+        return
+    say = lambda message: print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)  # noqa: E731
+    if not args.reuse:
+        create_database(url)
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from bench.world import generate
+
+    if not args.reuse:
+        call_command("migrate", verbosity=0)
+    now = _bench_now()
+    if not args.reuse:
+        say(f"generating {args.size:,} tasks (clock: {now:%Y-%m-%d %H:%M %Z})")
+        with transaction.atomic():
+            world = generate(args.size, now, progress=say)
+        say(f"generated in {world.seconds:,.0f} s: {world.counts}")
+        started = time.monotonic()
+        vacuum()
+        say(f"VACUUM ANALYZE: {time.monotonic() - started:,.0f} s")
+    try:
+        with _clock():
+            rows = measure(args, say)
+    finally:
+        if not args.keep:
+            drop_database(url)
+    title = (
+        f"SIZE={args.size:,} tasks · {time.strftime('%Y-%m-%d')} · {os.cpu_count()} cores · "
+        f"PostgreSQL at default settings · median of {args.runs} runs "
+        f"({args.slow_runs} for slow rows)"
+    )
+    print()
+    print(render(rows, title))
+
+
+if __name__ == "__main__":
+    main()
