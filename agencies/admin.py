@@ -31,7 +31,7 @@ class AliasInline(admin.TabularInline):
 class AgencyAdmin(AuditedAdmin):
     list_display = ["code", "name", "short_name", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["kind"]
-    search_fields = ["code", "name", "short_name", "aliases__alias"]
+    search_fields = ["code", "name", "short_name", "organ_id", "aliases__alias"]
     autocomplete_fields = ["parent", "successor"]
     inlines = [AliasInline]
     show_full_result_count = False

@@ -139,6 +139,14 @@ class Agency(models.Model):
     kind = models.CharField(
         _("kind"), max_length=30, choices=AgencyKind.choices, default=AgencyKind.OTHER
     )
+    # The organisation identifier of QCVN 102:2016 (e.g. 000.00.31.H33), by which the national
+    # document exchange addresses edXML packages: it resolves senders and recipients to agencies.
+    organ_id = models.CharField(
+        _("organisation identifier (QCVN 102)"),
+        max_length=40,
+        blank=True,
+        help_text=_("The code the document exchange uses for this body, e.g. 000.00.31.H33."),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent agency"),
@@ -179,7 +187,12 @@ class Agency(models.Model):
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="agency_valid_range",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organ_id"],
+                condition=~Q(organ_id=""),
+                name="agency_organ_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:

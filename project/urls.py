@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("workflows/", include("workflows.urls")),
     path("audit/", include("audit.urls")),
+    path("egov/", include("egov.urls")),
     # The web UI (viewflow Material site): "/" sends each role home. Keep it last.
     path("", site.urls),
 ]

@@ -1,0 +1,97 @@
+"""Reading scans: Tesseract (Debian's tesseract-ocr with its Vietnamese data, tesseract-ocr-vie)
+through pytesseract; PDF pages are rendered with pypdfium2 (a wheel, no system program).
+
+Tesseract is optional at run time: where it (or its Vietnamese data) is missing, `unavailable()`
+says so in a sentence for the user and everything else keeps working.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import shutil
+
+import pypdfium2
+import pytesseract
+from django.conf import settings
+from django.utils.translation import gettext as _
+from PIL import Image
+
+RENDER_DPI = 300  # Tesseract reads body text best at about 300 dpi
+
+
+class OcrError(Exception):
+    """The scan could not be read; the message is for the user."""
+
+
+@functools.cache
+def _languages(command: str) -> frozenset[str]:
+    pytesseract.pytesseract.tesseract_cmd = command
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractError, OSError, RuntimeError):
+        return frozenset()
+
+
+def unavailable() -> str:
+    """Why OCR cannot run here ("" when it can)."""
+    command = shutil.which(settings.TESSERACT_CMD)
+    if command is None:
+        return _(
+            "Tesseract OCR is not installed on the server, so scanned pages cannot be read "
+            "(apt-get install tesseract-ocr tesseract-ocr-vie). Type or paste the text instead."
+        )
+    if settings.OCR_LANGUAGE not in _languages(command):
+        return _(
+            "Tesseract has no Vietnamese language data (apt-get install tesseract-ocr-vie), so "
+            "scanned pages cannot be read. Type or paste the text instead."
+        )
+    return ""
+
+
+def read_image(image: Image.Image) -> str:
+    """The text of one page image."""
+    command = shutil.which(settings.TESSERACT_CMD)
+    pytesseract.pytesseract.tesseract_cmd = command or settings.TESSERACT_CMD
+    try:
+        # --psm 4: one column of text of varying sizes, as a directive's page is.
+        return pytesseract.image_to_string(
+            image.convert("L"),
+            lang=settings.OCR_LANGUAGE,
+            config="--psm 4",
+            timeout=settings.OCR_PAGE_TIMEOUT_SECONDS,
+        )
+    except RuntimeError as error:  # pytesseract's timeout
+        raise OcrError(_("Reading a scanned page took too long.")) from error
+    except (pytesseract.TesseractError, OSError) as error:
+        raise OcrError(_("Tesseract could not read a scanned page.")) from error
+
+
+def read_image_bytes(data: bytes, name: str) -> str:
+    try:
+        image = Image.open(io.BytesIO(data))
+        pages = []
+        for index in range(min(getattr(image, "n_frames", 1), settings.OCR_MAX_PAGES)):
+            image.seek(index)  # a multi-page TIFF is a whole scanned document
+            pages.append(read_image(image.copy()))
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise OcrError(
+            _("“%(name)s” is not an image that can be read.") % {"name": name}
+        ) from error
+    return "\n".join(pages)
+
+
+def read_pdf_pages(data: bytes, pages: list[int]) -> dict[int, str]:
+    """OCR the given pages (0-based) of a PDF: {page: text}."""
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise OcrError(_("The PDF could not be opened to read its scanned pages.")) from error
+    try:
+        texts = {}
+        for index in pages[: settings.OCR_MAX_PAGES]:
+            bitmap = document[index].render(scale=RENDER_DPI / 72)
+            texts[index] = read_image(bitmap.to_pil())
+        return texts
+    finally:
+        document.close()
