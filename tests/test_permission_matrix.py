@@ -380,6 +380,19 @@ MATRIX: dict[str, list[Entry]] = {
     "documents:urging_letter_pdf": [
         Entry(lambda w: {"letter_id": 999_999}, default={302, 403, 404})
     ],
+    # ---- the e-government exchange (egov/): importing is the standing office's; a letter's
+    # signature pages answer as its PDF does (a letter of the world: tests/egov/test_signing.py).
+    "egov:import": [Entry(expect=page(allowed=("secretariat", "other_secretariat")))],
+    "egov:letters": [Entry(expect=page(allowed=COMMITTEE_STAFF[:2] + COMMITTEE_STAFF[3:]))],
+    **{
+        f"egov:{name}": [Entry(lambda w: {"pk": 999_999}, method, default={302, 403, 404, 405})]
+        for name, method in (
+            ("letter", "get"),
+            ("sign_letter", "post"),
+            ("signed_pdf", "get"),
+            ("letter_edxml", "get"),
+        )
+    },
     "documents:spreadsheet": [
         Entry(lambda w: {"kind": "tasks"}, expect={"anonymous": {302, 403, 404}}),
     ],

@@ -347,3 +347,35 @@ def signing_root(authority):
     from asn1crypto import x509 as asn1_x509
 
     return asn1_x509.Certificate.load(authority.der)
+
+
+def test_who_sees_a_letters_signature_page(
+    client, letter, secretariat, chair, officer, credentials
+):
+    from tests.factories import UserFactory
+
+    stranger = UserFactory(username="vp.khac", role="secretariat", committee=CommitteeFactory())
+    expected = {secretariat: (200, True), chair: (200, False), officer: (200, False)}
+    for user, (status, can_sign) in expected.items():
+        client.force_login(user)
+        page = client.get(reverse("egov:letter", args=[letter.pk]))
+        assert page.status_code == status, user
+        assert (b"data-sign-letter" in page.content) is can_sign, user
+    client.force_login(stranger)
+    assert client.get(reverse("egov:letter", args=[letter.pk])).status_code == 404
+    assert client.get(reverse("egov:signed_pdf", args=[letter.pk])).status_code == 404
+    client.force_login(officer)
+    response = client.post(
+        reverse("egov:sign_letter", args=[letter.pk]),
+        {"personal": credentials.personal.pk, "personal_password": PASSWORD},
+    )
+    assert response.status_code == 403
+    assert not SignedLetter.objects.exists()
+
+
+def test_the_urging_page_links_each_issued_letter_to_its_signature_page(
+    client, letter, secretariat, police
+):
+    client.force_login(secretariat)
+    page = client.get(reverse("documents:urging_letter", args=[police.code]))
+    assert reverse("egov:letter", args=[letter.pk]) in page.content.decode()
