@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -16,6 +16,7 @@ from django.views.generic import ListView
 
 from agencies import permissions as perms
 from documents.models import UrgingLetter
+from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
 
 from . import intake, ocr, outgoing, signing, verify
@@ -203,7 +204,7 @@ def signed_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if signed is None:
         raise Http404
     name = f"cong-van-don-doc-{letter.number:02d}-{letter.year}-da-ky-so.pdf"
-    return FileResponse(signed.file.open("rb"), content_type="application/pdf", filename=name)
+    return send_stored_file(signed.file, filename=name, content_type="application/pdf")
 
 
 @require_GET
