@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -616,3 +617,62 @@ def test_all_members_task_credits_each_member_that_reported(
     assert boss.figures()["done_on_time"] == before["done_on_time"] + 1
     both(people, "office", "a05-all-accepted", page)
     both(people, "chair", "a06-dashboard-all", "/dashboard/")
+
+
+# ---- 4. an urging letter signed from its page (issue 14)
+
+
+def test_an_urging_letter_is_signed_from_its_page_and_shows_its_signatures(
+    live_server, browser, make_task, committee, police, secretariat, chair
+):
+    """The standing office signs an issued letter with the signer's certificate (password typed
+    at signing) and the organisation's (password kept, seal image); the page then shows both
+    signatures valid, unchanged and trusted, and the signed PDF verifies."""
+    from documents.urging import issue_urging_letter
+    from egov import signing
+    from egov.models import SigningCredential, TrustedRoot
+    from egov.verify import verify_pdf
+    from tests.egov.pki import make_authority
+
+    chair.full_name = "Nguyễn Đức Chín"
+    chair.save()
+    make_task(deadline=dt.date(2020, 12, 31))
+    letter = issue_urging_letter(committee, police, by=secretariat)
+    ca = make_authority()
+    TrustedRoot.objects.create(name="CA", certificate=ca.der, subject="CA", fingerprint="f" * 64)
+    signing.store_credential(
+        SigningCredential(committee=committee, kind="personal", label="Chữ ký Trưởng ban"),
+        pkcs12_data=ca.issue_pkcs12("Nguyễn Đức Chín", "UBND tỉnh Kiên Giang", "ky-so"),
+        password="ky-so",
+        keep_password=False,
+        seal_image=None,
+        by=None,
+    )
+    seal = signing.store_credential(
+        SigningCredential(committee=committee, kind="organisation", label="Con dấu Ban"),
+        pkcs12_data=ca.issue_pkcs12("Ban Chỉ đạo 389 tỉnh Kiên Giang", "UBND", "dau"),
+        password="dau",
+        keep_password=True,
+        seal_image=None,
+        by=None,
+    )
+    windows = logged_in(browser, live_server.url, office=secretariat)
+    office = windows["office"]
+    office.go(f"/documents/urging/{police.code}/")
+    office.page.click(f"#letter-{letter.pk} [data-sign-link]")
+    office.page.wait_for_load_state()
+    office.shot("40-letter-to-sign")
+    office.page.fill("#id_personal_password", "ky-so")
+    office.page.select_option("#id_organisation", str(seal.pk))
+    office.submit("[data-sign-letter]")
+    office.shot("41-letter-signed")
+    panel = office.page.locator('[data-signature-ok="yes"]')
+    assert panel.count() == 2
+    assert "Nguyễn Đức Chín" in panel.first.inner_text()
+    assert office.page.locator("[data-sign-letter]").count() == 0  # signed once
+    both(windows, "office", "41-letter-signed", f"/egov/letters/{letter.pk}/")
+    signed = office.page.request.get(f"{live_server.url}/egov/letters/{letter.pk}/signed.pdf")
+    # pyHanko runs its own event loop: not in this thread, where Playwright's is running.
+    with ThreadPoolExecutor(1) as pool:
+        reports = pool.submit(verify_pdf, signed.body()).result()
+    assert [r.ok for r in reports] == [True, True]
