@@ -27,7 +27,6 @@ from project.errors import ActionError, ActionForbidden, atomic_action
 from project.uploads import check_uploads
 from workflows import services as workflow_services
 
-from . import verify
 from .edxml import EdxmlAttachment, EdxmlError, Package, parse_package
 from .models import Intake, IntakeChannel
 from .textract import TEXT_SUFFIXES, Extracted, TextOrigin, extract_text
@@ -130,10 +129,8 @@ def _register(
         files=uploads,
         check_permission=by is not None,
     )
+    # Their PDFs' signatures were verified as they were attached (egov.signals).
     attachments = list(directive.attachments.order_by("id"))
-    for attachment in attachments:
-        if attachment.name.lower().endswith(".pdf"):
-            verify.record_signatures(attachment)
     workflow_services.start_directive_flow(directive)
     return directive, extracted, attachments
 

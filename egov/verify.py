@@ -73,6 +73,8 @@ def verify_pdf(
         embedded = list(reader.embedded_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
         return []
+    except Exception:  # noqa: BLE001 - a damaged file from outside never stops its registration
+        return []
     reports = []
     for signature in embedded:
         report = SignatureReport(field_name=signature.field_name or "")
@@ -81,6 +83,10 @@ def verify_pdf(
             context = ValidationContext(trust_roots=list(roots), allow_fetching=False)
             status = validate_pdf_signature(signature, context)
         except (SignatureValidationError, ValueError, KeyError, TypeError, OSError) as error:
+            report.detail = _("The signature cannot be read: %(error)s") % {"error": error}
+            reports.append(report)
+            continue
+        except Exception as error:  # noqa: BLE001 - a forged structure is an invalid signature
             report.detail = _("The signature cannot be read: %(error)s") % {"error": error}
             reports.append(report)
             continue

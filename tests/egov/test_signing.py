@@ -379,3 +379,30 @@ def test_the_urging_page_links_each_issued_letter_to_its_signature_page(
     client.force_login(secretariat)
     page = client.get(reverse("documents:urging_letter", args=[police.code]))
     assert reverse("egov:letter", args=[letter.pk]) in page.content.decode()
+
+
+def test_a_signed_pdf_uploaded_on_the_register_form_is_verified_too(
+    client, letter, secretariat, credentials, trusted
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Directive
+
+    signed = _sign(letter, secretariat, credentials, organisation=False).file.read()
+    client.force_login(secretariat)
+    client.post(
+        reverse("directives:create"),
+        {
+            "number": "189/TB-VPUBND",
+            "doc_type": "TB",
+            "subject": "Thông báo kết luận (bản ký số)",
+            "issued_on": "07/10/2020",
+            "text": "Nội dung thông báo",
+            "files": [SimpleUploadedFile("tb-189.pdf", signed, "application/pdf")],
+        },
+    )
+    directive = Directive.objects.get(number=189)
+    (found,) = AttachmentSignature.objects.filter(attachment__directive=directive)
+    assert found.signer == "Nguyễn Đức Chín" and found.ok
+    body = client.get(reverse("directives:detail", args=[directive.pk])).content.decode()
+    assert 'data-signature-ok="yes"' in body
