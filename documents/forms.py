@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -10,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from project.uploads import check_uploads
-from tasks.deadlines import DeadlineKind
+from tasks.deadlines import DeadlineKind, before_tet, today_in_vietnam, working_days_from
 from tasks.forms import MultipleFileField, VietnameseDateField
 from tasks.models import Recurrence
 
@@ -18,6 +22,9 @@ from .extraction import Extracted, ExtractionRefused, text_from_uploads
 from .models import DirectiveState, DirectiveType
 from .numbers import InvalidDocumentNumber, parse_document_number
 from .urging import LetterOptions
+
+COMPUTED_KINDS = (DeadlineKind.WORKING_DAYS, DeadlineKind.LUNAR)
+MAX_WORKING_DAYS = 1000
 
 
 class DirectiveFilterForm(forms.Form):
@@ -149,6 +156,20 @@ class DraftTaskForm(forms.Form):
         max_length=255,
         help_text=_("e.g. 3 tháng cuối năm"),
     )
+    deadline_days = forms.IntegerField(
+        label=_("Working days"),
+        required=False,
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        help_text=_("Counted from the day the directive was signed."),
+    )
+    tet_year = forms.IntegerField(
+        label=_("Tết of the year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Empty: the first Tết after the directive was signed."),
+    )
 
     recurrence_freq = forms.ChoiceField(
         label=_("Repeats"),
@@ -163,11 +184,20 @@ class DraftTaskForm(forms.Form):
         help_text=_("Day of the month; for a weekly duty the weekday: 2 = Monday … 8 = Sunday."),
     )
 
-    def __init__(self, *args, agencies=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(
+        self,
+        *args,  # noqa: ANN002
+        agencies=None,  # noqa: ANN001
+        signed_on: dt.date | None = None,
+        **kwargs,  # noqa: ANN003
+    ) -> None:
         super().__init__(*args, **kwargs)
         queryset = agencies if agencies is not None else Agency.objects.none()
         self.fields["lead"].queryset = queryset
         self.fields["coordinating"].queryset = queryset
+        # The day "N working days" and "before Tết" count from: the directive's signing.
+        self.signed_on = signed_on
+        self.computed: RuleDeadline | None = None
 
     def clean(self) -> dict:
         data = super().clean()
@@ -179,6 +209,8 @@ class DraftTaskForm(forms.Form):
                 _("An agency cannot be both lead and co-ordinating on the same task."),
             )
         kind = data.get("deadline_kind")
+        if kind in COMPUTED_KINDS:
+            self._compute_deadline(kind, data)
         if (
             kind
             and kind != DeadlineKind.NONE
@@ -189,6 +221,25 @@ class DraftTaskForm(forms.Form):
         if kind == DeadlineKind.NONE:
             data["deadline"] = None
         return data
+
+    def _compute_deadline(self, kind: str, data: dict) -> None:
+        """ "N working days" and "before Tết" are rules: the date is computed from the signing
+        day on the one working-day calendar, not typed."""
+        if kind == DeadlineKind.WORKING_DAYS and data.get("deadline_days") is None:
+            if "deadline_days" not in self.errors:
+                self.add_error("deadline_days", _("Give the number of working days."))
+            return
+        rule = rule_deadline(
+            kind,
+            self.signed_on or today_in_vietnam(),
+            days=data.get("deadline_days"),
+            tet_year=data.get("tet_year"),
+        )
+        data["deadline"] = rule.date
+        self.computed = rule
+        self.errors.pop("deadline", None)
+        if not (data.get("deadline_text") or "").strip():
+            data["deadline_text"] = rule.text
 
     def _recurrence(self, data: dict) -> dict | None:
         freq, day = data.get("recurrence_freq"), data.get("recurrence_day")
@@ -205,6 +256,44 @@ class DraftTaskForm(forms.Form):
         return {"freq": freq, "day": day}
 
 
+@dataclass(frozen=True)
+class RuleDeadline:
+    date: dt.date
+    text: str  # as a directive would write it
+
+
+def rule_deadline(
+    kind: str, signed_on: dt.date, *, days: int | None = None, tet_year: int | None = None
+) -> RuleDeadline:
+    """The date a deadline rule gives: N working days after signing (the signing day not
+    counted), or the last working day before Tết (of `tet_year`, else the first Tết after
+    signing)."""
+    if kind == DeadlineKind.WORKING_DAYS:
+        count = days or 0
+        return RuleDeadline(
+            working_days_from(signed_on, count),
+            f"trong {count} ngày làm việc kể từ ngày ký",
+        )
+    if kind == DeadlineKind.LUNAR:
+        year = tet_year or signed_on.year
+        if tet_year is None and before_tet(year) < signed_on:
+            year += 1
+        return RuleDeadline(before_tet(year), f"trước Tết Nguyên đán năm {year}")
+    raise ValueError(f"{kind!r} is not a computed deadline rule")
+
+
+def rule_initial(kind: str, text: str) -> dict:
+    """The rule's number back from the words it was stored with (the task keeps the date and
+    the words, not the count)."""
+    if kind == DeadlineKind.WORKING_DAYS:
+        match = re.search(r"(\d+)\s+ngày làm việc", text or "")
+        return {"deadline_days": int(match[1]) if match else None}
+    if kind == DeadlineKind.LUNAR:
+        match = re.search(r"(20\d\d)", text or "")
+        return {"tet_year": int(match[1]) if match else None}
+    return {}
+
+
 def recurrence_initial(recurrence: dict | None) -> dict:
     """The form's two recurrence fields for a stored recurrence."""
     if not recurrence:
@@ -212,6 +301,18 @@ def recurrence_initial(recurrence: dict | None) -> dict:
     if recurrence.get("freq") == Recurrence.WEEKLY:
         return {"recurrence_freq": "weekly", "recurrence_day": recurrence.get("weekday", 0) + 2}
     return {"recurrence_freq": recurrence.get("freq", ""), "recurrence_day": recurrence.get("day")}
+
+
+class AgencySelect(forms.SelectMultiple):
+    """A list of agencies whose options also carry the full name and code, which the chips'
+    search (breakdown.js) matches: "biên phòng" finds "BĐBP tỉnh"."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # noqa: ANN001, ANN201, PLR0913
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        agency = getattr(value, "instance", None)
+        if agency is not None:
+            option["attrs"]["data-search"] = f"{agency.name} {agency.short_name} {agency.code}"
+        return option
 
 
 class ProposalForm(DraftTaskForm):
@@ -224,7 +325,8 @@ class ProposalForm(DraftTaskForm):
         super().__init__(*args, **kwargs)
         # A card per proposal: a compact list instead of a checkbox per member agency.
         for name in ("lead", "coordinating"):
-            self.fields[name].widget = forms.SelectMultiple(attrs={"size": 4})
+            # A plain list without JavaScript; breakdown.js turns it into chips with a search.
+            self.fields[name].widget = AgencySelect(attrs={"size": 6, "data-chips": ""})
             self.fields[name].widget.choices = self.fields[name].choices
         self.fields["content"].widget.attrs["rows"] = 5
 

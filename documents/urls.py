@@ -3,7 +3,6 @@
 from django.urls import path
 
 from . import download_views as downloads
-from . import urging_views
 
 app_name = "documents"
 
@@ -13,11 +12,6 @@ urlpatterns = [
     path("pdf/overdue/", downloads.overdue_pdf, name="overdue_pdf"),
     path("pdf/scorecard/<str:agency_code>/", downloads.scorecard_pdf, name="scorecard_pdf"),
     path("pdf/consolidated/", downloads.consolidated_pdf, name="consolidated_pdf"),
-    path(
-        "urging/<str:agency_code>/",
-        urging_views.UrgingLetterView.as_view(),
-        name="urging_letter",
-    ),
     path(
         "urging/<str:agency_code>/preview/",
         downloads.urging_preview_pdf,

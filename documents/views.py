@@ -9,14 +9,16 @@ actions: the directive page links to them, and the flow's breakdown step is this
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -40,6 +42,8 @@ from workflows.queries import actions_for
 
 from . import actions, duplicates
 from .forms import (
+    COMPUTED_KINDS,
+    MAX_WORKING_DAYS,
     AliasForm,
     DirectiveFilterForm,
     DirectiveForm,
@@ -47,6 +51,8 @@ from .forms import (
     ProposalForm,
     SubmitBreakdownForm,
     recurrence_initial,
+    rule_deadline,
+    rule_initial,
 )
 from .models import Directive, DirectiveAttachment, DirectiveEvent, DirectiveState
 from .search import search_terms
@@ -388,6 +394,11 @@ def _propose_available() -> bool:
     return True
 
 
+def proposal_key(ref: str, text: str) -> str:
+    """Which proposal a card is, whatever its position, across the reload after a mapping."""
+    return f"{ref}|{hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:12]}"
+
+
 def proposals_for(directive: Directive) -> tuple[list[dict], list[str], str]:
     """The engine's proposed tasks, with agency codes turned into this committee's agencies,
     the names in the text that match no member agency, and why the engine stopped early
@@ -412,6 +423,7 @@ def proposals_for(directive: Directive) -> tuple[list[dict], list[str], str]:
         rows.append(
             {
                 "index": index,
+                "key": proposal_key(proposed.ref, proposed.text),
                 "ref": proposed.ref,
                 "title": task_actions.title_of(proposed.text),
                 "content": proposed.text,
@@ -419,7 +431,7 @@ def proposals_for(directive: Directive) -> tuple[list[dict], list[str], str]:
                 "coordinating": coordinating,
                 "all_members": proposed.all_members,
                 "deadline": proposed.deadline,
-                "deadline_text": (proposed.deadline_rule or "")[:255],
+                "deadline_text": task_actions.clip_words(proposed.deadline_rule or "", 255),
                 "recurrence": proposed.recurrence,
             }
         )
@@ -509,7 +521,12 @@ def _proposal_forms(directive: Directive, rows: list[dict], existing: set[str]) 
             "deadline_text": row["deadline_text"],
             **recurrence_initial(row["recurrence"]),
         }
-        form = ProposalForm(prefix=f"p{row['index']}", initial=initial, agencies=agencies)
+        form = ProposalForm(
+            prefix=f"p{row['index']}",
+            initial=initial,
+            agencies=agencies,
+            signed_on=directive.issued_on,
+        )
         form.row = row
         forms.append(form)
     return forms
@@ -597,7 +614,9 @@ class ProposeView(BreakdownView):
         count = request.POST.get("count", "")
         forms = []
         for index in range(min(int(count), MAX_PROPOSALS) if count.isdigit() else 0):
-            form = ProposalForm(request.POST, prefix=f"p{index}", agencies=agencies)
+            form = ProposalForm(
+                request.POST, prefix=f"p{index}", agencies=agencies, signed_on=directive.issued_on
+            )
             form.row = {"index": index, "recurrence": None}
             forms.append(form)
         taken = [f for f in forms if f.data.get(f"{f.prefix}-take")]
@@ -633,6 +652,28 @@ class ProposeView(BreakdownView):
             request, _("%(count)s task(s) added from the text.") % {"count": len(taken)}
         )
         return redirect("directives:breakdown", directive.pk)
+
+
+@login_required
+def computed_deadline(request: HttpRequest, pk: int) -> JsonResponse:
+    """The date a deadline rule gives for this directive (the editor shows it as the rule is
+    chosen): ?kind=working_days&days=N, or ?kind=lunar[&tet_year=Y]."""
+    directive = managed_directive(request, pk)
+    kind = request.GET.get("kind", "")
+    days, year = request.GET.get("days", ""), request.GET.get("tet_year", "")
+    if kind not in COMPUTED_KINDS or (kind == DeadlineKind.WORKING_DAYS and not days.isdigit()):
+        return JsonResponse({"error": str(_("Give the number of working days."))}, status=400)
+    if not (1 <= int(days or 1) <= MAX_WORKING_DAYS) or (year and not year.isdigit()):
+        return JsonResponse({"error": str(_("Enter a whole number."))}, status=400)
+    if year and not 2000 <= int(year) <= 2100:
+        return JsonResponse({"error": str(_("Enter a whole number."))}, status=400)
+    rule = rule_deadline(
+        kind,
+        directive.issued_on or today_in_vietnam(),
+        days=int(days) if days else None,
+        tet_year=int(year) if year else None,
+    )
+    return JsonResponse({"date": rule.date.strftime("%d/%m/%Y"), "text": rule.text})
 
 
 @require_POST
@@ -757,13 +798,16 @@ class DraftTaskCreateView(LoginRequiredMixin, View):
         directive = managed_directive(request, pk)
         form = DraftTaskForm(
             agencies=member_agencies(directive),
+            signed_on=directive.issued_on,
             initial={"ref": str(directive.tasks.exclude(state=TaskState.CANCELLED).count() + 1)},
         )
         return self._render(request, directive, form)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         directive = managed_directive(request, pk)
-        form = DraftTaskForm(request.POST, agencies=member_agencies(directive))
+        form = DraftTaskForm(
+            request.POST, agencies=member_agencies(directive), signed_on=directive.issued_on
+        )
         if not form.is_valid():
             return self._render(request, directive, form)
         try:
@@ -807,6 +851,7 @@ class DraftTaskUpdateView(DraftTaskCreateView):
         assignments = list(task.assignments.all())
         form = DraftTaskForm(
             agencies=member_agencies(task.directive),
+            signed_on=task.directive.issued_on,
             initial={
                 "ref": task.ref,
                 "title": task.title,
@@ -816,6 +861,7 @@ class DraftTaskUpdateView(DraftTaskCreateView):
                 "deadline": task.deadline,
                 "deadline_kind": task.deadline_kind,
                 "deadline_text": task.deadline_text,
+                **rule_initial(task.deadline_kind, task.deadline_text),
                 **recurrence_initial(task.recurrence),
             },
         )
@@ -823,7 +869,11 @@ class DraftTaskUpdateView(DraftTaskCreateView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         task = self._task(request, pk)
-        form = DraftTaskForm(request.POST, agencies=member_agencies(task.directive))
+        form = DraftTaskForm(
+            request.POST,
+            agencies=member_agencies(task.directive),
+            signed_on=task.directive.issued_on,
+        )
         if not form.is_valid():
             return self._render(request, task.directive, form, task)
         try:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
 from agencies import views as agency_views
+from documents import urging_views
 from documents import views as directive_views
 from tasks import views as task_views
 
@@ -155,10 +156,17 @@ class DirectivesApp(DondocApplication):
     )
     merge_path = path("<int:pk>/breakdown/merge/", directive_views.merge_tasks, name="merge")
     map_alias_path = path("<int:pk>/breakdown/alias/", directive_views.map_alias, name="map_alias")
+    deadline_path = path(
+        "<int:pk>/breakdown/deadline/", directive_views.computed_deadline, name="deadline"
+    )
     submit_path = path(
         "<int:pk>/breakdown/submit/", directive_views.submit_breakdown, name="submit"
     )
     file_path = path("files/<int:pk>/", directive_views.directive_file, name="file")
+    # The letters the committee issues are documents too: in the same frame as the register.
+    urging_path = path(
+        "urging/<str:agency_code>/", urging_views.UrgingLetterView.as_view(), name="urging_letter"
+    )
 
 
 class DirectoryApp(DondocApplication):

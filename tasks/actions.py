@@ -911,7 +911,19 @@ def title_of(text: str, limit: int = 300) -> str:
         if stop in first[:limit]:
             first = first.split(stop)[0]
             break
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+    return clip_words(first, limit)
+
+
+def clip_words(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, never a word cut in two: past the limit it ends
+    at the last space that fits, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def split_points(text: str) -> list[int]:

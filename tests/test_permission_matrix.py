@@ -237,6 +237,16 @@ MATRIX: dict[str, list[Entry]] = {
             expect=obj_page(allowed=("secretariat", "admin"), hidden=DRAFT_HIDDEN),
         )
     ],
+    "directives:deadline": [
+        Entry(
+            lambda w: {"pk": w["draft"].pk},
+            # 400 without a rule to compute: the page's script always sends one.
+            expect={
+                **obj_page(allowed=(), hidden=DRAFT_HIDDEN),
+                **roles(400, "secretariat", "admin"),
+            },
+        )
+    ],
     "directives:edit": [
         Entry(
             lambda w: {"pk": w["draft"].pk},
@@ -357,7 +367,7 @@ MATRIX: dict[str, list[Entry]] = {
         ),
     ],
     # The page: the committee's staff only (the office issues, the chair reads the draft).
-    "documents:urging_letter": [
+    "directives:urging_letter": [
         Entry(
             lambda w: {"agency_code": w["police"].code},
             expect={

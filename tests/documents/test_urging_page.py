@@ -21,7 +21,7 @@ def _on_the_scene_day():
 
 
 def page_url(agency) -> str:
-    return reverse("documents:urging_letter", args=[agency.code])
+    return reverse("directives:urging_letter", args=[agency.code])
 
 
 def issue(client, agency, **fields):
