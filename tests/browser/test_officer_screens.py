@@ -180,7 +180,7 @@ def test_register_from_word_correct_the_breakdown_and_issue_an_urging_letter(
     office.shot("i15-09-urging-issued")
     phone.go(page.url.removeprefix(base).split("#")[0])
     phone.shot("i15-09-urging-issued")
-    response = page.request.get(base + row.locator("a").get_attribute("href"))
+    response = page.request.get(base + row.locator("a[href$='/pdf/']").get_attribute("href"))
     assert response.ok
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     assert re.search(r"Số:\s*01/BCĐ389-VP", text)
