@@ -89,7 +89,7 @@ def can_view_directive(directive: Directive, user: User) -> bool:
     return visible_directives(model.objects.filter(pk=directive.pk), user).exists()
 
 
-# ---- periodic reports (tasks.models_reporting): members submit their own, the standing office
+# ---- periodic reports (reporting.models): members submit their own, the standing office
 # reviews and consolidates, the chair reads.
 
 

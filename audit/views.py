@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from agencies import permissions as perms
-from project.xlsx import csv_text, text_cell
+from exports.xlsx import csv_text, text_cell
 
 from .models import AccessEvent, AccessEventKind, ChangeEvent, ChangeEventKind
 

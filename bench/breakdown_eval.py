@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/breakdown_eval.py [--verbose]
 
-Samples live in tests/documents/breakdown/samples/: NAME.txt with NAME.json beside it
+Samples live in tests/breakdown/samples/: NAME.txt with NAME.json beside it
 ({"committee": CODE, "expected": <contract JSON>}); committees/CODE.json holds the
 committee's agencies. Samples whose name starts with "heldout_", "heldout2_" or "heldout3_"
 (rounds written later, each before the engine was run on it) were never used for tuning and
@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from documents.breakdown import propose_tasks  # noqa: E402
-from documents.breakdown.scoring import Score, load_directory, score  # noqa: E402
+from breakdown import propose_tasks  # noqa: E402
+from breakdown.scoring import Score, load_directory, score  # noqa: E402
 
-SAMPLES = ROOT / "tests" / "documents" / "breakdown" / "samples"
+SAMPLES = ROOT / "tests" / "breakdown" / "samples"
 TARGETS = {
     "items_found": 0.90,
     "real_task_precision": 0.80,

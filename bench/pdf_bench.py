@@ -23,8 +23,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from documents.pdf.appendix import ALIGN, HEADER, WIDTHS  # noqa: E402
-from documents.pdf.layout import DocumentMeta, build_pdf, columns, data_table, para  # noqa: E402
+from exports.pdf.appendix import ALIGN, HEADER, WIDTHS  # noqa: E402
+from exports.pdf.layout import DocumentMeta, build_pdf, columns, data_table, para  # noqa: E402
 
 
 def rows(count: int) -> list[list[str]]:
@@ -64,8 +64,8 @@ def xlsx_peak(count: int) -> float:
     from types import SimpleNamespace
 
     from agencies.models import Committee
-    from documents.pdf.queries import ReportFilters
-    from documents.spreadsheets import SHEETS, Column, Sheet, write_xlsx
+    from exports.pdf.queries import ReportFilters
+    from exports.spreadsheets import SHEETS, Column, Sheet, write_xlsx
 
     def fake_rows(filters, user):  # noqa: ANN001, ANN202
         for n in range(count):

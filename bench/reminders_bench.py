@@ -40,10 +40,11 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from agencies.models import Agency, Committee, Membership, User  # noqa: E402
+from chasing.models import Notification  # noqa: E402
+from chasing.tick import run_tick  # noqa: E402
 from documents.models import Directive  # noqa: E402
 from tasks.deadlines import deadline_end  # noqa: E402
-from tasks.models import Notification, Task, TaskAssignment  # noqa: E402
-from tasks.tick import run_tick  # noqa: E402
+from tasks.models import Task, TaskAssignment  # noqa: E402
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = dt.date(2024, 3, 11)  # a Monday
@@ -142,7 +143,7 @@ if __name__ == "__main__":
     measure("an hour later", 9)
     # Drain the backlog of parts never logged as overdue (bulk-inserted data, or a first run).
     with time_machine.travel(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 9, 30, tzinfo=VN)):
-        from tasks.reminders import record_new_overdue
+        from chasing.reminders import record_new_overdue
 
         while record_new_overdue():
             pass

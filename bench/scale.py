@@ -253,19 +253,21 @@ def child(kind: str, size_hint: int) -> None:
     from agencies.models import Committee
 
     marks = landmarks()
-    ReportFilters = _first("exports.queries.ReportFilters", "documents.pdf.queries.ReportFilters")
+    ReportFilters = _first(
+        "exports.pdf.queries.ReportFilters", "documents.pdf.queries.ReportFilters"
+    )
     now = _bench_now()
     before = _peak_mb()
     started = time.perf_counter()
     if kind == "scorecard":
         build = _first(
-            "exports.scorecard.build_scorecard", "documents.pdf.scorecard.build_scorecard"
+            "exports.pdf.scorecard.build_scorecard", "documents.pdf.scorecard.build_scorecard"
         )
         out = build(ReportFilters(committee=marks.national, agency=marks.big_agency, now=now))
         rows = len(out)
     elif kind == "overdue":
         build = _first(
-            "exports.overdue.build_overdue_audit", "documents.pdf.overdue.build_overdue_audit"
+            "exports.pdf.overdue.build_overdue_audit", "documents.pdf.overdue.build_overdue_audit"
         )
         out = build(ReportFilters(committee=marks.national, now=now))
         rows = len(out)
@@ -366,8 +368,8 @@ def measure(args: argparse.Namespace, say: Callable[[str], None]) -> list[Row]:
     from django.test import Client
     from django.urls import reverse
 
-    from tasks.models import Notification
-    from tasks.tick import run_tick
+    from chasing.models import Notification
+    from chasing.tick import run_tick
 
     logging.getLogger("ops.requests").setLevel(logging.WARNING)  # a line per request: noise
     runs, slow = args.runs, args.slow_runs

@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import OutboxEmail, OutboxStatus
+from project.admin_mixins import ReadOnlyAdmin
+
+from .models import Notification, OutboxEmail, OutboxStatus
 
 
 @admin.register(OutboxEmail)
@@ -56,3 +58,12 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__username"]
+    show_full_result_count = False

@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import OutboxEmail, OutboxStatus
+from .models import Notification, OutboxEmail, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +143,6 @@ def _backoff(attempts: int) -> dt.timedelta:
 
 
 def _mark_sent(row: OutboxEmail) -> None:
-    from tasks.models import Notification
-
     now = timezone.now()
     with transaction.atomic():
         updated = OutboxEmail.objects.filter(pk=row.pk, claim=row.claim).update(
@@ -222,5 +220,5 @@ def send_outbox(
 
 
 def tick_job(now: dt.datetime) -> str:
-    """The periodic tick's job (tasks/tick.py JOBS): send what is due."""
+    """The periodic tick's job (chasing/tick.py JOBS): send what is due."""
     return str(send_outbox(now=now))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from documents.breakdown.readers import BreakdownInputError, decode_text, read_docx_bytes
+from breakdown.readers import BreakdownInputError, decode_text, read_docx_bytes
 
 READABLE_SUFFIXES = (".txt", ".docx", ".pdf")
 MAX_PDF_PAGES = 300  # a directive is a few pages; past this it is not read (bounded work)

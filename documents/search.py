@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .breakdown.text import fold as fold_accents
+from breakdown.text import fold as fold_accents
 
 _SPACES = re.compile(r"\s+")
 

@@ -388,7 +388,7 @@ def member_agencies(directive: Directive) -> QuerySet:
 
 def _propose_available() -> bool:
     try:
-        from documents.breakdown.engine import propose_tasks  # noqa: F401
+        from breakdown.engine import propose_tasks  # noqa: F401
     except ImportError:
         return False
     return True
@@ -403,8 +403,8 @@ def proposals_for(directive: Directive) -> tuple[list[dict], list[str], str]:
     """The engine's proposed tasks, with agency codes turned into this committee's agencies,
     the names in the text that match no member agency, and why the engine stopped early
     (too long, out of time) if it did."""
-    from documents.breakdown.django_directory import directory_for_committee
-    from documents.breakdown.engine import propose_tasks
+    from agencies.directory import directory_for_committee
+    from breakdown.engine import propose_tasks
 
     directory = directory_for_committee(directive.committee, on=directive.issued_on)
     breakdown = propose_tasks(

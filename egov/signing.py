@@ -50,7 +50,7 @@ from pypdf import PdfReader
 from agencies import permissions as perms
 from agencies.models import Committee, User
 from documents.models import UrgingLetter
-from documents.pdf.layout import FONT_DIR
+from exports.pdf.layout import FONT_DIR
 from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_action
 from tasks.deadlines import VIETNAM
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from documents.breakdown.readers import BreakdownInputError, decode_text, read_docx_bytes
+from breakdown.readers import BreakdownInputError, decode_text, read_docx_bytes
 
 from . import ocr
 

@@ -70,7 +70,7 @@ def log_job(name: str, *, ok: bool, duration_ms: float | None = None, **fields: 
 def run_tick_once() -> bool:
     """The periodic jobs once, as the embedded server runs them: one line per job, then the
     `tick` heartbeat. True if every job succeeded."""
-    from tasks.tick import run_tick
+    from chasing.tick import run_tick
 
     started = time.monotonic()
     results = run_tick()

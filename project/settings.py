@@ -49,10 +49,12 @@ INSTALLED_APPS = [
     "agencies",
     "documents",
     "tasks",
+    "reporting",
+    "chasing",
+    "exports",
     "workflows",
     "fixtures",
     "audit",
-    "chasing",
     "ops",
     "egov",
 ]
@@ -90,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tasks.context_processors.notifications",
+                "chasing.context_processors.notifications",
             ],
         },
     },
@@ -275,9 +277,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING (JSON in production)
-CELERY_IMPORTS = ["tasks.celery_tasks"]  # the tick task; beat's schedule is in the database
+CELERY_IMPORTS = ["chasing.celery_tasks"]  # the tick task; beat's schedule is in the database
 
-# Chasing (tasks/reminders.py): reminders go out on working days from this hour (Vietnam time),
+# Chasing (chasing/reminders.py): reminders go out on working days from this hour (Vietnam time),
 # digests from DIGEST_HOUR; the embedded server ticks every TICK_INTERVAL_SECONDS.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)

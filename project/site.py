@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
 from agencies import views as agency_views
-from documents import urging_views
+from chasing import urging_views
 from documents import views as directive_views
 from tasks import views as task_views
 

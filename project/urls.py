@@ -15,9 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("project.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("notifications/", include("tasks.notification_views")),
-    path("reporting/", include("tasks.reporting_views")),
-    path("documents/", include("documents.urls")),
+    path("notifications/", include("chasing.views")),
+    path("reporting/", include("reporting.views")),
+    path("documents/", include("exports.urls")),  # PDFs and spreadsheets, at their old paths
     path("workflows/", include("workflows.urls")),
     path("audit/", include("audit.urls")),
     path("egov/", include("egov.urls")),

@@ -24,6 +24,8 @@ from django_fsm import can_proceed
 
 from agencies import permissions as roles
 from agencies.models import Agency, User
+from chasing.models import NotificationKind
+from chasing.notifications import Message, in_site_language, notify
 from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_action
 from project.steps import require_flow_step
 
@@ -33,7 +35,6 @@ from .models import (
     AssignmentRole,
     AssignmentState,
     Extension,
-    NotificationKind,
     ReportKind,
     ReportOutcome,
     Task,
@@ -44,7 +45,6 @@ from .models import (
     TaskReport,
     TaskState,
 )
-from .notifications import Message, in_site_language, notify
 
 NOT_ALLOWED_NOW = _("This task is “%(state)s”: “%(action)s” is not possible now.")
 PART_NOT_ALLOWED_NOW = _("The part of %(agency)s is “%(state)s”: “%(action)s” is not possible now.")

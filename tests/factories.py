@@ -114,7 +114,7 @@ class ReportingObligationFactory(DjangoModelFactory):
     """A periodic report the committee's members owe (monthly, data cut-off on the 15th)."""
 
     class Meta:
-        model = "tasks.ReportingObligation"
+        model = "reporting.ReportingObligation"
 
     committee = factory.SubFactory(CommitteeFactory)
     name = "Báo cáo kết quả công tác chống buôn lậu, gian lận thương mại và hàng giả"

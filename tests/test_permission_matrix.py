@@ -330,8 +330,8 @@ MATRIX: dict[str, list[Entry]] = {
             post(hidden=(*AGENCY_STAFF, *OUTSIDERS[1:])),
         )
     ],
-    # ---- generated documents (documents/download_views.py): agency B's export is a 404 for A.
-    "documents:appendix_pdf": [
+    # ---- generated documents (exports/views.py): agency B's export is a 404 for A.
+    "exports:appendix_pdf": [
         Entry(
             lambda w: {"directive_id": w["draft"].pk},
             expect={**roles(404, *DRAFT_HIDDEN), "anonymous": {302, 403, 404}},
@@ -341,7 +341,7 @@ MATRIX: dict[str, list[Entry]] = {
             expect={**roles(404, *NOT_ON_TASK), "anonymous": {302, 403, 404}},
         ),
     ],
-    "documents:scorecard_pdf": [
+    "exports:scorecard_pdf": [
         Entry(
             lambda w: {"agency_code": w["police"].code},
             expect={
@@ -353,11 +353,11 @@ MATRIX: dict[str, list[Entry]] = {
         ),
     ],
     # Scoped to what the user may see (Task.objects.visible_to), so an agency gets its own list.
-    "documents:overdue_pdf": [Entry(expect={"anonymous": {302, 403, 404}})],
-    "documents:consolidated_pdf": [
+    "exports:overdue_pdf": [Entry(expect={"anonymous": {302, 403, 404}})],
+    "exports:consolidated_pdf": [
         Entry(expect={**roles({403, 404}, *AGENCY_STAFF), "anonymous": {302, 403, 404}})
     ],
-    "documents:urging_preview_pdf": [
+    "exports:urging_preview_pdf": [
         Entry(
             lambda w: {"agency_code": w["police"].code},
             expect={
@@ -377,7 +377,7 @@ MATRIX: dict[str, list[Entry]] = {
             },
         ),
     ],
-    "documents:urging_issue": [
+    "exports:urging_issue": [
         Entry(
             lambda w: {"agency_code": w["police"].code},
             "post",
@@ -387,9 +387,7 @@ MATRIX: dict[str, list[Entry]] = {
             },
         ),
     ],
-    "documents:urging_letter_pdf": [
-        Entry(lambda w: {"letter_id": 999_999}, default={302, 403, 404})
-    ],
+    "exports:urging_letter_pdf": [Entry(lambda w: {"letter_id": 999_999}, default={302, 403, 404})],
     # ---- the e-government exchange (egov/): importing is the standing office's; a letter's
     # signature pages answer as its PDF does (a letter of the world: tests/egov/test_signing.py).
     "egov:import": [Entry(expect=page(allowed=("secretariat", "other_secretariat")))],
@@ -403,7 +401,7 @@ MATRIX: dict[str, list[Entry]] = {
             ("letter_edxml", "get"),
         )
     },
-    "documents:spreadsheet": [
+    "exports:spreadsheet": [
         Entry(lambda w: {"kind": "tasks"}, expect={"anonymous": {302, 403, 404}}),
     ],
     # ---- the API (DRF): the same permission layer; another agency's task is a 404.
@@ -480,7 +478,7 @@ MATRIX: dict[str, list[Entry]] = {
 
 def _obligation(w: dict) -> object:
     """A monthly obligation of the world's committee with one period and one submission."""
-    from tasks.models_reporting import ReportingPeriod, ReportSubmission
+    from reporting.models import ReportingPeriod, ReportSubmission
     from tests.factories import ReportingObligationFactory
 
     obligation = ReportingObligationFactory(committee=w["task"].directive.committee)

@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
 import tasks.deadlines
-import tasks.models_reporting
+import reporting.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
             name='ReportAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=tasks.models_reporting.submission_upload_to, verbose_name='file')),
+                ('file', models.FileField(upload_to=reporting.models.submission_upload_to, verbose_name='file')),
                 ('name', models.CharField(max_length=255, verbose_name='name')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),

@@ -53,7 +53,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "matkhau-389"  # tests.factories.UserFactory
-# The first figures of an agency's scorecard (documents/pdf/scorecard.py), as the PDF words them.
+# The first figures of an agency's scorecard (exports/pdf/scorecard.py), as the PDF words them.
 SCORECARD_FIGURES = {
     "done_on_time": "Hoàn thành đúng hạn",
     "done_late": "Hoàn thành quá hạn",
@@ -628,7 +628,7 @@ def test_an_urging_letter_is_signed_from_its_page_and_shows_its_signatures(
     """The standing office signs an issued letter with the signer's certificate (password typed
     at signing) and the organisation's (password kept, seal image); the page then shows both
     signatures valid, unchanged and trusted, and the signed PDF verifies."""
-    from documents.urging import issue_urging_letter
+    from chasing.urging import issue_urging_letter
     from egov import signing
     from egov.models import SigningCredential, TrustedRoot
     from egov.verify import verify_pdf

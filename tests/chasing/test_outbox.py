@@ -15,10 +15,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from chasing.models import OutboxEmail, OutboxStatus
+from chasing.models import Notification, OutboxEmail, OutboxStatus
+from chasing.notifications import Message, notify
 from chasing.outbox import Email, clean_header, enqueue, send_outbox, tick_job
-from tasks.models import Notification
-from tasks.notifications import Message, notify
 
 from .smtp_sink import Sink
 

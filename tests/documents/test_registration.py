@@ -25,7 +25,7 @@ SEEDS = Path(settings.BASE_DIR) / "fixtures" / "data" / "directives" / "texts"
 KIEN_GIANG = (SEEDS / "kg-tb-2020-10-07.txt").read_text(encoding="utf-8")
 QD_14 = (SEEDS / "qg-qd-14-news.txt").read_text(encoding="utf-8")
 TB_381 = (SEEDS / "qg-tb-381-2024-news.txt").read_text(encoding="utf-8")
-FONT = Path(settings.BASE_DIR) / "documents" / "fonts" / "LiberationSerif-Regular.ttf"
+FONT = Path(settings.BASE_DIR) / "exports" / "fonts" / "LiberationSerif-Regular.ttf"
 
 
 @pytest.fixture

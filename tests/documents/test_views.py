@@ -204,7 +204,7 @@ def card_data(response, **changes):
 
 
 def test_proposals_sit_beside_the_text_and_become_tasks(office, committee, secretariat, police):
-    pytest.importorskip("documents.breakdown.engine")
+    pytest.importorskip("breakdown.engine")
     directive = draft(committee, secretariat)
     url = reverse("directives:propose", args=[directive.pk])
     page = office.get(url)
@@ -229,7 +229,7 @@ def test_proposals_sit_beside_the_text_and_become_tasks(office, committee, secre
 def test_a_ticked_proposal_without_a_lead_is_refused_and_nothing_is_added(
     office, committee, secretariat, police
 ):
-    pytest.importorskip("documents.breakdown.engine")
+    pytest.importorskip("breakdown.engine")
     directive = draft(committee, secretariat)
     url = reverse("directives:propose", args=[directive.pk])
     data = card_data(office.get(url), **{"p0-take": "on"})
@@ -246,7 +246,7 @@ def test_a_ticked_proposal_without_a_lead_is_refused_and_nothing_is_added(
 def test_a_confirmed_mapping_resolves_the_name_in_the_next_directive(
     office, committee, secretariat, police, border_guard
 ):
-    pytest.importorskip("documents.breakdown.engine")
+    pytest.importorskip("breakdown.engine")
     from agencies.models import AgencyAlias
     from tests.factories import AgencyFactory, MembershipFactory
 
@@ -526,7 +526,7 @@ def test_the_breakdown_editor_is_frozen_while_the_chair_reviews_the_list(
 
 
 def test_the_editor_says_when_the_engine_stopped_early(office, committee, secretariat, monkeypatch):
-    from documents.breakdown import engine
+    from breakdown import engine
 
     real = engine.propose_tasks
     # A cap small enough to cut this directive: the page must say the proposals are partial.

@@ -15,16 +15,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from documents.pdf.layout import FONT
+from exports.pdf.layout import FONT
 
 # Seed 003 of /work/shared/seeds (Kiên Giang's Thông báo of 7/10/2020), as the repository keeps
 # it for the breakdown tests, with the engine's expected tasks beside it.
 SEED_003 = (
-    Path(__file__).resolve().parent.parent
-    / "documents"
-    / "breakdown"
-    / "samples"
-    / "seed_003_kg_tb_ket_luan.txt"
+    Path(__file__).resolve().parent.parent / "breakdown" / "samples" / "seed_003_kg_tb_ket_luan.txt"
 )
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 

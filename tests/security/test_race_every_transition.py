@@ -25,12 +25,13 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from agencies.models import User
+from chasing.models import Notification
 from documents.actions import register_directive
 from documents.models import Directive, DirectiveEvent
 from project.errors import ActionError
 from tasks import actions
 from tasks.deadlines import today_in_vietnam
-from tasks.models import Extension, Notification, Task, TaskAssignment, TaskEvent, TaskReport
+from tasks.models import Extension, Task, TaskAssignment, TaskEvent, TaskReport
 from tests.factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
 from workflows import services
 from workflows.nodes import ALREADY_DONE, BUSY

@@ -3,8 +3,8 @@ the urge is committed."""
 
 from django.urls import reverse
 
+from chasing.models import Notification
 from tasks.actions import urge_task
-from tasks.models import Notification
 from tests.factories import UserFactory
 
 

@@ -9,15 +9,15 @@ import textwrap
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agencies import calendar as workdays
+from agencies.directory import directory_for_committee
 from agencies.models import Committee
-from documents.breakdown import (
+from breakdown import (
     AgencyDirectory,
     BreakdownInputError,
     propose_tasks,
     read_directive_file,
 )
-from documents.breakdown.django_directory import directory_for_committee
-from documents.breakdown.engine import Breakdown
+from breakdown.engine import Breakdown
 
 
 class Command(BaseCommand):

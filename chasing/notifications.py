@@ -1,0 +1,248 @@
+"""Notifications: claimed once, shown in the app, e-mailed after the claim commits.
+
+`notify()` is the one way to send. It inserts every message with INSERT … ON CONFLICT DO
+NOTHING against the unique (recipient, kind, object, period) constraint, so two ticks racing,
+or a tick catching up after downtime, never send the same message twice; the run that won a row
+writes its e-mail to the outbox (chasing/outbox.py) in the same transaction, and the outbox
+sends it once the transaction has committed, retrying until the mail server takes it. People
+who chose the daily digest get their messages in the app at once and by e-mail once a day, in
+one message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import User
+from chasing.outbox import Email, enqueue, send_after_commit
+from tasks.deadlines import VIETNAM, today_in_vietnam
+
+from .models import Notification, NotificationKind
+
+DIGEST_LOOKBACK = dt.timedelta(days=7)  # a digest never reaches back further than this
+EMAIL_BATCH = 5000  # notifications per e-mail job (bounded IN lists)
+EMAIL_FOOTER = _("Đôn đốc 389 – this message was sent automatically; please do not reply.")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message to claim and send; `period` says which occurrence it is (a date, a stage)."""
+
+    recipient_id: int
+    kind: str
+    object_key: str
+    period: str
+    title: str
+    body: str = ""
+    url: str = ""
+    task_id: int | None = None
+    submission_id: int | None = None
+    due_at: dt.datetime | None = None
+
+    @property
+    def key(self) -> tuple[int, str, str, str]:
+        return (self.recipient_id, self.kind, self.object_key, self.period)
+
+
+def in_site_language():  # noqa: ANN201
+    """Messages are written in the site's language (Vietnamese), whoever triggers them."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def notify(messages: Iterable[Message], *, now: dt.datetime | None = None) -> list[Notification]:
+    """Claim each message once; return the rows this call won. Their e-mails go after commit."""
+    unique = {m.key: m for m in messages}
+    if not unique:
+        return []
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    recipients: dict[int, bool] = {}
+    emails: dict[int, str] = {}
+    for pk, digest_only, email in User.objects.filter(
+        pk__in={m.recipient_id for m in unique.values()}
+    ).values_list("pk", "digest_only", "email"):
+        recipients[pk] = digest_only
+        if email:
+            emails[pk] = email
+    rows = [
+        Notification(
+            recipient_id=m.recipient_id,
+            kind=m.kind,
+            object_key=m.object_key,
+            period=m.period,
+            title=str(m.title)[:255],
+            body=str(m.body),
+            url=m.url[:255],
+            task_id=m.task_id,
+            submission_id=m.submission_id,
+            due_at=m.due_at,
+            created_at=now,
+            claim=token,
+            email_wanted=m.recipient_id in emails
+            and (m.kind == NotificationKind.DIGEST or not recipients[m.recipient_id]),
+        )
+        # A fixed order: two runs inserting the same keys lock them in the same order, so they
+        # wait for each other instead of deadlocking.
+        for key, m in sorted(unique.items())
+        if m.recipient_id in recipients
+    ]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        won = list(Notification.objects.filter(claim=token).order_by("pk"))
+        to_email = [n for n in won if n.email_wanted]
+        for start in range(0, len(to_email), EMAIL_BATCH):
+            rows = enqueue(_emails_for(to_email[start : start + EMAIL_BATCH], emails))
+            send_after_commit(rows)
+    return won
+
+
+def _emails_for(notifications: list[Notification], addresses: dict[int, str]) -> list[Email]:
+    """One e-mail per person, listing all of their notifications."""
+    by_recipient: dict[int, list[Notification]] = defaultdict(list)
+    for notification in notifications:
+        by_recipient[notification.recipient_id].append(notification)
+    site = settings.SITE_URL.rstrip("/")
+    emails = []
+    for recipient_id, theirs in by_recipient.items():
+        subject, body = _email_for(theirs, site)
+        emails.append(
+            Email(
+                to=addresses[recipient_id],
+                subject=subject,
+                body=body,
+                notification_ids=tuple(n.pk for n in theirs),
+            )
+        )
+    return emails
+
+
+def _email_for(notifications: list[Notification], site: str) -> tuple[str, str]:
+    """Subject and body: one notification as it is; several, as one list (no flood of mail)."""
+
+    def link(n: Notification) -> list[str]:
+        return [f"{site}{n.url}"] if n.url else []
+
+    with in_site_language():
+        if len(notifications) == 1:
+            only = notifications[0]
+            return only.title, "\n".join([only.body, *link(only), "", "--", str(EMAIL_FOOTER)])
+        subject = _gettext("Đôn đốc 389: %(count)s new notifications") % {
+            "count": len(notifications)
+        }
+        lines = []
+        for n in notifications:
+            lines += [f"- {n.title}", *[f"  {url}" for url in link(n)]]
+        return subject, "\n".join([*lines, "", "--", str(EMAIL_FOOTER)])
+
+
+# ---- the daily digest
+
+
+def send_digests(now: dt.datetime | None = None) -> int:
+    """One e-mail a day per digest-only person, listing the messages not yet e-mailed to them.
+
+    Runs on working days from DIGEST_HOUR; the digest row (kind digest, period = today) is
+    the claim, so a person gets at most one digest a day.
+    """
+    now = now or timezone.now()
+    local = now.astimezone(VIETNAM)
+    from agencies.calendar import is_working_day
+
+    if not is_working_day(local.date()) or local.hour < settings.DIGEST_HOUR:
+        return 0
+    today = today_in_vietnam(now)
+    already = Notification.objects.filter(
+        kind=NotificationKind.DIGEST, period=today.isoformat()
+    ).values("recipient_id")
+    pending = (
+        Notification.objects.filter(
+            recipient__digest_only=True,
+            recipient__is_active=True,
+            digest__isnull=True,
+            emailed_at__isnull=True,
+            created_at__gte=now - DIGEST_LOOKBACK,
+            created_at__lte=now,
+        )
+        .exclude(kind=NotificationKind.DIGEST)
+        .exclude(recipient_id__in=already)
+        .order_by("recipient_id", "kind", "created_at", "pk")
+        .values("pk", "recipient_id", "kind", "title")
+    )
+    items: dict[int, list[dict]] = defaultdict(list)
+    for row in pending:
+        items[row["recipient_id"]].append(row)
+    if not items:
+        return 0
+    messages = []
+    with in_site_language():
+        for recipient_id, rows in items.items():
+            lines = [
+                _gettext("What is due and overdue for you today:"),
+                "",
+                *[f"- {row['title']}" for row in rows],
+            ]
+            messages.append(
+                Message(
+                    recipient_id=recipient_id,
+                    kind=NotificationKind.DIGEST,
+                    object_key="digest",
+                    period=today.isoformat(),
+                    title=_gettext("Daily digest for %(date)s: %(count)s items")
+                    % {"date": date_format(today, "d/m/Y"), "count": len(rows)},
+                    body="\n".join(lines),
+                    url=notification_list_url(),
+                )
+            )
+    with transaction.atomic():
+        won = notify(messages, now=now)
+        for digest in won:
+            ids = [row["pk"] for row in items[digest.recipient_id]]
+            Notification.objects.filter(pk__in=ids, digest__isnull=True).update(digest=digest)
+    return len(won)
+
+
+def notification_list_url() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("notifications:list")
+    except NoReverseMatch:  # pragma: no cover - urls not wired
+        return ""
+
+
+# ---- reading, in the app
+
+
+def unread_count(user: User) -> int:
+    if not (user and user.is_authenticated):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: User):  # noqa: ANN201
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notifications read (all of them when `ids` is None)."""
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    return queryset.update(read_at=timezone.now())
+
+
+def set_digest_only(user: User, digest_only: bool) -> None:
+    """The person's choice of e-mail: each notification, or the daily digest only."""
+    User.objects.filter(pk=user.pk).update(digest_only=digest_only)
+    user.digest_only = digest_only

@@ -1,0 +1,212 @@
+"""Every list as an .xlsx: Vietnamese headers, real dates and numbers, a frozen header row, and
+the screen's filters applied (listed on a second sheet).
+
+Rows come from the same queries as the screens and the PDFs (exports/pdf/queries.py). The
+workbook is write-only and rows are read with `.iterator()`, so a large export streams through
+a temporary file in bounded memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from agencies.models import User
+from exports.xlsx import text_cell
+from tasks.deadlines import VIETNAM
+
+from .pdf import labels
+from .pdf.layout import nfc, vn_datetime
+from .pdf.periodic import submission_list
+from .pdf.queries import (
+    ReportFilters,
+    coordinating_names,
+    directive_label,
+    directive_list,
+    figures_by_agency,
+    lead_names,
+    lead_parts,
+    officer_name,
+    overdue_parts,
+    task_list,
+)
+
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+CHUNK = 2000  # rows fetched per query while streaming
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    value: Callable[[Any], Any]
+    kind: str = "text"  # text | int | float | date | datetime
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: Callable[[ReportFilters, User | None], Iterable[Any]]
+
+
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localtime(moment, VIETNAM).date() if moment else None
+
+
+def _task_columns() -> list[Column]:
+    """One row per task: its derived timeliness, and each lead's part in one cell."""
+    return [
+        Column(labels.COL_DIRECTIVE, 22, lambda t: directive_label(t.directive)),
+        Column(labels.COL_REF, 8, lambda t: t.ref),
+        Column(labels.COL_TASK, 60, lambda t: t.title),
+        Column(labels.COL_LEAD, 30, lead_names),
+        Column(labels.COL_SUPPORT, 30, coordinating_names),
+        Column(labels.COL_DEADLINE, 12, lambda t: t.deadline, "date"),
+        Column(labels.COL_DEADLINE_TEXT, 24, lambda t: t.deadline_text),
+        Column(labels.COL_STATE, 16, lambda t: labels.TASK_STATES.get(t.state, t.state)),
+        Column(labels.COL_TIMELINESS, 24, lambda t: labels.TIMELINESS.get(t.timeliness, "")),
+        Column(labels.COL_DAYS_OVERDUE, 10, lambda t: t.days_overdue, "int"),
+        Column(labels.COL_LEAD_PARTS, 50, lead_parts),
+        Column(labels.COL_COMPLETED, 14, lambda t: _local_date(t.completed_at), "date"),
+    ]
+
+
+def _part_columns() -> list[Column]:
+    """One row per lead agency's overdue part, against its own deadline."""
+    return [
+        Column(labels.COL_AGENCY, 30, lambda p: p.agency.name),
+        Column(labels.COL_DIRECTIVE, 22, lambda p: directive_label(p.task.directive)),
+        Column(labels.COL_REF, 8, lambda p: p.task.ref),
+        Column(labels.COL_TASK, 60, lambda p: p.task.title),
+        Column(labels.COL_OWN_DEADLINE, 12, lambda p: p.deadline, "date"),
+        Column(labels.COL_ORIGINAL_DEADLINE, 12, lambda p: p.original_deadline, "date"),
+        Column(labels.COL_STATE, 22, lambda p: labels.ASSIGNMENT_STATES.get(p.state, p.state)),
+        Column(labels.COL_OFFICER, 24, officer_name),
+        Column(labels.COL_DAYS_OVERDUE, 10, lambda p: p.days_overdue, "int"),
+    ]
+
+
+def _iterate(queryset) -> Iterator[Any]:  # noqa: ANN001
+    return queryset.iterator(chunk_size=CHUNK)
+
+
+def _scorecard_rows(filters: ReportFilters, user: User | None) -> list[Any]:
+    rows = figures_by_agency(filters, user, with_days_late=True)[1]
+    if filters.agency is not None:
+        rows = [row for row in rows if row.agency.pk == filters.agency.pk]
+    return rows
+
+
+SHEETS: dict[str, Sheet] = {
+    "directives": Sheet(
+        "Văn bản chỉ đạo",
+        [
+            Column(labels.COL_NUMBER, 20, lambda d: d.number_symbol),
+            Column(labels.COL_DOC_TYPE, 14, lambda d: labels.DOC_TYPES.get(d.doc_type, "")),
+            Column(labels.COL_ISSUED_ON, 13, lambda d: d.issued_on, "date"),
+            Column(labels.COL_SUBJECT, 70, lambda d: d.subject),
+            Column(labels.COL_ISSUER, 30, lambda d: d.issuer_name),
+            Column(labels.COL_STATE, 16, lambda d: labels.DIRECTIVE_STATES.get(d.state, d.state)),
+            Column(labels.COL_TASK_COUNT, 12, lambda d: d.task_count, "int"),
+        ],
+        lambda f, u: _iterate(directive_list(f, u)),
+    ),
+    "tasks": Sheet("Nhiệm vụ", _task_columns(), lambda f, u: _iterate(task_list(f, u))),
+    "overdue": Sheet(
+        "Nhiệm vụ quá hạn", _part_columns(), lambda f, u: _iterate(overdue_parts(f, u))
+    ),
+    "scorecards": Sheet(
+        "Kết quả theo đơn vị",
+        [
+            Column(labels.COL_AGENCY, 40, lambda r: r.agency.name),
+            Column(labels.COL_TOTAL, 10, lambda r: r.figures.total, "int"),
+            Column(labels.COL_DONE_ON_TIME, 14, lambda r: r.figures.done_on_time, "int"),
+            Column(labels.COL_DONE_LATE, 14, lambda r: r.figures.done_late, "int"),
+            Column(labels.COL_OPEN_ON_TIME, 16, lambda r: r.figures.open_on_time, "int"),
+            Column(labels.COL_OPEN_OVERDUE, 16, lambda r: r.figures.open_overdue, "int"),
+            Column(labels.COL_ON_TIME_RATE, 14, lambda r: r.figures.on_time_rate, "float"),
+            Column(labels.COL_TOTAL_DAYS_LATE, 14, lambda r: r.days_late, "int"),
+        ],
+        _scorecard_rows,
+    ),
+    "reports": Sheet(
+        "Báo cáo định kỳ",
+        [
+            Column("Chế độ báo cáo", 30, lambda s: s.period.obligation.name),
+            Column("Kỳ báo cáo", 18, lambda s: s.period.label),
+            Column(labels.COL_AGENCY, 40, lambda s: s.agency.name),
+            Column("Hạn nộp", 12, lambda s: s.period.due_on, "date"),
+            Column(
+                "Ngày nộp",
+                16,
+                lambda s: (
+                    timezone.localtime(s.submitted_at, VIETNAM).replace(tzinfo=None)
+                    if s.submitted_at
+                    else None
+                ),
+                "datetime",
+            ),
+            Column(labels.COL_STATE, 16, lambda s: s.get_state_display()),
+            Column("Tình trạng nộp", 16, lambda s: labels.SUBMISSIONS.get(s.timeliness, "")),
+        ],
+        lambda f, u: _iterate(submission_list(f, u)),
+    ),
+}
+
+HEADER_FONT = Font(name="Times New Roman", bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _cell(ws, value: Any, kind: str) -> WriteOnlyCell:  # noqa: ANN001
+    if isinstance(value, str):
+        value = nfc(value)
+    cell = text_cell(ws, value)  # a title like "=HYPERLINK(…)" stays text, never a formula
+    if kind == "date" and value is not None:
+        cell.number_format = DATE_FORMAT
+    elif kind == "datetime" and value is not None:
+        cell.number_format = DATETIME_FORMAT
+    elif kind == "float" and value is not None:
+        cell.number_format = "0.0"
+    return cell
+
+
+def write_xlsx(kind: str, filters: ReportFilters, out: IO[bytes], user: User | None = None) -> int:
+    """Write the `kind` list to `out` as an .xlsx; return the number of data rows."""
+    sheet = SHEETS[kind]
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(sheet.title[:31])
+    ws.freeze_panes = "A2"
+    for index, column in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    header = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(ws, value=column.header)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for obj in sheet.rows(filters, user):
+        ws.append([_cell(ws, column.value(obj), column.kind) for column in sheet.columns])
+        count += 1
+
+    info = workbook.create_sheet("Thông tin")
+    info.column_dimensions["A"].width = 24
+    info.column_dimensions["B"].width = 90
+    info.append(["Danh sách", sheet.title])
+    info.append(["Ngày tạo", vn_datetime(filters.now)])
+    info.append(["Số dòng", count])
+    for line in filters.describe():  # may quote a search the user typed
+        info.append(["Điều kiện lọc", text_cell(info, nfc(line))])
+    workbook.save(out)
+    return count

@@ -1,0 +1,217 @@
+"""Downloads of generated documents: the PDFs and the spreadsheets of every list.
+
+Thin views: read the filters, ask the permission layer, call a builder. Objects the user cannot
+see are a 404; bad filters are a 400 with a message in the user's language.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies import permissions as perms
+from agencies.models import Agency, Committee
+from chasing import urging
+from documents.models import Directive, UrgingLetter
+from project.errors import ActionError, ActionForbidden
+
+from .pdf.appendix import build_appendix
+from .pdf.consolidated import build_consolidated
+from .pdf.overdue import build_overdue_audit
+from .pdf.queries import ReportFilters, committee_agencies, parse_date, parse_filters
+from .pdf.scorecard import build_scorecard
+from .spreadsheets import SHEETS, write_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NO_COMMITTEE = _("Choose a committee (?committee=CODE).")
+
+
+def _committee(request: HttpRequest) -> Committee:
+    """The user's own committee; an administrator names one with ?committee=CODE."""
+    code = request.GET.get("committee", "").strip()
+    if perms.is_admin(request.user) and code:
+        return get_object_or_404(Committee, code=code)
+    if request.user.committee_id is None:
+        raise Http404(NO_COMMITTEE)
+    return request.user.committee
+
+
+def document_view(func: Callable) -> Callable:
+    """Log-in required; an ActionError becomes a 400 (403 if forbidden) with its message."""
+
+    @login_required
+    @wraps(func)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+        try:
+            return func(request, *args, **kwargs)
+        except ActionForbidden as exc:
+            return HttpResponseForbidden(str(exc.message))
+        except ActionError as exc:
+            return HttpResponseBadRequest(str(exc.message), content_type="text/plain")
+
+    return wrapper
+
+
+def _filters(request: HttpRequest, **fixed) -> ReportFilters:  # noqa: ANN003
+    filters = parse_filters(_committee(request), request.GET, user=request.user)
+    if fixed:
+        filters = replace(filters, **fixed)
+    return filters
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def _stamp(filters: ReportFilters) -> str:
+    return timezone.localtime(filters.now).strftime("%Y%m%d")
+
+
+# ---- PDFs
+
+
+@require_GET
+@document_view
+def appendix_pdf(request: HttpRequest, directive_id: int) -> HttpResponse:
+    directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
+    filters = parse_filters(directive.committee, request.GET, user=request.user)
+    filters = replace(filters, directive=directive)
+    name = f"phu-luc-{directive.number or directive.pk}-{_stamp(filters)}.pdf"
+    return _pdf(build_appendix(filters, request.user), name)
+
+
+@require_GET
+@document_view
+def overdue_pdf(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    return _pdf(build_overdue_audit(filters, request.user), f"qua-han-{_stamp(filters)}.pdf")
+
+
+def _agency(request: HttpRequest, committee: Committee, code: str) -> Agency:
+    agency = committee_agencies(committee).filter(code=code).first()
+    if agency is None or not perms.can_view_agency_figures(committee.pk, agency.pk, request.user):
+        raise Http404
+    return agency
+
+
+@require_GET
+@document_view
+def scorecard_pdf(request: HttpRequest, agency_code: str) -> HttpResponse:
+    committee = _committee(request)
+    agency = _agency(request, committee, agency_code)
+    filters = _filters(request, agency=agency)
+    name = f"ket-qua-{agency.code}-{_stamp(filters)}.pdf"
+    return _pdf(build_scorecard(filters, request.user), name)
+
+
+@require_GET
+@document_view
+def consolidated_pdf(request: HttpRequest) -> HttpResponse:
+    committee = _committee(request)
+    if not perms.can_view_consolidation(committee.pk, request.user):
+        raise Http404
+    filters = _filters(request)
+    return _pdf(build_consolidated(filters), f"tong-hop-{_stamp(filters)}.pdf")
+
+
+def _letter_options(request: HttpRequest) -> urging.LetterOptions:
+    data = request.POST if request.method == "POST" else request.GET
+    recipients = data.get("recipients")
+    return urging.LetterOptions(
+        issued_on=parse_date(data.get("issued_on", "")),
+        subject=data.get("subject", ""),
+        body=data.get("body", ""),
+        symbol=data.get("symbol", ""),
+        signer_name=data.get("signer_name") or None,
+        signer_title=data.get("signer_title") or None,
+        authority=data.get("authority") or None,
+        recipients=[line for line in recipients.splitlines() if line.strip()]
+        if recipients
+        else None,
+        reply_by=parse_date(data.get("reply_by", "")),
+    )
+
+
+@require_GET
+@document_view
+def urging_preview_pdf(request: HttpRequest, agency_code: str) -> HttpResponse:
+    committee = _committee(request)
+    if not perms.is_committee_staff(request.user, committee.pk):
+        raise Http404
+    agency = _agency(request, committee, agency_code)
+    data = urging.preview_urging_letter(
+        committee, agency, by=request.user, options=_letter_options(request)
+    )
+    return _pdf(data, f"du-thao-cong-van-don-doc-{agency.code}.pdf")
+
+
+@require_POST
+@document_view
+def urging_issue(request: HttpRequest, agency_code: str) -> HttpResponse:
+    committee = _committee(request)
+    if not perms.is_committee_staff(request.user, committee.pk):
+        raise Http404
+    agency = _agency(request, committee, agency_code)
+    letter = urging.issue_urging_letter(
+        committee, agency, by=request.user, options=_letter_options(request)
+    )
+    return redirect("exports:urging_letter_pdf", letter_id=letter.pk)
+
+
+@require_GET
+@document_view
+def urging_letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
+    letter = get_object_or_404(UrgingLetter, pk=letter_id)
+    if not perms.can_view_urging_letter(letter, request.user) or not letter.pdf:
+        raise Http404
+    name = f"cong-van-don-doc-{letter.number:02d}-{letter.year}.pdf"
+    return FileResponse(letter.pdf.open("rb"), content_type="application/pdf", filename=name)
+
+
+# ---- spreadsheets
+
+
+@require_GET
+@document_view
+def spreadsheet(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in SHEETS:
+        raise Http404
+    filters = _filters(request)
+    if kind == "scorecards" and filters.agency is not None:
+        # ?agency= names one agency's line: only as far as its scorecard PDF may be seen.
+        if not perms.can_view_agency_figures(filters.committee.pk, filters.agency.pk, request.user):
+            raise Http404
+    elif kind == "scorecards":
+        if not perms.is_committee_staff(request.user, filters.committee.pk) and not perms.is_admin(
+            request.user
+        ):
+            # An agency sees its own line only.
+            agency = request.user.agency
+            if agency is None:
+                raise Http404
+            filters = replace(filters, agency=agency)
+    # Rows go to a temporary file (on disk past 8 MiB) and stream out in chunks.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
+    write_xlsx(kind, filters, out, user=request.user)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename=f"{kind}-{_stamp(filters)}.xlsx", content_type=XLSX
+    )

@@ -1,0 +1,188 @@
+"""In-app notifications (bell, list, mark read), e-mail after the claim, and the daily digest."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from chasing.models import Notification
+from chasing.notifications import Message, notify, send_digests
+from chasing.reminders import send_reminders
+from tests.factories import UserFactory
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(day, hour=8):
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=VN)
+
+
+def message(user, n=1, **fields):
+    return Message(
+        recipient_id=user.pk,
+        kind="overdue",
+        object_key=f"task:{n}",
+        period="2024-02-20",
+        title=f"Quá hạn: nhiệm vụ {n}",
+        body="Nội dung",
+        **fields,
+    )
+
+
+@pytest.fixture
+def head(committee, police):
+    return UserFactory(
+        username="lanhdao.ca",
+        role="agency_head",
+        committee=committee,
+        agency=police,
+        email="lanhdao.ca@example.vn",
+    )
+
+
+def test_the_same_message_is_claimed_once(officer):
+    assert len(notify([message(officer), message(officer)])) == 1
+    assert notify([message(officer)]) == []
+    assert Notification.objects.count() == 1
+
+
+def test_email_goes_after_commit_and_once(officer, django_capture_on_commit_callbacks):
+    officer.email = "canbo.ca@example.vn"
+    officer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([message(officer)])
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([message(officer)])
+    assert [m.to for m in mail.outbox] == [["canbo.ca@example.vn"]]
+    assert mail.outbox[0].subject == "Quá hạn: nhiệm vụ 1"
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_a_mail_failure_keeps_the_in_app_notification(
+    officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    officer.email = "canbo.ca@example.vn"
+    officer.save()
+
+    def refuse(self, fail_silently=False):
+        raise OSError("SMTP server unreachable")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        won = notify([message(officer)])
+    assert len(won) == 1
+    notification = Notification.objects.get()
+    assert notification.emailed_at is None
+    assert notification.read_at is None
+
+
+def test_digest_only_people_get_one_email_a_day_listing_everything(
+    make_task, officer, head, django_capture_on_commit_callbacks
+):
+    head.digest_only = True
+    head.save()
+    with time_machine.travel(at(dt.date(2024, 2, 1)), tick=False):
+        for n in range(3):
+            make_task(deadline=dt.date(2024, 1, 31), title=f"Nhiệm vụ quá hạn số {n}")
+    with time_machine.travel(at(dt.date(2024, 2, 2)), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_reminders() == 3  # three overdue notices to the head, in the app
+        assert mail.outbox == []  # …but no e-mail each
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_digests() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_digests() == 0  # once a day
+    assert len(mail.outbox) == 1
+    digest = mail.outbox[0]
+    assert digest.to == ["lanhdao.ca@example.vn"]
+    assert "02/02/2024" in digest.subject and "3" in digest.subject
+    for n in range(3):
+        assert f"Nhiệm vụ quá hạn số {n}" in digest.body
+    assert (
+        Notification.objects.filter(recipient=head, kind="overdue", digest__isnull=False).count()
+        == 3
+    )
+    # the next working day (Monday): a new digest with that day's notices only
+    with time_machine.travel(at(dt.date(2024, 2, 5)), tick=False):
+        send_reminders()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_digests() == 1
+    assert len(mail.outbox) == 2
+
+
+def test_no_digest_on_a_day_off(head):
+    head.digest_only = True
+    head.save()
+    with time_machine.travel(at(dt.date(2024, 2, 10)), tick=False):
+        notify([message(head)])
+        assert send_digests() == 0
+
+
+# ---- pages
+
+
+def test_bell_shows_the_unread_count(client, officer):
+    notify([message(officer, n) for n in range(3)])
+    client.force_login(officer)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert '<span class="badge">3</span>' in page
+    assert "Quá hạn: nhiệm vụ 2" in page
+
+
+def test_list_page_is_bounded_in_queries(client, officer, django_assert_max_num_queries):
+    notify([message(officer, n) for n in range(60)])
+    client.force_login(officer)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("notifications:list"))
+    assert response.status_code == 200
+    assert response.content.decode().count('name="id"') == 50  # one page
+    assert client.get(reverse("notifications:list") + "?page=2").status_code == 200
+
+
+def test_mark_one_and_mark_all_read(client, officer):
+    notify([message(officer, n) for n in range(3)])
+    client.force_login(officer)
+    first = Notification.objects.order_by("pk").first()
+    client.post(reverse("notifications:mark_read"), {"id": first.pk})
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+    client.post(reverse("notifications:mark_read"))
+    assert Notification.objects.filter(read_at__isnull=True).count() == 0
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert 'class="badge"' not in page
+
+
+def test_nobody_can_mark_someone_elses_notifications(client, officer, support_officer):
+    notify([message(officer)])
+    client.force_login(support_officer)
+    client.post(reverse("notifications:mark_read"), {"id": Notification.objects.get().pk})
+    client.post(reverse("notifications:mark_read"))
+    assert Notification.objects.get().read_at is None
+    assert "Quá hạn" not in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_bad_input_gets_a_message_not_a_traceback(client, officer):
+    client.force_login(officer)
+    response = client.post(reverse("notifications:mark_read"), {"id": "abc"}, follow=True)
+    assert response.status_code == 200
+    assert "That notification does not exist." in response.content.decode()
+    response = client.post(reverse("notifications:mark_read"), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("notifications:list")
+
+
+def test_the_list_needs_a_login(client):
+    response = client.get(reverse("notifications:list"))
+    assert response.status_code == 302
+
+
+def test_a_person_chooses_the_daily_digest_from_the_list_page(client, officer):
+    client.force_login(officer)
+    response = client.post(reverse("notifications:digest_only"), {"digest_only": "1"}, follow=True)
+    officer.refresh_from_db()
+    assert officer.digest_only
+    assert "one e-mail a day" in response.content.decode()
+    client.post(reverse("notifications:digest_only"), {"digest_only": "0"})
+    officer.refresh_from_db()
+    assert not officer.digest_only
