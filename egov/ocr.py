@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import shutil
+import time
 
 import pypdfium2
 import pytesseract
@@ -49,17 +50,29 @@ def unavailable() -> str:
     return ""
 
 
-def read_image(image: Image.Image) -> str:
+class Budget:
+    """The time one request may spend on OCR (OCR_BUDGET_SECONDS): a scan is read within the
+    web server's timeout, page by page, and what is left unread is said, not waited for."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.ends = time.monotonic() + (settings.OCR_BUDGET_SECONDS if seconds is None else seconds)
+
+    @property
+    def left(self) -> float:
+        return self.ends - time.monotonic()
+
+
+def read_image(image: Image.Image, budget: Budget | None = None) -> str:
     """The text of one page image."""
     command = shutil.which(settings.TESSERACT_CMD)
     pytesseract.pytesseract.tesseract_cmd = command or settings.TESSERACT_CMD
+    timeout = settings.OCR_PAGE_TIMEOUT_SECONDS
+    if budget is not None and budget.left > 0:
+        timeout = min(timeout, max(5, int(budget.left)))
     try:
         # --psm 4: one column of text of varying sizes, as a directive's page is.
         return pytesseract.image_to_string(
-            image.convert("L"),
-            lang=settings.OCR_LANGUAGE,
-            config="--psm 4",
-            timeout=settings.OCR_PAGE_TIMEOUT_SECONDS,
+            image.convert("L"), lang=settings.OCR_LANGUAGE, config="--psm 4", timeout=timeout
         )
     except RuntimeError as error:  # pytesseract's timeout
         raise OcrError(_("Reading a scanned page took too long.")) from error
@@ -67,22 +80,34 @@ def read_image(image: Image.Image) -> str:
         raise OcrError(_("Tesseract could not read a scanned page.")) from error
 
 
-def read_image_bytes(data: bytes, name: str) -> str:
+def read_image_bytes(data: bytes, name: str, budget: Budget | None = None) -> list[str]:
+    """The text of each page of an image file (a multi-page TIFF is a whole scanned
+    document), as far as the budget goes."""
+    budget = budget or Budget()
     try:
         image = Image.open(io.BytesIO(data))
         pages = []
         for index in range(min(getattr(image, "n_frames", 1), settings.OCR_MAX_PAGES)):
-            image.seek(index)  # a multi-page TIFF is a whole scanned document
-            pages.append(read_image(image.copy()))
+            if pages and budget.left <= 0:
+                break
+            image.seek(index)
+            try:
+                pages.append(read_image(image.copy(), budget))
+            except OcrError:
+                if not pages:
+                    raise
+                break  # out of time on a later page: keep what was read
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise OcrError(
             _("“%(name)s” is not an image that can be read.") % {"name": name}
         ) from error
-    return "\n".join(pages)
+    return pages
 
 
-def read_pdf_pages(data: bytes, pages: list[int]) -> dict[int, str]:
-    """OCR the given pages (0-based) of a PDF: {page: text}."""
+def read_pdf_pages(data: bytes, pages: list[int], budget: Budget | None = None) -> dict[int, str]:
+    """OCR the given pages (0-based) of a PDF, in order, as far as the budget goes:
+    {page: text}."""
+    budget = budget or Budget()
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -90,8 +115,15 @@ def read_pdf_pages(data: bytes, pages: list[int]) -> dict[int, str]:
     try:
         texts = {}
         for index in pages[: settings.OCR_MAX_PAGES]:
+            if texts and budget.left <= 0:
+                break
             bitmap = document[index].render(scale=RENDER_DPI / 72)
-            texts[index] = read_image(bitmap.to_pil())
+            try:
+                texts[index] = read_image(bitmap.to_pil(), budget)
+            except OcrError:
+                if not texts:
+                    raise
+                break  # out of time on a later page: keep what was read
         return texts
     finally:
         document.close()

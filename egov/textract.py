@@ -89,10 +89,11 @@ def _pdf(name: str, data: bytes) -> Extracted:
         return Extracted(text, TextOrigin.PDF if text.strip() else TextOrigin.NONE, missing)
     read = ocr.read_pdf_pages(data, scanned)
     note = ""
-    if len(scanned) > settings.OCR_MAX_PAGES:
-        note = _("Only the first %(count)s scanned pages were read.") % {
-            "count": settings.OCR_MAX_PAGES
-        }
+    if len(read) < len(scanned):
+        note = _(
+            "Only %(read)s of the %(count)s scanned pages were read (the time or page limit for "
+            "OCR was reached): type or paste the rest."
+        ) % {"read": len(read), "count": len(scanned)}
     text = "\n".join(read.get(i, pages[i]) for i in range(len(pages)))
     return Extracted(text, TextOrigin.OCR, note, ocr_pages=len(read))
 
@@ -101,7 +102,8 @@ def _image(name: str, data: bytes) -> Extracted:
     missing = ocr.unavailable()
     if missing:
         return Extracted("", TextOrigin.NONE, missing)
-    return Extracted(ocr.read_image_bytes(data, name), TextOrigin.OCR, ocr_pages=1)
+    pages = ocr.read_image_bytes(data, name)
+    return Extracted("\n".join(pages), TextOrigin.OCR, ocr_pages=len(pages))
 
 
 def doc_reader() -> list[str] | None:

@@ -176,12 +176,14 @@ DOCX_MAX_UNCOMPRESSED_MB = env.int("DOCX_MAX_UNCOMPRESSED_MB", default=50)
 
 # The e-government exchange (egov/): an edXML package is at most EDXML_MAX_MB (its attachments
 # each at most UPLOAD_MAX_FILE_MB once decoded). OCR runs Tesseract (optional: Debian's
-# tesseract-ocr and tesseract-ocr-vie) on at most OCR_MAX_PAGES pages of a scan.
+# tesseract-ocr and tesseract-ocr-vie) on at most OCR_MAX_PAGES pages of a scan, for at most
+# OCR_BUDGET_SECONDS per request (below gunicorn's timeout: the office types what is left).
 EDXML_MAX_MB = env.int("EDXML_MAX_MB", default=50)
 TESSERACT_CMD = env("TESSERACT_CMD", default="tesseract")
 OCR_LANGUAGE = env("OCR_LANGUAGE", default="vie")
 OCR_MAX_PAGES = env.int("OCR_MAX_PAGES", default=30)
-OCR_PAGE_TIMEOUT_SECONDS = env.int("OCR_PAGE_TIMEOUT_SECONDS", default=120)
+OCR_PAGE_TIMEOUT_SECONDS = env.int("OCR_PAGE_TIMEOUT_SECONDS", default=40)
+OCR_BUDGET_SECONDS = env.int("OCR_BUDGET_SECONDS", default=45)
 # The breakdown engine stops after this many seconds and says so (the proposals so far stand).
 BREAKDOWN_TIME_BUDGET_SECONDS = env.float("BREAKDOWN_TIME_BUDGET_SECONDS", default=10.0)
 

@@ -43,6 +43,12 @@ def scan():
     return _scan()
 
 
+@pytest.fixture(autouse=True)
+def _time_enough(settings):
+    """These tests measure what OCR reads, not how fast a loaded test machine reads it."""
+    settings.OCR_BUDGET_SECONDS = 900
+
+
 @needs_tesseract
 def test_a_scanned_seed_directive_is_read_and_its_tasks_found(scan):
     if ocr.unavailable():
@@ -143,3 +149,16 @@ def test_a_doc_file_is_read_with_antiword(tmp_path):
     extracted = extract_text("seed.doc", (tmp_path / "seed.doc").read_bytes())
     assert extracted.origin == "doc"
     assert "Cục Quản lý thị trường" in extracted.text
+
+
+@needs_tesseract
+def test_ocr_stops_at_its_time_budget_and_says_what_is_left(settings, scan):
+    if ocr.unavailable():
+        pytest.skip(ocr.unavailable())
+    settings.OCR_BUDGET_SECONDS = 0  # the first page is always read, then time is up
+    _images, pdf = scan
+    extracted = extract_text("quet.pdf", pdf)
+    assert extracted.origin == "ocr"
+    assert extracted.ocr_pages == 1
+    assert "Only 1 of the 5 scanned pages were read" in extracted.note
+    assert "THÔNG BÁO" in extracted.text
