@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from pypdf import PdfReader
 
 from tasks.models import Task, TaskAssignment, TaskState
@@ -658,7 +659,7 @@ def test_an_urging_letter_is_signed_from_its_page_and_shows_its_signatures(
     )
     windows = logged_in(browser, live_server.url, office=secretariat)
     office = windows["office"]
-    office.go(f"/documents/urging/{police.code}/")
+    office.go(reverse("directives:urging_letter", args=[police.code]))
     office.page.click(f"#letter-{letter.pk} [data-sign-link]")
     office.page.wait_for_load_state()
     office.shot("40-letter-to-sign")

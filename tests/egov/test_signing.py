@@ -377,7 +377,7 @@ def test_the_urging_page_links_each_issued_letter_to_its_signature_page(
     client, letter, secretariat, police
 ):
     client.force_login(secretariat)
-    page = client.get(reverse("exports:urging_letter", args=[police.code]))
+    page = client.get(reverse("directives:urging_letter", args=[police.code]))
     assert reverse("egov:letter", args=[letter.pk]) in page.content.decode()
 
 
