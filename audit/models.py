@@ -23,6 +23,10 @@ class AccessEventKind(models.TextChoices):
 
 
 class AccessEvent(AppendOnlyModel):
+    # Old rows are archived to a file and deleted after ACCESS_LOG_RETENTION_DAYS
+    # (audit/retention.py); nothing else may delete one.
+    archivable = True
+
     kind = models.CharField(_("event"), max_length=20, choices=AccessEventKind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

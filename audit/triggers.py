@@ -9,6 +9,11 @@ and any history table added later) gets BEFORE UPDATE and BEFORE DELETE triggers
   that is false except inside audit's flush command. A connection that does not define the
   function (the sqlite3 shell) cannot delete history either.
 
+An archivable log (the access log: its retention job, audit/retention.py, archives old rows to
+a file and then deletes them) also lets a DELETE through inside `archiving_allowed(table)`:
+on PostgreSQL a transaction-local setting naming the table, on SQLite a second per-connection
+function. UPDATE stays refused everywhere, and no other table can be emptied that way.
+
 SQLite drops a table's triggers when a migration rebuilds the table, so `ensure_triggers` runs
 after every `migrate` and puts back whatever is missing.
 """
@@ -19,9 +24,20 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-from project.audit import REFUSE_CHANGE_FUNCTION, AppendOnlyModel, append_only_trigger_sql
+from django.apps import apps
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from project.audit import (
+    ARCHIVING_SETTING,
+    REFUSE_CHANGE_FUNCTION,
+    REFUSE_CHANGE_UNLESS_ARCHIVING_FUNCTION,
+    AppendOnlyModel,
+    append_only_trigger_sql,
+)
 
 PURGE_FUNCTION = "dondoc_history_purge_allowed"
+ARCHIVING_FUNCTION = "dondoc_history_archiving"
 _purge = threading.local()
 
 
@@ -39,18 +55,50 @@ def _purge_allowed() -> int:
     return int(getattr(_purge, "allowed", False))
 
 
+def _archiving(table: str) -> int:
+    return int(getattr(_purge, "archiving", None) == table)
+
+
+@contextlib.contextmanager
+def archiving_allowed(connection: BaseDatabaseWrapper, table: str) -> Iterator[None]:
+    """Inside the caller's transaction, let DELETE through on one archivable log table (the
+    retention job's, after it has written the rows to the archive)."""
+    if table not in archivable_tables():
+        raise ValueError(f"{table} is not an archivable log")
+    if not connection.in_atomic_block:
+        raise RuntimeError("archiving_allowed() needs the caller's transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [ARCHIVING_SETTING, table])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, '', true)", [ARCHIVING_SETTING])
+        return
+    _purge.archiving = table
+    try:
+        yield
+    finally:
+        _purge.archiving = None
+
+
 def register_sqlite_function(sender=None, connection=None, **kwargs) -> None:  # noqa: ANN001, ARG001
     if connection is not None and connection.vendor == "sqlite":
         connection.connection.create_function(PURGE_FUNCTION, 0, _purge_allowed)
+        connection.connection.create_function(ARCHIVING_FUNCTION, 1, _archiving)
 
 
-def sqlite_trigger_sql(table: str) -> list[str]:
+def sqlite_trigger_sql(table: str, archivable: bool = False) -> list[str]:
     message = f"history is append-only: %s on {table} refused"
+    unless = f"NOT {PURGE_FUNCTION}()"
+    if archivable:
+        unless += f" AND NOT {ARCHIVING_FUNCTION}('{table}')"
     return [
         f"CREATE TRIGGER IF NOT EXISTS {table}_append_only_update BEFORE UPDATE ON {table} "
         f"BEGIN SELECT RAISE(ABORT, '{message % 'UPDATE'}'); END;",
         f"CREATE TRIGGER IF NOT EXISTS {table}_append_only_delete BEFORE DELETE ON {table} "
-        f"WHEN NOT {PURGE_FUNCTION}() "
+        f"WHEN {unless} "
         f"BEGIN SELECT RAISE(ABORT, '{message % 'DELETE'}'); END;",
     ]
 
@@ -66,29 +114,35 @@ def add_triggers(connection, tables: list[str]) -> None:  # noqa: ANN001
     """Create the triggers for `tables` (idempotent) on this connection's database."""
     existing = set(connection.introspection.table_names())
     tables = [table for table in tables if table in existing]
+    archivable = archivable_tables()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(REFUSE_CHANGE_FUNCTION)
+            cursor.execute(REFUSE_CHANGE_UNLESS_ARCHIVING_FUNCTION)
             for table in tables:
-                cursor.execute(append_only_trigger_sql(table))
+                cursor.execute(append_only_trigger_sql(table, table in archivable))
         elif connection.vendor == "sqlite":
             register_sqlite_function(connection=connection)
             for table in tables:
-                for statement in sqlite_trigger_sql(table):
+                for statement in sqlite_trigger_sql(table, table in archivable):
                     cursor.execute(statement)
 
 
-def append_only_tables() -> list[str]:
-    from django.apps import apps
-
-    return sorted(
-        model._meta.db_table
+def _append_only_models() -> list[type[AppendOnlyModel]]:
+    return [
+        model
         for model in apps.get_models()
         if issubclass(model, AppendOnlyModel) and not model._meta.proxy
-    )
+    ]
+
+
+def append_only_tables() -> list[str]:
+    return sorted(model._meta.db_table for model in _append_only_models())
+
+
+def archivable_tables() -> set[str]:
+    return {model._meta.db_table for model in _append_only_models() if model.archivable}
 
 
 def ensure_triggers(sender=None, using: str = "default", **kwargs) -> None:  # noqa: ANN001, ARG001
-    from django.db import connections
-
     add_triggers(connections[using], append_only_tables())

@@ -21,6 +21,10 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AppendOnlyModel(models.Model):
+    # True for a log whose old rows the retention job (audit/retention.py) may archive and
+    # delete; the database still refuses every other UPDATE and DELETE.
+    archivable = False
+
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
@@ -50,11 +54,33 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def append_only_trigger_sql(table: str) -> str:
+# An archivable log's trigger lets a DELETE through only inside the retention job's own
+# transaction, which names the table in a transaction-local setting (SET LOCAL
+# dondoc.archiving = '<table>'); UPDATE is always refused, and so is DELETE anywhere else.
+ARCHIVING_SETTING = "dondoc.archiving"
+REFUSE_CHANGE_UNLESS_ARCHIVING_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION dondoc_refuse_history_change_unless_archiving() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE'
+       AND coalesce(current_setting('{ARCHIVING_SETTING}', true), '') = TG_TABLE_NAME THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'history is append-only: % on % refused', TG_OP, TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def append_only_trigger_sql(table: str, archivable: bool = False) -> str:
+    function = (
+        "dondoc_refuse_history_change_unless_archiving"
+        if archivable
+        else "dondoc_refuse_history_change"
+    )
     return (
         f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};"
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION dondoc_refuse_history_change();"
+        f"FOR EACH ROW EXECUTE FUNCTION {function}();"
     )
 
 

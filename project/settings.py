@@ -205,6 +205,11 @@ OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=5 * 60)
+# The access log (logins, failed logins, denied requests…) is kept this many days in the
+# database, then archived to compressed JSON lines under ACCESS_LOG_ARCHIVE_DIR and deleted
+# (audit/retention.py, run by the tick). 0 keeps it in the database for good.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
+ACCESS_LOG_ARCHIVE_DIR = env.path("ACCESS_LOG_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive"))
 
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

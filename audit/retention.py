@@ -1,0 +1,153 @@
+"""The access log's retention: rows older than ACCESS_LOG_RETENTION_DAYS are written to a
+compressed JSON-lines archive, one file per day, and only then deleted from the database.
+
+Every other log (task, directive and periodic-report history, change events) is kept for good.
+
+Safe to stop at any moment and to run again: a day's file is written whole to a temporary name
+and renamed into place before that day's rows are deleted, in a transaction of their own. A run
+killed in between leaves the rows in the database; the next run writes the day's file again,
+merged with what the file already holds (by row id), so no row is lost or archived twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AccessEvent
+from .triggers import archiving_allowed
+
+logger = logging.getLogger(__name__)
+
+FIELDS = [
+    "id",
+    "created_at",
+    "kind",
+    "user_id",
+    "username",
+    "committee_id",
+    "agency_id",
+    "ip_address",
+    "method",
+    "path",
+    "status",
+    "detail",
+    "user_agent",
+    "request_id",
+]
+
+
+DELETE_CHUNK = 500  # ids per DELETE statement (SQLite's limit on parameters)
+
+
+@dataclass
+class ArchiveResult:
+    archived: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.archived} access events archived"
+
+
+def archive_path(directory: Path, day: dt.date) -> Path:
+    return directory / f"access-log-{day:%Y-%m-%d}.jsonl.gz"
+
+
+def read_archive(path: Path) -> list[dict]:
+    """The rows of one archive file (what an inspector or a restore reads back)."""
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _row(values: dict) -> dict:
+    values = dict(values)
+    values["created_at"] = values["created_at"].isoformat()
+    return values
+
+
+def _write_day(path: Path, rows: list[dict]) -> None:
+    """Write the day's file whole, then rename it into place (never a half file)."""
+    merged = {row["id"]: row for row in read_archive(path)} if path.exists() else {}
+    merged.update((row["id"], row) for row in rows)
+    partial = path.with_name(path.name + ".partial")
+    with gzip.open(partial, "wt", encoding="utf-8") as out:
+        for pk in sorted(merged):
+            out.write(json.dumps(merged[pk], ensure_ascii=False, sort_keys=True) + "\n")
+        out.flush()
+    with open(partial, "rb") as written:
+        os.fsync(written.fileno())
+    os.replace(partial, path)
+
+
+def _delete(ids: list[int]) -> int:
+    """Delete exactly the rows just written to the archive, in one transaction."""
+    table = AccessEvent._meta.db_table
+    deleted = 0
+    with transaction.atomic(), archiving_allowed(connection, table), connection.cursor() as cur:
+        for first in range(0, len(ids), DELETE_CHUNK):
+            chunk = ids[first : first + DELETE_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cur.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608 - the model's own table, numbers as parameters
+            deleted += cur.rowcount
+    return deleted
+
+
+def archive_access_log(
+    now: dt.datetime | None = None,
+    *,
+    days: int | None = None,
+    directory: Path | None = None,
+    max_days: int = 31,
+) -> ArchiveResult:
+    """Archive and delete access events older than `days` (ACCESS_LOG_RETENTION_DAYS), whole
+    days (the site's time zone) at a time, at most `max_days` days per run (the tick catches up)."""
+    days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
+    local = timezone.get_default_timezone()  # days are the site's (Vietnam's) days
+    result = ArchiveResult()
+    if days <= 0:  # kept for good
+        return result
+    directory = Path(directory or settings.ACCESS_LOG_ARCHIVE_DIR)
+    now = now or timezone.now()
+    cutoff_day = now.astimezone(local).date() - dt.timedelta(days=days)
+    cutoff = dt.datetime.combine(cutoff_day, dt.time(), tzinfo=local)
+    for _ in range(max_days):
+        oldest = (
+            AccessEvent.objects.filter(created_at__lt=cutoff)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if oldest is None:
+            break
+        day = oldest.astimezone(local).date()
+        start = dt.datetime.combine(day, dt.time(), tzinfo=local)
+        end = start + dt.timedelta(days=1)
+        rows = [
+            _row(values)
+            for values in AccessEvent.objects.filter(created_at__gte=start, created_at__lt=end)
+            .order_by("id")
+            .values(*FIELDS)
+            .iterator(chunk_size=2000)
+        ]
+        directory.mkdir(parents=True, exist_ok=True)
+        path = archive_path(directory, day)
+        _write_day(path, rows)
+        deleted = _delete([row["id"] for row in rows])
+        logger.info("access log of %s archived to %s: %s rows", day, path, deleted)
+        result.archived += deleted
+        result.files.append(path)
+    return result
+
+
+def tick_job(now: dt.datetime) -> str:
+    """The periodic tick's job: archive what is past the retention period."""
+    return str(archive_access_log(now))
