@@ -36,6 +36,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from project.faults import pause_point
+
 from .models import Notification, OutboxEmail, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -85,7 +87,12 @@ def send_after_commit(rows: list[OutboxEmail]) -> None:
     """Try the rows right after the transaction commits (the worker retries what fails)."""
     ids = [row.pk for row in rows]
     if ids:
-        transaction.on_commit(lambda: send_outbox(ids=ids))
+        transaction.on_commit(lambda: _send_committed(ids))
+
+
+def _send_committed(ids: list[int]) -> SendResult:
+    pause_point("outbox:committed")  # a process dying here leaves the rows for the worker
+    return send_outbox(ids=ids)
 
 
 @dataclass
@@ -180,6 +187,7 @@ def send_outbox(
     rows = claim(now=now or timezone.now(), limit=limit, ids=ids)
     if not rows:
         return result
+    pause_point("outbox:claimed")  # dying here: the rows come back after the lease
     try:
         smtp = get_connection(fail_silently=False)
         smtp.open()
@@ -209,6 +217,7 @@ def send_outbox(
                 else:
                     result.failed += 1
                 continue
+            pause_point("outbox:accepted")  # the one window where a death means a resend
             _mark_sent(row)
             result.sent += 1
     finally:

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from audit.retention import tick_job as access_log_job
 from chasing.outbox import tick_job
+from project.faults import pause_point
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +40,9 @@ class JobResult:
 
 
 # ---- the jobs, in order: periodic reports first (they open what reminders chase), then the
-# history's "deadline passed" entries, digests last (they collect the reminders just sent). No job
-# catches the flows up: each flow is the only writer of what it routes, so there is nothing to
-# reconcile.
+# history's "deadline passed" entries, digests (they collect the reminders just sent), the
+# outbox, and the access log's retention (audit/retention.py). No job catches the flows up: each
+# flow is the only writer of what it routes, so there is nothing to reconcile.
 
 
 def obligations(now: dt.datetime) -> str:
@@ -73,6 +75,11 @@ def digests(now: dt.datetime) -> str:
     return f"{send_digests(now)} sent"
 
 
+def access_log(now: dt.datetime) -> str:
+    """Archive and delete access-log rows past ACCESS_LOG_RETENTION_DAYS (audit/retention.py)."""
+    return access_log_job(now)
+
+
 def outbox(now: dt.datetime) -> str:
     """Send the e-mails waiting in the outbox (retries after a failure, with backoff)."""
     return tick_job(now)
@@ -85,6 +92,7 @@ JOBS: list[tuple[str, Callable[[dt.datetime], str]]] = [
     ("escalations", escalations),
     ("digests", digests),
     ("outbox", outbox),
+    ("access_log", access_log),
 ]
 
 
@@ -92,6 +100,7 @@ def run_tick(now: dt.datetime | None = None) -> list[JobResult]:
     """Run every periodic job once; return one line per job."""
     results = []
     for name, job in JOBS:
+        pause_point(f"tick:{name}")  # fault tests kill the tick here (DEBUG only)
         try:
             summary = job(now or timezone.now())
         except Exception as exc:  # one broken job must not stop the others
