@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -29,10 +30,19 @@ from chasing.models import Notification
 from documents.actions import register_directive
 from documents.models import Directive, DirectiveEvent
 from project.errors import ActionError
+from reporting import services as reporting
+from reporting.models import ReportSubmission
 from tasks import actions
+from tasks.deadlines import VIETNAM as VN
 from tasks.deadlines import today_in_vietnam
 from tasks.models import Extension, Task, TaskAssignment, TaskEvent, TaskReport
-from tests.factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    CommitteeFactory,
+    MembershipFactory,
+    ReportingObligationFactory,
+    UserFactory,
+)
 from workflows import services
 from workflows.nodes import ALREADY_DONE, BUSY
 
@@ -864,3 +874,77 @@ def test_twenty_at_once_on_the_directive_flow(plain, case):
             assert dispatched_events.filter(agency=part.agency).count() <= 1
     else:
         assert events.filter(kind="transition", from_state=case.from_state).count() == 1
+
+
+# ---- periodic reports (a member's report for a period)
+
+FIGURES = dict.fromkeys(
+    ["cases_detected", "admin_cases", "goods_value", "budget_collected", "criminal_cases"]
+    + ["defendants"],
+    0,
+)
+
+
+def periodic(side: Side, state: str = "due") -> ReportSubmission:
+    """The lead agency's report for a period of a new monthly obligation, in `state`."""
+    obligation = ReportingObligationFactory(committee=side.committee, starts_on=dt.date(2024, 1, 1))
+    obligation.members.add(side.lead)
+    with time_machine.travel(dt.datetime(2024, 3, 1, 8, tzinfo=VN), tick=False):
+        reporting.create_due_submissions()
+    submission = ReportSubmission.objects.filter(
+        period__obligation=obligation, agency=side.lead
+    ).earliest("period__index")
+    if state in ("submitted", "returned"):
+        reporting.submit_periodic_report(submission, by=side.officers[0], figures=FIGURES)
+    if state == "returned":
+        reporting.return_periodic_report(submission, by=side.secretaries[0], reason="Thiếu")
+    return ReportSubmission.objects.get(pk=submission.pk)
+
+
+def _submit(s, by, i):
+    return reporting.submit_periodic_report(s, by=by, figures=FIGURES, narrative=f"Lần {i}")
+
+
+def _accept_periodic(s, by, i):
+    return reporting.accept_periodic_report(s, by=by, note=f"Đồng ý {i}")
+
+
+def _return_periodic(s, by, i):
+    return reporting.return_periodic_report(s, by=by, reason=f"Thiếu {i}")
+
+
+PERIODIC_CASES = {
+    "submit": ("due", "officers", _submit, ("submitted",)),
+    "resubmit": ("returned", "officers", _submit, ("resubmitted",)),
+    "accept": ("submitted", "secretaries", _accept_periodic, ("accepted",)),
+    "return": ("submitted", "secretaries", _return_periodic, ("returned",)),
+    "accept_or_return": (
+        "submitted",
+        "secretaries",
+        _half(_accept_periodic, _return_periodic),
+        ("accepted", "returned"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PERIODIC_CASES))
+def test_twenty_at_once_on_a_periodic_report(plain, name):
+    state, people, act, end_states = PERIODIC_CASES[name]
+    submission = committed(periodic, plain, state)
+    events_before = submission.events.count()
+    returned_before = Notification.objects.filter(submission=submission).count()
+    outcomes = race(
+        lambda: ReportSubmission.objects.get(pk=submission.pk),
+        [lambda s, by=by, i=i: act(s, by, i) for i, by in enumerate(getattr(plain, people))],
+    )
+    assert_one_won(outcomes, (CONFLICT,))
+    submission.refresh_from_db()
+    assert submission.state in end_states
+    new = list(submission.events.order_by("pk")[events_before:])
+    assert [(e.from_state, e.to_state) for e in new] == [(state, submission.state)]
+    told = Notification.objects.filter(submission=submission).count() - returned_before
+    if submission.state == "returned":
+        # the agency's people are told once each
+        assert told == len(plain.officers) + len(plain.heads)
+    else:
+        assert told == 0
