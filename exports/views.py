@@ -29,6 +29,7 @@ from agencies import permissions as perms
 from agencies.models import Agency, Committee
 from chasing import urging
 from documents.models import Directive, UrgingLetter
+from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
 
 from .pdf.appendix import build_appendix
@@ -183,7 +184,10 @@ def urging_letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     if not perms.can_view_urging_letter(letter, request.user) or not letter.pdf:
         raise Http404
     name = f"cong-van-don-doc-{letter.number:02d}-{letter.year}.pdf"
-    return FileResponse(letter.pdf.open("rb"), content_type="application/pdf", filename=name)
+    # inline (the issue page previews it in a frame), through the web server in production
+    return send_stored_file(
+        letter.pdf, filename=name, content_type="application/pdf", as_attachment=False
+    )
 
 
 # ---- spreadsheets

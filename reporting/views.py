@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from agencies import permissions as perms
 from agencies.models import Agency, Committee, User
+from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
 from project.uploads import validate_document
 from tasks.deadlines import today_in_vietnam
@@ -442,11 +443,7 @@ def submission_file(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(
         ReportAttachment.objects.filter(submission__in=visible.values("pk")), pk=pk
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from storage.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return send_stored_file(attachment.file, filename=attachment.name)
 
 
 app_name = "reporting"

@@ -16,12 +16,22 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from chasing.urging import issue_urging_letter
 from documents.actions import register_directive
+from reporting import services as reporting
+from reporting.models import ReportSubmission
 from tasks import actions
-from tests.factories import AgencyFactory, CommitteeFactory, UserFactory
+from tasks.deadlines import VIETNAM
+from tests.factories import (
+    AgencyFactory,
+    CommitteeFactory,
+    ReportingObligationFactory,
+    UserFactory,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -65,7 +75,40 @@ def directive_file(committee, secretariat):
     return reverse("directives:file", args=[attachment.pk]), attachment
 
 
-FILES = ["task_file", "directive_file"]
+@pytest.fixture
+def report_file(committee, police, officer):
+    obligation = ReportingObligationFactory(committee=committee, starts_on=dt.date(2024, 1, 1))
+    obligation.members.add(police)
+    with time_machine.travel(dt.datetime(2024, 3, 1, 8, tzinfo=VIETNAM), tick=False):
+        reporting.create_due_submissions()
+        submission = ReportSubmission.objects.filter(agency=police).earliest("period__index")
+        reporting.submit_periodic_report(
+            submission,
+            by=officer,
+            narrative="Tháng 2",
+            figures=FIGURES,
+            files=[SimpleUploadedFile("Báo cáo tháng.pdf", PDF, content_type="application/pdf")],
+        )
+    attachment = submission.attachments.get()
+    return reverse("reporting:file", args=[attachment.pk]), attachment
+
+
+@pytest.fixture
+def urging_letter(make_task, committee, police, secretariat):
+    """An issued urging letter: a generated PDF, kept in storage like an upload."""
+    with time_machine.travel(dt.datetime(2020, 10, 8, 9, tzinfo=VIETNAM), tick=False):
+        make_task(deadline=dt.date(2020, 11, 30))
+    with time_machine.travel(dt.datetime(2021, 1, 15, 9, tzinfo=VIETNAM), tick=False):
+        letter = issue_urging_letter(committee, police, by=secretariat)
+    return reverse("exports:urging_letter_pdf", args=[letter.pk]), letter.pdf
+
+
+FIGURES = dict.fromkeys(
+    ["cases_detected", "admin_cases", "goods_value", "budget_collected", "criminal_cases"]
+    + ["defendants"],
+    0,
+)
+FILES = ["task_file", "directive_file", "report_file"]
 
 
 @pytest.mark.parametrize("which", FILES)
@@ -76,7 +119,7 @@ def test_nginx_sends_the_file_after_django_checked_who_may_read_it(
     url, attachment = request.getfixturevalue(which)
     client.force_login(secretariat)
     response = client.get(url)
-    assert response.status_code == 200
+    assert response.status_code == 200, which
     # the name in storage, percent-encoded (nginx decodes it); Vietnamese names included
     assert response["X-Accel-Redirect"] == quote(f"/protected-media/{attachment.file.name}")
     assert response.content == b""  # nginx sends the bytes
@@ -91,6 +134,21 @@ def test_nginx_sends_the_file_after_django_checked_who_may_read_it(
     client.logout()
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and not anonymous.has_header("X-Accel-Redirect")
+
+
+def test_an_urging_letter_goes_through_nginx_too(
+    client, settings, secretariat, outsider, urging_letter
+):
+    settings.SENDFILE_BACKEND = "nginx"
+    url, pdf = urging_letter
+    client.force_login(secretariat)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == quote(f"/protected-media/{pdf.name}")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline;")  # previewed in a frame
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
 
 
 def test_x_sendfile_names_the_absolute_path(client, settings, secretariat, task_file):
