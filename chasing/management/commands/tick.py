@@ -7,8 +7,9 @@ from chasing.tick import run_tick
 
 class Command(BaseCommand):
     help = (
-        "Run every periodic job once: workflow timers, periodic reports, reminders, "
-        "escalations, digests. Safe to run at any time, any number of times."
+        "Run every periodic job once: periodic reports, overdue entries, reminders, "
+        "escalations, digests, the e-mail outbox, the access log's retention. Safe to run at "
+        "any time, any number of times."
     )
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
