@@ -192,6 +192,17 @@ _WEEKLY = re.compile(
     r"|(?P<wd2>thu\ (?:hai|ba|tu|nam|sau|bay|[2-7])|chu\ nhat)\s+hang\ tuan",
     re.VERBOSE,
 )
+# "ngày 29 tháng 11 hàng năm", "hằng năm, trước ngày 15/12": a day every year (no year given).
+_YEARLY = re.compile(
+    r"""ngay\s+(?P<day>\d{1,2})\s*(?:thang\s+|[/.-]\s*)(?P<month>\d{1,2})\b(?!\s*(?:nam|[/.-])\s*\d)
+        (?P<gap>[^.;]{0,20}?)(?:hang|moi)\ nam\b""",
+    re.VERBOSE,
+)
+_YEARLY_BEFORE = re.compile(
+    r"""(?:hang|moi)\ nam\b[^.;]{0,40}?ngay\s+(?P<day>\d{1,2})\s*(?:thang\s+|[/.-]\s*)
+        (?P<month>\d{1,2})\b(?!\s*(?:nam|[/.-])\s*\d)""",
+    re.VERBOSE,
+)
 _MONTHLY = re.compile(r"(?:hang|moi)\ thang", re.VERBOSE)
 _QUARTERLY = re.compile(r"(?:hang|moi)\ quy\b", re.VERBOSE)
 _DUE_DAY = re.compile(
@@ -476,9 +487,23 @@ def find_plan_period_end(text: str, *, signed_on: dt.date) -> DatePhrase | None:
 
 
 def find_recurrence(text: str) -> tuple[dict, str] | None:
-    """A periodic duty: weekly on a weekday, monthly or quarterly by a day; with its phrase."""
+    """A periodic duty: weekly on a weekday, monthly or quarterly by a day, yearly on a day of a
+    month; with its phrase."""
     text = unicodedata.normalize("NFC", text)
     folded = fold_keep_offsets(text)
+    for pattern in (_YEARLY, _YEARLY_BEFORE):
+        yearly = pattern.search(folded)
+        if yearly and 1 <= int(yearly["month"]) <= 12 and 1 <= int(yearly["day"]) <= 31:
+            start = yearly.start()
+            lead_in = re.search(r"(?:truoc|vao|cham\ nhat)\s+$", folded[max(0, start - 12) : start])
+            if lead_in and pattern is _YEARLY:
+                start -= len(lead_in.group())
+            recurrence = {
+                "freq": "yearly",
+                "month": int(yearly["month"]),
+                "day": int(yearly["day"]),
+            }
+            return recurrence, text[start : yearly.end()]
     weekly = _WEEKLY.search(folded)
     if weekly and (weekly["wd"] or weekly["wd2"]):
         weekday = _WEEKDAYS[weekly["wd"] or weekly["wd2"]]
@@ -521,6 +546,12 @@ _NEXT_QUARTER = re.compile(r"quy\ sau|thang\ dau\ (?:cua\ )?quy", re.VERBOSE)
 def first_due(recurrence: dict, text: str, *, signed_on: dt.date) -> dt.date:
     """The first due date of a periodic duty after the directive is signed."""
     freq, day = recurrence["freq"], recurrence.get("day")
+    if freq == "yearly":
+        for year in (signed_on.year, signed_on.year + 1):
+            due = _day_of_month(year, recurrence["month"], day)
+            if due > signed_on:
+                return due
+        return due
     if freq == "weekly":
         ahead = (recurrence["weekday"] - signed_on.weekday() - 1) % 7 + 1
         return signed_on + dt.timedelta(days=ahead)

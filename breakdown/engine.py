@@ -31,7 +31,7 @@ from breakdown.deadlines import (
 from breakdown.header import DirectiveHeader, parse_header
 from breakdown.roles import Roles, find_roles
 from breakdown.structure import Node, has_structure, parse_structure, ref_of
-from breakdown.text import fold, normalize_text
+from breakdown.text import fold, fold_keep_offsets, normalize_text
 
 __all__ = ["Breakdown", "DirectiveHeader", "ProposedTask", "propose_tasks"]
 
@@ -55,6 +55,13 @@ _BOILERPLATE = re.compile(
     r"""co\ hieu\ luc(?:\ thi\ hanh)?\ (?:ke\ )?tu|chiu\ trach\ nhiem\ thi\ hanh
       |^ban\ hanh\ kem\ theo
       |^thanh\ lap\b|^thanh\ phan\b|bai\ bo\b|thay\ the\ quyet\ dinh""",
+    re.VERBOSE,
+)
+# What a working group is made of, not what it does: "Tổ công tác … gồm 14 thành viên là …",
+# "ông X … được cử làm Tổ trưởng".
+_COMPOSITION = re.compile(
+    r"""\bgom\ (?:co\ )?(?:\d+|cac)\ (?:thanh\ vien|dong\ chi)\b
+      |\bduoc\ cu\ (?:lam|giu)\ (?:to\ truong|pho\ to\ truong|truong|pho)""",
     re.VERBOSE,
 )
 # A member list of a working group: "Ông Lê Thanh Hải - Chánh Văn phòng …, Tổ trưởng".
@@ -295,8 +302,32 @@ def _context_of(node: Node) -> list[str]:
     return context
 
 
-def _structured_candidates(root: Node, directory: AgencyDirectory) -> list[_Candidate]:
+# In the opening of a conclusion, the clause that turns to an agency: "…; đề nghị Sở Công
+# Thương … hoàn chỉnh báo cáo." ("theo đề nghị của X" only reports who proposed).
+_OPENING_ORDER = re.compile(r"(?:^|[;,.]\s*)(?:de\ nghi|yeu\ cau|giao)\s+(?!cua\b)", re.VERBOSE)
+
+
+def _opening_candidates(root: Node, directory: AgencyDirectory) -> list[_Candidate]:
+    """Before the numbered sections, only a clause that directs a named agency is a task;
+    who attended, what was heard and what was agreed are not."""
     found: list[_Candidate] = []
+    for paragraph in root.paragraphs:
+        folded = fold_keep_offsets(paragraph)
+        if _INTRODUCES.search(folded) or _NARRATIVE_OPENING.match(folded):
+            continue
+        order = _OPENING_ORDER.search(folded)
+        if not order:
+            continue
+        start = order.start() + len(order.group()) - len(order.group().lstrip(";,. "))
+        end = folded.find(". ", start)
+        clause = paragraph[start : end + 1 if end >= 0 else len(paragraph)].strip()
+        if find_roles(clause, directory).leads:
+            found.append(_Candidate("", clause[:1].upper() + clause[1:], []))
+    return found
+
+
+def _structured_candidates(root: Node, directory: AgencyDirectory) -> list[_Candidate]:
+    found: list[_Candidate] = _opening_candidates(root, directory)
 
     def visit(node: Node) -> None:
         for child in node.children:
@@ -355,12 +386,10 @@ def _bullet_text(bullet: Node, *, marker: bool = False) -> str:
 def _flat_candidates(root: Node, directory: AgencyDirectory) -> list[_Candidate]:
     """No numbering at all (a news text, a short letter): paragraphs that direct someone."""
     found: list[_Candidate] = []
-    seen: set[str] = set()
-    for paragraph in root.paragraphs:
-        folded = fold(paragraph)
-        if folded in seen:
-            continue  # a photo caption repeated in a news text
-        seen.add(folded)
+    folded_paragraphs = [fold(paragraph) for paragraph in root.paragraphs]
+    for paragraph, folded in zip(root.paragraphs, folded_paragraphs, strict=True):
+        if folded_paragraphs.count(folded) > 1:
+            continue  # a photo caption or pull quote a news text repeats: not a duty of its own
         words = paragraph.split()
         if len(words) < 20 and not paragraph.rstrip().endswith((".", ";", '"', "”")):
             continue  # a headline or a by-line
@@ -402,6 +431,8 @@ def _looks_like_task(text: str, roles: Roles) -> bool:
     folded = fold(text).strip()
     if len(folded.split()) < 3 or _BOILERPLATE.search(folded) or _PERSON.match(text.strip()):
         return False
+    if _COMPOSITION.search(folded):
+        return False
     if _AGREEMENT.match(folded):
         return roles.explicit
     # A named agency with a verb we do not list is a task, unless it reports what was done.
@@ -442,6 +473,11 @@ def _build_task(
                 roles = Roles(all_members=True)
         _merge(supports, roles.supports)
     supports = [code for code in supports if code not in roles.leads]
+    answered = _answered_party(candidate, directory, roles)
+    if answered:
+        # "Đối với các kiến nghị của X: … giao X, Y, Z nghiên cứu …": X leads, Y, Z help.
+        supports = [*(code for code in roles.leads if code != answered), *supports]
+        roles = Roles(leads=[answered])
 
     task = ProposedTask(
         ref=candidate.ref,
@@ -460,6 +496,8 @@ def _build_task(
             if inherited and inherited.strength >= FIRM:
                 deadline = inherited
                 break
+    if deadline is not None and recurrence and fold(deadline.text) in fold(recurrence[1]):
+        deadline = None  # "trước ngày 29 tháng 11 hàng năm": the duty's day, not a one-off date
     if deadline is not None and (deadline.strength >= FIRM or not recurrence):
         task.deadline, task.deadline_rule = deadline.date, deadline.text
     elif recurrence:
@@ -471,6 +509,27 @@ def _build_task(
     elif plan_end is not None:
         task.deadline, task.deadline_rule = plan_end.date, plan_end.text
     return task
+
+
+# "Đối với các kiến nghị của UBND thành phố Hà Tiên:": whose requests the items answer.
+_ANSWERS_TO = re.compile(r"\b(?:kien\ nghi|de\ nghi|de\ xuat)\ (?:cua|do)\s*$", re.VERBOSE)
+
+
+def _answered_party(candidate: _Candidate, directory: AgencyDirectory, roles: Roles) -> str | None:
+    """When an item answers one body's requests and lists several leads without saying who
+    leads ("chủ trì"), the body whose request it answers leads."""
+    if len(roles.leads) < 2 or "chu tri" in fold(candidate.text):
+        return None
+    for context in candidate.context[:2]:
+        folded = fold_keep_offsets(context)
+        for mention in directory.find_mentions(context):
+            if (
+                len(mention.codes) == 1
+                and mention.codes[0] in roles.leads
+                and _ANSWERS_TO.search(folded[max(0, mention.start - 30) : mention.start])
+            ):
+                return mention.codes[0]
+    return None
 
 
 def _merge(target: list[str], values: list[str]) -> None:

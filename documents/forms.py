@@ -182,6 +182,13 @@ class DraftTaskForm(forms.Form):
         max_value=31,
         help_text=_("Day of the month; for a weekly duty the weekday: 2 = Monday … 8 = Sunday."),
     )
+    recurrence_month = forms.IntegerField(
+        label=_("Month"),
+        required=False,
+        min_value=1,
+        max_value=12,
+        help_text=_("For a yearly duty: the month of its day."),
+    )
 
     def __init__(
         self,
@@ -249,6 +256,12 @@ class DraftTaskForm(forms.Form):
                 self.add_error("recurrence_day", _("A weekly duty needs a weekday from 2 to 8."))
                 return None
             return {"freq": freq, "weekday": day - 2}
+        if freq == Recurrence.YEARLY:
+            month = data.get("recurrence_month")
+            if day is None or month is None:
+                self.add_error("recurrence_month", _("A yearly duty needs its day and month."))
+                return None
+            return {"freq": freq, "month": month, "day": day}
         if day is None:
             self.add_error("recurrence_day", _("Give the day of the month it is due."))
             return None
@@ -296,10 +309,14 @@ def rule_initial(kind: str, text: str) -> dict:
 def recurrence_initial(recurrence: dict | None) -> dict:
     """The form's two recurrence fields for a stored recurrence."""
     if not recurrence:
-        return {"recurrence_freq": "", "recurrence_day": None}
+        return {"recurrence_freq": "", "recurrence_day": None, "recurrence_month": None}
     if recurrence.get("freq") == Recurrence.WEEKLY:
         return {"recurrence_freq": "weekly", "recurrence_day": recurrence.get("weekday", 0) + 2}
-    return {"recurrence_freq": recurrence.get("freq", ""), "recurrence_day": recurrence.get("day")}
+    return {
+        "recurrence_freq": recurrence.get("freq", ""),
+        "recurrence_day": recurrence.get("day"),
+        "recurrence_month": recurrence.get("month"),
+    }
 
 
 class AgencySelect(forms.SelectMultiple):

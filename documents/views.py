@@ -500,6 +500,11 @@ def recurrence_label(recurrence: dict | None) -> str:
     if recurrence.get("freq") == "weekly":
         weekday = recurrence.get("weekday", 0)
         return str(_("weekly, on %(day)s") % {"day": WEEKDAYS[weekday % 7]})
+    if recurrence.get("freq") == "yearly":
+        return str(
+            _("yearly, by %(day)02d/%(month)02d")
+            % {"day": recurrence.get("day") or 0, "month": recurrence.get("month") or 0}
+        )
     label = _("monthly") if recurrence.get("freq") == "monthly" else _("quarterly")
     return str(_("%(freq)s, by day %(day)s") % {"freq": label, "day": recurrence.get("day")})
 

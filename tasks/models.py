@@ -68,14 +68,18 @@ class Recurrence(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
 
 
 def validate_recurrence(value: dict | None) -> None:
-    """{"freq": "weekly", "weekday": 0-6} | {"freq": "monthly"|"quarterly", "day": 1-31}."""
+    """{"freq": "weekly", "weekday": 0-6} | {"freq": "monthly"|"quarterly", "day": 1-31}
+    | {"freq": "yearly", "month": 1-12, "day": 1-31}."""
     if value in (None, {}):
         return
     if not isinstance(value, dict) or value.get("freq") not in Recurrence.values:
-        raise ValidationError(_("Recurrence must be weekly, monthly or quarterly."))
+        raise ValidationError(_("Recurrence must be weekly, monthly, quarterly or yearly."))
+    if value["freq"] == Recurrence.YEARLY and value.get("month") not in range(1, 13):
+        raise ValidationError(_("A yearly recurrence needs a month from 1 to 12."))
     if value["freq"] == Recurrence.WEEKLY:
         if value.get("weekday") not in range(7):
             raise ValidationError(_("A weekly recurrence needs a weekday from 0 (Monday) to 6."))

@@ -45,7 +45,9 @@ def test_json_is_one_object_with_the_tasks(kg_committee):
     assert result["directive"]["doc_type"] == "TB"
     tasks = {task["ref"]: task for task in result["tasks"]}
     assert tasks["II.6"]["lead"] == ["KG-BDBP"]
-    assert tasks["III.3.b"]["lead"] == ["KG-HT", "KG-BDBP", "KG-CA"]
+    # Hà Tiên's request is answered: it leads, the other two co-ordinate (issue 15).
+    assert tasks["III.3.b"]["lead"] == ["KG-HT"]
+    assert sorted(tasks["III.3.b"]["support"]) == ["KG-BDBP", "KG-CA"]
     assert tasks["III.5"]["deadline"] == "2020-12-31"
     assert tasks["II.2"]["support"] == ["KG-SCT"]  # "Cơ quan Thường trực": the standing agency
     assert result["unmatched"] == []
@@ -58,7 +60,7 @@ def test_table_is_for_a_person(kg_committee):
     assert "Chủ trì: Bộ đội Biên phòng tỉnh (KG-BDBP)" in table or "BĐBP tỉnh (KG-BDBP)" in table
     assert "Tất cả thành viên" in table
     assert "31/12/2020" in table
-    assert "Tổng số nhiệm vụ đề xuất: 12" in table
+    assert "Tổng số nhiệm vụ đề xuất: 13" in table  # with the opening request (issue 15)
 
 
 @pytest.mark.django_db

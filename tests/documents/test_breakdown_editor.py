@@ -109,3 +109,41 @@ def test_a_long_title_is_never_cut_mid_word(limit):
     assert all(word.strip(",") in text.split() or word in text for word in words)
     assert text.startswith(title.removesuffix("…"))
     assert text[len(title.removesuffix("…"))] in " ,"  # the next character ends a word
+
+
+def test_a_yearly_duty_proposed_from_the_text_is_kept_as_yearly(
+    office, committee, secretariat, police
+):
+    directive = register_directive(
+        committee,
+        by=secretariat,
+        doc_type="KH",
+        subject="Kế hoạch",
+        issued_on=dt.date(2024, 3, 1),
+        text=(
+            "KẾ HOẠCH\n\nIII. TỔ CHỨC THỰC HIỆN\n\n1. Công an tỉnh tổng hợp kết quả, báo cáo "
+            "Ban Chỉ đạo trước ngày 29 tháng 11 hàng năm.\n"
+        ),
+    )
+    url = reverse("directives:propose", args=[directive.pk])
+    html = office.get(url).content.decode()
+    assert "yearly, by 29/11" in html
+    assert re.search(r'name="p0-recurrence_month"[^>]*value="11"', html)
+    office.post(
+        url,
+        {
+            "count": "1",
+            "p0-take": "on",
+            "p0-ref": "III.1",
+            "p0-title": "Báo cáo kết quả hằng năm",
+            "p0-lead": [police.pk],
+            "p0-deadline_kind": "date",
+            "p0-deadline": "29/11/2024",
+            "p0-recurrence_freq": "yearly",
+            "p0-recurrence_day": "29",
+            "p0-recurrence_month": "11",
+        },
+    )
+    task = Task.objects.get()
+    assert task.recurrence == {"freq": "yearly", "month": 11, "day": 29}
+    assert task.deadline == dt.date(2024, 11, 29)

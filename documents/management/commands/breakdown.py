@@ -96,6 +96,8 @@ _WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "
 def _recurrence_label(recurrence: dict | None) -> str:
     if not recurrence:
         return "—"
+    if recurrence["freq"] == "yearly":
+        return f"hằng năm, ngày {recurrence['day']:02d}/{recurrence['month']:02d}"
     if recurrence["freq"] == "weekly":
         return f"hằng tuần, {_WEEKDAYS[recurrence['weekday']]}"
     day = recurrence.get("day")
