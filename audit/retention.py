@@ -16,6 +16,7 @@ import gzip
 import json
 import logging
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,30 +63,43 @@ def archive_path(directory: Path, day: dt.date) -> Path:
     return directory / f"access-log-{day:%Y-%m-%d}.jsonl.gz"
 
 
-def read_archive(path: Path) -> list[dict]:
-    """The rows of one archive file (what an inspector or a restore reads back)."""
+def archive_rows(path: Path) -> Iterator[dict]:
+    """The rows of one archive file, one at a time (what an inspector or a restore reads)."""
     with gzip.open(path, "rt", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
 
 
-def _row(values: dict) -> dict:
+def read_archive(path: Path) -> list[dict]:
+    return list(archive_rows(path))
+
+
+def _line(values: dict) -> str:
     values = dict(values)
     values["created_at"] = values["created_at"].isoformat()
-    return values
+    return json.dumps(values, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _write_day(path: Path, rows: list[dict]) -> None:
-    """Write the day's file whole, then rename it into place (never a half file)."""
-    merged = {row["id"]: row for row in read_archive(path)} if path.exists() else {}
-    merged.update((row["id"], row) for row in rows)
+def _write_day(path: Path, rows: Iterable[dict]) -> list[int]:
+    """Stream the day's rows to a temporary file, then rename it into place (never a half
+    file); a file a dead run left for this day keeps the rows no longer in the database.
+    Returns the ids written from the database."""
+    ids: list[int] = []
     partial = path.with_name(path.name + ".partial")
     with gzip.open(partial, "wt", encoding="utf-8") as out:
-        for pk in sorted(merged):
-            out.write(json.dumps(merged[pk], ensure_ascii=False, sort_keys=True) + "\n")
-        out.flush()
-    with open(partial, "rb") as written:
-        os.fsync(written.fileno())
+        for row in rows:
+            ids.append(row["id"])
+            out.write(_line(row))
+        if path.exists():
+            written = set(ids)
+            for row in archive_rows(path):
+                if row["id"] not in written:
+                    out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    with open(partial, "rb") as done:
+        os.fsync(done.fileno())
     os.replace(partial, path)
+    return ids
 
 
 def _delete(ids: list[int]) -> int:
@@ -131,17 +145,16 @@ def archive_access_log(
         day = oldest.astimezone(local).date()
         start = dt.datetime.combine(day, dt.time(), tzinfo=local)
         end = start + dt.timedelta(days=1)
-        rows = [
-            _row(values)
-            for values in AccessEvent.objects.filter(created_at__gte=start, created_at__lt=end)
+        # Streamed: a day of a password-spraying attack can hold a great many rows.
+        rows = (
+            AccessEvent.objects.filter(created_at__gte=start, created_at__lt=end)
             .order_by("id")
             .values(*FIELDS)
             .iterator(chunk_size=2000)
-        ]
+        )
         directory.mkdir(parents=True, exist_ok=True)
         path = archive_path(directory, day)
-        _write_day(path, rows)
-        deleted = _delete([row["id"] for row in rows])
+        deleted = _delete(_write_day(path, rows))
         logger.info("access log of %s archived to %s: %s rows", day, path, deleted)
         result.archived += deleted
         result.files.append(path)
