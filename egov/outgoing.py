@@ -1,5 +1,7 @@
 """edXML out: an issued, signed urging letter as a package for the document exchange,
-addressed to the urged agency by its QCVN 102 organisation identifier, the signed PDF attached."""
+addressed to the urged agency by its QCVN 102 organisation identifier, the signed PDF attached;
+and the committee's consolidated report, signed as it is sent, addressed to the parent
+committee's standing agency (reports go up the hierarchy)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,14 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from agencies import permissions as perms
+from agencies.models import Committee, User
 from documents.models import UrgingLetter
-from project.errors import ActionError
+from exports.pdf.consolidated import TITLE, build_consolidated
+from exports.pdf.queries import parse_filters
+from project.errors import ActionError, ActionForbidden
 
+from . import signing
 from .edxml import EdxmlAttachment, Organisation, Package, build_package
 from .models import SignedLetter
 
@@ -65,6 +72,73 @@ def letter_package(letter: UrgingLetter, *, now: dt.datetime | None = None) -> b
                 data=data,
                 content_type="application/pdf",
                 description=letter.subject,
+            )
+        ],
+    )
+    return build_package(package, now=now)
+
+
+def consolidated_package(
+    committee: Committee,
+    *,
+    by: User,
+    personal: signing.SignAs,
+    organisation: signing.SignAs | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The consolidated report as of now, signed by the standing office's certificates, in a
+    package for the parent committee's standing agency. Nothing is stored: the report is
+    made, signed and sent in one go (the exchange keeps the sent copy)."""
+    if not perms.can_issue_urging_letter(committee.pk, by):
+        raise ActionForbidden(signing.NOT_PERMITTED)
+    parent = committee.parent
+    standing = parent.standing_agency if parent is not None else None
+    if standing is None or not standing.organ_id:
+        raise ActionError(
+            _(
+                "The report goes to the parent committee's standing agency, which has no "
+                "organisation identifier (QCVN 102) here: the administrator enters it."
+            )
+        )
+    for credential, kind in ((personal, "personal"), (organisation, "organisation")):
+        if credential is not None and (
+            credential.credential.committee_id != committee.pk or credential.credential.kind != kind
+        ):
+            raise ActionForbidden(_("This certificate is not one of the committee's."))
+    filters = parse_filters(committee, {}, user=by, now=now)
+    signed = signing.sign_pdf(
+        build_consolidated(filters),
+        personal=personal,
+        organisation=organisation,
+        signer_name=personal.credential.holder_name or personal.credential.label,
+        signer_position=personal.credential.holder_position,
+        organisation_name=committee.name,
+        reason="Báo cáo tổng hợp",
+        location=committee.place_name or committee.name,
+        now=now,
+    )
+    day = filters.now.date()
+    sender = Organisation(
+        organ_id=committee.standing_agency.organ_id if committee.standing_agency else "",
+        name=committee.name,
+    )
+    package = Package(
+        sender=sender,
+        recipients=[Organisation(organ_id=standing.organ_id, name=parent.name)],
+        document_id=f"{sender.organ_id or committee.code},{day:%Y/%m/%d},bao-cao-tong-hop",
+        place=committee.place_name,
+        promulgation_date=day,
+        type_name="Báo cáo",
+        subject=TITLE[:1] + TITLE[1:].lower(),
+        content=TITLE,
+        signer_position=personal.credential.holder_position,
+        signer_name=personal.credential.holder_name,
+        attachments=[
+            EdxmlAttachment(
+                name=f"bao-cao-tong-hop-{day:%Y%m%d}.pdf",
+                data=signed,
+                content_type="application/pdf",
+                description=TITLE,
             )
         ],
     )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("letters/<int:pk>/sign/", views.sign_letter, name="sign_letter"),
     path("letters/<int:pk>/signed.pdf", views.signed_pdf, name="signed_pdf"),
     path("letters/<int:pk>/edxml/", views.letter_edxml, name="letter_edxml"),
+    path("consolidated/", views.consolidated_report, name="consolidated"),
 ]

@@ -222,3 +222,46 @@ def letter_edxml(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"cong-van-don-doc-{letter.number:02d}-{letter.year}.edxml.xml"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# ---- the consolidated report, signed and packaged for the parent committee
+
+
+@login_required
+def consolidated_report(request: HttpRequest) -> HttpResponse:
+    committee = request.user.committee
+    if committee is None or not perms.can_issue_urging_letter(committee.pk, request.user):
+        raise PermissionDenied
+    credentials = signing.usable_credentials(committee)
+    form = SignForm(request.POST or None, credentials=credentials)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = None
+        if data["organisation"] is not None:
+            organisation = signing.SignAs(data["organisation"], data["organisation_password"])
+        try:
+            package = outgoing.consolidated_package(
+                committee,
+                by=request.user,
+                personal=signing.SignAs(data["personal"], data["personal_password"]),
+                organisation=organisation,
+            )
+        except ActionForbidden as exc:
+            return _forbidden(request, exc.message)
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            response = HttpResponse(package, content_type="application/xml")
+            response["Content-Disposition"] = 'attachment; filename="bao-cao-tong-hop.edxml.xml"'
+            return response
+    return render(
+        request,
+        "egov/consolidated.html",
+        {
+            "page_title": _("Send the consolidated report"),
+            "form": form,
+            "has_credentials": credentials.filter(kind="personal").exists(),
+            "parent": committee.parent,
+        },
+        status=400 if form.errors else 200,
+    )

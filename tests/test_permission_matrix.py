@@ -391,6 +391,7 @@ MATRIX: dict[str, list[Entry]] = {
     # ---- the e-government exchange (egov/): importing is the standing office's; a letter's
     # signature pages answer as its PDF does (a letter of the world: tests/egov/test_signing.py).
     "egov:import": [Entry(expect=page(allowed=("secretariat", "other_secretariat")))],
+    "egov:consolidated": [Entry(expect=page(allowed=("secretariat", "other_secretariat")))],
     "egov:letters": [Entry(expect=page(allowed=COMMITTEE_STAFF[:2] + COMMITTEE_STAFF[3:]))],
     **{
         f"egov:{name}": [Entry(lambda w: {"pk": 999_999}, method, default={302, 403, 404, 405})]

@@ -406,3 +406,39 @@ def test_a_signed_pdf_uploaded_on_the_register_form_is_verified_too(
     assert found.signer == "Nguyễn Đức Chín" and found.ok
     body = client.get(reverse("directives:detail", args=[directive.pk])).content.decode()
     assert 'data-signature-ok="yes"' in body
+
+
+def test_the_consolidated_report_goes_up_signed_as_edxml(
+    client, ca, committee, secretariat, credentials, police
+):
+    national = CommitteeFactory(code="bcd389-qg", name="Ban Chỉ đạo 389 quốc gia", level="national")
+    national.standing_agency = AgencyFactory(
+        code="VPTT", name="Văn phòng Thường trực", organ_id="000.00.00.G22"
+    )
+    national.save()
+    client.force_login(secretariat)
+    url = reverse("egov:consolidated")
+    assert b"data-send-report" in client.get(url).content
+    body = {"personal": credentials.personal.pk, "personal_password": PASSWORD}
+    refused = client.post(url, body)
+    assert "has no organisation identifier" in refused.content.decode()
+    committee.parent = national
+    committee.standing_agency = AgencyFactory(code="KG-SCT", organ_id="000.31.01.H33")
+    committee.save()
+    response = client.post(url, body)
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    package = parse_package(response.content, max_bytes=10**7, max_attachment_bytes=10**7)
+    assert [r.organ_id for r in package.recipients] == ["000.00.00.G22"]
+    assert package.sender.organ_id == "000.31.01.H33"
+    assert package.doc_type == "BC"
+    _review("consolidated_signed.pdf", package.attachments[0].data)
+    (report,) = verify_pdf(package.attachments[0].data, roots=[signing_root(ca)])
+    assert report.ok and report.signer == "Nguyễn Đức Chín"
+    client.force_login(officer_of(police))
+    assert client.get(url).status_code == 403
+
+
+def officer_of(agency):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="cb.x", role="agency_officer", committee=None, agency=agency)
