@@ -354,8 +354,14 @@ def run(base: str, maildir: Path, log: Path, tick_timeout: float) -> None:
 
     status, _ = office.request("/static/admin/css/base.css")
     check(status == 200, f"static file: {status}")
-    check(office.headers.get("Cache-Control") == "max-age=604800", "static not from nginx")
-    step("nginx serves the collected static files itself")
+    check(office.headers.get("Cache-Control") == "public, max-age=86400", "static not from nginx")
+    status, page = office.request("/accounts/login/")
+    css = re.search(rb'href="(/static/dondoc/css/dondoc\.[0-9a-f]{12}\.css)"', page)
+    check(css, "the login page does not link the hashed style sheet")
+    status, _ = office.request(css.group(1).decode())
+    check(status == 200 and "immutable" in office.headers.get("Cache-Control", ""),
+          f"hashed static file: {status} {office.headers.get('Cache-Control')}")  # fmt: skip
+    step("nginx serves the collected static files itself, hashed ones cached for a year")
 
     health = wait_healthy(base, 30)
     check(health["ok"], f"healthz: {health}")

@@ -30,6 +30,12 @@ def _english_unless_asked(request, settings):
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Static files by their plain names, found in the apps: the hashed names of production need
+    # a collectstatic first (tests/browser/test_weight.py does one for what it measures).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     # Tests log users in thousands of times; the real hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -3,6 +3,7 @@ one JSON line per request; and the secret key a new machine makes for itself."""
 
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -76,13 +77,23 @@ def server(tmp_path):
 
 def test_make_run_serves_the_login_page_with_waitress_and_debug_off(server):
     base, log = server
-    status, headers, body = get(base + "/accounts/login/")
-    assert status == 200 and 'name="password"' in body
+    status, headers, login = get(base + "/accounts/login/")
+    assert status == 200 and 'name="password"' in login
     assert headers["Server"] == "dondoc389"  # waitress's ident
     status, _, body = get(base + "/no-such-page/")
     assert status == 404 and "DEBUG = True" not in body
     status, _, _ = get(base + "/static/admin/css/base.css")
     assert status == 200  # the collected static files are served without DEBUG
+    # The page links its style sheet by a hashed name, served compressed and cached for a year.
+    css = re.search(r'href="(/static/dondoc/css/dondoc\.[0-9a-f]{12}\.css)"', login).group(1)
+    request = urllib.request.Request(base + css, headers={"Accept-Encoding": "br, gzip"})
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server
+        assert response.headers["Content-Encoding"] == "br"
+        assert "immutable" in response.headers["Cache-Control"]
+        assert "max-age=315360000" in response.headers["Cache-Control"]
+    request = urllib.request.Request(base + "/accounts/login/", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server
+        assert response.headers["Content-Encoding"] == "gzip"  # the HTML too
 
     deadline = time.monotonic() + 20  # the first tick runs 5 s after the start
     while True:
