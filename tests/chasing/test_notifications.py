@@ -128,7 +128,8 @@ def test_bell_shows_the_unread_count(client, officer):
     notify([message(officer, n) for n in range(3)])
     client.force_login(officer)
     page = client.get(reverse("notifications:list")).content.decode()
-    assert '<span class="badge">3</span>' in page
+    assert '<span class="badge" aria-hidden="true">3</span>' in page
+    assert 'aria-label="3 unread notifications"' in page  # what a screen reader says
     assert "Quá hạn: nhiệm vụ 2" in page
 
 
