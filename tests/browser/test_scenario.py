@@ -13,7 +13,9 @@
    completed when the last one is accepted.
 
 Every step leaves a screenshot in test-output/screenshots/, at desktop (1366×768) and phone
-(390×844) width; on a phone no page may be wider than the screen.
+(390×844) width; on a phone no page may be wider than the screen. Every page each role sees is
+checked with axe-core against the WCAG 2.1 A and AA rules (tests/browser/a11y.py): any
+violation fails the test, listed at its end.
 """
 
 import datetime as dt
@@ -29,6 +31,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tasks.models import Task, TaskAssignment, TaskState
+from tests.browser.a11y import Audit, require_axe_in_ci
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
@@ -77,11 +80,25 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def accessibility():
+    """axe-core on every page the test's people visit; the violations, all of them, at the end."""
+    require_axe_in_ci()
+    audit = Audit()
+    Person.audit = audit
+    yield audit
+    audit.assert_clean()
+
+
 class Person:
     """One user in their own browser window (their own session)."""
 
+    audit: Audit | None = None
+
     def __init__(self, browser, base_url: str, user, name: str, *, phone: bool = False) -> None:
         self.context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="vi-VN")
+        if self.audit:
+            self.audit.prepare(self.context)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.base = base_url
@@ -91,6 +108,12 @@ class Person:
 
     def go(self, path: str) -> None:
         self.page.goto(self.base + path)
+        self.check_access()
+
+    def check_access(self) -> None:
+        """axe-core on the page as it is now (once per role, width and kind of page)."""
+        if self.audit and self.page.url.startswith(self.base):
+            self.audit.check(self.page, self.user.role)
 
     def login(self) -> None:
         self.go("/accounts/login/")
@@ -100,6 +123,7 @@ class Person:
         self.page.wait_for_load_state()
 
     def shot(self, step: str) -> None:
+        self.check_access()
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"{step}-{self.name}.png"), full_page=True)
         if self.phone:  # nothing may push the page sideways on a phone
