@@ -56,6 +56,8 @@ ICONS = sorted(
         *"keyboard_arrow_down keyboard_arrow_up arrow_upward arrow_downward".split(),
         *"arrow_forward done edit info warning help upload file_upload cloud_upload".split(),
         *"print refresh history person settings logout login home".split(),
+        # the e-government exchange (egov/)
+        *"verified outbox move_to_inbox send upload_file".split(),
     }
 )
 
@@ -93,7 +95,7 @@ def _options() -> Any:
 
 
 def _subset_text_font(src: Path, dst: Path) -> None:
-    font = TTFont(src)
+    font = TTFont(src, recalcTimestamp=False)
     subsetter = subset.Subsetter(options=_options())
     subsetter.populate(unicodes=subset.parse_unicodes(LATIN_VIETNAMESE))
     subsetter.subset(font)
@@ -117,7 +119,7 @@ def icon_names(font: Any) -> dict[str, str]:
 
 
 def _subset_icon_font(src: Path, dst: Path, wanted: list[str]) -> list[str]:
-    font = TTFont(src)
+    font = TTFont(src, recalcTimestamp=False)
     available = icon_names(font)
     missing = [name for name in wanted if name not in available]
     keep = {available[name] for name in wanted if name in available}
