@@ -83,6 +83,10 @@ class ForceLineForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields.update(_figure_fields())
+        # In the grid each box has no label of its own: a screen reader names it by its column
+        # header (the figure) and its row header (the line), ids set in submission.html.
+        for name, field in self.fields.items():
+            field.widget.attrs["aria-labelledby"] = f"col-{name} {self.prefix}-row"
 
     def is_blank(self) -> bool:
         data = self.cleaned_data

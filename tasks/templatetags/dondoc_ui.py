@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -107,3 +109,12 @@ def dondoc_site(current=None):  # noqa: ANN001, ANN201
     from project.site import site
 
     return site
+
+
+@register.filter
+def at(items: Sequence, index: int) -> object:
+    """items[index] in a template (a table's column label for its n-th cell); '' past the end."""
+    try:
+        return items[index]
+    except (IndexError, TypeError, KeyError):
+        return ""

@@ -7,6 +7,8 @@
    and printed; bench/README.md records them.
 2. Keyboard only: an officer logs in, goes from the inbox to the task, acknowledges, reports and
    logs out with Tab, Enter and Space (and typing), seeing where the focus is at every stop.
+3. The periodic-report pages for each role, at desktop and phone width: within the screen,
+   axe-core clean, the by-force grid's boxes named by column and row (screenshots r01–r08).
 """
 
 import datetime as dt
@@ -18,8 +20,11 @@ from django.db import connections
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 
+from tasks import reporting
 from tasks.models import TaskAssignment
+from tasks.models_reporting import ReportSubmission
 from tests.browser.a11y import Audit, require_axe
+from tests.factories import ReportingObligationFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -30,6 +35,7 @@ from tests.browser.test_scenario import (  # noqa: E402 - after the importorskip
     CHROMIUM_ARGS,
     DESKTOP,
     PASSWORD,
+    Person,
 )
 
 pytestmark = [
@@ -331,4 +337,86 @@ def test_an_officer_reports_and_logs_out_with_the_keyboard_alone(
     page.goto(live_server.url + "/work/")
     assert "/accounts/login/" in page.url  # signed out
     context.close()
+    audit.assert_clean()
+
+
+# ---- 3. the periodic-report pages, at desktop and phone width
+
+
+def test_periodic_report_pages_fit_the_screen_and_pass_axe(
+    live_server, browser, committee, police, border_guard, officer, secretariat, chair
+):
+    """Every periodic-report page each role opens: no wider than the screen (the submission form
+    was 1,536 px on a 1,366 px screen), nothing cut off on a phone, no WCAG A/AA violation, and
+    the 49 boxes of the by-force grid each named by its column and row."""
+    require_axe()
+    obligation = ReportingObligationFactory(
+        committee=committee, starts_on=dt.date.today() - dt.timedelta(days=70)
+    )
+    reporting.create_due_submissions()
+    submission = (
+        ReportSubmission.objects.filter(agency=police, period__obligation=obligation)
+        .order_by("-period__ends_on")
+        .first()
+    )
+    audit = Audit()
+    Person.audit = audit
+    try:
+        windows = {}
+        for name, user in (("officer", officer), ("secretariat", secretariat), ("chair", chair)):
+            for phone in (False, True):
+                label = f"{name}-phone" if phone else name
+                windows[label] = Person(browser, live_server.url, user, label, phone=phone)
+                windows[label].login()
+
+        submission_url = f"/reporting/submissions/{submission.pk}/"
+        for name in ("officer", "officer-phone"):
+            who = windows[name]
+            who.go("/reporting/")
+            who.shot("r01-report-list")
+            who.go(submission_url)
+            who.shot("r02-report-form")
+            width = who.page.evaluate("document.querySelector('.dd-page').scrollWidth")
+            assert width <= who.page.viewport_size["width"], f"{name}: the form is {width}px wide"
+        # The grid: 7 lines of a force and 6 figures, each box named by column and row.
+        grid = windows["officer"].page.locator(".dd-report__grid tbody [aria-labelledby]")
+        assert grid.count() == 49
+        box = windows["officer"].page.locator("#id_lines-2-cases_detected")
+        assert box.get_attribute("aria-labelledby") == "col-cases_detected lines-2-row"
+        assert windows["officer"].page.locator("#lines-2-row").inner_text() == "Dòng 3"
+
+        # The officer sends figures; the standing office reviews; the chair reads the totals.
+        form = windows["officer"].page
+        form.fill("#id_cases_detected", "12")
+        form.fill("#id_admin_cases", "12")
+        form.fill("#id_goods_value", "1250000000")
+        for name in ("budget_collected", "criminal_cases", "defendants"):
+            form.fill(f"#id_{name}", "0")
+        windows["officer"].submit(".dd-report__form button[type=submit]")
+        submission.refresh_from_db()
+        assert submission.state == "submitted"
+        windows["officer"].shot("r03-report-sent")
+
+        for name in ("secretariat", "secretariat-phone", "chair", "chair-phone"):
+            who = windows[name]
+            who.go("/reporting/")
+            who.shot("r04-report-list")
+            who.go(f"/reporting/periods/{submission.period_id}/")
+            who.shot("r05-consolidation")
+        for name in ("secretariat", "secretariat-phone"):
+            who = windows[name]
+            who.go(submission_url)
+            who.shot("r06-review")
+            who.go("/reporting/obligations/")
+            who.shot("r07-obligations")
+            # On a phone, each obligation's status and its delete button stay on the screen.
+            for selector in ("td[data-label='Tình trạng']", "form[action$='/remove/'] button"):
+                cell = who.page.locator(selector).first
+                box = cell.bounding_box()
+                assert box and box["x"] >= 0
+                assert box["x"] + box["width"] <= who.page.viewport_size["width"], selector
+            who.go("/reporting/obligations/new/")
+            who.shot("r08-obligation-form")
+    finally:
+        Person.audit = None
     audit.assert_clean()

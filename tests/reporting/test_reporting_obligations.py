@@ -92,8 +92,8 @@ def test_form_errors_are_shown_next_to_the_field(
     # Rendered inside the field's own block, right after its input.
     html = response.content.decode()
     block = html[html.index(f'id="id_{field}"') :]
-    block = block[: block.index('<div class="field')] if '<div class="field' in block else block
-    assert "errorlist" in block
+    block = block[: block.index('id="field-')] if 'id="field-' in block else block  # next field
+    assert "dd-field__error" in block
     assert not ReportingObligation.objects.exists()
 
 
