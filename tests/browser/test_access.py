@@ -20,9 +20,9 @@ from django.db import connections
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 
-from tasks import reporting
+from reporting import services as reporting
+from reporting.models import ReportSubmission
 from tasks.models import TaskAssignment
-from tasks.models_reporting import ReportSubmission
 from tests.browser.a11y import Audit, require_axe
 from tests.factories import ReportingObligationFactory
 

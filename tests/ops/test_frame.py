@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tasks.models import Notification, NotificationKind
+from chasing.models import Notification, NotificationKind
 
 pytestmark = [pytest.mark.django_db, pytest.mark.vietnamese]
 
