@@ -58,3 +58,9 @@ def test_login_has_a_heading_and_help_texts_that_exist(client):
     for target in re.findall(r'aria-describedby="([^"]+)"', html):
         for ref in target.split():
             assert f'id="{ref}"' in html, ref
+
+
+def test_the_dashboard_has_a_heading(client, chair):
+    client.force_login(chair)
+    html = client.get("/dashboard/").content.decode()
+    assert re.search(r'<h1 class="dd-page__title">Tổng quan', html)
