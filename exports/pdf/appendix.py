@@ -14,6 +14,7 @@ from .queries import (
     ReportFilters,
     coordinating_names,
     directive_label,
+    is_for_all_members,
     lead_parts,
     leads,
     task_list,
@@ -21,11 +22,17 @@ from .queries import (
 
 
 def task_text(task: Task) -> str:
-    text = nfc(task.title)
+    """The task's words once. Its title is most often the first sentence of its content: then
+    the content alone says everything; a content that does not start with the title follows
+    it."""
+    title = nfc(task.title).strip()
     content = nfc(task.content).strip()
-    if content and content != text:
-        text = f"{text}\n{content}"
-    return text
+    flat_title, flat_content = " ".join(title.split()), " ".join(content.split())
+    if not flat_content or flat_content == flat_title:
+        return title
+    if flat_content.startswith(flat_title.rstrip("…").rstrip(" .;:")):
+        return content
+    return f"{title}\n{content}"
 
 
 def ref_and_text(task: Task) -> str:
@@ -57,14 +64,22 @@ def timeliness_text(task: Task) -> str:
     return text
 
 
+def _leads_cell(task: Task) -> str:
+    """A dispatched task: each lead's part; a draft: the lead agencies (either way, a task of
+    every member says so in a line)."""
+    if task.state != "draft":
+        return lead_parts(task)
+    if is_for_all_members(task):
+        return labels.ALL_MEMBERS
+    return "; ".join(a.agency.name for a in leads(task))
+
+
 def task_rows(tasks) -> list[list[object]]:  # noqa: ANN001
     return [
         [
             task.ref or str(number),
             task_text(task),
-            lead_parts(task)
-            if task.state != "draft"
-            else "; ".join(a.agency.name for a in leads(task)),
+            _leads_cell(task),
             coordinating_names(task),
             deadline_text(task),
             labels.TASK_STATES.get(task.state, task.state),

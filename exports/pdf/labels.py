@@ -94,6 +94,11 @@ ASSIGNMENT_STATES = {
     "cancelled": "Đã hủy",
 }
 OWN_DEADLINE = "hạn riêng %s"
+# A task given to every member of the committee: named as the directive names them, not as a
+# list of every member's full name (eight of them filled a page of the appendix).
+ALL_MEMBERS = "Các thành viên Ban Chỉ đạo"
+OVERDUE_MEMBERS = "quá hạn: %s"
+ALL_OVERDUE = "tất cả đều quá hạn"
 EXTENDED_FROM = "gia hạn từ %s"
 TIMELINESS = {
     "due_soon": "Sắp đến hạn",

@@ -183,6 +183,9 @@ class DocumentMeta:
     generated_at: dt.datetime = field(default_factory=timezone.now)
     landscape: bool = False
     author: str = "Đôn đốc 389"
+    # "Đôn đốc 389 – tạo lúc …" at the foot of each page: a working report says when it was
+    # made; an official letter (Nghị định 30) carries nothing of the kind.
+    footer: bool = True
 
     def generated_line(self) -> str:
         return labels.GENERATED_ON % {"when": vn_datetime(self.generated_at)}
@@ -201,9 +204,10 @@ def _page_decorations(meta: DocumentMeta):  # noqa: ANN202
         if doc.page > 1:  # the decree: page numbers centred at the top, none on page 1
             canvas.setFont(FONT, PAGE_NUMBER_SIZE)
             canvas.drawCentredString(width / 2, height - margins["top"] / 2 - 4, str(doc.page))
-        canvas.setFont(FONT_ITALIC, 8)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(margins["left"], margins["bottom"] / 2, meta.generated_line())
+        if meta.footer:
+            canvas.setFont(FONT_ITALIC, 8)
+            canvas.setFillColor(colors.HexColor("#555555"))
+            canvas.drawString(margins["left"], margins["bottom"] / 2, meta.generated_line())
         canvas.restoreState()
 
     return draw

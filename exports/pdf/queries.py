@@ -14,11 +14,22 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Committee, User
+from agencies.models import Agency, Committee, Membership, User
 from documents.models import Directive
 from documents.numbers import InvalidDocumentNumber, parse_document_number
 from project.errors import ActionError
@@ -83,7 +94,7 @@ def directive_label(directive: Directive) -> str:
     if directive.number:
         when = f" ngày {vn_date(directive.issued_on)}" if directive.issued_on else ""
         return f"{directive.number_symbol}{when}"
-    return directive.subject[:80]
+    return directive.subject  # whole: the table cell wraps it (a cut read "Ban Chỉ đạo 3")
 
 
 # ---- tasks
@@ -139,6 +150,19 @@ def _scoped_tasks(filters: ReportFilters, user: User | None) -> QuerySet:
     return tasks
 
 
+def _with_member_count(tasks: QuerySet) -> QuerySet:
+    """How many members the task's committee has, so a task given to all of them can say so
+    (`lead_parts`) without a query per task."""
+    members = (
+        Membership.objects.filter(committee_id=OuterRef("directive__committee_id"))
+        .order_by()
+        .values("committee_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return tasks.annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0))
+
+
 def task_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
     """The task list screen: tasks with their derived timeliness, agencies and each lead's
     part (state, own deadline, own timeliness)."""
@@ -148,7 +172,8 @@ def task_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
     if filters.status in STATUS_TIMELINESS:
         tasks = tasks.filter(timeliness=STATUS_TIMELINESS[filters.status])
     return (
-        tasks.select_related("directive")
+        _with_member_count(tasks)
+        .select_related("directive")
         .prefetch_related(_assignments_prefetch(filters.now))
         .order_by("directive__issued_on", "directive_id", "position", "id")
     )
@@ -158,8 +183,7 @@ def overdue_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
     """Open tasks with a lead past its own deadline, most overdue first
     (`Task.objects.overdue()`)."""
     return (
-        _scoped_tasks(filters, user)
-        .overdue(filters.now)
+        _with_member_count(_scoped_tasks(filters, user).overdue(filters.now))
         .select_related("directive")
         .prefetch_related(_assignments_prefetch(filters.now))
     )
@@ -215,8 +239,39 @@ def officer_name(part: TaskAssignment) -> str:
     return officer.full_name or officer.get_full_name() or officer.username
 
 
+def is_for_all_members(task: Task, parts: list[TaskAssignment] | None = None) -> bool:
+    """A task every member of the committee leads (e.g. "các thành viên Ban Chỉ đạo báo
+    cáo…"): known from the list queries' `member_count`."""
+    parts = leads(task) if parts is None else parts
+    members = getattr(task, "member_count", None)
+    return bool(members) and members >= 3 and len({a.agency_id for a in parts}) >= members
+
+
+def all_members_text(task: Task) -> str:
+    """ "Các thành viên Ban Chỉ đạo", how their parts stand, and who is overdue by name."""
+    parts = leads(task)
+    counts: dict[str, int] = {}
+    for part in parts:
+        label = labels.ASSIGNMENT_STATES.get(part.state, part.state)
+        counts[label] = counts.get(label, 0) + 1
+    lines = [labels.ALL_MEMBERS, "; ".join(f"{label}: {n}" for label, n in counts.items())]
+    late = [
+        a.agency.short_name or a.agency.name
+        for a in parts
+        if getattr(a, "timeliness", "") == "open_overdue"
+    ]
+    if late and len(late) == len(parts):
+        lines.append(labels.ALL_OVERDUE)
+    elif late:
+        lines.append(labels.OVERDUE_MEMBERS % ", ".join(late))
+    return "\n".join(lines)
+
+
 def lead_parts(task: Task, *, names: bool = True) -> str:
-    """Each lead's part, one per line: "Công an tỉnh Kiên Giang: Đã hoàn thành"."""
+    """Each lead's part, one per line: "Công an tỉnh Kiên Giang: Đã hoàn thành"; a task of
+    every member: "Các thành viên Ban Chỉ đạo" and how their parts stand."""
+    if names and is_for_all_members(task):
+        return all_members_text(task)
     if names:
         return "\n".join(f"{a.agency.name}: {part_text(a, task)}" for a in leads(task))
     return "\n".join(part_text(a, task) for a in leads(task))

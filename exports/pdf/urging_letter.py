@@ -149,6 +149,7 @@ def build_urging_letter(letter: LetterContent) -> bytes:
         title=f"{labels.SUBJECT_PREFIX}{letter.subject}",
         filters=letter.filters,
         generated_at=letter.generated_at,
+        footer=False,
     )
     width = usable_width(meta)
     paragraphs = [p.strip() for p in nfc(letter.body).split("\n\n") if p.strip()]
