@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models import Q
@@ -265,6 +266,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+def site_language() -> str:
+    """A new person's language: the site's (Vietnamese), until they choose another."""
+    return settings.LANGUAGE_CODE
+
+
 class User(AbstractUser):
     """A person, with one role in one committee (and, for agency staff, one agency)."""
 
@@ -290,6 +296,14 @@ class User(AbstractUser):
         related_name="users",
     )
     digest_only = models.BooleanField(_("daily digest only"), default=False)
+    # The language their notices and e-mails are written in (the last one they chose on the
+    # site); the pages follow the language cookie.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=site_language,
+    )
 
     class Meta:
         verbose_name = _("user")

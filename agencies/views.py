@@ -6,10 +6,13 @@ committee (an administrator sees every committee).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n as i18n_views
 from django.views.generic import ListView
 
 from agencies import permissions as perms
@@ -96,3 +99,19 @@ class UserListView(DirectoryMixin, ListView):
 
     def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
         return super().get_context_data(page_title=_("Users"), **kwargs)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (the page's language, in a cookie), and for a signed-in person
+    also their notices' and e-mails' language, which are written when no page is open."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and user.language != language
+    ):
+        User.objects.filter(pk=user.pk).update(language=language)
+    return response

@@ -58,6 +58,17 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Daily digest")
     REPORT_RETURNED = "report_returned", _("Periodic report returned")
     URGED = "urged", _("Urged by the standing office")
+    # Who acts next is told (tasks/notices.py)
+    TASK_DISPATCHED = "task_dispatched", _("New task")
+    LIST_SUBMITTED = "list_submitted", _("Task list awaiting approval")
+    LIST_RETURNED = "list_returned", _("Task list returned for revision")
+    REPORT_TO_SIGN_OFF = "report_to_sign_off", _("Report awaiting sign-off")
+    REPORT_TO_REVIEW = "report_to_review", _("Report to review")
+    REPORT_SENT_BACK = "report_sent_back", _("Report sent back by the head")
+    REPORT_ACCEPTED = "report_accepted", _("Report accepted")
+    TASK_REPORT_RETURNED = "task_report_returned", _("Report returned for more work")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_DECIDED = "extension_decided", _("Extension decided")
 
 
 class Notification(models.Model):

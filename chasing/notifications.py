@@ -14,15 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from agencies.models import User
 from chasing.outbox import Email, enqueue, send_after_commit
@@ -32,7 +33,52 @@ from .models import Notification, NotificationKind
 
 DIGEST_LOOKBACK = dt.timedelta(days=7)  # a digest never reaches back further than this
 EMAIL_BATCH = 5000  # notifications per e-mail job (bounded IN lists)
+DIGEST_TITLE = ngettext_lazy(
+    "Daily digest for %(date)s: %(count)s item",
+    "Daily digest for %(date)s: %(count)s items",
+    "count",
+)
+DIGEST_INTRO = _("What is due and overdue for you today:")
 EMAIL_FOOTER = _("Đôn đốc 389 – this message was sent automatically; please do not reply.")
+
+
+class Text:
+    """Words to be written in the recipient's language when the message is sent: a (lazy)
+    template and its parameters, put together only when turned into a string (notify() does
+    that under each recipient's language). Parameters may be lazy too (a state's label)."""
+
+    def __init__(self, template: Any, params: Mapping[str, Any] | None = None) -> None:
+        self.template = template
+        self.params = dict(params or {})
+
+    def with_params(self, **more: Any) -> Text:
+        return Text(self.template, {**self.params, **more})
+
+    @staticmethod
+    def listing(head: Any, items: Iterable[Any]) -> Text:
+        """A line, then one "- item" line per item (each rendered in the same language)."""
+        return Text(_Listing(head, tuple(items)))
+
+    def __str__(self) -> str:
+        if not self.params:
+            return str(self.template)
+        params = {
+            key: value if isinstance(value, int | float) else str(value)
+            for key, value in self.params.items()
+        }
+        return str(self.template % params)
+
+    def __repr__(self) -> str:
+        return f"Text({self.template!r}, {self.params!r})"
+
+
+@dataclass(frozen=True)
+class _Listing:
+    head: Any
+    items: tuple[Any, ...]
+
+    def __str__(self) -> str:
+        return "\n".join([str(self.head), *[f"- {item}" for item in self.items]])
 
 
 @dataclass(frozen=True)
@@ -43,8 +89,8 @@ class Message:
     kind: str
     object_key: str
     period: str
-    title: str
-    body: str = ""
+    title: str | Text
+    body: str | Text = ""
     url: str = ""
     task_id: int | None = None
     submission_id: int | None = None
@@ -69,53 +115,63 @@ def notify(messages: Iterable[Message], *, now: dt.datetime | None = None) -> li
     token = uuid.uuid4()
     recipients: dict[int, bool] = {}
     emails: dict[int, str] = {}
-    for pk, digest_only, email in User.objects.filter(
+    languages: dict[int, str] = {}
+    for pk, digest_only, email, language in User.objects.filter(
         pk__in={m.recipient_id for m in unique.values()}
-    ).values_list("pk", "digest_only", "email"):
+    ).values_list("pk", "digest_only", "email", "language"):
         recipients[pk] = digest_only
+        languages[pk] = language or settings.LANGUAGE_CODE
         if email:
             emails[pk] = email
-    rows = [
-        Notification(
-            recipient_id=m.recipient_id,
-            kind=m.kind,
-            object_key=m.object_key,
-            period=m.period,
-            title=str(m.title)[:255],
-            body=str(m.body),
-            url=m.url[:255],
-            task_id=m.task_id,
-            submission_id=m.submission_id,
-            due_at=m.due_at,
-            created_at=now,
-            claim=token,
-            email_wanted=m.recipient_id in emails
-            and (m.kind == NotificationKind.DIGEST or not recipients[m.recipient_id]),
+    rows = []
+    # A fixed order: two runs inserting the same keys lock them in the same order, so they
+    # wait for each other instead of deadlocking.
+    for _key, m in sorted(unique.items()):
+        if m.recipient_id not in recipients:
+            continue
+        # Written in the recipient's language, whoever (or whatever) sends it.
+        with translation.override(languages[m.recipient_id]):
+            title, body = str(m.title)[:255], str(m.body)
+        rows.append(
+            Notification(
+                recipient_id=m.recipient_id,
+                kind=m.kind,
+                object_key=m.object_key,
+                period=m.period,
+                title=title,
+                body=body,
+                url=m.url[:255],
+                task_id=m.task_id,
+                submission_id=m.submission_id,
+                due_at=m.due_at,
+                created_at=now,
+                claim=token,
+                email_wanted=m.recipient_id in emails
+                and (m.kind == NotificationKind.DIGEST or not recipients[m.recipient_id]),
+            )
         )
-        # A fixed order: two runs inserting the same keys lock them in the same order, so they
-        # wait for each other instead of deadlocking.
-        for key, m in sorted(unique.items())
-        if m.recipient_id in recipients
-    ]
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         won = list(Notification.objects.filter(claim=token).order_by("pk"))
         to_email = [n for n in won if n.email_wanted]
         for start in range(0, len(to_email), EMAIL_BATCH):
-            rows = enqueue(_emails_for(to_email[start : start + EMAIL_BATCH], emails))
-            send_after_commit(rows)
+            batch = to_email[start : start + EMAIL_BATCH]
+            send_after_commit(enqueue(_emails_for(batch, emails, languages)))
     return won
 
 
-def _emails_for(notifications: list[Notification], addresses: dict[int, str]) -> list[Email]:
-    """One e-mail per person, listing all of their notifications."""
+def _emails_for(
+    notifications: list[Notification], addresses: dict[int, str], languages: dict[int, str]
+) -> list[Email]:
+    """One e-mail per person, listing all of their notifications, in their language."""
     by_recipient: dict[int, list[Notification]] = defaultdict(list)
     for notification in notifications:
         by_recipient[notification.recipient_id].append(notification)
     site = settings.SITE_URL.rstrip("/")
     emails = []
     for recipient_id, theirs in by_recipient.items():
-        subject, body = _email_for(theirs, site)
+        with translation.override(languages.get(recipient_id, settings.LANGUAGE_CODE)):
+            subject, body = _email_for(theirs, site)
         emails.append(
             Email(
                 to=addresses[recipient_id],
@@ -133,17 +189,18 @@ def _email_for(notifications: list[Notification], site: str) -> tuple[str, str]:
     def link(n: Notification) -> list[str]:
         return [f"{site}{n.url}"] if n.url else []
 
-    with in_site_language():
-        if len(notifications) == 1:
-            only = notifications[0]
-            return only.title, "\n".join([only.body, *link(only), "", "--", str(EMAIL_FOOTER)])
-        subject = _gettext("Đôn đốc 389: %(count)s new notifications") % {
-            "count": len(notifications)
-        }
-        lines = []
-        for n in notifications:
-            lines += [f"- {n.title}", *[f"  {url}" for url in link(n)]]
-        return subject, "\n".join([*lines, "", "--", str(EMAIL_FOOTER)])
+    if len(notifications) == 1:
+        only = notifications[0]
+        return only.title, "\n".join([only.body, *link(only), "", "--", str(EMAIL_FOOTER)])
+    subject = ngettext(
+        "Đôn đốc 389: %(count)s new notification",
+        "Đôn đốc 389: %(count)s new notifications",
+        len(notifications),
+    ) % {"count": len(notifications)}
+    lines = []
+    for n in notifications:
+        lines += [f"- {n.title}", *[f"  {url}" for url in link(n)]]
+    return subject, "\n".join([*lines, "", "--", str(EMAIL_FOOTER)])
 
 
 # ---- the daily digest
@@ -184,26 +241,18 @@ def send_digests(now: dt.datetime | None = None) -> int:
         items[row["recipient_id"]].append(row)
     if not items:
         return 0
-    messages = []
-    with in_site_language():
-        for recipient_id, rows in items.items():
-            lines = [
-                _gettext("What is due and overdue for you today:"),
-                "",
-                *[f"- {row['title']}" for row in rows],
-            ]
-            messages.append(
-                Message(
-                    recipient_id=recipient_id,
-                    kind=NotificationKind.DIGEST,
-                    object_key="digest",
-                    period=today.isoformat(),
-                    title=_gettext("Daily digest for %(date)s: %(count)s items")
-                    % {"date": date_format(today, "d/m/Y"), "count": len(rows)},
-                    body="\n".join(lines),
-                    url=notification_list_url(),
-                )
-            )
+    messages = [
+        Message(
+            recipient_id=recipient_id,
+            kind=NotificationKind.DIGEST,
+            object_key="digest",
+            period=today.isoformat(),
+            title=Text(DIGEST_TITLE, {"date": date_format(today, "d/m/Y"), "count": len(rows)}),
+            body=Text.listing(DIGEST_INTRO, [row["title"] for row in rows]),
+            url=notification_list_url(),
+        )
+        for recipient_id, rows in items.items()
+    ]
     with transaction.atomic():
         won = notify(messages, now=now)
         for digest in won:

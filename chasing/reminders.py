@@ -33,8 +33,8 @@ from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _gettext
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from agencies import calendar as workdays
 from agencies.models import Committee, Role, User
@@ -44,9 +44,45 @@ from tasks.deadlines import VIETNAM, deadline_end, today_in_vietnam
 from tasks.models import TaskAssignment, TaskEvent, TaskEventKind
 
 from .models import Notification, NotificationKind
-from .notifications import Message, in_site_language, notify
+from .notifications import Message, Text, notify
 
 CHUNK = 1000
+
+# Written in each recipient's language when sent (notifications.Text); counts with ngettext.
+DUE_TODAY_TITLE = _("Due today: %(item)s")
+DUE_TODAY_BODY = _("“%(item)s” is due today, %(date)s. Lead agency: %(agencies)s.")
+REMINDER_TITLE = ngettext_lazy(
+    "Due in %(days)s working day: %(item)s", "Due in %(days)s working days: %(item)s", "days"
+)
+REMINDER_BODY = ngettext_lazy(
+    "“%(item)s” is due on %(date)s, in %(days)s working day. Lead agency: %(agencies)s.",
+    "“%(item)s” is due on %(date)s, in %(days)s working days. Lead agency: %(agencies)s.",
+    "days",
+)
+OVERDUE_TITLE = ngettext_lazy(
+    "Overdue by %(days)s working day: %(item)s",
+    "Overdue by %(days)s working days: %(item)s",
+    "days",
+)
+OVERDUE_BODY = ngettext_lazy(
+    "“%(item)s” was due on %(date)s and is %(days)s working day overdue. "
+    "Lead agency: %(agencies)s.",
+    "“%(item)s” was due on %(date)s and is %(days)s working days overdue. "
+    "Lead agency: %(agencies)s.",
+    "days",
+)
+ESCALATION_TITLE = ngettext_lazy(
+    "Long overdue (%(days)s working day): %(item)s",
+    "Long overdue (%(days)s working days): %(item)s",
+    "days",
+)
+ESCALATION_BODY = ngettext_lazy(
+    "“%(item)s” was due on %(date)s and is still not done after %(days)s working day. "
+    "Lead agency: %(agencies)s.",
+    "“%(item)s” was due on %(date)s and is still not done after %(days)s working days. "
+    "Lead agency: %(agencies)s.",
+    "days",
+)
 AGENCY_STAFF = (Role.AGENCY_OFFICER, Role.AGENCY_HEAD)
 COMMITTEE_STAFF = (Role.CHAIR, Role.SECRETARIAT)
 
@@ -323,7 +359,7 @@ class Recipients:
 
 
 def _messages(
-    item: Chased, people: Iterable[int], kind: str, period: str, title: str, body: str
+    item: Chased, people: Iterable[int], kind: str, period: str, title: Text, body: Text
 ) -> list[Message]:
     return [
         Message(
@@ -371,60 +407,40 @@ def send_reminders(now: dt.datetime | None = None) -> int:
     recipients = Recipients(upcoming + overdue)
     index = WorkdayIndex()
     messages: list[Message] = []
-    with in_site_language():
-        for item in upcoming:
-            left = index.between(today, item.due_date)
-            params = _params(item, left)
-            if left == 0:
-                messages += _messages(
-                    item,
-                    recipients.officer_and_head(item),
-                    NotificationKind.DUE_TODAY,
-                    item.due_date.isoformat(),
-                    _gettext("Due today: %(item)s") % params,
-                    _gettext("“%(item)s” is due today, %(date)s. Lead agency: %(agencies)s.")
-                    % params,
-                )
-                continue
-            stage = reminder_stage(left, thresholds.get(item.committee_id, ()))
-            if stage is None:
-                continue
+    for item in upcoming:
+        left = index.between(today, item.due_date)
+        params = _params(item, left)
+        if left == 0:
             messages += _messages(
                 item,
                 recipients.officer_and_head(item),
-                NotificationKind.REMINDER,
-                f"{item.due_date.isoformat()}/{stage}",
-                ngettext(
-                    "Due in %(days)s working day: %(item)s",
-                    "Due in %(days)s working days: %(item)s",
-                    params["days"],
-                )
-                % params,
-                _gettext(
-                    "“%(item)s” is due on %(date)s, in %(days)s working days. "
-                    "Lead agency: %(agencies)s."
-                )
-                % params,
+                NotificationKind.DUE_TODAY,
+                item.due_date.isoformat(),
+                Text(DUE_TODAY_TITLE, params),
+                Text(DUE_TODAY_BODY, params),
             )
-        for item in overdue:
-            params = _params(item, index.between(item.due_date, today))
-            messages += _messages(
-                item,
-                recipients.head(item),
-                NotificationKind.OVERDUE,
-                today.isoformat(),
-                ngettext(
-                    "Overdue by %(days)s working day: %(item)s",
-                    "Overdue by %(days)s working days: %(item)s",
-                    params["days"],
-                )
-                % params,
-                _gettext(
-                    "“%(item)s” was due on %(date)s and is %(days)s working days overdue. "
-                    "Lead agency: %(agencies)s."
-                )
-                % params,
-            )
+            continue
+        stage = reminder_stage(left, thresholds.get(item.committee_id, ()))
+        if stage is None:
+            continue
+        messages += _messages(
+            item,
+            recipients.officer_and_head(item),
+            NotificationKind.REMINDER,
+            f"{item.due_date.isoformat()}/{stage}",
+            Text(REMINDER_TITLE, params),
+            Text(REMINDER_BODY, params),
+        )
+    for item in overdue:
+        params = _params(item, index.between(item.due_date, today))
+        messages += _messages(
+            item,
+            recipients.head(item),
+            NotificationKind.OVERDUE,
+            today.isoformat(),
+            Text(OVERDUE_TITLE, params),
+            Text(OVERDUE_BODY, params),
+        )
     return len(notify(messages, now=now))
 
 
@@ -446,27 +462,22 @@ def send_escalations(now: dt.datetime | None = None) -> int:
     recipients = Recipients(candidates)
     index = WorkdayIndex()
     messages: list[Message] = []
-    with in_site_language():
-        for item in candidates:
-            late = index.between(item.due_date, today)
-            if late < limits.get(item.committee_id, 0):
-                continue
-            params = _params(item, late)
-            if item.task_id is not None:
-                # The chair may hear of several leads of one task: say whose part it is.
-                params["item"] = f"{item.title} – {item.agency_names}"
-            messages += _messages(
-                item,
-                recipients.chair_and_secretariat(item),
-                NotificationKind.ESCALATION,
-                item.due_date.isoformat(),
-                _gettext("Long overdue (%(days)s working days): %(item)s") % params,
-                _gettext(
-                    "“%(item)s” was due on %(date)s and is still not done after %(days)s "
-                    "working days. Lead agency: %(agencies)s."
-                )
-                % params,
-            )
+    for item in candidates:
+        late = index.between(item.due_date, today)
+        if late < limits.get(item.committee_id, 0):
+            continue
+        params = _params(item, late)
+        if item.task_id is not None:
+            # The chair may hear of several leads of one task: say whose part it is.
+            params["item"] = f"{item.title} – {item.agency_names}"
+        messages += _messages(
+            item,
+            recipients.chair_and_secretariat(item),
+            NotificationKind.ESCALATION,
+            item.due_date.isoformat(),
+            Text(ESCALATION_TITLE, params),
+            Text(ESCALATION_BODY, params),
+        )
     return len(notify(messages, now=now))
 
 

@@ -15,6 +15,7 @@ from agencies import permissions as perms
 from agencies.models import Committee, User
 from project.errors import ActionError, ActionForbidden, atomic_action
 from project.steps import require_flow_step
+from tasks import notices
 from tasks.actions import dispatch_task
 
 from .models import Directive, DirectiveAttachment, DirectiveEvent
@@ -56,7 +57,7 @@ def _log(directive: Directive, kind: str, by: User | None, **fields: str) -> Dir
     return DirectiveEvent.objects.create(directive=directive, actor=by, kind=kind, **fields)
 
 
-def _transition(directive: Directive, name: str, by: User | None, note: str = "") -> None:
+def _transition(directive: Directive, name: str, by: User | None, note: str = "") -> DirectiveEvent:
     method = getattr(directive, name)
     action = ACTION_NAMES[name]
     if not can_proceed(method):
@@ -68,7 +69,9 @@ def _transition(directive: Directive, name: str, by: User | None, note: str = ""
     from_state = directive.state
     method()
     directive.save()
-    _log(directive, "transition", by, from_state=from_state, to_state=directive.state, note=note)
+    return _log(
+        directive, "transition", by, from_state=from_state, to_state=directive.state, note=note
+    )
 
 
 @atomic_action
@@ -197,7 +200,8 @@ def submit_directive_for_approval(directive: Directive, *, by: User, note: str =
     require_flow_step(str(ACTION_NAMES["submit_for_approval"]))
     if not directive.tasks.exclude(state="cancelled").exists():
         raise ActionError(NO_TASKS)
-    _transition(directive, "submit_for_approval", by, note)
+    event = _transition(directive, "submit_for_approval", by, note)
+    notices.task_list_submitted(directive, by=by, note=note, occurrence=f"directive:{event.pk}")
     return directive
 
 
@@ -207,7 +211,8 @@ def return_directive(directive: Directive, *, by: User, reason: str) -> Directiv
     require_flow_step(str(ACTION_NAMES["return_to_draft"]))
     if not reason.strip():
         raise ActionError(REASON_REQUIRED)
-    _transition(directive, "return_to_draft", by, reason)
+    event = _transition(directive, "return_to_draft", by, reason)
+    notices.task_list_returned(directive, by=by, reason=reason, occurrence=f"directive:{event.pk}")
     return directive
 
 
@@ -237,11 +242,18 @@ def dispatch_directive(
         )
     if not perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("dispatch")})
+    # Each agency's people get one notice listing their new tasks, not one per task.
+    told = notices.Notices(by=by)
     dispatched = [
-        dispatch_task(task, by=by, new_deadline=new_deadlines.get(task.pk), reason=reason)
-        for task in directive.tasks.filter(state="draft").order_by("position", "id")
+        dispatch_task(
+            task, by=by, new_deadline=new_deadlines.get(task.pk), reason=reason, notices=told
+        )
+        for task in directive.tasks.filter(state="draft")
+        .select_related("directive")
+        .order_by("position", "id")
     ]
-    _log(directive, "dispatched", by, note=str(len(dispatched)))
+    event = _log(directive, "dispatched", by, note=str(len(dispatched)))
+    told.send_after_commit(f"directive:{event.pk}")
     return dispatched
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from agencies import views as agency_views
 from ops.views import healthz
 from project.site import site
 
@@ -11,7 +12,8 @@ admin.site.index_title = _("Committees, agencies, directives and tasks")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also keeps the choice for the person's notices.
+    path("i18n/setlang/", agency_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include("project.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

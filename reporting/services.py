@@ -19,7 +19,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -121,17 +122,28 @@ def due_date(obligation: ReportingObligation, ends_on: dt.date) -> dt.date:
 
 
 def period_label(frequency: str, year: int, index: int) -> str:
+    """The period's name in the current language ("Tháng 12/2026", "Quý IV/2026")."""
     if frequency == Period.MONTH:
-        return _gettext("Month %(month)02d/%(year)s") % {"month": index, "year": year}
+        return pgettext("reporting period", "Month %(month)02d/%(year)s") % {
+            "month": index,
+            "year": year,
+        }
     if frequency == Period.QUARTER:
-        return _gettext("Quarter %(quarter)s/%(year)s") % {"quarter": ROMAN[index], "year": year}
+        return pgettext("reporting period", "Quarter %(quarter)s/%(year)s") % {
+            "quarter": ROMAN[index],
+            "year": year,
+        }
     if frequency == Period.HALF:
         if index == 1:
-            return _gettext("First half of %(year)s") % {"year": year}
-        return _gettext("Second half of %(year)s") % {"year": year}
+            return gettext("First half of %(year)s") % {"year": year}
+        return gettext("Second half of %(year)s") % {"year": year}
     if frequency == Period.NINE_MONTHS:
-        return _gettext("First nine months of %(year)s") % {"year": year}
-    return _gettext("Year %(year)s") % {"year": year}
+        return gettext("First nine months of %(year)s") % {"year": year}
+    return pgettext("reporting period", "Year %(year)s") % {"year": year}
+
+
+# The same, left to be worded when turned into text (a notice, in its recipient's language).
+lazy_period_label = lazy(period_label, str)
 
 
 def periods_started(obligation: ReportingObligation, today: dt.date) -> list[ReportingPeriod]:
@@ -335,7 +347,7 @@ def return_periodic_report(
     submission: ReportSubmission, *, by: User, reason: str
 ) -> ReportSubmission:
     """Send the report back with a reason; the agency's staff are told at once."""
-    from chasing.notifications import Message, in_site_language, notify
+    from chasing.notifications import Message, Text, notify
 
     action = _("return the report")
     if not perms.can_review_periodic_report(submission, by):
@@ -353,13 +365,19 @@ def return_periodic_report(
         is_active=True, agency_id=submission.agency_id, role__in=["agency_officer", "agency_head"]
     ).values_list("pk", flat=True)
     returns = submission.events.filter(to_state=SubmissionState.RETURNED).count()
-    with in_site_language():
-        title = _gettext("Periodic report returned: %(period)s") % {
-            "period": f"{submission.period.obligation} – {submission.period.label}"
-        }
-        body = _gettext("The standing office returned your report. Reason: %(reason)s") % {
-            "reason": reason
-        }
+    period = submission.period
+    params = {
+        "period": Text(
+            "%(obligation)s – %(label)s",
+            {
+                "obligation": str(period.obligation),
+                "label": lazy_period_label(period.obligation.frequency, period.year, period.index),
+            },
+        ),
+        "reason": reason,
+    }
+    title = Text(_("Periodic report returned: %(period)s"), params)
+    body = Text(_("The standing office returned your report. Reason: %(reason)s"), params)
     from django.urls import reverse
 
     notify(
@@ -494,6 +512,16 @@ def consolidate(period: ReportingPeriod, now: dt.datetime | None = None) -> Cons
         rows=rows,
         counts=counts,
     )
+
+
+def format_count(value: int) -> str:
+    """A whole number grouped the Vietnamese way: 1027 → 1.027."""
+    return f"{value:,}".replace(",", ".")
+
+
+def format_vnd(value: int) -> str:
+    """An amount in đồng, grouped the Vietnamese way: 1250000000 → 1.250.000.000."""
+    return format_count(value)
 
 
 def format_vnd_billions(value: int) -> str:

@@ -25,10 +25,11 @@ from django_fsm import can_proceed
 from agencies import permissions as roles
 from agencies.models import Agency, User
 from chasing.models import NotificationKind
-from chasing.notifications import Message, in_site_language, notify
+from chasing.notifications import Message, Text, in_site_language, notify
 from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_action
 from project.steps import require_flow_step
 
+from . import notices as notice
 from . import permissions as perms
 from .deadlines import DeadlineKind, deadline_end
 from .models import (
@@ -45,6 +46,7 @@ from .models import (
     TaskReport,
     TaskState,
 )
+from .notices import Notices
 
 NOT_ALLOWED_NOW = _("This task is “%(state)s”: “%(action)s” is not possible now.")
 PART_NOT_ALLOWED_NOW = _("The part of %(agency)s is “%(state)s”: “%(action)s” is not possible now.")
@@ -242,9 +244,10 @@ def _start_assignment(
     now: dt.datetime,
     by: User | None,
     carried: Carried | None = None,
+    notices: Notices | None = None,
 ) -> None:
     """A dispatched task's agency gets its part (saved and logged): a lead its own deadline,
-    from the task's, or the one of the part it takes over."""
+    from the task's, or the one of the part it takes over. Its people are told (`notices`)."""
     if assignment.is_lead:
         deadline, original = (carried or {}).get(
             assignment.agency_id, (task.deadline, task.deadline)
@@ -253,6 +256,8 @@ def _start_assignment(
         assignment.original_deadline = original
         assignment.assigned_at = now
     _move(assignment, "dispatch", by)
+    if notices is not None:
+        notice.task_dispatched(notices, assignment, task)
 
 
 def _replace_assignments(
@@ -261,7 +266,10 @@ def _replace_assignments(
     coordinating: Sequence[Agency],
     by: User | None,
     carried: Carried | None = None,
-) -> None:
+    notices: Notices | None = None,
+) -> TaskEvent | None:
+    """Make the task's agencies the wanted ones; returns the last "assigned" entry logged."""
+    logged = None
     wanted = {a.pk: (a, AssignmentRole.LEAD) for a in lead}
     wanted.update({a.pk: (a, AssignmentRole.COORDINATING) for a in coordinating})
     current = {a.agency_id: a for a in task.assignments.select_related("agency")}
@@ -295,16 +303,17 @@ def _replace_assignments(
             continue  # refused above
         assignment = TaskAssignment(task=task, agency=agency, role=role)
         if dispatched:
-            _start_assignment(assignment, task, now, by, carried)
+            _start_assignment(assignment, task, now, by, carried, notices)
         else:
             assignment.save()
-        _log(
+        logged = _log(
             task,
             TaskEventKind.ASSIGNED,
             by,
             agency=agency,
             to_value=str(assignment.get_role_display()),
         )
+    return logged
 
 
 @atomic_action
@@ -330,7 +339,10 @@ def set_assignments(
     if task.state == TaskState.DRAFT and task.directive.state != "draft":
         raise ActionError(LIST_FROZEN)
     _check_agencies(lead, coordinating)
-    _replace_assignments(task, lead, coordinating, by, carried)
+    notices = Notices(by=by)
+    added = _replace_assignments(task, lead, coordinating, by, carried, notices)
+    if added is not None:
+        notices.send_after_commit(f"event:{added.pk}")
     if note:
         _log(task, TaskEventKind.COMMENT, by, note=note)
     _complete_if_done(task, by)
@@ -374,8 +386,11 @@ def dispatch_task(
     by: User,
     new_deadline: dt.date | None = None,
     reason: str = "",
+    notices: Notices | None = None,
 ) -> Task:
-    """Assign a draft task: each agency gets its part, each lead its own deadline.
+    """Assign a draft task: each agency gets its part, each lead its own deadline, and its
+    people are told (through `notices` when the caller dispatches several tasks at once and
+    sends them as one notice per person; otherwise here).
 
     A task whose deadline has already passed is refused unless the standing office moves it
     (`new_deadline`, with a reason) in the same step; the move is logged."""
@@ -400,9 +415,13 @@ def dispatch_task(
     elif task.due_at is not None and task.due_at < now:
         raise ActionError(DEADLINE_PASSED % {"task": task, "deadline": _fmt(task.deadline)})
     task.assigned_at = now
-    _move(task, "dispatch", by)
+    event = _move(task, "dispatch", by)
+    own = notices is None
+    notices = Notices(by=by) if own else notices
     for assignment in task.assignments.select_related("agency"):
-        _start_assignment(assignment, task, now, by)
+        _start_assignment(assignment, task, now, by, notices=notices)
+    if own:
+        notices.send_after_commit(f"event:{event.pk}")
     return task
 
 
@@ -595,6 +614,12 @@ def submit_report(
         else by,
         signed_off_at=None if to_head else now,
     )
+    notice.part_event(
+        NotificationKind.REPORT_TO_SIGN_OFF if to_head else NotificationKind.REPORT_TO_REVIEW,
+        assignment,
+        by=by,
+        occurrence=f"event:{event.pk}",
+    )
     if contributions:
         if any(
             c.task_id != assignment.task_id or c.kind != ReportKind.CONTRIBUTION
@@ -638,7 +663,12 @@ def sign_off_report(assignment: TaskAssignment, *, by: User, note: str = "") -> 
         report.outcome = ReportOutcome.PENDING
         report.signed_off_by, report.signed_off_at = by, now
         report.save()
-    _log(assignment.task, TaskEventKind.HEAD_APPROVED, by, agency=assignment.agency, note=note)
+    event = _log(
+        assignment.task, TaskEventKind.HEAD_APPROVED, by, agency=assignment.agency, note=note
+    )
+    notice.part_event(
+        NotificationKind.REPORT_TO_REVIEW, assignment, by=by, occurrence=f"event:{event.pk}"
+    )
     return assignment
 
 
@@ -659,7 +689,17 @@ def send_back_report(assignment: TaskAssignment, *, by: User, reason: str) -> Ta
         report.outcome = ReportOutcome.SENT_BACK
         report.reviewed_by, report.reviewed_at, report.review_note = by, timezone.now(), reason
         report.save()
-    _log(assignment.task, TaskEventKind.HEAD_SENT_BACK, by, agency=assignment.agency, note=reason)
+    event = _log(
+        assignment.task, TaskEventKind.HEAD_SENT_BACK, by, agency=assignment.agency, note=reason
+    )
+    notice.part_event(
+        NotificationKind.REPORT_SENT_BACK,
+        assignment,
+        by=by,
+        occurrence=f"event:{event.pk}",
+        note=reason,
+        author=report.submitted_by if report else None,
+    )
     return assignment
 
 
@@ -673,12 +713,20 @@ def accept_report(assignment: TaskAssignment, *, by: User, note: str = "") -> Ta
     now = timezone.now()
     assignment.accepted_at = now
     assignment.result_reported_at = assignment.reported_at
-    _move(assignment, "accept", by, note=note)
+    event = _move(assignment, "accept", by, note=note)
     report = _latest_result(assignment, ReportOutcome.PENDING)
     if report:
         report.outcome = ReportOutcome.ACCEPTED
         report.reviewed_by, report.reviewed_at, report.review_note = by, now, note
         report.save()
+    notice.part_event(
+        NotificationKind.REPORT_ACCEPTED,
+        assignment,
+        by=by,
+        occurrence=f"event:{event.pk}",
+        note=note,
+        author=report.submitted_by if report else None,
+    )
     task = Task.objects.select_for_update().get(pk=assignment.task_id)
     _complete_if_done(task, by)
     return assignment
@@ -692,12 +740,20 @@ def return_report(assignment: TaskAssignment, *, by: User, reason: str) -> TaskA
     if not reason.strip():
         raise ActionError(REASON_REQUIRED)
     assignment = _locked(assignment)
-    _move(assignment, "return_report", by, note=reason)
+    event = _move(assignment, "return_report", by, note=reason)
     report = _latest_result(assignment, ReportOutcome.PENDING)
     if report:
         report.outcome = ReportOutcome.RETURNED
         report.reviewed_by, report.reviewed_at, report.review_note = by, timezone.now(), reason
         report.save()
+    notice.part_event(
+        NotificationKind.TASK_REPORT_RETURNED,
+        assignment,
+        by=by,
+        occurrence=f"event:{event.pk}",
+        note=reason,
+        author=report.submitted_by if report else None,
+    )
     return assignment
 
 
@@ -758,6 +814,7 @@ def request_extension(
         to_value=_fmt(new_deadline),
         note=reason,
     )
+    notice.extension_requested(extension, by=by, occurrence=f"extension:{extension.pk}")
     return extension
 
 
@@ -804,6 +861,7 @@ def approve_extension(extension: Extension, *, by: User, note: str = "") -> Exte
         to_value=_fmt(assignment.deadline),
         note=extension.reason,
     )
+    notice.extension_decided(extension, by=by, occurrence=f"extension:{extension.pk}")
     return extension
 
 
@@ -815,6 +873,7 @@ def reject_extension(extension: Extension, *, by: User, note: str) -> Extension:
     extension.decision_note = note
     extension.save()
     _log(extension.task, TaskEventKind.EXTENSION_REJECTED, by, agency=extension.agency, note=note)
+    notice.extension_decided(extension, by=by, occurrence=f"extension:{extension.pk}")
     return extension
 
 
@@ -898,6 +957,7 @@ SPLIT_BAD_POINT = _("Choose where to split the text: between two sentences or pa
 SPLIT_FROM = _("Split from “%(task)s”.")
 SPLIT_INTO = _("Split: the rest became “%(task)s”.")
 URGED_TITLE = _("Urged: %(task)s")
+URGE_DEFAULT = _("Urged: please report on this task.")
 
 # Where a task's text may be cut in two: after a paragraph, or after a sentence or a clause
 # ("…; ") as Vietnamese directives list duties.
@@ -1049,10 +1109,14 @@ def urge_task(
     owing = list(owing)
     if task.state != TaskState.ASSIGNED or not owing:
         raise ActionError(TASK_NOT_OVERDUE)
-    text = note.strip() or str(_("Urged: please report on this task."))
+    # The history keeps the words in the site's language; each recipient reads the default
+    # words in their own.
+    with in_site_language():
+        text = note.strip() or str(URGE_DEFAULT)
     events = [_log(task, TaskEventKind.URGED, by, agency=a.agency, note=text) for a in owing]
     due = {a.agency_id: a.due_at for a in owing}
-    transaction.on_commit(partial(_notify_urged, task.pk, events[0].pk, text, due))
+    body = note.strip() or Text(URGE_DEFAULT)
+    transaction.on_commit(partial(_notify_urged, task.pk, events[0].pk, body, due))
     return events
 
 
@@ -1060,15 +1124,14 @@ URGED = NotificationKind.URGED  # one notification per urge: its period is the l
 
 
 def _notify_urged(
-    task_pk: int, event_pk: int, text: str, due: dict[int, dt.datetime | None]
+    task_pk: int, event_pk: int, text: str | Text, due: dict[int, dt.datetime | None]
 ) -> None:
     """Each urged agency's people, with that agency's own deadline."""
     task = Task.objects.get(pk=task_pk)
     recipients = User.objects.filter(is_active=True, agency__in=list(due)).values_list(
         "pk", "agency_id"
     )
-    with in_site_language():
-        title = str(URGED_TITLE % {"task": task})
+    title = Text(URGED_TITLE, {"task": str(task)})
     notify(
         Message(
             recipient_id=pk,

@@ -1,0 +1,364 @@
+"""Who acts next is told. Each event that hands the next move to someone else becomes an in-app
+notice and an e-mail (through `notify`, so each is claimed and e-mailed once):
+
+| event                                   | told                                            |
+|-----------------------------------------|-------------------------------------------------|
+| a task dispatched (or an agency added)  | each agency's officers and heads                |
+| a task list submitted for approval      | the committee's chairs                          |
+| a task list returned for revision       | the committee's standing office                 |
+| a report sent to the head for sign-off  | the agency's heads                              |
+| a report sent on to the standing office | the committee's standing office                 |
+| a report sent back by the head          | the officer who wrote it                        |
+| a report accepted or returned           | the agency's officer in charge (else officers)  |
+| an extension asked for                  | who decides (the chair, or the standing office) |
+| an extension decided                    | who asked, and the agency's heads               |
+
+The person who acted is never told of their own act. Notices are collected while the action
+runs and sent once it has committed (a rolled-back action tells nobody); several notices of one
+kind for the same person and the same directive (a directive of 40 tasks dispatched) become one
+notice listing them. Each is written in its recipient's language when it is sent (`Text`).
+
+The actions (tasks/actions.py, documents/actions.py) call this module; it reads only models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
+
+from agencies.models import Role, User
+from chasing.models import NotificationKind
+from chasing.notifications import Message, Text, notify
+
+from .models import Extension, Task, TaskAssignment
+
+NO_DEADLINE = pgettext_lazy("task deadline", "no deadline")
+
+DISPATCHED_ONE = _("New task for %(agency)s: %(task)s")
+DISPATCHED_MANY = ngettext_lazy(
+    "%(count)s new task for %(agency)s: %(directive)s",
+    "%(count)s new tasks for %(agency)s: %(directive)s",
+    "count",
+)
+DISPATCHED_LINE = _("%(task)s – %(role)s, deadline: %(deadline)s")
+DISPATCHED_INTRO = _("%(directive)s assigns these tasks to %(agency)s:")
+LIST_SUBMITTED = _("Task list awaiting your approval: %(directive)s")
+LIST_RETURNED = _("Task list returned for revision: %(directive)s")
+TO_SIGN_OFF = _("Report awaiting your sign-off: %(task)s")
+TO_SIGN_OFF_BODY = _("%(person)s reported on the part of %(agency)s.")
+TO_REVIEW = _("Report to review: %(task)s – %(agency)s")
+SENT_BACK = _("Your report was sent back by the head: %(task)s")
+ACCEPTED = _("Report accepted: %(task)s")
+RETURNED = pgettext_lazy("a task's report", "Report returned for more work: %(task)s")
+EXTENSION_ASKED = _("Extension requested: %(task)s – %(agency)s")
+EXTENSION_ASKED_BODY = _("From %(current)s to %(requested)s. Reason: %(reason)s")
+EXTENSION_APPROVED = _("Extension approved: %(task)s")
+EXTENSION_APPROVED_BODY = _("The new deadline of %(agency)s is %(date)s.")
+EXTENSION_REJECTED = _("Extension rejected: %(task)s")
+
+
+def _url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # pragma: no cover - the site's URLs not wired (a bare command)
+        return ""
+
+
+def _fmt(day: dt.date | None) -> str:
+    return date_format(day, "d/m/Y") if day else ""
+
+
+def _directive_name(directive: Any) -> str:
+    return directive.number_symbol or directive.subject[:80]
+
+
+@dataclass
+class _Item:
+    """One event for one person: its own title and body, and what it is about."""
+
+    title: Text
+    body: Text | str
+    url: str
+    line: Text | str  # how it reads in a list of several
+    task_id: int | None
+    due_at: dt.datetime | None
+
+
+@dataclass
+class Notices:
+    """The notices one action (or a run of them) raises; `send_after_commit()` sends them."""
+
+    by: User | None = None
+    _items: dict[tuple[int, str, str], list[_Item]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    _groups: dict[str, tuple[Text, Text, str, str]] = field(default_factory=dict)
+    _staff: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+
+    # ---- who
+
+    def agency_staff(self, agency_id: int, roles: Iterable[str]) -> list[int]:
+        roles = tuple(sorted(roles))
+        key = (",".join(roles), agency_id)
+        if key not in self._staff:
+            self._staff[key] = list(
+                User.objects.filter(is_active=True, agency_id=agency_id, role__in=roles)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        return self._staff[key]
+
+    def committee_staff(self, committee_id: int, role: str) -> list[int]:
+        key = (f"committee/{role}", committee_id)
+        if key not in self._staff:
+            self._staff[key] = list(
+                User.objects.filter(is_active=True, committee_id=committee_id, role=role)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        return self._staff[key]
+
+    def officer_of(self, assignment: TaskAssignment) -> list[int]:
+        """The part's officer in charge; none named (or gone): the agency's officers."""
+        officer = assignment.officer
+        if officer is not None and officer.is_active and officer.agency_id == assignment.agency_id:
+            return [officer.pk]
+        return self.agency_staff(assignment.agency_id, [Role.AGENCY_OFFICER])
+
+    # ---- what
+
+    def add(
+        self,
+        people: Iterable[int],
+        kind: str,
+        item: _Item,
+        *,
+        group: str = "",
+        group_text: tuple[Text, Text, str] | None = None,
+    ) -> None:
+        """`item` for each of `people` (the actor left out). Items sharing a `group` key are
+        listed in one notice per person: `group_text` is its title (a Text with `count`), its
+        opening line, and its link."""
+        key_group = group or f"single:{len(self._items)}"
+        if group_text is not None:
+            title, intro, url = group_text
+            self._groups[group] = (title, intro, url, kind)
+        for person in people:
+            if self.by is not None and person == self.by.pk:
+                continue
+            self._items[(person, kind, key_group)].append(item)
+
+    def messages(self, occurrence: str) -> list[Message]:
+        """One message per person, kind and group; `occurrence` makes this run's keys unique."""
+        result = []
+        for (person, kind, group), items in self._items.items():
+            single = group.startswith("single:")
+            object_key = f"task:{items[0].task_id}" if single else group
+            if len(items) == 1:
+                item = items[0]
+                title, body, url, task_id = item.title, item.body, item.url, item.task_id
+            else:
+                many_title, intro, url, _kind = self._groups[group]
+                title = many_title.with_params(count=len(items))
+                body = Text.listing(intro, [item.line for item in items])
+                task_id = None
+            result.append(
+                Message(
+                    recipient_id=person,
+                    kind=kind,
+                    object_key=object_key,
+                    period=occurrence,
+                    title=title,
+                    body=body,
+                    url=url,
+                    task_id=task_id,
+                    due_at=min((i.due_at for i in items if i.due_at), default=None),
+                )
+            )
+        return result
+
+    def send_after_commit(self, occurrence: str) -> None:
+        """Send once the surrounding transaction commits; `occurrence` names this event (a log
+        entry), so a retried callback never sends twice."""
+        messages = self.messages(occurrence)
+        if messages:
+            transaction.on_commit(lambda: notify(messages))
+
+
+# ---- the events
+
+
+def task_dispatched(notices: Notices, assignment: TaskAssignment, task: Task) -> None:
+    """An agency got its part of a task: its officers and heads, one notice per directive."""
+    directive = task.directive
+    params = {
+        "agency": assignment.agency.short_name or assignment.agency.name,
+        "task": str(task),
+        "directive": _directive_name(directive),
+        "role": assignment.get_role_display(),
+        "deadline": _fmt(assignment.deadline or task.deadline) or NO_DEADLINE,
+    }
+    item = _Item(
+        title=Text(DISPATCHED_ONE, params),
+        body=Text(DISPATCHED_LINE, params),
+        url=_url("work:task", task.pk),
+        line=Text(DISPATCHED_LINE, params),
+        task_id=task.pk,
+        due_at=assignment.due_at if assignment.is_lead else task.due_at,
+    )
+    notices.add(
+        notices.agency_staff(assignment.agency_id, [Role.AGENCY_OFFICER, Role.AGENCY_HEAD]),
+        NotificationKind.TASK_DISPATCHED,
+        item,
+        group=f"directive:{directive.pk}:agency:{assignment.agency_id}",
+        group_text=(
+            Text(DISPATCHED_MANY, params),
+            Text(DISPATCHED_INTRO, params),
+            _url("work:inbox"),
+        ),
+    )
+
+
+def task_list_submitted(directive: Any, *, by: User, note: str, occurrence: str) -> None:
+    notices = Notices(by=by)
+    params = {"directive": _directive_name(directive)}
+    notices.add(
+        notices.committee_staff(directive.committee_id, Role.CHAIR),
+        NotificationKind.LIST_SUBMITTED,
+        _directive_item(
+            Text(LIST_SUBMITTED, params), note, _url("directives:detail", directive.pk)
+        ),
+        group=f"directive:{directive.pk}",
+    )
+    notices.send_after_commit(occurrence)
+
+
+def task_list_returned(directive: Any, *, by: User, reason: str, occurrence: str) -> None:
+    notices = Notices(by=by)
+    params = {"directive": _directive_name(directive)}
+    notices.add(
+        notices.committee_staff(directive.committee_id, Role.SECRETARIAT),
+        NotificationKind.LIST_RETURNED,
+        _directive_item(
+            Text(LIST_RETURNED, params), reason, _url("directives:breakdown", directive.pk)
+        ),
+        group=f"directive:{directive.pk}",
+    )
+    notices.send_after_commit(occurrence)
+
+
+def _directive_item(title: Text, body: str, url: str) -> _Item:
+    return _Item(title=title, body=body, url=url, line=body, task_id=None, due_at=None)
+
+
+def _part_item(assignment: TaskAssignment, title: Text | Any, body: Text | str) -> _Item:
+    task = assignment.task
+    return _Item(
+        title=title,
+        body=body,
+        url=_url("work:task", task.pk),
+        line=body,
+        task_id=task.pk,
+        due_at=assignment.due_at,
+    )
+
+
+def _part_params(assignment: TaskAssignment) -> dict[str, Any]:
+    return {
+        "task": str(assignment.task),
+        "agency": assignment.agency.short_name or assignment.agency.name,
+    }
+
+
+def part_event(
+    kind: str,
+    assignment: TaskAssignment,
+    *,
+    by: User,
+    occurrence: str,
+    note: str = "",
+    author: User | None = None,
+) -> None:
+    """A report's move on one agency's part: tell whoever acts next (see the table above)."""
+    notices = Notices(by=by)
+    params = _part_params(assignment)
+    committee_id = assignment.task.directive.committee_id
+    if kind == NotificationKind.REPORT_TO_SIGN_OFF:
+        people = notices.agency_staff(assignment.agency_id, [Role.AGENCY_HEAD])
+        body = Text(TO_SIGN_OFF_BODY, {**params, "person": str(by)})
+        item = _part_item(assignment, Text(TO_SIGN_OFF, params), body)
+    elif kind == NotificationKind.REPORT_TO_REVIEW:
+        people = notices.committee_staff(committee_id, Role.SECRETARIAT)
+        item = _part_item(assignment, Text(TO_REVIEW, params), note)
+    elif kind == NotificationKind.REPORT_SENT_BACK:
+        people = [author.pk] if author is not None else notices.officer_of(assignment)
+        item = _part_item(assignment, Text(SENT_BACK, params), note)
+    elif kind == NotificationKind.REPORT_ACCEPTED:
+        people = _officers_and_author(notices, assignment, author)
+        item = _part_item(assignment, Text(ACCEPTED, params), note)
+    elif kind == NotificationKind.TASK_REPORT_RETURNED:
+        people = _officers_and_author(notices, assignment, author)
+        item = _part_item(assignment, Text(RETURNED, params), note)
+    else:  # pragma: no cover - a caller's mistake
+        raise ValueError(kind)
+    notices.add(people, kind, item)
+    notices.send_after_commit(occurrence)
+
+
+def _officers_and_author(
+    notices: Notices, assignment: TaskAssignment, author: User | None
+) -> list[int]:
+    people = list(notices.officer_of(assignment))
+    if author is not None and author.is_active and author.pk not in people:
+        people.append(author.pk)
+    return people
+
+
+def extension_requested(extension: Extension, *, by: User, occurrence: str) -> None:
+    """Who decides: the chair, or the standing office where the committee says so."""
+    notices = Notices(by=by)
+    committee = extension.task.directive.committee
+    role = Role.SECRETARIAT if committee.extension_approver == "secretariat" else Role.CHAIR
+    assignment = extension.assignment
+    params = {
+        **_part_params(assignment),
+        "current": _fmt(extension.current_deadline),
+        "requested": _fmt(extension.requested_deadline),
+        "reason": extension.reason,
+    }
+    notices.add(
+        notices.committee_staff(committee.pk, role),
+        NotificationKind.EXTENSION_REQUESTED,
+        _part_item(assignment, Text(EXTENSION_ASKED, params), Text(EXTENSION_ASKED_BODY, params)),
+    )
+    notices.send_after_commit(occurrence)
+
+
+def extension_decided(extension: Extension, *, by: User, occurrence: str) -> None:
+    """Who asked, and the agency's heads."""
+    notices = Notices(by=by)
+    assignment = extension.assignment
+    params = {**_part_params(assignment), "date": _fmt(extension.requested_deadline)}
+    if extension.state == "approved":
+        item = _part_item(
+            assignment,
+            Text(EXTENSION_APPROVED, params),
+            Text(EXTENSION_APPROVED_BODY, params),
+        )
+    else:
+        item = _part_item(assignment, Text(EXTENSION_REJECTED, params), extension.decision_note)
+    people = list(notices.agency_staff(assignment.agency_id, [Role.AGENCY_HEAD]))
+    asker = extension.requested_by
+    if asker is not None and asker.is_active and asker.pk not in people:
+        people.append(asker.pk)
+    notices.add(people, NotificationKind.EXTENSION_DECIDED, item)
+    notices.send_after_commit(occurrence)
