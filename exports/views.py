@@ -31,6 +31,7 @@ from chasing import urging
 from documents.models import Directive, UrgingLetter
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
+from reporting.models import ReportingPeriod
 
 from .pdf.appendix import build_appendix
 from .pdf.consolidated import build_consolidated
@@ -130,7 +131,16 @@ def consolidated_pdf(request: HttpRequest) -> HttpResponse:
     if not perms.can_view_consolidation(committee.pk, request.user):
         raise Http404
     filters = _filters(request)
-    return _pdf(build_consolidated(filters), f"tong-hop-{_stamp(filters)}.pdf")
+    period = None
+    if request.GET.get("period"):
+        # One period (the consolidation page's download): of this committee, or not found.
+        raw = request.GET["period"]
+        period = ReportingPeriod.objects.filter(
+            pk=int(raw) if raw.isdigit() else 0, obligation__committee=committee
+        ).first()
+        if period is None:
+            raise Http404
+    return _pdf(build_consolidated(filters, period), f"tong-hop-{_stamp(filters)}.pdf")
 
 
 def _letter_options(request: HttpRequest) -> urging.LetterOptions:

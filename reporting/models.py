@@ -382,3 +382,12 @@ class ReportSubmissionEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.from_state} → {self.to_state}"
+
+    # The states as a person reads them (the columns keep the codes: "due", "submitted").
+    @property
+    def from_label(self) -> str:
+        return str(dict(SubmissionState.choices).get(self.from_state, self.from_state))
+
+    @property
+    def to_label(self) -> str:
+        return str(dict(SubmissionState.choices).get(self.to_state, self.to_state))

@@ -43,12 +43,11 @@ MONEY_FIELDS = ("goods_value", "budget_collected")
 
 
 def show(name: str, value: int | None) -> str:
-    """A figure as a Vietnamese report prints it: money in tỷ đồng, counts with dots."""
+    """A figure as a Vietnamese page prints it: grouped with dots, money in đồng as its
+    column says ("1.250.000.000", not "1,250" under "(đồng)")."""
     if value is None:
         return "—"
-    if name in MONEY_FIELDS:
-        return reporting.format_vnd_billions(value)
-    return f"{value:,}".replace(",", ".")
+    return reporting.format_vnd(value) if name in MONEY_FIELDS else reporting.format_count(value)
 
 
 def show_change(pct: float | None) -> str:

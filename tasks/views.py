@@ -34,6 +34,7 @@ from agencies.models import Agency
 from documents.models import Directive, DirectiveState
 from project.downloads import send_stored_file
 from project.errors import ActionConflict, ActionError, ActionForbidden
+from reporting.models import ReportingPeriod
 from workflows.models import ExtensionProcess
 from workflows.nodes import ACTIVE
 from workflows.queries import extension_request_url
@@ -638,6 +639,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             awaiting_extensions=Extension.objects.filter(
                 state=ExtensionState.REQUESTED, task__in=tasks.values("pk")
             ).count(),
+            # The summary report needs a period: until one exists the page says so, rather
+            # than offer a PDF with nothing in it.
+            periodic_reports=ReportingPeriod.objects.filter(
+                **({"obligation__committee_id": user.committee_id} if user.committee_id else {})
+            ).exists(),
             **kwargs,
         )
 

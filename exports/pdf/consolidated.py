@@ -6,7 +6,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from reporting.models import FIGURE_FIELDS
+from reporting.models import FIGURE_FIELDS, ReportingPeriod
 from reporting.services import consolidate, format_vnd_billions
 
 from . import labels
@@ -60,9 +60,10 @@ def change_text(name: str, change: int | None, pct: float | None) -> tuple[str, 
     return amount, percent
 
 
-def build_consolidated(filters: ReportFilters) -> bytes:
+def build_consolidated(filters: ReportFilters, period: ReportingPeriod | None = None) -> bytes:
+    """The period given (the consolidation page's), else the latest in the filters' range."""
     meta = DocumentMeta(title=TITLE, filters=filters.describe(), generated_at=filters.now)
-    period = latest_period(filters)
+    period = period or latest_period(filters)
     if period is None:
         story = report_heading(filters.committee.name, TITLE, "", meta)
         story.append(empty_notice(labels.NO_PERIODIC_REPORTS))

@@ -9,12 +9,12 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from chasing.models import Notification
 from documents.actions import register_directive
 from project.errors import ActionError
 from tasks import actions
 from tasks.actions import create_task
 from tasks.deadlines import VIETNAM
-from tasks.models import Notification
 from tests.factories import UserFactory
 from workflows import services as flows
 
