@@ -69,7 +69,9 @@ def test_the_dashboard_opens_every_report_and_says_when_there_is_no_summary(
 def test_the_agency_page_opens_its_own_results(client, make_task, committee, police):
     with time_machine.travel(dt.datetime(2020, 10, 8, 9, tzinfo=VN), tick=False):
         make_task()
-    head = UserFactory(username="lanhdao.ca", role="agency_head", committee=committee, agency=police)
+    head = UserFactory(
+        username="lanhdao.ca", role="agency_head", committee=committee, agency=police
+    )
     client.force_login(head)
     doors = downloads(client.get(reverse("work:agency")).content.decode())
     assert opens(client, doors["Kết quả của đơn vị (PDF)"], PDF).startswith(b"%PDF")

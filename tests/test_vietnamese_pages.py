@@ -28,9 +28,10 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from agencies.models import Committee, User
+from chasing.reminders import send_escalations, send_reminders
 from fixtures.demo import load_demo
-from tasks import reporting
-from tasks.models_reporting import FIGURE_FIELDS, ReportSubmission
+from reporting import services as reporting
+from reporting.models import FIGURE_FIELDS, ReportSubmission
 from tests.factories import ReportingObligationFactory
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -211,8 +212,6 @@ def _periodic_reports() -> None:
 def demo_day(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module, and the day's chasing done (reminders, overdue
     notices, escalations), so the bell has messages of every kind."""
-    from tasks.reminders import send_escalations, send_reminders
-
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with time_machine.travel(NOW, tick=False), django_db_blocker.unblock(), fast:
         with transaction.atomic():

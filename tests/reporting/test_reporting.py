@@ -436,7 +436,7 @@ def test_consolidation_page_shows_totals_changes_and_late_members(
             response = client.get(url)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "1.027" in page and "-3,9%" in page and "48,167" in page and "+227,0%" in page
+    assert "1.027" in page and "-3,9%" in page and "48.167.000.000" in page and "+227,0%" in page
     assert "Sở Công Thương" in page.split('id="late-or-missing"')[1].split("</ul>")[0]
 
 

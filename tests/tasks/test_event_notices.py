@@ -140,9 +140,7 @@ def test_a_report_tells_whoever_acts_next_at_each_step(
     make_task, people, police, django_capture_on_commit_callbacks
 ):
     secretariat, officer, head = people["secretariat"], people["officer"], people["head"]
-    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(
-        execute=True
-    ):
+    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(execute=True):
         task = make_task(title="Kiểm tra chợ Hà Tiên", deadline=dt.date(2020, 12, 31))
     part = task.assignments.get(agency=police)
     [dispatched] = notices(officer, "task_dispatched")
@@ -199,9 +197,7 @@ def test_an_extension_tells_who_decides_then_who_asked(
         people["officer"],
         people["head"],
     )
-    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(
-        execute=True
-    ):
+    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(execute=True):
         task = make_task(title="Kiểm tra chợ Hà Tiên", deadline=dt.date(2020, 12, 31))
     part = task.assignments.get(agency=police)
     with time_machine.travel(NOVEMBER, tick=False):
@@ -227,9 +223,7 @@ def test_each_person_reads_the_notice_in_their_own_language(
     officer, head = people["officer"], people["head"]
     head.language = "vi"
     head.save()
-    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(
-        execute=True
-    ):
+    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(execute=True):
         task = make_task(title="Kiểm tra chợ Hà Tiên", deadline=dt.date(2020, 12, 31))
     assert notices(officer, "task_dispatched")[0].title.startswith("New task for Công an tỉnh")
     assert notices(head, "task_dispatched")[0].title == f"Nhiệm vụ mới cho Công an tỉnh: {task}"
@@ -252,9 +246,7 @@ def test_an_action_refused_tells_nobody(
     """submit_report refuses a foreign contribution after it has lined up the head's notice:
     the rolled-back report tells nobody."""
     officer, head = people["officer"], people["head"]
-    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(
-        execute=True
-    ):
+    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(execute=True):
         task = make_task(title="Kiểm tra chợ Hà Tiên", deadline=dt.date(2020, 12, 31))
         other = make_task(title="Tuần tra biên giới", deadline=dt.date(2020, 12, 31))
     part = task.assignments.get(agency=police)
