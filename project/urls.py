@@ -22,6 +22,7 @@ urlpatterns = [
     path("documents/", include("exports.urls")),  # PDFs and spreadsheets, at their old paths
     path("workflows/", include("workflows.urls")),
     path("audit/", include("audit.urls")),
+    path("huong-dan/", include("project.guide")),
     path("egov/", include("egov.urls")),
     # The web UI (viewflow Material site): "/" sends each role home. Keep it last.
     path("", site.urls),

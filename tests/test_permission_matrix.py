@@ -280,6 +280,14 @@ MATRIX: dict[str, list[Entry]] = {
             expect=obj_page(allowed=("secretariat", "chair", "admin"), hidden=DRAFT_HIDDEN),
         )
     ],
+    # ---- the user guide: every role that is logged in
+    "guide:index": [Entry(expect={"anonymous": LOGIN}, default=200)],
+    "guide:page": [
+        Entry(lambda w: {"slug": "truong-ban"}, expect={"anonymous": LOGIN}, default=200)
+    ],
+    "guide:image": [
+        Entry(lambda w: {"name": "khong-co.png"}, expect={"anonymous": LOGIN}, default=404)
+    ],
     # ---- the directory
     "directory:index": [
         Entry(expect={**roles(302, *COMMITTEE_STAFF, "anonymous"), **roles(403, *AGENCY_STAFF)})

@@ -43,6 +43,26 @@ SEED = (
     Path(settings.BASE_DIR) / "fixtures" / "data" / "directives" / "texts" / "kg-tb-2020-10-07.txt"
 )
 SHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
+# With DONDOC_GUIDE_IMAGES=1, these steps' desktop screenshots (the screen as it opens, not the
+# whole page) are written as the user guide's images (docs/huong-dan/img/), by image name.
+GUIDE_IMAGES = Path(settings.BASE_DIR) / "docs" / "huong-dan" / "img"
+GUIDE_SHOTS = {
+    "i15-01-register-docx": "vp-vao-so.png",
+    "i15-04-chips": "vp-de-xuat.png",
+    "i15-05-deadline-rule": "vp-thoi-han.png",
+    "04-breakdown": "vp-danh-muc.png",
+    "08-dispatch-step": "vp-giao-viec.png",
+    "13-review-queue": "vp-xem-xet.png",
+    "i15-08-urging-letter": "vp-cong-van-don-doc.png",
+    "09-inbox": "cv-viec-cua-don-vi.png",
+    "10-task": "cv-nhiem-vu.png",
+    "11-report-form": "cv-bao-cao.png",
+    "12-head-inbox": "tt-viec-cua-don-vi.png",
+    "m03-ca-head-sign-off": "tt-ky-duyet.png",
+    "06-approvals": "tb-cho-phe-duyet.png",
+    "07-approve-step": "tb-phe-duyet.png",
+    "17-dashboard-after": "tb-tong-quan.png",
+}
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -126,6 +146,9 @@ class Person:
         self.check_access()
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"{step}-{self.name}.png"), full_page=True)
+        if os.environ.get("DONDOC_GUIDE_IMAGES") and not self.phone and step in GUIDE_SHOTS:
+            GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(GUIDE_IMAGES / GUIDE_SHOTS[step]))
         if self.phone:  # nothing may push the page sideways on a phone
             width = self.page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"] + 1, f"{step}: the page is {width}px wide on a phone"
