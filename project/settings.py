@@ -5,6 +5,7 @@ embedded mode: SQLite in ./var, no broker, e-mail to the console.
 """
 
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import environ
@@ -12,6 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from ops.json_logging import logging_config
 from ops.secret_key import load_or_create_secret_key
+
+# pyHanko imports cryptography's DSA key type (which it never uses for our signatures); the
+# deprecation notice would otherwise open every command's output and every worker's log.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
