@@ -9,8 +9,10 @@ object. A concurrent change by someone else surfaces as ActionConflict.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
@@ -26,7 +28,8 @@ from agencies import permissions as roles
 from agencies.models import Agency, User
 from chasing.models import NotificationKind
 from chasing.notifications import Message, Text, in_site_language, notify
-from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_action
+from project.errors import ActionConflict, ActionError, ActionForbidden
+from project.errors import atomic_action as _atomic_action
 from project.steps import require_flow_step
 
 from . import notices as notice
@@ -97,6 +100,43 @@ ACTION_NAMES = {
 }
 
 
+# History entries that never come with a change of state, deadline or agencies.
+NO_STATE_CHANGE = {
+    TaskEventKind.COMMENT,
+    TaskEventKind.URGED,
+    TaskEventKind.URGING_LETTER,
+    TaskEventKind.OVERDUE,
+    TaskEventKind.PROGRESS,
+    TaskEventKind.CONTRIBUTION,
+    TaskEventKind.OFFICER,
+}
+# The tasks the running action changed (every change writes a history entry through _log):
+# their stored summary of the leads is refreshed before the action's transaction commits.
+_touched: ContextVar[set[int] | None] = ContextVar("touched_tasks", default=None)
+
+
+def atomic_action(func: Callable) -> Callable:
+    """project.errors.atomic_action (one transaction, a lost race is ActionConflict), and, in
+    that transaction, the stored summary of the leads of every task the action touched
+    (Task.lead_status …, querysets.lead_summary): the one place it is written."""
+
+    @functools.wraps(func)
+    def tracked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if _touched.get() is not None:  # an action inside another: the outer one refreshes
+            return func(*args, **kwargs)
+        token = _touched.set(set())
+        try:
+            result = func(*args, **kwargs)
+            touched = _touched.get()
+            if touched:
+                Task.objects.filter(pk__in=touched).refresh_lead_summary()
+            return result
+        finally:
+            _touched.reset(token)
+
+    return _atomic_action(tracked)
+
+
 def _fmt(day: dt.date | None) -> str:
     return date_format(day, "d/m/Y") if day else ""
 
@@ -113,6 +153,9 @@ def _log(
     files: Iterable[UploadedFile] = (),
     report: TaskReport | None = None,
 ) -> TaskEvent:
+    touched = _touched.get()
+    if touched is not None and kind not in NO_STATE_CHANGE:
+        touched.add(task.pk)
     event = TaskEvent.objects.create(
         task=task,
         actor=by,

@@ -23,7 +23,7 @@ from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 
 from .deadlines import DeadlineKind, deadline_end
-from .querysets import AssignmentQuerySet, TaskQuerySet
+from .querysets import AssignmentQuerySet, LeadStatus, TaskQuerySet
 
 
 class TaskState(models.TextChoices):
@@ -131,6 +131,24 @@ class Task(ConcurrentTransitionMixin, models.Model):
     cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What the leads' parts say about the task, stored so lists and dashboards read each task
+    # once instead of asking its parts (querysets.lead_summary). Written only by
+    # TaskQuerySet.refresh_lead_summary, which every action in tasks/actions.py calls in its
+    # own transaction; TaskQuerySet.with_timeliness turns it into the timeliness of any moment.
+    lead_status = models.CharField(
+        _("leads' status"),
+        max_length=16,
+        choices=LeadStatus.choices,
+        default=LeadStatus.NOT_STARTED,
+        blank=True,
+        editable=False,
+    )
+    # The earliest deadline an open lead can still miss (none once every open lead reported in
+    # time): the task is overdue from that instant.
+    lead_due_at = models.DateTimeField(
+        _("earliest open lead deadline"), null=True, blank=True, editable=False
+    )
+    lead_days_late = models.IntegerField(_("days late (completed)"), default=0, editable=False)
 
     objects = TaskQuerySet.as_manager()
 
@@ -138,7 +156,10 @@ class Task(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["directive_id", "position", "id"]
-        indexes = [models.Index(fields=["state", "due_at"], name="task_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="task_state_due"),
+            models.Index(fields=["lead_status", "lead_due_at"], name="task_lead_due"),
+        ]
         permissions = [
             ("report_task", _("Can acknowledge and report on a task")),
             ("comment_task", _("Can comment on a task")),

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +126,71 @@ _OPEN_RANK = {
     Timeliness.DUE_SOON: 3,
     Timeliness.OPEN_OVERDUE: 4,
 }
+
+
+class LeadStatus(models.TextChoices):
+    """What a task's leads say about it, whatever the time: its stored summary (Task.lead_status).
+    With `lead_due_at` (the earliest deadline an open lead can still miss) the time of asking
+    turns OPEN into overdue, due soon or on time."""
+
+    NOT_STARTED = "not_started", _("Not yet assigned")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE_ON_TIME = "done_on_time", _("Done on time")
+    DONE_LATE = "done_late", _("Done late")
+    OPEN = "open", _("Open, with a deadline")
+    NO_DEADLINE = "no_deadline", _("Ongoing, no deadline")
+    NONE = "", _("Under way, no lead working")
+
+
+def lead_summary(assignment_model: type[models.Model]) -> dict[str, models.Expression]:
+    """The stored summary of each task's leads as SQL expressions over its assignments (for
+    UPDATE … SET), following AssignmentQuerySet.with_timeliness: a lead's part is done late
+    when accepted and its result came in after its deadline (or with no time recorded); an open
+    part can still be missed unless its report already came in on time. Takes the model so a
+    migration can pass its historical one."""
+    leads = assignment_model.objects.filter(task=OuterRef("pk"), role="lead").exclude(
+        state="cancelled"
+    )
+    open_leads = leads.filter(state__in=OPEN)
+    missable = open_leads.filter(due_at__isnull=False).filter(
+        ~Q(state="reported") | Q(reported_at__isnull=True) | Q(reported_at__gt=F("due_at"))
+    )
+    late = leads.filter(state="accepted", due_at__isnull=False).filter(
+        Q(result_reported_at__isnull=True) | Q(result_reported_at__gt=F("due_at"))
+    )
+    days_late = (
+        late.filter(result_reported_at__isnull=False)
+        .order_by()
+        .values("task")
+        .annotate(
+            most=Max(DaysBetween(_local_date("result_reported_at"), _local_date("due_at")))
+        )
+        .values("most")[:1]
+    )
+    earliest = missable.order_by().values("task").annotate(first=Min("due_at")).values("first")
+    status = Case(
+        When(state="draft", then=Value(LeadStatus.NOT_STARTED)),
+        When(state="cancelled", then=Value(LeadStatus.CANCELLED)),
+        When(Q(state="completed") & Exists(late), then=Value(LeadStatus.DONE_LATE)),
+        When(state="completed", then=Value(LeadStatus.DONE_ON_TIME)),
+        When(Exists(open_leads.filter(due_at__isnull=False)), then=Value(LeadStatus.OPEN)),
+        When(Exists(open_leads), then=Value(LeadStatus.NO_DEADLINE)),
+        default=Value(LeadStatus.NONE),
+        output_field=models.CharField(),
+    )
+    return {
+        "lead_status": status,
+        "lead_due_at": Case(
+            When(state="assigned", then=Subquery(earliest[:1])),
+            default=Value(None),
+            output_field=models.DateTimeField(),
+        ),
+        "lead_days_late": Case(
+            When(state="completed", then=Coalesce(Subquery(days_late), Value(0))),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        ),
+    }
 
 
 def _counts() -> dict[str, Count]:
@@ -257,9 +334,42 @@ class TaskQuerySet(models.QuerySet):
     def with_timeliness(
         self, now: dt.datetime | None = None, due_soon_days: int | None = None
     ) -> TaskQuerySet:
-        """Annotate each task's `timeliness` and `days_overdue`, derived in SQL from its lead
-        agencies' parts (AssignmentQuerySet.with_timeliness): a task is done on time only when
-        every lead finished on time; an open task is as urgent as its most urgent open lead."""
+        """Annotate each task's `timeliness` and `days_overdue` from the summary of its leads
+        it carries (`lead_status`, `lead_due_at`, `lead_days_late`, kept by tasks/actions.py in
+        the transaction that changes a part): no subquery per task, so a dashboard reads each
+        task once. Always equal to `with_timeliness_from_leads` (a test holds them together)."""
+        now = now or timezone.now()
+        today = today_in_vietnam(now)
+        due_soon_until = _due_soon_until(now, due_soon_days)
+        is_open = Q(lead_status=LeadStatus.OPEN)
+        overdue = is_open & Q(lead_due_at__lt=now)
+        timeliness = Case(
+            When(overdue, then=Value(Timeliness.OPEN_OVERDUE)),
+            When(is_open & Q(lead_due_at__lte=due_soon_until), then=Value(Timeliness.DUE_SOON)),
+            When(is_open, then=Value(Timeliness.OPEN_ON_TIME)),
+            When(lead_status=LeadStatus.NONE, then=Value(None)),
+            default=F("lead_status"),
+            output_field=models.CharField(),
+        )
+        days_overdue = Case(
+            When(
+                overdue,
+                then=DaysBetween(
+                    Value(today, output_field=models.DateField()), _local_date("lead_due_at")
+                ),
+            ),
+            When(state="completed", then=F("lead_days_late")),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(timeliness=timeliness, days_overdue=days_overdue)
+
+    def with_timeliness_from_leads(
+        self, now: dt.datetime | None = None, due_soon_days: int | None = None
+    ) -> TaskQuerySet:
+        """The same two figures derived from the leads' parts in SQL, per task: the reference
+        the stored summary is checked against (a task is done on time only when every lead
+        finished on time; an open task is as urgent as its most urgent open lead)."""
         now = now or timezone.now()
         leads = (
             _assignment_model(self)
@@ -301,6 +411,12 @@ class TaskQuerySet(models.QuerySet):
         )
         return self.annotate(timeliness=timeliness, days_overdue=days_overdue)
 
+    def refresh_lead_summary(self) -> int:
+        """Recompute the stored summary of these tasks' leads, set-wise (one UPDATE). Called by
+        tasks/actions.py in every action's transaction, by the migration that added it, and by
+        the scale bench after loading. Returns the number of tasks updated."""
+        return self.update(**lead_summary(_assignment_model(self)))
+
     def implementing(self, task) -> TaskQuerySet:  # noqa: ANN001
         """The tasks of the published directives that carry `task` out (a child committee's
         plan for a parent committee's task): how the parent task's progress rolls up."""
@@ -311,8 +427,10 @@ class TaskQuerySet(models.QuerySet):
 
     def overdue(self, now: dt.datetime | None = None) -> TaskQuerySet:
         """Open tasks with a lead past its deadline, most overdue first."""
+        now = now or timezone.now()
         return (
-            self.with_timeliness(now)
+            self.filter(lead_status=LeadStatus.OPEN, lead_due_at__lt=now)  # the index narrows
+            .with_timeliness(now)
             .filter(timeliness=Timeliness.OPEN_OVERDUE)
             .order_by("-days_overdue", "due_at", "id")
         )

@@ -129,4 +129,6 @@ def make_bulk_tasks(
             if part.state == "in_progress"
         ][: max(1, rows // 10)]
     )
+    # Written behind the actions' back: bring the tasks' stored summary of their leads up to date.
+    Task.objects.filter(pk__in=[t.pk for t in tasks]).refresh_lead_summary()
     return tasks

@@ -1,0 +1,156 @@
+"""The summary of its leads a task carries (Task.lead_status, lead_due_at, lead_days_late) is
+a stored copy: after any sequence of actions, the timeliness read from it is exactly the one
+derived from the leads' parts (`with_timeliness_from_leads`, itself built on the one definition,
+AssignmentQuerySet.with_timeliness), at any moment one looks."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tasks import actions
+from tasks.models import Task, TaskAssignment
+from tasks.querysets import Timeliness
+from tests.factories import UserFactory
+from workflows import services as flows
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+DEADLINE = dt.date(2021, 3, 31)
+MOVES = ["acknowledge", "report", "accept", "return", "extend", "cancel_task", "wait"]
+
+
+@pytest.fixture(autouse=True)
+def _reports_go_straight_to_the_office(committee):
+    committee.reports_need_head_approval = False
+    committee.save()
+
+
+def _apply(move: str, task: Task, part: TaskAssignment, people: dict) -> None:
+    """One person's move on one lead's part, if it is possible now; refused moves are skipped
+    (they change nothing, which is also what is being checked)."""
+    officer = people[part.agency.code]
+    try:
+        if move == "acknowledge" and part.state == "assigned":
+            actions.acknowledge(part, by=officer)
+        elif move == "report" and part.state in ("in_progress", "returned"):
+            actions.submit_report(part, by=officer, text="Báo cáo")
+        elif move == "accept" and part.state == "reported":
+            actions.accept_report(part, by=people["secretariat"])
+        elif move == "return" and part.state == "reported":
+            actions.return_report(part, by=people["secretariat"], reason="Bổ sung")
+        elif move == "extend" and part.state in ("assigned", "in_progress", "returned"):
+            extension = flows.request_extension(
+                part,
+                by=officer,
+                new_deadline=(part.deadline or DEADLINE) + dt.timedelta(days=10),
+                reason="Chờ số liệu",
+            )
+            flows.decide_extension(extension, by=people["chair"], approve=True)
+        elif move == "cancel_task" and task.state == "assigned":
+            actions.cancel_task(task, by=people["secretariat"], reason="Không còn phù hợp")
+    except Exception as exc:  # a move refused at this moment (deadline passed, …)
+        from project.errors import ActionError
+
+        if not isinstance(exc, ActionError):
+            raise
+
+
+def _both(ids: list[int], now: dt.datetime) -> tuple[dict, dict]:
+    tasks = Task.objects.filter(pk__in=ids)
+    stored = {
+        pk: (t, d)
+        for pk, t, d in tasks.with_timeliness(now).values_list("pk", "timeliness", "days_overdue")
+    }
+    derived = {
+        pk: (t, d)
+        for pk, t, d in tasks.with_timeliness_from_leads(now).values_list(
+            "pk", "timeliness", "days_overdue"
+        )
+    }
+    return stored, derived
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    plans=st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=2),  # leads
+            st.booleans(),  # a deadline
+            st.lists(
+                st.tuples(
+                    st.sampled_from(MOVES),
+                    st.integers(min_value=0, max_value=1),  # which lead
+                    st.integers(min_value=-15, max_value=25),  # day, from the deadline
+                ),
+                max_size=7,
+            ),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    looks=st.lists(st.integers(min_value=-20, max_value=60), min_size=1, max_size=3),
+)
+def test_the_stored_summary_always_gives_the_derived_timeliness(
+    make_task, police, border_guard, officer, secretariat, chair, committee, plans, looks
+):
+    people = {
+        "KG-CA": officer,
+        "KG-BDBP": UserFactory(role="agency_officer", committee=committee, agency=border_guard),
+        "secretariat": secretariat,
+        "chair": chair,
+    }
+    ids = []
+    start = dt.datetime.combine(DEADLINE, dt.time(10), tzinfo=VN) - dt.timedelta(days=30)
+    with time_machine.travel(start, tick=False):
+        tasks = [
+            make_task(
+                deadline=DEADLINE if dated else None,
+                lead=[police, border_guard][:leads],
+                coordinating=[],
+            )
+            for leads, dated, _moves in plans
+        ]
+    for task, (leads, _dated, moves) in zip(tasks, plans, strict=True):
+        ids.append(task.pk)
+        for move, which, day in sorted(moves, key=lambda m: m[2]):
+            when = dt.datetime.combine(DEADLINE, dt.time(10), tzinfo=VN) + dt.timedelta(days=day)
+            with time_machine.travel(when, tick=False):
+                task.refresh_from_db()
+                part = (
+                    TaskAssignment.objects.filter(task=task, role="lead")
+                    .select_related("agency", "task")
+                    .order_by("agency__code")[min(which, leads - 1)]
+                )
+                _apply(move, task, part, people)
+    for look in looks:
+        now = dt.datetime.combine(DEADLINE, dt.time(12), tzinfo=VN) + dt.timedelta(days=look)
+        stored, derived = _both(ids, now)
+        assert stored == derived
+
+
+def test_a_task_overdue_by_one_lead_is_overdue_until_that_lead_reports_in_time_or_is_extended(
+    make_task, police, border_guard, officer, secretariat, chair, committee
+):
+    bg_officer = UserFactory(role="agency_officer", committee=committee, agency=border_guard)
+    with time_machine.travel(dt.datetime(2021, 3, 1, 9, tzinfo=VN), tick=False):
+        task = make_task(deadline=DEADLINE, lead=[police, border_guard], coordinating=[])
+        police_part = TaskAssignment.objects.get(task=task, agency=police)
+        actions.submit_report(actions.acknowledge(police_part, by=officer), by=officer, text="x")
+    after = dt.datetime(2021, 4, 3, 9, tzinfo=VN)
+    stored, derived = _both([task.pk], after)
+    # The police reported in time; the border guard never did: the task is 3 days overdue.
+    assert stored[task.pk] == derived[task.pk] == (Timeliness.OPEN_OVERDUE, 3)
+    task.refresh_from_db()
+    assert task.lead_status == "open"
+    bg_part = TaskAssignment.objects.get(task=task, agency=border_guard)
+    with time_machine.travel(dt.datetime(2021, 3, 20, 9, tzinfo=VN), tick=False):
+        extension = flows.request_extension(
+            bg_part, by=bg_officer, new_deadline=dt.date(2021, 4, 30), reason="Chờ giám định"
+        )
+        flows.decide_extension(extension, by=chair, approve=True)
+    stored, derived = _both([task.pk], after)
+    assert stored[task.pk] == derived[task.pk]
+    assert stored[task.pk][0] in (Timeliness.OPEN_ON_TIME, Timeliness.DUE_SOON)
