@@ -466,6 +466,9 @@ def _generate(
     loader.reset_sequences()
     # Loaded behind the actions' back: the tasks' stored summary of their leads, set-wise.
     summary_started = time.monotonic()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # statistics first, or the planner guesses badly
+            cursor.execute(f"ANALYZE {Task._meta.db_table}, {Assignment._meta.db_table}")
     Task.objects.all().refresh_lead_summary()
     say(f"tasks' lead summaries: {time.monotonic() - summary_started:,.0f} s")
     world.counts = dict(loader.counts)
