@@ -33,6 +33,7 @@ from rest_framework.views import exception_handler
 
 from agencies.models import User
 from project.errors import ActionConflict, ActionError, ActionForbidden
+from project.keyset import IdCursorPagination
 from workflows import services as flows
 
 from . import actions
@@ -208,6 +209,7 @@ def _user(username: str) -> User:
 
 class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
     serializer_class = TaskSerializer
+    pagination_class = IdCursorPagination  # 1M tasks: no COUNT, no OFFSET
     filterset_fields = ["state", "directive"]
     lookup_value_regex = ID_PATTERN
 

@@ -159,6 +159,8 @@ class Task(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "due_at"], name="task_state_due"),
             models.Index(fields=["lead_status", "lead_due_at"], name="task_lead_due"),
+            # The committee's task list pages along this (project/keyset.py).
+            models.Index(fields=["due_at", "id"], name="task_due_id"),
         ]
         permissions = [
             ("report_task", _("Can acknowledge and report on a task")),
@@ -304,6 +306,8 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["agency", "role"], name="assignment_agency_role"),
             models.Index(fields=["state", "due_at"], name="assignment_state_due"),
+            # An agency's inbox pages along this (project/keyset.py).
+            models.Index(fields=["agency", "due_at", "id"], name="assignment_agency_due"),
         ]
 
     def __str__(self) -> str:

@@ -162,9 +162,7 @@ def lead_summary(assignment_model: type[models.Model]) -> dict[str, models.Expre
         late.filter(result_reported_at__isnull=False)
         .order_by()
         .values("task")
-        .annotate(
-            most=Max(DaysBetween(_local_date("result_reported_at"), _local_date("due_at")))
-        )
+        .annotate(most=Max(DaysBetween(_local_date("result_reported_at"), _local_date("due_at"))))
         .values("most")[:1]
     )
     earliest = missable.order_by().values("task").annotate(first=Min("due_at")).values("first")

@@ -18,7 +18,18 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +43,7 @@ from viewflow.workflow.models import Task as FlowTask
 from agencies import permissions as roles
 from agencies.models import Agency
 from documents.models import Directive, DirectiveState
+from project import keyset
 from project.downloads import send_stored_file
 from project.errors import ActionConflict, ActionError, ActionForbidden
 from reporting.models import ReportingPeriod
@@ -70,6 +82,13 @@ from .models import (
 from .querysets import FIGURE_FILTERS, Timeliness, TimelinessFigures
 
 PAGE_SIZE = 25
+# Long texts a list never shows: left out of the rows (and of any sort the database does).
+LIST_DEFERRED = (
+    "task__content",
+    "task__directive__text",
+    "task__directive__search_text",
+    "task__directive__summary",
+)
 
 # Overdue first, then due soon, then the rest by deadline: what an officer must do next.
 URGENCY = Case(
@@ -246,7 +265,6 @@ class TaskListView(LoginRequiredMixin, ListView):
     agency's parts, as the dashboard counts them."""
 
     template_name = "tasks/task_list.html"
-    paginate_by = PAGE_SIZE
     context_object_name = "rows"
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
@@ -263,15 +281,34 @@ class TaskListView(LoginRequiredMixin, ListView):
             self.status = "open"
         self.role = params.get("role", "")
 
+    # The lead agencies of the page's tasks, fetched for those 25 only.
+    _leads = Prefetch(
+        "assignments",
+        TaskAssignment.objects.filter(role=LEAD)
+        .exclude(state=AssignmentState.CANCELLED)
+        .select_related("agency"),
+        to_attr="lead_parts",
+    )
+
     def get_queryset(self) -> QuerySet:
         user = self.request.user
         directive = self.request.GET.get("directive", "")
         if self.by_part:
+            if self.is_agency:
+                # The agency's own parts: sight of a task comes from the part itself (the same
+                # rule as Task.objects.visible_to, without asking every visible task).
+                queryset = TaskAssignment.objects.filter(agency_id=self.agency_id).exclude(
+                    task__state=TaskState.DRAFT
+                )
+                queryset = queryset.filter(
+                    ~Q(state=AssignmentState.CANCELLED) | Q(task__state=TaskState.CANCELLED)
+                )
+            else:
+                queryset = visible_parts(user).filter(agency_id=self.agency_id)
             queryset = (
-                visible_parts(user)
-                .filter(agency_id=self.agency_id)
-                .with_timeliness()
+                queryset.with_timeliness()
                 .select_related("task__directive", "agency", "officer")
+                .defer(*LIST_DEFERRED)
             )
             if self.role in (LEAD, COORDINATING):
                 queryset = queryset.filter(role=self.role)
@@ -283,36 +320,26 @@ class TaskListView(LoginRequiredMixin, ListView):
             queryset = queryset.filter(condition)
             if directive.isdigit():
                 queryset = queryset.filter(task__directive=int(directive))
-            return queryset.annotate(urgency=URGENCY).order_by(
-                "urgency",
-                F("due_at").asc(nulls_last=True),
-                F("task__due_at").asc(nulls_last=True),
-                "task__directive_id",
-                "task__position",
-                "id",
-            )
-        leads = Prefetch(
-            "assignments",
-            TaskAssignment.objects.filter(role=LEAD)
-            .exclude(state=AssignmentState.CANCELLED)
-            .select_related("agency"),
-            to_attr="lead_parts",
-        )
+            return queryset  # ordered by keyset.paginate: deadline first, the overdue on top
         queryset = (
             Task.objects.visible_to(user)
             .with_timeliness()
             .select_related("directive")
-            .prefetch_related(leads)
+            .defer(*(name.removeprefix("task__") for name in LIST_DEFERRED))
         )
         queryset = queryset.filter(TASK_FILTERS.get(self.status) or FIGURE_FILTERS[self.status])
         if directive.isdigit():
             queryset = queryset.filter(directive=int(directive))
-        return queryset.annotate(urgency=URGENCY).order_by(
-            "urgency", F("due_at").asc(nulls_last=True), "directive_id", "position", "id"
-        )
+        return queryset  # ordered by keyset.paginate: deadline first, the overdue on top
 
     def get_context_data(self, **kwargs: Any) -> dict:
-        context = super().get_context_data(**kwargs)
+        # A page is the next rows after a cursor along an index, never an offset, and nothing
+        # counts the whole list (an agency may have 50,000 parts).
+        page = keyset.paginate(self.object_list, self.request.GET)
+        if page.rows and not self.by_part:
+            prefetch_related_objects(page.rows, self._leads)
+        context = super().get_context_data(object_list=page.rows, **kwargs)
+        context.update(page_obj=page, is_paginated=page.has_other_pages)
         params = self.request.GET
         # Say which narrower list the user followed a link to (a dashboard figure, an agency,
         # a directive), so the page does not look like the whole list.
