@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0003_agency_organ_id'),
         ('documents', '0005_permission_names'),
-        ('tasks', '0010_task_lead_summary'),
+        ('tasks', '0011_task_lead_summary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

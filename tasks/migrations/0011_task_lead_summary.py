@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0002_committee_reports_need_head_approval'),
         ('documents', '0005_permission_names'),
-        ('tasks', '0009_drop_task_level_work'),
+        ('tasks', '0010_reporting_and_notifications_move_out'),
     ]
 
     operations = [
