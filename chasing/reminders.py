@@ -149,7 +149,7 @@ def reminder_stage(working_days_left: int, thresholds: Iterable[int]) -> int | N
     return min(passed) if passed else None
 
 
-def _is_chasing_time(now: dt.datetime) -> bool:
+def is_chasing_time(now: dt.datetime) -> bool:
     local = now.astimezone(VIETNAM)
     return workdays.is_working_day(local.date()) and local.hour >= settings.REMINDER_HOUR
 
@@ -393,7 +393,7 @@ def _params(item: Chased, days: int) -> dict:
 def send_reminders(now: dt.datetime | None = None) -> int:
     """Before the deadline, on the day, and daily after it. Returns how many were sent."""
     now = now or timezone.now()
-    if not _is_chasing_time(now):
+    if not is_chasing_time(now):
         return 0
     today = today_in_vietnam(now)
     thresholds = {
@@ -447,7 +447,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
 def send_escalations(now: dt.datetime | None = None) -> int:
     """Once a deadline is M working days past: to the chair and the standing office, once."""
     now = now or timezone.now()
-    if not _is_chasing_time(now):
+    if not is_chasing_time(now):
         return 0
     today = today_in_vietnam(now)
     limits = {
