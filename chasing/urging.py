@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies import calendar as workdays
 from agencies import permissions as perms
 from agencies.models import Agency, Committee, Membership, User
+from documents import permissions as directive_perms
 from documents.models import UrgingLetter
 from exports.pdf import labels
 from exports.pdf.layout import vn_date
@@ -190,7 +191,7 @@ def issue_urging_letter(
 ) -> UrgingLetter:
     """Number, store and record the letter; each task it lists gets a typed history entry
     (urging letter issued, about this agency)."""
-    if not perms.can_issue_urging_letter(committee.pk, by):
+    if not directive_perms.can_issue_urging_letter(committee.pk, by):
         raise ActionForbidden(NOT_PERMITTED)
     _check_member(committee, agency)
     now = now or timezone.now()

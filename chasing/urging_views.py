@@ -17,6 +17,7 @@ from django.views import View
 
 from agencies import permissions as perms
 from agencies.models import Agency, Committee
+from documents import permissions as directive_perms
 from documents.models import UrgingLetter
 from documents.numbers import format_number
 from project.errors import ActionError, ActionForbidden
@@ -66,7 +67,7 @@ class UrgingLetterView(LoginRequiredMixin, View):
             "parts": urging.overdue_parts_of(committee, agency),
             "next_number": format_number(urging.next_number(committee, year), symbol),
             "letters": letters,
-            "can_issue": perms.can_issue_urging_letter(committee.pk, request.user),
+            "can_issue": directive_perms.can_issue_urging_letter(committee.pk, request.user),
         }
         return render(request, self.template_name, context, status=status)
 

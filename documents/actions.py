@@ -11,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
-from agencies import permissions as perms
 from agencies.models import Committee, User
 from project.errors import ActionError, ActionForbidden, atomic_action
 from project.steps import require_flow_step
 from tasks import notices
 from tasks.actions import dispatch_task
 
+from . import permissions as directive_perms
 from .models import Directive, DirectiveAttachment, DirectiveEvent
 from .numbers import InvalidDocumentNumber
 
@@ -104,7 +104,7 @@ def register_directive(
         implements_task=implements_task,
         created_by=by,
     )
-    if check_permission and not perms.can_manage_directive(directive, by):
+    if check_permission and not directive_perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("register")})
     if number:
         try:
@@ -148,7 +148,7 @@ def update_directive(
     """Correct a draft directive's details and text (e.g. paste the text a scan did not give),
     and attach more files. The history says which fields changed."""
     directive = Directive.objects.select_for_update().get(pk=directive.pk)
-    if not perms.can_manage_directive(directive, by):
+    if not directive_perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("edit")})
     if directive.state != "draft":
         raise ActionError(ONLY_DRAFTS_EDITABLE % {"state": directive.get_state_display()})
@@ -240,7 +240,7 @@ def dispatch_directive(
         raise ActionError(
             NOT_ALLOWED_NOW % {"state": directive.get_state_display(), "action": _("dispatch")}
         )
-    if not perms.can_manage_directive(directive, by):
+    if not directive_perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("dispatch")})
     # Each agency's people get one notice listing their new tasks, not one per task.
     told = notices.Notices(by=by)

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from agencies import permissions as perms
 from agencies.models import Committee
 from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 
+from . import permissions as directive_perms
 from .numbers import InvalidDocumentNumber, format_number, parse_document_number
 
 
@@ -41,7 +41,7 @@ class DirectiveState(models.TextChoices):
 
 class DirectiveQuerySet(models.QuerySet):
     def visible_to(self, user) -> DirectiveQuerySet:  # noqa: ANN001
-        return perms.visible_directives(self, user)
+        return directive_perms.visible_directives(self, user)
 
 
 class Directive(ConcurrentTransitionMixin, models.Model):
@@ -186,7 +186,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.DRAFT],
         target=DirectiveState.AWAITING_APPROVAL,
-        permission=perms.can_manage_directive,
+        permission=directive_perms.can_manage_directive,
     )
     def submit_for_approval(self) -> None:
         pass
@@ -195,7 +195,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.AWAITING_APPROVAL],
         target=DirectiveState.DRAFT,
-        permission=perms.can_approve_directive,
+        permission=directive_perms.can_approve_directive,
     )
     def return_to_draft(self) -> None:
         pass
@@ -204,7 +204,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.AWAITING_APPROVAL],
         target=DirectiveState.ISSUED,
-        permission=perms.can_approve_directive,
+        permission=directive_perms.can_approve_directive,
     )
     def issue(self) -> None:
         pass
@@ -213,7 +213,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.ISSUED],
         target=DirectiveState.CLOSED,
-        permission=perms.can_manage_directive,
+        permission=directive_perms.can_manage_directive,
     )
     def close(self) -> None:
         pass
@@ -222,7 +222,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.ISSUED],
         target=DirectiveState.EXPIRED,
-        permission=perms.can_manage_directive,
+        permission=directive_perms.can_manage_directive,
     )
     def expire(self) -> None:
         pass
@@ -231,7 +231,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.ISSUED],
         target=DirectiveState.SUPERSEDED,
-        permission=perms.can_manage_directive,
+        permission=directive_perms.can_manage_directive,
     )
     def supersede(self) -> None:
         pass

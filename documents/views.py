@@ -30,7 +30,6 @@ from django.views.generic import ListView, TemplateView
 
 from agencies import actions as agency_actions
 from agencies import calendar as workdays
-from agencies import permissions as perms
 from agencies.models import Agency
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
@@ -41,6 +40,7 @@ from workflows import services as workflow_services
 from workflows.queries import actions_for
 
 from . import actions, duplicates
+from . import permissions as directive_perms
 from .forms import (
     COMPUTED_KINDS,
     MAX_WORKING_DAYS,
@@ -72,7 +72,7 @@ def visible_directive(request: HttpRequest, pk: int) -> Directive:
 def managed_directive(request: HttpRequest, pk: int) -> Directive:
     """404 if the user cannot see it; 403 if they see it but may not manage it."""
     directive = visible_directive(request, pk)
-    if not perms.can_manage_directive(directive, request.user):
+    if not directive_perms.can_manage_directive(directive, request.user):
         raise PermissionDenied
     return directive
 
@@ -170,7 +170,9 @@ def _directive_fields(data: dict) -> dict:
 def _existing_link(directive: Directive, user) -> str:  # noqa: ANN001
     """Where to send someone who registers a directive again: its edit page while it is a
     draft they may change (e.g. to add the text a file did not give), else its page."""
-    if directive.state == DirectiveState.DRAFT and perms.can_manage_directive(directive, user):
+    if directive.state == DirectiveState.DRAFT and directive_perms.can_manage_directive(
+        directive, user
+    ):
         return reverse("directives:edit", args=[directive.pk])
     return reverse("directives:detail", args=[directive.pk])
 
@@ -347,7 +349,7 @@ class DirectiveDetailView(LoginRequiredMixin, TemplateView):
         can_edit = (
             not flow_links
             and directive.state in EDITABLE_STATES
-            and perms.can_manage_directive(directive, user)
+            and directive_perms.can_manage_directive(directive, user)
         )
         return super().get_context_data(
             page_title=directive.number_symbol or directive.get_doc_type_display(),
@@ -355,7 +357,7 @@ class DirectiveDetailView(LoginRequiredMixin, TemplateView):
             tasks=tasks,
             can_edit=can_edit,
             can_edit_details=directive.state in EDITABLE_STATES
-            and perms.can_manage_directive(directive, user),
+            and directive_perms.can_manage_directive(directive, user),
             flow_links=flow_links,
             summary=Task.objects.visible_to(user).filter(directive=directive).timeliness_summary(),
             **kwargs,
@@ -728,7 +730,7 @@ class SplitTaskView(LoginRequiredMixin, View):
         task = get_object_or_404(
             Task.objects.visible_to(request.user).select_related("directive__committee"), pk=pk
         )
-        if not perms.can_manage_directive(task.directive, request.user):
+        if not directive_perms.can_manage_directive(task.directive, request.user):
             raise PermissionDenied
         return task
 
@@ -847,7 +849,7 @@ class DraftTaskUpdateView(DraftTaskCreateView):
         task = get_object_or_404(
             Task.objects.visible_to(request.user).select_related("directive__committee"), pk=pk
         )
-        if not perms.can_manage_directive(task.directive, request.user):
+        if not directive_perms.can_manage_directive(task.directive, request.user):
             raise PermissionDenied
         return task
 

@@ -9,8 +9,8 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from agencies import permissions as perms
 from agencies.models import Committee, User
+from documents import permissions as directive_perms
 from documents.models import UrgingLetter
 from exports.pdf.consolidated import TITLE, build_consolidated
 from exports.pdf.queries import parse_filters
@@ -89,7 +89,7 @@ def consolidated_package(
     """The consolidated report as of now, signed by the standing office's certificates, in a
     package for the parent committee's standing agency. Nothing is stored: the report is
     made, signed and sent in one go (the exchange keeps the sent copy)."""
-    if not perms.can_issue_urging_letter(committee.pk, by):
+    if not directive_perms.can_issue_urging_letter(committee.pk, by):
         raise ActionForbidden(signing.NOT_PERMITTED)
     parent = committee.parent
     standing = parent.standing_agency if parent is not None else None

@@ -47,8 +47,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.stamp import TextStampStyle
 from pypdf import PdfReader
 
-from agencies import permissions as perms
 from agencies.models import Committee, User
+from documents import permissions as directive_perms
 from documents.models import UrgingLetter
 from exports.pdf.layout import FONT_DIR
 from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_action
@@ -374,7 +374,7 @@ def sign_urging_letter(
     now: dt.datetime | None = None,
 ) -> SignedLetter:
     """Sign an issued letter once; the signed PDF becomes its letter of record."""
-    if not perms.can_issue_urging_letter(letter.committee_id, by):
+    if not directive_perms.can_issue_urging_letter(letter.committee_id, by):
         raise ActionForbidden(NOT_PERMITTED)
     now = now or timezone.now()
     letter = UrgingLetter.objects.select_for_update().select_related("committee").get(pk=letter.pk)

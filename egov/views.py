@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView
 
 from agencies import permissions as perms
+from documents import permissions as directive_perms
 from documents.models import UrgingLetter
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
@@ -123,7 +124,7 @@ def _letter(request: HttpRequest, pk: int) -> UrgingLetter:
     letter = get_object_or_404(
         UrgingLetter.objects.select_related("committee", "agency", "signed"), pk=pk
     )
-    if not perms.can_view_urging_letter(letter, request.user):
+    if not directive_perms.can_view_urging_letter(letter, request.user):
         raise Http404
     return letter
 
@@ -139,7 +140,9 @@ def _signed_of(letter: UrgingLetter) -> SignedLetter | None:
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
     signed = _signed_of(letter)
-    can_sign = signed is None and perms.can_issue_urging_letter(letter.committee_id, request.user)
+    can_sign = signed is None and directive_perms.can_issue_urging_letter(
+        letter.committee_id, request.user
+    )
     form = None
     if can_sign:
         form = SignForm(credentials=signing.usable_credentials(letter.committee))
@@ -171,7 +174,7 @@ def _letter_page(
 @login_required
 def sign_letter(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
-    if not perms.can_issue_urging_letter(letter.committee_id, request.user):
+    if not directive_perms.can_issue_urging_letter(letter.committee_id, request.user):
         return _forbidden(request, str(signing.NOT_PERMITTED))
     form = SignForm(request.POST, credentials=signing.usable_credentials(letter.committee))
     if not form.is_valid():
@@ -230,7 +233,7 @@ def letter_edxml(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def consolidated_report(request: HttpRequest) -> HttpResponse:
     committee = request.user.committee
-    if committee is None or not perms.can_issue_urging_letter(committee.pk, request.user):
+    if committee is None or not directive_perms.can_issue_urging_letter(committee.pk, request.user):
         raise PermissionDenied
     credentials = signing.usable_credentials(committee)
     form = SignForm(request.POST or None, credentials=credentials)

@@ -28,9 +28,11 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies import permissions as perms
 from agencies.models import Agency, Committee
 from chasing import urging
+from documents import permissions as directive_perms
 from documents.models import Directive, UrgingLetter
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
+from reporting import permissions as report_perms
 from reporting.models import ReportingPeriod
 
 from .pdf.appendix import build_appendix
@@ -128,7 +130,7 @@ def scorecard_pdf(request: HttpRequest, agency_code: str) -> HttpResponse:
 @document_view
 def consolidated_pdf(request: HttpRequest) -> HttpResponse:
     committee = _committee(request)
-    if not perms.can_view_consolidation(committee.pk, request.user):
+    if not report_perms.can_view_consolidation(committee.pk, request.user):
         raise Http404
     filters = _filters(request)
     period = None
@@ -191,7 +193,7 @@ def urging_issue(request: HttpRequest, agency_code: str) -> HttpResponse:
 @document_view
 def urging_letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter = get_object_or_404(UrgingLetter, pk=letter_id)
-    if not perms.can_view_urging_letter(letter, request.user) or not letter.pdf:
+    if not directive_perms.can_view_urging_letter(letter, request.user) or not letter.pdf:
         raise Http404
     name = f"cong-van-don-doc-{letter.number:02d}-{letter.year}.pdf"
     # inline (the issue page previews it in a frame), through the web server in production

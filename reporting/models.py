@@ -22,6 +22,8 @@ from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 from tasks.deadlines import Period, today_in_vietnam
 
+from . import permissions as report_perms
+
 
 class DueRule(models.TextChoices):
     WORKING_DAYS = "working_days", _("N working days after the data cut-off")
@@ -203,9 +205,7 @@ class ReportSubmissionQuerySet(models.QuerySet):
         return self.filter(state__in=[SubmissionState.DUE, SubmissionState.RETURNED])
 
     def visible_to(self, user) -> ReportSubmissionQuerySet:  # noqa: ANN001
-        from agencies import permissions
-
-        return permissions.visible_periodic_reports(self, user)
+        return report_perms.visible_periodic_reports(self, user)
 
 
 class FigureFields(models.Model):

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from agencies import calendar as workdays
-from agencies import permissions as perms
 from agencies.models import Agency, Committee, User
 from audit.models import ChangeEventKind
 from audit.recording import record_change
@@ -33,6 +32,7 @@ from chasing.models import NotificationKind
 from project.errors import ActionError, ActionForbidden, atomic_action
 from tasks.deadlines import Period, deadline_end, today_in_vietnam
 
+from . import permissions as report_perms
 from .models import (
     FIGURE_FIELDS,
     FORCE_KINDS,
@@ -284,7 +284,7 @@ def submit_periodic_report(
 ) -> ReportSubmission:
     """A member sends its report for the period (again, if it was returned)."""
     action = _("submit the report")
-    if not perms.can_submit_periodic_report(submission, by):
+    if not report_perms.can_submit_periodic_report(submission, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": action})
     method = "resubmit" if submission.state == SubmissionState.RETURNED else "submit"
     _check_transition(submission, method, action)
@@ -331,7 +331,7 @@ def accept_periodic_report(
     submission: ReportSubmission, *, by: User, note: str = ""
 ) -> ReportSubmission:
     action = _("accept the report")
-    if not perms.can_review_periodic_report(submission, by):
+    if not report_perms.can_review_periodic_report(submission, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": action})
     _check_transition(submission, "accept", action)
     from_state = submission.state
@@ -350,7 +350,7 @@ def return_periodic_report(
     from chasing.notifications import Message, Text, notify
 
     action = _("return the report")
-    if not perms.can_review_periodic_report(submission, by):
+    if not report_perms.can_review_periodic_report(submission, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": action})
     if not reason.strip():
         raise ActionError(REASON_REQUIRED)
@@ -620,7 +620,7 @@ def validate_obligation(
 
 
 def _check_may_define(committee_id: int, by: User) -> None:
-    if not perms.can_define_reporting_obligation(committee_id, by):
+    if not report_perms.can_define_reporting_obligation(committee_id, by):
         raise ActionForbidden(NOT_PERMITTED_OBLIGATION)
 
 

@@ -22,6 +22,7 @@ from project.errors import ActionError, ActionForbidden
 from project.uploads import validate_document
 from tasks.deadlines import today_in_vietnam
 
+from . import permissions as report_perms
 from . import services as reporting
 from .forms import ObligationForm
 from .models import (
@@ -158,10 +159,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report; its member fills it in here, the standing office reviews it here."""
     submission = _submission_or_404(request, pk)
     with_figures = submission.period.obligation.form == ReportForm.FIGURES_389
-    can_submit = perms.can_submit_periodic_report(submission, request.user) and (
+    can_submit = report_perms.can_submit_periodic_report(submission, request.user) and (
         submission.state in (SubmissionState.DUE, SubmissionState.RETURNED)
     )
-    can_review = perms.can_review_periodic_report(submission, request.user) and (
+    can_review = report_perms.can_review_periodic_report(submission, request.user) and (
         submission.state in (SubmissionState.SUBMITTED, SubmissionState.RESUBMITTED)
     )
     initial = {"narrative": submission.narrative, **submission.figures()}
@@ -247,7 +248,7 @@ def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(
         ReportingPeriod.objects.select_related("obligation__committee"), pk=pk
     )
-    if not perms.can_view_consolidation(period.obligation.committee_id, request.user):
+    if not report_perms.can_view_consolidation(period.obligation.committee_id, request.user):
         raise Http404
     result = reporting.consolidate(period)
     totals = [
@@ -293,7 +294,7 @@ def _may_see_obligations(user: User) -> bool:
 
 def _obligation_or_404(request: HttpRequest, pk: int) -> ReportingObligation:
     obligation = get_object_or_404(ReportingObligation.objects.select_related("committee"), pk=pk)
-    if not perms.can_view_consolidation(obligation.committee_id, request.user):
+    if not report_perms.can_view_consolidation(obligation.committee_id, request.user):
         raise Http404
     return obligation
 
@@ -377,7 +378,7 @@ def obligation_create(request: HttpRequest) -> HttpResponse:
         if committee is None:
             messages.info(request, _("Choose the committee for the new obligation."))
             return HttpResponseRedirect(reverse("reporting:obligations"))
-    elif perms.can_define_reporting_obligation(user.committee_id, user):
+    elif report_perms.can_define_reporting_obligation(user.committee_id, user):
         committee = user.committee
     else:
         raise PermissionDenied
@@ -398,7 +399,7 @@ def obligation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def obligation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obligation = _obligation_or_404(request, pk)
-    if not perms.can_define_reporting_obligation(obligation.committee_id, request.user):
+    if not report_perms.can_define_reporting_obligation(obligation.committee_id, request.user):
         raise PermissionDenied
     form = ObligationForm(instance=obligation, committee=obligation.committee)
     if request.method == "POST":

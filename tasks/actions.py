@@ -24,10 +24,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
-from agencies import permissions as roles
 from agencies.models import Agency, User
 from chasing.models import NotificationKind
 from chasing.notifications import Message, Text, in_site_language, notify
+from documents import permissions as directive_perms
 from project.errors import ActionConflict, ActionError, ActionForbidden
 from project.errors import atomic_action as _atomic_action
 from project.steps import require_flow_step
@@ -224,7 +224,7 @@ def _locked(assignment: TaskAssignment) -> TaskAssignment:
 
 
 def _check_list_editable(directive, by: User | None, action: str) -> None:  # noqa: ANN001
-    if by is not None and not roles.can_manage_directive(directive, by):
+    if by is not None and not directive_perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": action})
     if directive.state != "draft":
         raise ActionError(LIST_FROZEN)

@@ -16,6 +16,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 
 from agencies import permissions as perms
+from documents import permissions as directive_perms
 from documents.models import Directive, DirectiveState
 from tasks import permissions as task_perms
 
@@ -73,7 +74,7 @@ class DirectiveFlow(DomainFlow, flow.Flow):
 
     process_class = DirectiveProcess
     process_title = _("Directive")
-    subject_view_check = staticmethod(perms.can_view_directive)
+    subject_view_check = staticmethod(directive_perms.can_view_directive)
 
     # The register page (documents/views.py) registers the directive and starts its flow here
     # (services.start_directive_flow); so do the demo data and imports.
@@ -86,13 +87,13 @@ class DirectiveFlow(DomainFlow, flow.Flow):
     break_down = (
         HumanStep(views.BreakDownView.as_view())
         .Annotation(title=_("Break down into tasks"))
-        .Permission(perms.can_manage_directive, obj=_directive)
+        .Permission(directive_perms.can_manage_directive, obj=_directive)
         .Next(this.approve)
     )
     approve = (
         HumanStep(views.ApproveDirectiveView.as_view())
         .Annotation(title=_("Approve the task list"))
-        .Permission(perms.can_approve_directive, obj=_directive)
+        .Permission(directive_perms.can_approve_directive, obj=_directive)
         .Next(this.check_approval)
     )
     check_approval = (
@@ -108,7 +109,7 @@ class DirectiveFlow(DomainFlow, flow.Flow):
     dispatch = (
         HumanStep(views.DispatchView.as_view())
         .Annotation(title=_("Dispatch the tasks"))
-        .Permission(perms.can_manage_directive, obj=_directive)
+        .Permission(directive_perms.can_manage_directive, obj=_directive)
         .Next(this.close)
     )
     # Each agency's part of each task is its own state machine (tasks/), driven by the tasks'
@@ -117,7 +118,7 @@ class DirectiveFlow(DomainFlow, flow.Flow):
     close = (
         HumanStep(views.CloseDirectiveView.as_view())
         .Annotation(title=_("Close the directive"))
-        .Permission(perms.can_manage_directive, obj=_directive)
+        .Permission(directive_perms.can_manage_directive, obj=_directive)
         .Next(this.end)
     )
     end = flow.End()
