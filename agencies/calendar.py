@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import holidays
 
+from .models import CalendarDay, CalendarDayKind
+
 MAX_SCAN_DAYS = 400  # longer than any run of consecutive days off
 
 
@@ -24,8 +26,6 @@ def _public_holidays(year: int) -> holidays.HolidayBase:
 @lru_cache(maxsize=1)
 def _overrides() -> dict[dt.date, bool]:
     """Administrator's days: date → True for a working day, False for a day off."""
-    from .models import CalendarDay, CalendarDayKind
-
     return {
         day.date: day.kind == CalendarDayKind.WORKING_DAY
         for day in CalendarDay.objects.all().only("date", "kind")

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from project.client_ip import client_ip
 
-from .models import AccessEvent
+from .models import AccessEvent, ChangeEvent
 
 
 def _username_of(user) -> str:  # noqa: ANN001
@@ -57,8 +57,6 @@ def record_change(
     detail: str = "",
 ):  # noqa: ANN201
     """Write one change event, in the caller's transaction."""
-    from .models import ChangeEvent
-
     return ChangeEvent.objects.create(
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.template.loader import select_template
 from django.utils.functional import SimpleLazyObject
 
+from .notifications import unread_count
+
 
 def _base_template() -> str:
     # The main web UI's base.html when it exists; until then a minimal one of our own.
@@ -13,8 +15,6 @@ def _base_template() -> str:
 
 
 def notifications(request: HttpRequest) -> dict:
-    from .notifications import unread_count
-
     user = getattr(request, "user", None)
     return {
         # Lazy: a page that never shows the bell never runs the query.

@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from agencies.calendar import is_working_day
 from agencies.models import User
 from chasing.outbox import Email, enqueue, send_after_commit
 from tasks.deadlines import VIETNAM, today_in_vietnam
@@ -214,8 +215,6 @@ def send_digests(now: dt.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     local = now.astimezone(VIETNAM)
-    from agencies.calendar import is_working_day
-
     if not is_working_day(local.date()) or local.hour < settings.DIGEST_HOUR:
         return 0
     today = today_in_vietnam(now)

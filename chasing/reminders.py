@@ -40,6 +40,7 @@ from agencies import calendar as workdays
 from agencies.models import Committee, Role, User
 from documents.numbers import format_number
 from reporting.models import ReportSubmission
+from tasks.actions import record_overdue
 from tasks.deadlines import VIETNAM, deadline_end, today_in_vietnam
 from tasks.models import TaskAssignment, TaskEvent, TaskEventKind
 
@@ -489,8 +490,6 @@ def record_new_overdue(now: dt.datetime | None = None, limit: int = OVERDUE_BATC
     its own deadline (tasks.actions.record_overdue, once per deadline). Any time of day, days
     off included: it is a record, not a message. At most `limit` parts a run; the rest next run.
     Returns how many were recorded."""
-    from tasks.actions import record_overdue
-
     now = now or timezone.now()
     # An entry made after the current deadline ended is this deadline's (an extension can only
     # be asked for before the deadline, so a later deadline has no entry yet).

@@ -25,6 +25,7 @@ from audit.retention import tick_job as access_log_job
 from chasing.outbox import tick_job
 from ops.models import Heartbeat
 from project.faults import pause_point
+from reporting.services import create_due_submissions
 from tasks.deadlines import VIETNAM, today_in_vietnam
 
 from .notifications import send_digests
@@ -64,8 +65,6 @@ class JobResult:
 
 
 def obligations(now: dt.datetime) -> str:
-    from reporting.services import create_due_submissions
-
     return f"{create_due_submissions(now)} periodic reports opened"
 
 

@@ -15,6 +15,7 @@ from project.audit import AppendOnlyModel
 
 from . import permissions as directive_perms
 from .numbers import InvalidDocumentNumber, format_number, parse_document_number
+from .search import fold
 
 
 class DirectiveType(models.TextChoices):
@@ -132,8 +133,6 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         super().save(*args, **kwargs)
 
     def build_search_text(self) -> str:
-        from .search import fold
-
         parts = [self.number_symbol, self.subject, self.issuer_name, self.signer_name, self.text]
         return fold(" ".join(part for part in parts if part))
 

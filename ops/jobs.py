@@ -16,6 +16,8 @@ import time
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from chasing.tick import run_tick
+
 from .models import Heartbeat
 
 HEARTBEAT_SECONDS = 30
@@ -70,8 +72,6 @@ def log_job(name: str, *, ok: bool, duration_ms: float | None = None, **fields: 
 def run_tick_once() -> bool:
     """The periodic jobs once, as the embedded server runs them: one line per job, then the
     `tick` heartbeat. True if every job succeeded."""
-    from chasing.tick import run_tick
-
     started = time.monotonic()
     results = run_tick()
     duration_ms = round((time.monotonic() - started) * 1000, 1)

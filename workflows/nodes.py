@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +29,10 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import task_started
 from viewflow.workflow.status import STATUS
 
+from documents.models import Directive
 from project.errors import ActionConflict
 from project.steps import flow_step
+from tasks.models import Extension, Task
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED)
 ALREADY_DONE = _("This step has already been completed by someone else.")
@@ -103,11 +105,6 @@ def step_view(node: HumanStep, origin_view: Callable) -> Callable:
 def subject_url(subject: Any) -> str:
     """The product's page of a step's subject: a directive's or a task's page (an extension's
     is its task's), where the person sees what their step changed."""
-    from django.urls import reverse
-
-    from documents.models import Directive
-    from tasks.models import Extension, Task
-
     if hasattr(subject, "get_absolute_url"):
         return subject.get_absolute_url()
     if isinstance(subject, Directive):

@@ -17,6 +17,7 @@ from documents.models import Directive
 from tasks import permissions as task_perms
 from tasks.models import ExtensionState, Task
 
+from .flows import ExtensionFlow
 from .models import DirectiveProcess, ExtensionProcess
 from .nodes import ACTIVE
 from .views import ensure_urls_loaded, step_url
@@ -72,8 +73,6 @@ def register_url() -> str:
 
 
 def extension_request_url(task: Task) -> str:
-    from .flows import ExtensionFlow
-
     ensure_urls_loaded()
     try:
         return ExtensionFlow.request.reverse("execute") + "?" + urlencode({"task": task.pk})
