@@ -46,7 +46,7 @@ EDITABLE_FIELDS = (
 ACTION_NAMES = {
     "submit_for_approval": _("submit for approval"),
     "return_to_draft": _("return for revision"),
-    "issue": _("approve"),
+    "approve": _("approve"),
     "close": _("close"),
     "expire": _("mark expired"),
     "supersede": _("mark superseded"),
@@ -219,8 +219,8 @@ def return_directive(directive: Directive, *, by: User, reason: str) -> Directiv
 @atomic_action
 def approve_directive(directive: Directive, *, by: User, note: str = "") -> Directive:
     """The chair approves the task list; the directive is issued and ready to dispatch."""
-    require_flow_step(str(ACTION_NAMES["issue"]))
-    _transition(directive, "issue", by, note)
+    require_flow_step(str(ACTION_NAMES["approve"]))
+    _transition(directive, "approve", by, note)
     return directive
 
 

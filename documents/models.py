@@ -205,7 +205,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         target=DirectiveState.ISSUED,
         permission=directive_perms.can_approve_directive,
     )
-    def issue(self) -> None:
+    def approve(self) -> None:
         pass
 
     @transition(

@@ -70,7 +70,7 @@ def _task_columns() -> list[Column]:
         Column(labels.COL_REF, 8, lambda t: t.ref),
         Column(labels.COL_TASK, 60, lambda t: t.title),
         Column(labels.COL_LEAD, 30, lead_names),
-        Column(labels.COL_SUPPORT, 30, coordinating_names),
+        Column(labels.COL_COORDINATING, 30, coordinating_names),
         Column(labels.COL_DEADLINE, 12, lambda t: t.deadline, "date"),
         Column(labels.COL_DEADLINE_TEXT, 24, lambda t: t.deadline_text),
         Column(labels.COL_STATE, 16, lambda t: labels.TASK_STATES.get(t.state, t.state)),

@@ -30,7 +30,7 @@ class DueRule(models.TextChoices):
     FIXED_DAY = "fixed_day", _("A fixed day of the month after the cut-off")
 
 
-class ReportForm(models.TextChoices):
+class DataForm(models.TextChoices):
     FIGURES_389 = "figures_389", _("389 figures with narrative")
     NARRATIVE = "narrative", _("Narrative only")
 
@@ -94,7 +94,7 @@ class ReportingObligation(models.Model):
         help_text=_("Empty: every member agency of the committee."),
     )
     form = models.CharField(
-        _("data form"), max_length=20, choices=ReportForm.choices, default=ReportForm.FIGURES_389
+        _("data form"), max_length=20, choices=DataForm.choices, default=DataForm.FIGURES_389
     )
     starts_on = models.DateField(_("first period ends on or after"), default=today_in_vietnam)
     active = models.BooleanField(_("active"), default=True)

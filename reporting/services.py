@@ -37,10 +37,10 @@ from .models import (
     FIGURE_FIELDS,
     FORCE_KINDS,
     WITH_DATA_STATES,
+    DataForm,
     DueRule,
     ReportAttachment,
     ReportForceLine,
-    ReportForm,
     ReportingObligation,
     ReportingPeriod,
     ReportSubmission,
@@ -289,7 +289,7 @@ def submit_periodic_report(
     method = "resubmit" if submission.state == SubmissionState.RETURNED else "submit"
     _check_transition(submission, method, action)
     form = submission.period.obligation.form
-    if form == ReportForm.FIGURES_389:
+    if form == DataForm.FIGURES_389:
         figures = dict(figures or {})
         errors = validate_figures(figures, lines)
         if errors:
@@ -299,7 +299,7 @@ def submit_periodic_report(
     now = timezone.now()
     from_state = submission.state
     getattr(submission, method)()
-    if form == ReportForm.FIGURES_389:
+    if form == DataForm.FIGURES_389:
         for name in FIGURE_FIELDS:
             setattr(submission, name, figures[name])
     submission.narrative = narrative
@@ -606,7 +606,7 @@ def validate_obligation(
             error("due_working_days", _("The number of working days must be between 1 and 60."))
     elif not _in_range(values.get("due_fixed_day"), FIXED_DAY_RANGE):
         error("due_fixed_day", _("The fixed day of the month must be between 1 and 28."))
-    if values.get("form") not in ReportForm.values:
+    if values.get("form") not in DataForm.values:
         error("form", _("Choose the data form."))
     starts_on = values.get("starts_on")
     if not isinstance(starts_on, dt.date):
@@ -635,7 +635,7 @@ def define_obligation(
     due_rule: str = DueRule.WORKING_DAYS,
     due_working_days: int | None = 3,
     due_fixed_day: int | None = None,
-    form: str = ReportForm.FIGURES_389,
+    form: str = DataForm.FIGURES_389,
     starts_on: dt.date | None = None,
     members: Iterable[Agency] = (),
 ) -> ReportingObligation:

@@ -28,8 +28,8 @@ from .forms import ObligationForm
 from .models import (
     FIGURE_FIELDS,
     FORCE_CHOICES,
+    DataForm,
     ReportAttachment,
-    ReportForm,
     ReportingObligation,
     ReportingPeriod,
     ReportSubmission,
@@ -158,7 +158,7 @@ def _place_errors(
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report; its member fills it in here, the standing office reviews it here."""
     submission = _submission_or_404(request, pk)
-    with_figures = submission.period.obligation.form == ReportForm.FIGURES_389
+    with_figures = submission.period.obligation.form == DataForm.FIGURES_389
     can_submit = report_perms.can_submit_periodic_report(submission, request.user) and (
         submission.state in (SubmissionState.DUE, SubmissionState.RETURNED)
     )

@@ -71,7 +71,7 @@ class MultipleFileField(forms.FileField):
         return check_uploads([single(item, initial) for item in items])
 
 
-class ReportForm(forms.Form):
+class TaskReportForm(forms.Form):
     """A lead agency's result report or progress update on its own part, with files and, for a
     result, the co-ordinators' contributions it builds on."""
 

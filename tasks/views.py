@@ -57,9 +57,9 @@ from .forms import (
     CommentForm,
     ContributionForm,
     OfficerForm,
-    ReportForm,
     ReviewForm,
     SignOffForm,
+    TaskReportForm,
     UrgeForm,
 )
 from .models import (
@@ -920,13 +920,13 @@ class ReportView(LoginRequiredMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def _form(self, data: Any = None, files: Any = None) -> ReportForm:
+    def _form(self, data: Any = None, files: Any = None) -> TaskReportForm:
         contributions = (
             TaskReport.objects.filter(task_id=self.part.task_id, kind=ReportKind.CONTRIBUTION)
             .select_related("agency")
             .order_by("submitted_at", "id")
         )
-        return ReportForm(data, files, contributions=contributions)
+        return TaskReportForm(data, files, contributions=contributions)
 
     def get_context_data(self, **kwargs: Any) -> dict:
         part = self.part

@@ -93,7 +93,7 @@ HEADER = [
     labels.COL_REF,
     labels.COL_TASK,
     labels.COL_LEAD,
-    labels.COL_SUPPORT,
+    labels.COL_COORDINATING,
     labels.COL_DEADLINE,
     labels.COL_STATE,
     labels.COL_TIMELINESS,
