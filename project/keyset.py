@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 
@@ -177,4 +179,15 @@ class IdCursorPagination(CursorPagination):
             self.cursor_query_param
         ):
             return Cursor(offset=0, reverse=True, position=None)
-        return super().decode_cursor(request)
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            # A cursor is only ever one the API gave out: a made-up one is bad input (400, as
+            # the schema documents), not a missing page.
+            raise ValidationError(
+                {
+                    self.cursor_query_param: [
+                        _("This page link is not valid; start again from the first page.")
+                    ]
+                }
+            ) from exc

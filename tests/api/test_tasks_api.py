@@ -312,3 +312,10 @@ def test_refusals_speak_vietnamese(api, make_task, secretariat):
     response = api(secretariat).post(f"/api/tasks/{task.pk}/acknowledge/")
     assert response.status_code == 403
     assert response.json()["detail"].startswith("Đơn vị của bạn không tham gia nhiệm vụ này")
+
+
+def test_a_made_up_page_link_is_refused_with_a_reason_not_a_missing_page(api, make_task, officer):
+    make_task(deadline=dt.date(2020, 12, 31))
+    response = api(officer).get("/api/tasks/", {"cursor": "pending"})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
