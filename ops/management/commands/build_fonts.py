@@ -55,7 +55,7 @@ ICONS = sorted(
         *"calendar_today today visibility visibility_off expand_more expand_less".split(),
         *"keyboard_arrow_down keyboard_arrow_up arrow_upward arrow_downward".split(),
         *"arrow_forward done edit info warning help upload file_upload cloud_upload".split(),
-        *"print refresh history person settings logout login home".split(),
+        *"print refresh history person settings logout login home help_outline".split(),
         # the e-government exchange (egov/)
         *"verified outbox move_to_inbox send upload_file".split(),
     }
