@@ -30,7 +30,7 @@ from .search import fold
 
 SAMPLE_CHARS = 4000  # the start of a directive says what it is
 CANDIDATES = 300  # the most recent texts of about the same length that are compared
-SIMILAR = 0.9  # SequenceMatcher ratio over the folded samples
+SIMILAR = 0.9  # SequenceMatcher ratio over the folded samples' words
 MIN_TEXT_CHARS = 200  # shorter texts (a title, a stub) say too little to compare
 LENGTH_SLACK = 0.25  # candidates within ±25 % of the new text's length
 
@@ -86,6 +86,7 @@ def _similar_texts(
     committee: Committee, text: str, exclude_pk: int | None
 ) -> list[tuple[Directive, float]]:
     sample = comparable(text)
+    words = sample.split()
     if len(text.strip()) < MIN_TEXT_CHARS or not sample:
         return []
     low, high = int(len(text) * (1 - LENGTH_SLACK)), int(len(text) * (1 + LENGTH_SLACK)) + 1
@@ -102,7 +103,11 @@ def _similar_texts(
         if other == sample:
             found.append((candidate, 1.0))
             continue
-        matcher = SequenceMatcher(None, sample, other, autojunk=False)
+        # Compared word by word, not character by character: two unrelated directives share
+        # nearly the same letters (the character bound lets them through, and the full
+        # comparison of 4,000 characters takes about 0.6 s each), but not the same words
+        # (about 0.6 similar by the word bound, and under 10 ms when compared in full).
+        matcher = SequenceMatcher(None, words, other.split(), autojunk=False)
         # The cheap upper bounds first: most candidates stop here.
         if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
             continue

@@ -3,6 +3,7 @@ warning about a directive it may already hold (issue 15)."""
 
 import datetime as dt
 import io
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import docx
@@ -264,3 +265,22 @@ def test_the_text_comparison_reads_a_bounded_number_of_directives(
     with django_assert_max_num_queries(2):
         found = possible_duplicates(committee, text=KIEN_GIANG)
     assert len(found) == 30
+
+
+def test_unrelated_directives_of_the_same_length_are_told_apart_cheaply(
+    committee, secretariat, monkeypatch
+):
+    # Two unrelated notices share nearly the same letters, so a character-level bound lets
+    # them through and the full comparison (0.6 s per directive of 4,000 characters) would
+    # run for every one of the 300 candidates: minutes for one registration. Word by word,
+    # the cheap bound already tells them apart.
+    size = min(len(KIEN_GIANG), len(TB_381), len(QD_14))
+    for n, text in enumerate((TB_381[:size], QD_14[:size])):
+        register_directive(committee, by=secretariat, doc_type="TB", subject=f"{n}", text=text)
+    full_comparisons = []
+    original = SequenceMatcher.ratio
+    monkeypatch.setattr(
+        SequenceMatcher, "ratio", lambda self: full_comparisons.append(1) or original(self)
+    )
+    assert possible_duplicates(committee, text=KIEN_GIANG[:size]) == []
+    assert full_comparisons == []
