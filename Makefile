@@ -11,10 +11,12 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --str
 .PHONY: run dev test test-postgres prod-up prod-check lint format install install-dev demo \
 	static lock upgrade messages clean bench-scale
 
-# Production packages only (requirements.txt), each checked against its hash.
+# Production packages only (requirements.txt), each checked against its hash. A .venv without
+# pip is half made (Debian's python3.11 without python3.11-venv leaves .venv/bin/python behind
+# when ensurepip is missing): it is made again, not left to fail on "No module named pip".
 $(PROD_STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
 	touch $(PROD_STAMP)
