@@ -29,7 +29,6 @@ from agencies.models import User
 from chasing.models import Notification
 from documents.actions import register_directive
 from documents.models import Directive, DirectiveEvent
-from project.errors import ActionError
 from reporting import services as reporting
 from reporting.models import ReportSubmission
 from tasks import actions
@@ -43,6 +42,7 @@ from tests.factories import (
     ReportingObligationFactory,
     UserFactory,
 )
+from tests.races import race
 from workflows import services
 from workflows.nodes import ALREADY_DONE, BUSY
 
@@ -238,33 +238,6 @@ def all_done(side: Side) -> Directive:
 
 
 # ---- racing
-
-
-def race(load: Callable[[], object], calls: list[Callable[[object], object]]) -> list[str]:
-    """Each contender loads the object (as its page showed it), all wait, then all act at once.
-    Returns "won", or the refusal's message, or the repr of anything else (a failure)."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = [""] * len(calls)
-
-    def run(index: int, call: Callable) -> None:
-        try:
-            obj = load()
-            barrier.wait(timeout=30)
-            call(obj)
-            outcomes[index] = "won"
-        except ActionError as exc:
-            outcomes[index] = str(exc.message)
-        except Exception as exc:  # noqa: BLE001 - reported as a failure below
-            outcomes[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 def api_race(requests: list[tuple[object, str, dict]]) -> list[tuple[int, str]]:

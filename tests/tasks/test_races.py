@@ -2,17 +2,16 @@
 told someone else acted first, and the history has one entry. PostgreSQL only (real locks)."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
-from django.db import connection
 
-from project.errors import ActionConflict, ActionError
+from project.errors import ActionConflict
 from tasks import actions
 from tasks.deadlines import VIETNAM
 from tasks.models import Extension, TaskAssignment, TaskEvent, TaskState
 from tests.factories import UserFactory
+from tests.races import race
 from workflows import services
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -21,32 +20,10 @@ CONFLICT = "Someone else acted on this first. Reload the page to see what change
 NOVEMBER = dt.datetime(2020, 11, 2, 9, tzinfo=VIETNAM)
 
 
-def race(part_pk, calls):
-    """Load the part in each thread, wait until all have it, then act at once. Returns "won",
-    the refusal message, or the repr of anything unexpected (which fails the test)."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            with time_machine.travel(NOVEMBER, tick=False):
-                part = TaskAssignment.objects.get(pk=part_pk)
-                barrier.wait(timeout=20)
-                call(part)
-            outcomes[index] = "won"
-        except ActionError as exc:
-            outcomes[index] = str(exc.message)
-        except Exception as exc:  # noqa: BLE001 - reported as a failure below
-            outcomes[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+def race_on(part_pk, calls):
+    """The part's contenders race in November 2020 (the clock is the whole process's)."""
+    with time_machine.travel(NOVEMBER, tick=False):
+        return race(lambda: TaskAssignment.objects.get(pk=part_pk), calls)
 
 
 @pytest.fixture
@@ -64,7 +41,7 @@ def test_twenty_officers_reporting_the_same_part_commit_once(part, officer, poli
     ]
     with time_machine.travel(NOVEMBER, tick=False):
         actions.acknowledge(part, by=officer)
-    outcomes = race(
+    outcomes = race_on(
         part.pk,
         [lambda p, o=o: actions.submit_report(p, by=o, text=f"Báo cáo của {o}") for o in officers],
     )
@@ -80,7 +57,7 @@ def test_two_officers_acknowledging_at_once(part, officer, police, committee):
     colleague = UserFactory(
         username="canbo.ca2", role="agency_officer", committee=committee, agency=police
     )
-    outcomes = race(
+    outcomes = race_on(
         part.pk,
         [
             lambda p: actions.acknowledge(p, by=officer),
@@ -99,7 +76,7 @@ def test_accept_and_return_at_once(part, officer, secretariat, committee):
     with time_machine.travel(NOVEMBER, tick=False):
         reported = actions.acknowledge(part, by=officer)
         actions.submit_report(reported, by=officer, text="Kết quả")
-    outcomes = race(
+    outcomes = race_on(
         part.pk,
         [
             lambda p: actions.accept_report(p, by=secretariat),
@@ -125,29 +102,14 @@ def test_two_leads_accepted_at_once_complete_the_task_once(
         for agency, by in ((police, officer), (border_guard, support_officer)):
             p = actions.acknowledge(task.assignments.get(agency=agency), by=by)
             ids.append(actions.submit_report(p, by=by, text="Xong").assignment.pk)
-    barrier = threading.Barrier(2)
-    outcomes = [None, None]
-
-    def accept(index, pk, by):
-        try:
-            with time_machine.travel(NOVEMBER, tick=False):
-                p = TaskAssignment.objects.get(pk=pk)
-                barrier.wait(timeout=20)
-                actions.accept_report(p, by=by)
-            outcomes[index] = "won"
-        except Exception as exc:  # noqa: BLE001
-            outcomes[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=accept, args=(0, ids[0], secretariat)),
-        threading.Thread(target=accept, args=(1, ids[1], second_office)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    with time_machine.travel(NOVEMBER, tick=False):
+        outcomes = race(
+            [lambda pk=pk: TaskAssignment.objects.get(pk=pk) for pk in ids],
+            [
+                lambda p: actions.accept_report(p, by=secretariat),
+                lambda p: actions.accept_report(p, by=second_office),
+            ],
+        )
     assert outcomes == ["won", "won"]
     task.refresh_from_db()
     assert task.state == TaskState.COMPLETED
@@ -158,7 +120,7 @@ def test_twenty_extension_requests_at_once_make_one(part, officer, police, commi
     officers = [officer] + [
         UserFactory(role="agency_officer", committee=committee, agency=police) for _ in range(19)
     ]
-    outcomes = race(
+    outcomes = race_on(
         part.pk,
         [
             lambda p, o=o: services.request_extension(
