@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from .models import AccessEvent
@@ -106,7 +106,7 @@ def _delete(ids: list[int]) -> int:
     """Delete exactly the rows just written to the archive, in one transaction."""
     table = AccessEvent._meta.db_table
     deleted = 0
-    with transaction.atomic(), archiving_allowed(connection, table), connection.cursor() as cur:
+    with archiving_allowed(connection, table), connection.cursor() as cur:
         for first in range(0, len(ids), DELETE_CHUNK):
             chunk = ids[first : first + DELETE_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))

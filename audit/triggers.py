@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 
 from django.apps import apps
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from project.audit import (
@@ -61,26 +61,31 @@ def _archiving(table: str) -> int:
 
 @contextlib.contextmanager
 def archiving_allowed(connection: BaseDatabaseWrapper, table: str) -> Iterator[None]:
-    """Inside the caller's transaction, let DELETE through on one archivable log table (the
-    retention job's, after it has written the rows to the archive)."""
+    """Let DELETE through on one archivable log table (the retention job's, after it has
+    written the rows to the archive), inside a transaction (a savepoint within the caller's).
+
+    Only code can open it: on PostgreSQL the setting is transaction-local and no view sets it
+    (a role that could run arbitrary SQL could drop the trigger anyway); on SQLite the flag is
+    this thread's, read by a function defined only on our own connections."""
     if table not in archivable_tables():
         raise ValueError(f"{table} is not an archivable log")
-    if not connection.in_atomic_block:
-        raise RuntimeError("archiving_allowed() needs the caller's transaction")
-    if connection.vendor == "postgresql":
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor != "postgresql":
+            _purge.archiving = table
+            try:
+                yield
+            finally:
+                _purge.archiving = None
+            return
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, %s, true)", [ARCHIVING_SETTING, table])
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, '', true)", [ARCHIVING_SETTING])
-        return
-    _purge.archiving = table
-    try:
+        # On an error no query runs here (an aborted transaction would answer every one with
+        # "current transaction is aborted", hiding the error): the rollback of this block
+        # undoes the setting. On success it is closed now, not when an enclosing
+        # transaction ends.
         yield
-    finally:
-        _purge.archiving = None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, '', true)", [ARCHIVING_SETTING])
 
 
 def register_sqlite_function(sender=None, connection=None, **kwargs) -> None:  # noqa: ANN001, ARG001

@@ -144,3 +144,18 @@ def test_postgresql_setting_cannot_open_another_table(make_task):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT set_config('dondoc.archiving', 'tasks_taskevent', true)")
             cursor.execute("DELETE FROM tasks_taskevent")
+
+
+def test_a_failure_inside_the_allowance_is_the_error_raised_and_ends_it(old_and_new):
+    """A statement failing mid-archive is what the job reports (PostgreSQL's aborted
+    transaction must not hide it behind "current transaction is aborted"), and the allowance
+    is over once the error has left it, even inside a longer transaction."""
+    old, _ = old_and_new
+    with transaction.atomic():
+        with pytest.raises(DatabaseError, match="no_such_table"):
+            with archiving_allowed(connection, "audit_accessevent"), connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM audit_accessevent WHERE id = %s", [old[0].pk])
+    assert AccessEvent.objects.count() == 5
