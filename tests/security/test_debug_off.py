@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import include, path
 
+from project import faults
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +62,16 @@ def test_a_404_does_not_list_the_urlconf(client, officer):
     assert response.status_code == 404
     page = response.content.decode()
     assert "URLconf" not in page and "urlpatterns" not in page and "admin/" not in page
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_fault_tests_pause_point_holds_nothing_with_debug_off(settings, monkeypatch, debug):
+    """The tick's pause points (project/faults.py) are named by DONDOC_PAUSE_AT, but a server
+    with DEBUG off (every production one) never stops at one, whatever its environment says."""
+    held = []
+    monkeypatch.setattr(faults.time, "sleep", held.append)
+    monkeypatch.setenv(faults.PAUSE_VARIABLE, "before_mail")
+    settings.DEBUG = debug
+    faults.pause_point("before_mail")
+    faults.pause_point("elsewhere")
+    assert held == ([faults.PAUSE_SECONDS] if debug else [])
