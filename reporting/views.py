@@ -21,6 +21,7 @@ from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
 from project.uploads import validate_document
 from tasks.deadlines import today_in_vietnam
+from tasks.forms import FileInput
 
 from . import permissions as report_perms
 from . import services as reporting
@@ -69,7 +70,13 @@ def _figure_fields() -> dict[str, forms.Field]:
 class SubmissionForm(forms.Form):
     narrative = forms.CharField(label=_("Narrative"), widget=forms.Textarea, required=False)
     # checked by content against the document allow-list, and its size (project/uploads.py)
-    file = forms.FileField(label=_("Attach a file"), required=False, validators=[validate_document])
+    # The page's own file button: the browser's says "Choose File" in English on this page.
+    file = forms.FileField(
+        label=_("Attach a file"),
+        required=False,
+        validators=[validate_document],
+        widget=FileInput(),
+    )
 
     def __init__(self, *args, with_figures: bool = True, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
