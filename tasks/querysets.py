@@ -1,6 +1,7 @@
 """Questions asked of tasks and assignments. Timeliness is defined once, per assignment, in
-`AssignmentQuerySet.with_timeliness`; a task's timeliness is derived from its lead assignments'
-in SQL (`TaskQuerySet.with_timeliness`).
+`AssignmentQuerySet.with_timeliness`; a task's is derived from its lead assignments' in SQL:
+stored as the summary of its leads (`lead_summary`, built from the same terms, REPORTED_IN_TIME
+and DONE_LATE) and turned into the timeliness of any moment by `TaskQuerySet.with_timeliness`.
 
 Every list, dashboard, export and PDF asks these, so they never disagree.
 """
@@ -119,6 +120,15 @@ FIGURE_FILTERS = {
     "no_deadline": Q(timeliness=Timeliness.NO_DEADLINE),
 }
 
+# What a lead's part says whatever the moment, in with_timeliness's terms and in the stored
+# summary of a task's leads (lead_summary), so the two cannot drift apart:
+# its report came in by its deadline and awaits review: on time, however long the review takes;
+REPORTED_IN_TIME = Q(state="reported", reported_at__lte=F("due_at"))
+# accepted, its result having come in after its deadline (or with no time recorded): done late;
+DONE_LATE = Q(state="accepted", due_at__isnull=False) & ~Q(result_reported_at__lte=F("due_at"))
+# by this many days (the result's day after the deadline's, in Vietnam).
+DAYS_LATE = DaysBetween(_local_date("result_reported_at"), _local_date("due_at"))
+
 # How urgent an open lead's part is: a task is as urgent as its most urgent open lead.
 _OPEN_RANK = {
     Timeliness.NO_DEADLINE: 1,
@@ -144,25 +154,21 @@ class LeadStatus(models.TextChoices):
 
 def lead_summary(assignment_model: type[models.Model]) -> dict[str, models.Expression]:
     """The stored summary of each task's leads as SQL expressions over its assignments (for
-    UPDATE … SET), following AssignmentQuerySet.with_timeliness: a lead's part is done late
-    when accepted and its result came in after its deadline (or with no time recorded); an open
-    part can still be missed unless its report already came in on time. Takes the model so a
-    migration can pass its historical one."""
+    UPDATE … SET), in AssignmentQuerySet.with_timeliness's terms: a lead's part is DONE_LATE,
+    by DAYS_LATE; an open part can still be missed unless REPORTED_IN_TIME. Takes the model so
+    a migration can pass its historical one (no calendar is read: nothing here depends on the
+    moment)."""
     leads = assignment_model.objects.filter(task=OuterRef("pk"), role="lead").exclude(
         state="cancelled"
     )
     open_leads = leads.filter(state__in=OPEN)
-    missable = open_leads.filter(due_at__isnull=False).filter(
-        ~Q(state="reported") | Q(reported_at__isnull=True) | Q(reported_at__gt=F("due_at"))
-    )
-    late = leads.filter(state="accepted", due_at__isnull=False).filter(
-        Q(result_reported_at__isnull=True) | Q(result_reported_at__gt=F("due_at"))
-    )
+    missable = open_leads.filter(due_at__isnull=False).exclude(REPORTED_IN_TIME)
+    late = leads.filter(DONE_LATE)
     days_late = (
         late.filter(result_reported_at__isnull=False)
         .order_by()
         .values("task")
-        .annotate(most=Max(DaysBetween(_local_date("result_reported_at"), _local_date("due_at"))))
+        .annotate(most=Max(DAYS_LATE))
         .values("most")[:1]
     )
     earliest = missable.order_by().values("task").annotate(first=Min("due_at")).values("first")
@@ -232,17 +238,12 @@ class AssignmentQuerySet(models.QuerySet):
         today = today_in_vietnam(now)
         due_soon_until = _due_soon_until(now, due_soon_days)
         is_open = Q(state__in=OPEN)
-        reported_in_time = Q(state="reported", reported_at__lte=F("due_at"))
+        reported_in_time = REPORTED_IN_TIME
         timeliness = Case(
             When(state="cancelled", then=Value(Timeliness.CANCELLED)),
             When(state="draft", then=Value(Timeliness.NOT_STARTED)),
-            When(state="accepted", due_at__isnull=True, then=Value(Timeliness.DONE_ON_TIME)),
-            When(
-                state="accepted",
-                result_reported_at__lte=F("due_at"),
-                then=Value(Timeliness.DONE_ON_TIME),
-            ),
-            When(state="accepted", then=Value(Timeliness.DONE_LATE)),
+            When(DONE_LATE, then=Value(Timeliness.DONE_LATE)),
+            When(state="accepted", then=Value(Timeliness.DONE_ON_TIME)),
             When(is_open & Q(due_at__isnull=True), then=Value(Timeliness.NO_DEADLINE)),
             When(reported_in_time, then=Value(Timeliness.OPEN_ON_TIME)),
             When(is_open & Q(due_at__lt=now), then=Value(Timeliness.OPEN_OVERDUE)),
@@ -257,11 +258,7 @@ class AssignmentQuerySet(models.QuerySet):
                     Value(today, output_field=models.DateField()), _local_date("due_at")
                 ),
             ),
-            When(
-                state="accepted",
-                result_reported_at__gt=F("due_at"),
-                then=DaysBetween(_local_date("result_reported_at"), _local_date("due_at")),
-            ),
+            When(state="accepted", result_reported_at__gt=F("due_at"), then=DAYS_LATE),
             default=Value(0),
             output_field=models.IntegerField(),
         )
