@@ -468,15 +468,17 @@ def send_escalations(now: dt.datetime | None = None) -> int:
         if late < limits.get(item.committee_id, 0):
             continue
         params = _params(item, late)
+        title_params = params
         if item.task_id is not None:
-            # The chair may hear of several leads of one task: say whose part it is.
-            params["item"] = f"{item.title} – {item.agency_names}"
+            # The chair may hear of several leads of one task: the title says whose part it
+            # is (the body already ends with "Lead agency: …", so it keeps the bare item).
+            title_params = {**params, "item": f"{item.title} – {item.agency_names}"}
         messages += _messages(
             item,
             recipients.chair_and_secretariat(item),
             NotificationKind.ESCALATION,
             item.due_date.isoformat(),
-            Text(ESCALATION_TITLE, params),
+            Text(ESCALATION_TITLE, title_params),
             Text(ESCALATION_BODY, params),
         )
     return len(notify(messages, now=now))

@@ -94,6 +94,8 @@ def test_reminders_and_escalations_reach_each_person_in_their_language(
     [(title, body)] = titles(chair, "escalation")
     assert title == f"Quá hạn kéo dài (6 ngày làm việc): {task} (01/TB-VPUBND) – Công an tỉnh"
     assert "đã 6 ngày làm việc mà vẫn chưa hoàn thành" in body
+    # The lead agency is named once in the body (its closing "Đơn vị chủ trì"), not twice.
+    assert body.count("Công an tỉnh") == 1
     assert not re.search(r"[Ww]orking|overdue|Long", title + body)
 
 
