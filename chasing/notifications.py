@@ -192,7 +192,9 @@ def _email_for(notifications: list[Notification], site: str) -> tuple[str, str]:
 
     if len(notifications) == 1:
         only = notifications[0]
-        return only.title, "\n".join([only.body, *link(only), "", "--", str(EMAIL_FOOTER)])
+        # A notice without words of its own (a task list sent with no note) opens on its link.
+        opening = [only.body] if only.body else []
+        return only.title, "\n".join([*opening, *link(only), "", "--", str(EMAIL_FOOTER)])
     subject = ngettext(
         "Đôn đốc 389: %(count)s new notification",
         "Đôn đốc 389: %(count)s new notifications",

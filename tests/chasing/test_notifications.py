@@ -61,6 +61,24 @@ def test_email_goes_after_commit_and_once(officer, django_capture_on_commit_call
     assert Notification.objects.get().emailed_at is not None
 
 
+def test_a_notice_without_a_body_opens_its_email_on_the_link(
+    officer, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://dondoc.example.vn"
+    officer.email = "canbo.ca@example.vn"
+    officer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            [
+                Message(
+                    officer.pk, "list_submitted", "directive:1", "e:1", "Chờ phê duyệt", url="/d/1/"
+                )
+            ]
+        )
+    [email] = mail.outbox
+    assert email.body.splitlines()[0] == "https://dondoc.example.vn/d/1/"
+
+
 def test_a_mail_failure_keeps_the_in_app_notification(
     officer, monkeypatch, django_capture_on_commit_callbacks
 ):
