@@ -209,6 +209,12 @@ def _email_for(notifications: list[Notification], site: str) -> tuple[str, str]:
 # ---- the daily digest
 
 
+def is_digest_time(now: dt.datetime) -> bool:
+    """Digests go out on working days from DIGEST_HOUR (Vietnam time)."""
+    local = now.astimezone(VIETNAM)
+    return is_working_day(local.date()) and local.hour >= settings.DIGEST_HOUR
+
+
 def send_digests(now: dt.datetime | None = None) -> int:
     """One e-mail a day per digest-only person, listing the messages not yet e-mailed to them.
 
@@ -216,8 +222,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
     the claim, so a person gets at most one digest a day.
     """
     now = now or timezone.now()
-    local = now.astimezone(VIETNAM)
-    if not is_working_day(local.date()) or local.hour < settings.DIGEST_HOUR:
+    if not is_digest_time(now):
         return 0
     today = today_in_vietnam(now)
     already = Notification.objects.filter(

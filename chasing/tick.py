@@ -17,18 +17,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
-from agencies.calendar import is_working_day
 from audit.retention import tick_job as access_log_job
 from chasing.outbox import tick_job
 from ops.models import Heartbeat
 from project.faults import pause_point
 from reporting.services import create_due_submissions
-from tasks.deadlines import VIETNAM, today_in_vietnam
+from tasks.deadlines import today_in_vietnam
 
-from .notifications import send_digests
+from .notifications import is_digest_time, send_digests
 from .reminders import (
     OVERDUE_BATCH,
     is_chasing_time,
@@ -111,14 +109,9 @@ def _daily(job: str, ready: Callable[[dt.datetime], bool], send: Callable[[dt.da
     return run
 
 
-def _digest_time(now: dt.datetime) -> bool:
-    local = now.astimezone(VIETNAM)
-    return is_working_day(local.date()) and local.hour >= settings.DIGEST_HOUR
-
-
 reminders = _daily("reminders", is_chasing_time, send_reminders)
 escalations = _daily("escalations", is_chasing_time, send_escalations)
-digests = _daily("digests", _digest_time, send_digests)
+digests = _daily("digests", is_digest_time, send_digests)
 
 
 def access_log(now: dt.datetime) -> str:
