@@ -13,12 +13,10 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
-from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +24,7 @@ from django_fsm import can_proceed
 
 from agencies.models import Agency, User
 from chasing.models import NotificationKind
-from chasing.notifications import Message, Text, in_site_language, notify
+from chasing.notifications import in_site_language
 from documents import permissions as directive_perms
 from project.errors import ActionConflict, ActionError, ActionForbidden
 from project.errors import atomic_action as _atomic_action
@@ -999,8 +997,6 @@ MERGED_WITH = _("Merged with: %(tasks)s")
 SPLIT_BAD_POINT = _("Choose where to split the text: between two sentences or paragraphs.")
 SPLIT_FROM = _("Split from “%(task)s”.")
 SPLIT_INTO = _("Split: the rest became “%(task)s”.")
-URGED_TITLE = _("Urged: %(task)s")
-URGE_DEFAULT = _("Urged: please report on this task.")
 
 # Where a task's text may be cut in two: after a paragraph, or after a sentence or a clause
 # ("…; ") as Vietnamese directives list duties.
@@ -1155,40 +1151,11 @@ def urge_task(
     # The history keeps the words in the site's language; each recipient reads the default
     # words in their own.
     with in_site_language():
-        text = note.strip() or str(URGE_DEFAULT)
+        text = note.strip() or str(notice.URGE_DEFAULT)
     events = [_log(task, TaskEventKind.URGED, by, agency=a.agency, note=text) for a in owing]
-    due = {a.agency_id: a.due_at for a in owing}
-    body = note.strip() or Text(URGE_DEFAULT)
-    transaction.on_commit(partial(_notify_urged, task.pk, events[0].pk, body, due))
+    # One notification per urge: its occurrence is the first log entry.
+    notice.task_urged(task, owing, by=by, note=note.strip(), occurrence=f"event:{events[0].pk}")
     return events
-
-
-URGED = NotificationKind.URGED  # one notification per urge: its period is the log entry
-
-
-def _notify_urged(
-    task_pk: int, event_pk: int, text: str | Text, due: dict[int, dt.datetime | None]
-) -> None:
-    """Each urged agency's people, with that agency's own deadline."""
-    task = Task.objects.get(pk=task_pk)
-    recipients = User.objects.filter(is_active=True, agency__in=list(due)).values_list(
-        "pk", "agency_id"
-    )
-    title = Text(URGED_TITLE, {"task": str(task)})
-    notify(
-        Message(
-            recipient_id=pk,
-            kind=URGED,
-            object_key=f"task:{task_pk}",
-            period=f"event:{event_pk}",
-            title=title,
-            body=text,
-            url=reverse("work:task", args=[task_pk]),
-            task_id=task_pk,
-            due_at=due[agency_id],
-        )
-        for pk, agency_id in recipients
-    )
 
 
 def record_urging_letter(

@@ -12,6 +12,7 @@ notice and an e-mail (through `notify`, so each is claimed and e-mailed once):
 | a report accepted or returned           | the agency's officer in charge (else officers)  |
 | an extension asked for                  | who decides (the chair, or the standing office) |
 | an extension decided                    | who asked, and the agency's heads               |
+| a task urged by the standing office     | each urged agency's officers and heads          |
 
 The person who acted is never told of their own act. Notices are collected while the action
 runs and sent once it has committed (a rolled-back action tells nobody); several notices of one
@@ -64,6 +65,8 @@ EXTENSION_ASKED_BODY = _("From %(current)s to %(requested)s. Reason: %(reason)s"
 EXTENSION_APPROVED = _("Extension approved: %(task)s")
 EXTENSION_APPROVED_BODY = _("The new deadline of %(agency)s is %(date)s.")
 EXTENSION_REJECTED = _("Extension rejected: %(task)s")
+URGED_TITLE = _("Urged: %(task)s")
+URGE_DEFAULT = _("Urged: please report on this task.")
 
 
 def _url(name: str, *args: Any) -> str:
@@ -107,15 +110,26 @@ class Notices:
     # ---- who
 
     def agency_staff(self, agency_id: int, roles: Iterable[str]) -> list[int]:
-        roles = tuple(sorted(roles))
-        key = (",".join(roles), agency_id)
-        if key not in self._staff:
-            self._staff[key] = list(
-                User.objects.filter(is_active=True, agency_id=agency_id, role__in=roles)
+        return self.agencies_staff([agency_id], roles)[agency_id]
+
+    def agencies_staff(
+        self, agency_ids: Iterable[int], roles: Iterable[str]
+    ) -> dict[int, list[int]]:
+        """The active people of each agency with one of `roles`: one query for the agencies
+        not looked up yet (an urge to every member of a committee is one query, not 30)."""
+        agency_ids = list(agency_ids)
+        tag = ",".join(sorted(roles))
+        missing = [a for a in agency_ids if (tag, a) not in self._staff]
+        for agency_id in missing:
+            self._staff[(tag, agency_id)] = []
+        if missing:
+            for pk, agency_id in (
+                User.objects.filter(is_active=True, agency_id__in=missing, role__in=tag.split(","))
                 .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-        return self._staff[key]
+                .values_list("pk", "agency_id")
+            ):
+                self._staff[(tag, agency_id)].append(pk)
+        return {agency_id: self._staff[(tag, agency_id)] for agency_id in agency_ids}
 
     def committee_staff(self, committee_id: int, role: str) -> list[int]:
         key = (f"committee/{role}", committee_id)
@@ -361,4 +375,29 @@ def extension_decided(extension: Extension, *, by: User, occurrence: str) -> Non
     if asker is not None and asker.is_active and asker.pk not in people:
         people.append(asker.pk)
     notices.add(people, NotificationKind.EXTENSION_DECIDED, item)
+    notices.send_after_commit(occurrence)
+
+
+def task_urged(
+    task: Task, owing: Iterable[TaskAssignment], *, by: User, note: str, occurrence: str
+) -> None:
+    """The standing office urged the leads that still owe their part: each one's officers and
+    heads, with that agency's own deadline; no note, the default words in their language."""
+    notices = Notices(by=by)
+    owing = list(owing)
+    staff = notices.agencies_staff(
+        [a.agency_id for a in owing], [Role.AGENCY_OFFICER, Role.AGENCY_HEAD]
+    )
+    title = Text(URGED_TITLE, {"task": str(task)})
+    body = note or Text(URGE_DEFAULT)
+    for assignment in owing:
+        item = _Item(
+            title=title,
+            body=body,
+            url=_url("work:task", task.pk),
+            line=body,
+            task_id=task.pk,
+            due_at=assignment.due_at,
+        )
+        notices.add(staff[assignment.agency_id], NotificationKind.URGED, item)
     notices.send_after_commit(occurrence)

@@ -15,6 +15,8 @@ from project.errors import ActionError
 from tasks import actions
 from tasks.actions import create_task
 from tasks.deadlines import VIETNAM
+from tasks.models import TaskAssignment
+from tasks.notices import Notices
 from tests.factories import UserFactory
 from workflows import services as flows
 
@@ -278,3 +280,41 @@ def test_choosing_a_language_on_the_site_is_remembered_for_notices(client, peopl
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     officer.refresh_from_db()
     assert officer.language == "en"
+
+
+def test_an_urge_to_two_leads_tells_each_agencys_people_with_their_own_deadline(
+    make_task,
+    people,
+    police,
+    border_guard,
+    support_officer,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    officer, head = people["officer"], people["head"]
+    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(execute=True):
+        task = make_task(
+            lead=[police, border_guard], coordinating=[], deadline=dt.date(2020, 12, 31)
+        )
+    TaskAssignment.objects.filter(task=task, agency=border_guard).update(
+        due_at=dt.datetime(2021, 1, 15, 23, 59, 59, tzinfo=VIETNAM)
+    )
+    with (
+        time_machine.travel(NOVEMBER, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        actions.urge_task(task, by=people["secretariat"])
+    due = {p.agency_id: p.due_at for p in task.assignments.all()}
+    for person, agency in [(officer, police), (head, police), (support_officer, border_guard)]:
+        [urged] = notices(person, "urged")
+        assert urged.due_at == due[agency.pk]
+        assert (
+            urged.title == f"Urged: {task}" and urged.body == "Urged: please report on this task."
+        )
+    # Both agencies' people are looked up in one query.
+    with django_assert_num_queries(1):
+        staff = Notices().agencies_staff(
+            [police.pk, border_guard.pk], ["agency_officer", "agency_head"]
+        )
+    assert sorted(staff[police.pk]) == sorted([officer.pk, head.pk])
+    assert staff[border_guard.pk] == [support_officer.pk]
