@@ -318,3 +318,17 @@ def test_an_urge_to_two_leads_tells_each_agencys_people_with_their_own_deadline(
         )
     assert sorted(staff[police.pk]) == sorted([officer.pk, head.pk])
     assert staff[border_guard.pk] == [support_officer.pk]
+
+
+@pytest.mark.vietnamese
+def test_a_task_without_a_deadline_reads_naturally_in_vietnamese(
+    make_task, people, police, django_capture_on_commit_callbacks
+):
+    head = people["head"]
+    head.language = "vi"
+    head.save()
+    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(execute=True):
+        task = make_task(title="Tuần tra biên giới", deadline=None)
+    [told] = notices(head, "task_dispatched")
+    # "thời hạn: không có thời hạn" said the deadline twice.
+    assert told.body == f"{task} – Chủ trì, thời hạn: không ấn định"
