@@ -40,6 +40,7 @@ from agencies.models import Role, User
 from chasing.models import NotificationKind
 from chasing.notifications import Message, Text, notify
 
+from . import permissions as perms
 from .models import Extension, Task, TaskAssignment
 
 NO_DEADLINE = pgettext_lazy("task deadline", "no deadline")
@@ -338,10 +339,17 @@ def _officers_and_author(
 
 
 def extension_requested(extension: Extension, *, by: User, occurrence: str) -> None:
-    """Who decides: the chair, or the standing office where the committee says so."""
+    """Who decides: the chair, or the standing office where the committee says so; asked of
+    `permissions.can_decide_extension`, the one place that rule is written."""
     notices = Notices(by=by)
-    committee = extension.task.directive.committee
-    role = Role.SECRETARIAT if committee.extension_approver == "secretariat" else Role.CHAIR
+    committee_id = extension.task.directive.committee_id
+    deciders = [
+        person.pk
+        for person in User.objects.filter(
+            is_active=True, committee_id=committee_id, role__in=[Role.CHAIR, Role.SECRETARIAT]
+        ).order_by("pk")
+        if perms.can_decide_extension(extension, person)
+    ]
     assignment = extension.assignment
     params = {
         **_part_params(assignment),
@@ -350,7 +358,7 @@ def extension_requested(extension: Extension, *, by: User, occurrence: str) -> N
         "reason": extension.reason,
     }
     notices.add(
-        notices.committee_staff(committee.pk, role),
+        deciders,
         NotificationKind.EXTENSION_REQUESTED,
         _part_item(assignment, Text(EXTENSION_ASKED, params), Text(EXTENSION_ASKED_BODY, params)),
     )

@@ -332,3 +332,26 @@ def test_a_task_without_a_deadline_reads_naturally_in_vietnamese(
     [told] = notices(head, "task_dispatched")
     # "thời hạn: không có thời hạn" said the deadline twice.
     assert told.body == f"{task} – Chủ trì, thời hạn: không ấn định"
+
+
+def test_where_the_standing_office_decides_extensions_it_is_told_not_the_chair(
+    make_task, people, police, committee, django_capture_on_commit_callbacks
+):
+    committee.extension_approver = "secretariat"
+    committee.save()
+    with time_machine.travel(OCTOBER, tick=False), django_capture_on_commit_callbacks(execute=True):
+        task = make_task(title="Kiểm tra chợ Hà Tiên", deadline=dt.date(2020, 12, 31))
+    with (
+        time_machine.travel(NOVEMBER, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        flows.request_extension(
+            task.assignments.get(agency=police),
+            by=people["officer"],
+            new_deadline=dt.date(2021, 1, 15),
+            reason="Chờ giám định",
+        )
+    assert [n.title for n in notices(people["secretariat"], "extension_requested")] == [
+        f"Extension requested: {task} – Công an tỉnh"
+    ]
+    assert notices(people["chair"], "extension_requested") == []
