@@ -18,13 +18,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
 class FileType:
-    name: str
+    name: str  # or a lazy translation: shown to the person in their language
     extensions: tuple[str, ...]
 
 
@@ -38,7 +39,7 @@ RTF = FileType("RTF", (".rtf",))
 JPEG = FileType("JPEG", (".jpg", ".jpeg"))
 PNG = FileType("PNG", (".png",))
 TIFF = FileType("TIFF", (".tif", ".tiff"))
-TEXT = FileType("text", (".txt", ".csv"))
+TEXT = FileType(pgettext_lazy("file type", "text"), (".txt", ".csv"))
 XML = FileType("XML", (".xml",))
 ZIP = FileType("ZIP", (".zip",))
 
@@ -121,7 +122,7 @@ def validate_document(
     kind = sniff(upload)
     extension = PurePath(upload.name or "").suffix.lower()
     if kind is None or kind not in allowed or extension not in kind.extensions:
-        accepted = ", ".join(dict.fromkeys(k.name for k in allowed))
+        accepted = ", ".join(dict.fromkeys(str(k.name) for k in allowed))
         raise ValidationError(
             _(
                 "“%(name)s” is not an accepted document: its content is not that of a "

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from breakdown.engine import MAX_TEXT_CHARS, propose_tasks
 from breakdown.scoring import load_directory
@@ -70,6 +71,13 @@ def test_documents_of_the_allowed_types_pass(name, content):
 def test_anything_else_is_refused_by_content(name, content):
     with pytest.raises(ValidationError, match="not an accepted document"):
         validate_document(upload(name, content))
+
+
+def test_the_refusal_names_the_accepted_types_in_vietnamese():
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        validate_document(upload("setup.exe", EXE))
+    message = refused.value.messages[0]
+    assert "văn bản thuần (.txt, .csv)" in message and ", text" not in message
 
 
 def test_sizes_are_capped_per_file_and_per_request(settings):
