@@ -51,5 +51,9 @@ def logging_config(*, json: bool, level: str = "WARNING") -> dict:
             "ops.jobs": {"level": "INFO"},
             # ops.requests says it all; runserver's own access line would say it twice.
             "django.server": {"level": "WARNING"},
+            # Likewise for 4xx: django.request would add a warning (with a whole traceback for
+            # each 403) to the line ops.requests writes; the audit trail records denials. Its
+            # 5xx errors still come through with their traceback.
+            "django.request": {"level": "ERROR"},
         },
     }

@@ -37,3 +37,14 @@ def test_a_failed_job_is_an_error_line_with_its_traceback(caplog):
     assert ok == {**ok, "job": "tasks.tick", "ok": True, "duration_ms": 12.5, "event": "job"}
     assert failed["level"] == "ERROR" and "RuntimeError: no database" in failed["exception"]
     assert "\n" not in JsonFormatter().format(caplog.records[-1])  # one line, whatever happens
+
+
+@pytest.mark.django_db
+def test_a_refused_or_missing_page_is_one_line_not_a_traceback(client, officer, caplog):
+    client.force_login(officer)
+    with caplog.at_level(logging.INFO, logger="ops.requests"):
+        refused = client.get("/dashboard/")
+        missing = client.get("/no-such-page/")
+    assert (refused.status_code, missing.status_code) == (403, 404)
+    assert [r.levelname for r in caplog.records if r.name == "django.request"] == []
+    assert [line["status"] for line in formatted(caplog, "ops.requests")] == [403, 404]
