@@ -1,3 +1,4 @@
+import collections
 import datetime as dt
 import os
 import shutil
@@ -159,12 +160,14 @@ BROWSER_SKIP_REASON = (
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say in one line, at the end, why the browser scenario did not run (pytest's own summary
-    only counts skips)."""
+    """Say at the end, one line per reason, why tests did not run (pytest's own summary only
+    counts skips): a missing optional program says what to install."""
+    reasons: collections.Counter[str] = collections.Counter()
     for report in terminalreporter.stats.get("skipped", []):
-        if isinstance(report.longrepr, tuple) and report.longrepr[2].endswith(BROWSER_SKIP_REASON):
-            terminalreporter.write_line(BROWSER_SKIP_REASON)
-            return
+        if isinstance(report.longrepr, tuple):
+            reasons[report.longrepr[2].removeprefix("Skipped: ")] += 1
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{count} skipped: {reason}")
 
 
 @pytest.fixture(autouse=True)

@@ -128,7 +128,10 @@ def test_a_doc_file_without_a_reader_is_kept_with_a_message(committee, secretari
     assert "cannot be read on this server (install antiword or LibreOffice)" in extracted.note
 
 
-@pytest.mark.skipif(shutil.which("antiword") is None, reason="antiword is not installed")
+@pytest.mark.skipif(
+    shutil.which("antiword") is None,
+    reason="antiword is not installed (apt-get install antiword to run it; CI always does)",
+)
 def test_a_doc_file_is_read_with_antiword(tmp_path):
     # No Word 97 writer in Python: where LibreOffice is here, make one from the seed's .docx.
     office = shutil.which("soffice") or shutil.which("libreoffice")
