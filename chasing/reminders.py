@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -215,9 +216,8 @@ def part_key(assignment_id: int) -> str:
 
 
 def task_url(task_id: int) -> str:
-    """The task's page in the web UI, if the UI names one."""
-    template = _task_url_template()
-    return template.replace(str(_PLACEHOLDER), str(task_id)) if template else ""
+    """The task's page in the web UI."""
+    return _task_url_template().replace(str(_PLACEHOLDER), str(task_id))
 
 
 _PLACEHOLDER = 987654321
@@ -225,19 +225,11 @@ _PLACEHOLDER = 987654321
 
 @lru_cache(maxsize=1)
 def _task_url_template() -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    for name in ("work:task", "tasks:detail"):
-        try:
-            return reverse(name, args=[_PLACEHOLDER])
-        except NoReverseMatch:
-            continue
-    return ""
+    # Resolved once: the first tick of a day builds tens of thousands of these links.
+    return reverse("work:task", args=[_PLACEHOLDER])
 
 
 def _submission_items(submissions: QuerySet) -> list[Chased]:
-    from django.urls import reverse
-
     rows = submissions.select_related("agency", "period__obligation")
     return [
         Chased(
