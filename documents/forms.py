@@ -18,7 +18,7 @@ from tasks.deadlines import DeadlineKind, before_tet, today_in_vietnam, working_
 from tasks.forms import MultipleFileField, VietnameseDateField
 from tasks.models import Recurrence
 
-from .extraction import Extracted, ExtractionRefused, text_from_uploads
+from .extraction import ExtractionRefused, UploadsText, text_from_uploads
 from .models import DirectiveState, DirectiveType
 from .numbers import InvalidDocumentNumber, parse_document_number
 
@@ -96,11 +96,12 @@ class DirectiveForm(forms.Form):
             raise ValidationError(error.messages) from error
 
     def clean(self) -> dict:
-        """Without pasted text, the directive's text comes from an uploaded .txt, .docx or PDF
-        (documents/extraction.py). A file that is refused is a message on the form; a file
-        that gives no text (a scan) is a notice, and the directive is kept without text."""
+        """Without pasted text, the directive's text comes from an uploaded file
+        (documents/extraction.py: a text layer, a .doc, OCR of a scan where Tesseract is
+        installed). A file that is refused is a message on the form; a file that gives no text
+        is a notice, and the directive is kept without text."""
         data = super().clean()
-        self.extracted = Extracted()
+        self.extracted = UploadsText()
         if self.errors or (data.get("text") or "").strip():
             return data
         try:

@@ -21,6 +21,13 @@ from django.utils.translation import gettext as _
 from agencies import permissions as perms
 from agencies.models import Agency, Committee, User
 from documents import actions as directive_actions
+from documents.extraction import (
+    TEXT_SUFFIXES,
+    Extracted,
+    ExtractionRefused,
+    TextOrigin,
+    read_file,
+)
 from documents.models import Directive, DirectiveAttachment
 from documents.numbers import InvalidDocumentNumber, parse_document_number
 from project.errors import ActionError, ActionForbidden, atomic_action
@@ -29,7 +36,6 @@ from workflows import services as workflow_services
 
 from .edxml import EdxmlAttachment, EdxmlError, Package, parse_package
 from .models import Intake, IntakeChannel
-from .textract import TEXT_SUFFIXES, Extracted, TextOrigin, extract_text
 
 MB = 1024 * 1024
 
@@ -109,7 +115,12 @@ def _register(
     uploads = _uploads(files)
     main = main_file(files)
     if main is not None:
-        extracted = extract_text(main.name, main.data)
+        try:
+            extracted = read_file(main.name, main.data)
+        except ExtractionRefused as error:
+            # The register form refuses such a file; a package is registered anyway, its file
+            # kept, and the office types the text.
+            extracted = Extracted("", TextOrigin.NONE, str(error))
     else:
         extracted = Extracted("", TextOrigin.NONE)
     if not extracted.text.strip() and fallback_text:

@@ -10,9 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Committee
+from documents.extraction import TextOrigin
 from documents.models import Directive, DirectiveAttachment, UrgingLetter
-
-from .textract import TextOrigin
 
 
 class IntakeChannel(models.TextChoices):

@@ -15,15 +15,16 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView
 
 from agencies import permissions as perms
+from documents import ocr
 from documents import permissions as directive_perms
+from documents.extraction import doc_reader
 from documents.models import UrgingLetter
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
 
-from . import intake, ocr, outgoing, signing, verify
+from . import intake, outgoing, signing, verify
 from .forms import ImportForm, SignForm
 from .models import SignedLetter
-from .textract import doc_reader
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:

@@ -6,21 +6,24 @@ import io
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import docx
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from documents import extraction, ocr
 from documents.actions import register_directive, update_directive
 from documents.duplicates import possible_duplicates
 from documents.models import Directive, DirectiveEvent
 from project.errors import ActionError
 from tests.factories import UserFactory
+
+from .files import docx_of
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "data" / "directives" / "texts"
 KIEN_GIANG = (SEEDS / "kg-tb-2020-10-07.txt").read_text(encoding="utf-8")
@@ -33,15 +36,6 @@ FONT = Path(settings.BASE_DIR) / "exports" / "fonts" / "LiberationSerif-Regular.
 def office(client, secretariat):
     client.force_login(secretariat)
     return client
-
-
-def docx_of(text: str) -> bytes:
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def pdf_of(lines: list[str]) -> bytes:
@@ -103,6 +97,66 @@ def test_a_scan_is_registered_and_the_office_is_sent_to_add_the_text(office):
     page = office.get(response.url).content.decode()
     assert "No text could be read from “ban-quet.pdf”" in page
     assert "ban-quet.pdf" in page  # the file already attached is listed
+
+
+def png_page() -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
+OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600  # an OLE (Word 97) file
+
+
+def test_a_scan_or_doc_this_server_cannot_read_is_kept_and_the_office_told_why(
+    office, settings, monkeypatch
+):
+    # The same reader as the e-government import: without Tesseract or antiword/LibreOffice,
+    # the same sentences say what to install, and the files are kept.
+    settings.TESSERACT_CMD = "tesseract-that-is-not-installed"
+    monkeypatch.setattr(extraction, "doc_reader", lambda: None)
+    response = register(
+        office,
+        files=[
+            SimpleUploadedFile("trang-1.png", png_page()),
+            SimpleUploadedFile("cu.doc", OLD_WORD),
+        ],
+    )
+    directive = Directive.objects.get()
+    assert directive.text == "" and directive.attachments.count() == 2
+    page = office.get(response.url).content.decode()
+    assert "Tesseract OCR is not installed" in page
+    assert "cannot be read on this server (install antiword or LibreOffice)" in page
+    assert "No text could be read from “trang-1.png”" in page
+
+
+def test_a_scan_is_read_by_ocr_where_it_can_be_and_the_office_asked_to_check_it(
+    office, monkeypatch
+):
+    monkeypatch.setattr(ocr, "unavailable", lambda: "")
+    monkeypatch.setattr(ocr, "read_image_bytes", lambda data, name: ["THÔNG BÁO", KIEN_GIANG])
+    response = register(office, files=[SimpleUploadedFile("trang-1.png", png_page())])
+    directive = Directive.objects.get()
+    assert "hoàn chỉnh báo cáo" in directive.text
+    assert response.url == reverse("directives:breakdown", args=[directive.pk])
+    page = office.get(response.url).content.decode()
+    assert "The text of “trang-1.png” was read by OCR: check it against the scan" in page
+
+
+def test_a_word_file_is_read_before_an_image_chosen_first(office, monkeypatch):
+    def no_ocr(data: bytes, name: str) -> list[str]:
+        raise AssertionError("the image is not read when the Word file gives the text")
+
+    monkeypatch.setattr(ocr, "unavailable", lambda: "")
+    monkeypatch.setattr(ocr, "read_image_bytes", no_ocr)
+    register(
+        office,
+        files=[
+            SimpleUploadedFile("phu-luc.png", png_page()),
+            SimpleUploadedFile("tb.docx", docx_of(KIEN_GIANG)),
+        ],
+    )
+    assert "hoàn chỉnh báo cáo" in Directive.objects.get().text
 
 
 def test_registering_the_same_draft_again_sends_to_its_edit_page_not_a_refusal(office):

@@ -1,52 +1,18 @@
-"""Material the e-government tests build for themselves: a seed directive as a PDF (reportlab)
-and as a .docx (python-docx), and edXML packages written by hand, as a sender's system would."""
+"""Material the e-government tests build for themselves: edXML packages written by hand, as a
+sender's system would, around the seed directive's files (tests/documents/files.py)."""
 
 from __future__ import annotations
 
 import base64
-import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-import docx
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from exports.pdf.layout import FONT
+from tests.documents.files import docx_of, pdf_of, seed_text
 
-# Seed 003 of /work/shared/seeds (Kiên Giang's Thông báo of 7/10/2020), as the repository keeps
-# it for the breakdown tests, with the engine's expected tasks beside it.
-SEED_003 = (
-    Path(__file__).resolve().parent.parent / "breakdown" / "samples" / "seed_003_kg_tb_ket_luan.txt"
-)
+__all__ = ["DOCX_TYPE", "PDF_TYPE", "docx_of", "edxml_package", "pdf_of", "seed_text"]
+
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
-
-
-def seed_text() -> str:
-    return SEED_003.read_text(encoding="utf-8")
-
-
-def pdf_of(text: str) -> bytes:
-    """The text as a PDF with a text layer, one paragraph per line, in Times-like 13 pt."""
-    out = io.BytesIO()
-    style = ParagraphStyle("body", fontName=FONT, fontSize=13, leading=17, spaceAfter=4)
-    story = [Paragraph(escape(line) or "&nbsp;", style) for line in text.splitlines()]
-    SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=30 * mm, rightMargin=15 * mm, topMargin=20 * mm
-    ).build(story)
-    return out.getvalue()
-
-
-def docx_of(text: str) -> bytes:
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def edxml_package(
