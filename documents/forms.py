@@ -26,6 +26,20 @@ COMPUTED_KINDS = (DeadlineKind.WORKING_DAYS, DeadlineKind.LUNAR)
 MAX_WORKING_DAYS = 1000
 
 
+class DocumentNumberField(forms.CharField):
+    """A number and symbol as printed (92/KH-BCĐ389), checked as the register checks it; empty
+    is allowed where the field is optional."""
+
+    def clean(self, value: str | None) -> str:
+        raw = super().clean(value)
+        if raw:
+            try:
+                parse_document_number(raw)
+            except InvalidDocumentNumber as exc:
+                raise ValidationError(str(exc)) from exc
+        return raw
+
+
 class DirectiveFilterForm(forms.Form):
     """The register's search box and filters; every field optional, bad values ignored."""
 
@@ -45,7 +59,7 @@ class DirectiveFilterForm(forms.Form):
 
 
 class DirectiveForm(forms.Form):
-    number = forms.CharField(
+    number = DocumentNumberField(
         label=_("Number and symbol"),
         required=False,
         max_length=80,
@@ -111,15 +125,6 @@ class DirectiveForm(forms.Form):
             return data
         data["text"] = self.extracted.text
         return data
-
-    def clean_number(self) -> str:
-        raw = self.cleaned_data["number"].strip()
-        if raw:
-            try:
-                parse_document_number(raw)
-            except InvalidDocumentNumber as exc:
-                raise ValidationError(str(exc)) from exc
-        return raw
 
 
 class DraftTaskForm(forms.Form):

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from documents.forms import DocumentNumberField
 from documents.models import DirectiveType
-from documents.numbers import InvalidDocumentNumber, parse_document_number
 from project.errors import ActionError
 from project.uploads import DOCUMENT_TYPES, JPEG, PNG, XML, check_uploads
 from tasks.forms import VietnameseDateField
@@ -41,7 +41,7 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed for a scan or Word file; an edXML package carries its own."),
     )
-    number = forms.CharField(label=_("Number and symbol"), required=False, max_length=80)
+    number = DocumentNumberField(label=_("Number and symbol"), required=False, max_length=80)
     doc_type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", "—"), *DirectiveType.choices]
     )
@@ -67,15 +67,6 @@ class ImportForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.messages) from error
         return upload
-
-    def clean_number(self) -> str:
-        raw = self.cleaned_data["number"].strip()
-        if raw:
-            try:
-                parse_document_number(raw)
-            except InvalidDocumentNumber as exc:
-                raise ValidationError(str(exc)) from exc
-        return raw
 
     def clean(self) -> dict:
         data = super().clean()
