@@ -18,7 +18,7 @@ from project.uploads import DOCUMENT_TYPES, JPEG, PNG, XML, check_uploads
 from tasks.forms import VietnameseDateField
 
 from .models import SigningCredential, TrustedRoot
-from .signing import read_pkcs12
+from .signing import SignAs, read_pkcs12
 
 PACKAGE_SUFFIXES = (".xml", ".edxml")
 
@@ -95,6 +95,14 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["personal"].queryset = credentials.filter(kind="personal")
         self.fields["organisation"].queryset = credentials.filter(kind="organisation")
+
+    def signers(self) -> tuple[SignAs, SignAs | None]:
+        """Who signs: the signer's certificate, and the organisation's where one was chosen."""
+        data = self.cleaned_data
+        organisation = None
+        if data["organisation"] is not None:
+            organisation = SignAs(data["organisation"], data["organisation_password"])
+        return SignAs(data["personal"], data["personal_password"]), organisation
 
 
 class CredentialUploadForm(forms.ModelForm):

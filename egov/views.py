@@ -180,16 +180,10 @@ def sign_letter(request: HttpRequest, pk: int) -> HttpResponse:
     form = SignForm(request.POST, credentials=signing.usable_credentials(letter.committee))
     if not form.is_valid():
         return _letter_page(request, letter, None, form)
-    data = form.cleaned_data
-    organisation = None
-    if data["organisation"] is not None:
-        organisation = signing.SignAs(data["organisation"], data["organisation_password"])
+    personal, organisation = form.signers()
     try:
         signing.sign_urging_letter(
-            letter,
-            by=request.user,
-            personal=signing.SignAs(data["personal"], data["personal_password"]),
-            organisation=organisation,
+            letter, by=request.user, personal=personal, organisation=organisation
         )
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
@@ -239,16 +233,10 @@ def consolidated_report(request: HttpRequest) -> HttpResponse:
     credentials = signing.usable_credentials(committee)
     form = SignForm(request.POST or None, credentials=credentials)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        organisation = None
-        if data["organisation"] is not None:
-            organisation = signing.SignAs(data["organisation"], data["organisation_password"])
+        personal, organisation = form.signers()
         try:
             package = outgoing.consolidated_package(
-                committee,
-                by=request.user,
-                personal=signing.SignAs(data["personal"], data["personal_password"]),
-                organisation=organisation,
+                committee, by=request.user, personal=personal, organisation=organisation
             )
         except ActionForbidden as exc:
             return _forbidden(request, exc.message)
