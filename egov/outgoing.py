@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Committee, User
@@ -100,11 +101,8 @@ def consolidated_package(
                 "organisation identifier (QCVN 102) here: the administrator enters it."
             )
         )
-    for credential, kind in ((personal, "personal"), (organisation, "organisation")):
-        if credential is not None and (
-            credential.credential.committee_id != committee.pk or credential.credential.kind != kind
-        ):
-            raise ActionForbidden(_("This certificate is not one of the committee's."))
+    # The same checks as a letter's signing: an expired or retired certificate signs nothing.
+    signing.check_signers(committee.pk, personal, organisation, now or timezone.now())
     filters = parse_filters(committee, {}, user=by, now=now)
     signed = signing.sign_pdf(
         build_consolidated(filters),

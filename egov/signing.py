@@ -350,18 +350,25 @@ def sign_pdf(
 NOT_PERMITTED = _("Only the committee's standing office can sign the letters it issues.")
 
 
-def _check_credential(
-    credential: SigningCredential | None, letter: UrgingLetter, kind: str, now: dt.datetime
+def check_signers(
+    committee_id: int, personal: SignAs, organisation: SignAs | None, now: dt.datetime
 ) -> None:
-    if credential is None:
-        return
-    if credential.committee_id != letter.committee_id or credential.kind != kind:
-        raise ActionForbidden(_("This certificate is not one of the committee's."))
-    if not credential.active or credential.not_after <= now:
-        raise ActionError(
-            _("The certificate “%(name)s” has expired or is no longer in use.")
-            % {"name": credential.label}
-        )
+    """The certificates are the committee's, of the right kind, in use and not expired:
+    whatever signs for the committee (a letter, the consolidated report)."""
+    for signer, kind in (
+        (personal, CredentialKind.PERSONAL),
+        (organisation, CredentialKind.ORGANISATION),
+    ):
+        if signer is None:
+            continue
+        credential = signer.credential
+        if credential.committee_id != committee_id or credential.kind != kind:
+            raise ActionForbidden(_("This certificate is not one of the committee's."))
+        if not credential.active or credential.not_after <= now:
+            raise ActionError(
+                _("The certificate “%(name)s” has expired or is no longer in use.")
+                % {"name": credential.label}
+            )
 
 
 @atomic_action
@@ -384,9 +391,7 @@ def sign_urging_letter(
         )
     if not letter.pdf or not letter.number:
         raise ActionError(_("Only an issued letter, with its number and date, can be signed."))
-    _check_credential(personal.credential, letter, CredentialKind.PERSONAL, now)
-    if organisation is not None:
-        _check_credential(organisation.credential, letter, CredentialKind.ORGANISATION, now)
+    check_signers(letter.committee_id, personal, organisation, now)
     with letter.pdf.open("rb") as handle:
         data = handle.read()
     signer_name = letter.signer_name or personal.credential.holder_name

@@ -15,7 +15,7 @@ from egov import signing
 from egov.edxml import parse_package
 from egov.intake import import_package
 from egov.models import AttachmentSignature, SignedLetter, SigningCredential, TrustedRoot
-from egov.outgoing import letter_package
+from egov.outgoing import consolidated_package, letter_package
 from egov.verify import verify_pdf
 from project.errors import ActionError, ActionForbidden
 from tasks.deadlines import VIETNAM
@@ -436,6 +436,26 @@ def test_the_consolidated_report_goes_up_signed_as_edxml(
     assert report.ok and report.signer == "Nguyễn Đức Chín"
     client.force_login(officer_of(police))
     assert client.get(url).status_code == 403
+
+
+def test_an_expired_certificate_cannot_sign_the_consolidated_report(ca, committee, secretariat):
+    # The report is checked as a letter is (signing.check_signers), not only for whose it is.
+    national = CommitteeFactory(code="bcd389-qg", name="Ban Chỉ đạo 389 quốc gia", level="national")
+    national.standing_agency = AgencyFactory(code="VPTT", organ_id="000.00.00.G22")
+    national.save()
+    committee.parent = national
+    committee.standing_agency = AgencyFactory(code="KG-SCT", organ_id="000.31.01.H33")
+    committee.save()
+    expired = signing.store_credential(
+        SigningCredential(committee=committee, kind="personal", label="Hết hạn"),
+        pkcs12_data=ca.issue_pkcs12("Người ký", "UBND", PASSWORD, days=-1),
+        password=PASSWORD,
+        keep_password=False,
+        seal_image=None,
+        by=None,
+    )
+    with pytest.raises(ActionError, match="expired"):
+        consolidated_package(committee, by=secretariat, personal=signing.SignAs(expired, PASSWORD))
 
 
 def officer_of(agency):
