@@ -12,11 +12,9 @@ from dataclasses import dataclass
 
 from asn1crypto import x509 as asn1_x509
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -71,8 +69,6 @@ def verify_pdf(
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
-        return []
     except Exception:  # noqa: BLE001 - a damaged file from outside never stops its registration
         return []
     reports = []
@@ -82,10 +78,6 @@ def verify_pdf(
             # An explicit (possibly empty) list of roots: never the operating system's store.
             context = ValidationContext(trust_roots=list(roots), allow_fetching=False)
             status = validate_pdf_signature(signature, context)
-        except (SignatureValidationError, ValueError, KeyError, TypeError, OSError) as error:
-            report.detail = _("The signature cannot be read: %(error)s") % {"error": error}
-            reports.append(report)
-            continue
         except Exception as error:  # noqa: BLE001 - a forged structure is an invalid signature
             report.detail = _("The signature cannot be read: %(error)s") % {"error": error}
             reports.append(report)
