@@ -29,6 +29,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.utils.translation import gettext as _
 
+from documents.models import DirectiveType
+from documents.numbers import DOCUMENT_TYPE_CODES, OFFICIAL_LETTER
+
 QCVN_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 PREFIX = "edXML"
 MAX_ATTACHMENTS = 50
@@ -36,20 +39,10 @@ MAX_FIELD_CHARS = 20_000  # a header field longer than this is not a header fiel
 
 ET.register_namespace(PREFIX, QCVN_NS)
 
-# What a package's DocumentType/TypeName says, as the register's types.
-TYPE_NAMES = {
-    "thông báo": "TB",
-    "kế hoạch": "KH",
-    "quyết định": "QĐ",
-    "chỉ thị": "CT",
-    "công văn": "CV",
-    "nghị quyết": "NQ",
-    "báo cáo": "BC",
-    "công điện": "CĐ",
-    "hướng dẫn": "HD",
-    "chương trình": "CTr",
-}
-TYPE_LABELS = {code: name[:1].upper() + name[1:] for name, code in TYPE_NAMES.items()}
+# What a package's DocumentType/TypeName says ("Thông báo"), as the register's types: the
+# names are the register's own (Nghị định 30's list in documents.numbers).
+_NAMES = {**DOCUMENT_TYPE_CODES, OFFICIAL_LETTER: "Công văn"}
+TYPE_NAMES = {_NAMES[code].lower(): code for code in DirectiveType.values}
 
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
