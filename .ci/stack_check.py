@@ -171,7 +171,7 @@ class Person:
         check(status == 200, f"{self.username}: GET {path} answered {status}")
         return self.html
 
-    def form(self, *, field: str = "", button: str = "", id: str = "") -> Form:  # noqa: A002
+    def form(self, *, field: str = "", button: str = "", id: str = "") -> Form:
         """The page's first form with this field, this named button or this id."""
         for form in Forms(self.html).forms:
             names = {n for n, _ in form.fields} | set(form.choices)

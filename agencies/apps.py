@@ -13,7 +13,7 @@ class AgenciesConfig(AppConfig):
         from .models import CalendarDay
 
         # The calendar caches the administrator's days; forget them when they change.
-        def _forget(**kwargs) -> None:  # noqa: ANN003
+        def _forget(**kwargs) -> None:
             calendar.clear_cache()
 
         post_save.connect(

@@ -300,7 +300,7 @@ def import_agencies(
     committee_name: str | None = None,
     committee_level: str = CommitteeLevel.PROVINCE,
     *,
-    by=None,  # noqa: ANN001 - the person importing, if any (the command has none)
+    by=None,
 ) -> ImportResult:
     """Import (or update) agencies as members of a committee, all or nothing."""
     rows = parse_rows(_read_text(source))

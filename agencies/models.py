@@ -199,7 +199,7 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         # Permissions are granted to an agency's group (a few rows per task, not one per user).
         if self.group_id is None:
             self.group, _created = Group.objects.get_or_create(name=f"agency:{self.code}")

@@ -50,7 +50,7 @@ class AgencyListView(DirectoryMixin, ListView):
     template_name = "agencies/agency_list.html"
     context_object_name = "agencies"
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         scope = self.committee_scope()
         queryset = Agency.objects.select_related("parent", "successor").annotate(
             user_count=Count("users", distinct=True)
@@ -63,7 +63,7 @@ class AgencyListView(DirectoryMixin, ListView):
             .order_by("name")
         )
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=_("Agencies"), **kwargs)
 
 
@@ -71,7 +71,7 @@ class CommitteeListView(DirectoryMixin, ListView):
     template_name = "agencies/committee_list.html"
     context_object_name = "committees"
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         scope = self.committee_scope()
         queryset = Committee.objects.select_related("parent", "standing_agency").annotate(
             member_count=Count("memberships", distinct=True),
@@ -80,7 +80,7 @@ class CommitteeListView(DirectoryMixin, ListView):
             queryset = queryset.filter(Q(pk=scope) | Q(parent=scope))
         return self.search(queryset, "code", "name", "place_name").order_by("code")
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=_("Committees"), **kwargs)
 
 
@@ -88,7 +88,7 @@ class UserListView(DirectoryMixin, ListView):
     template_name = "agencies/user_list.html"
     context_object_name = "people"
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         scope = self.committee_scope()
         queryset = User.objects.filter(is_active=True).select_related("agency", "committee")
         if scope is not None:
@@ -97,7 +97,7 @@ class UserListView(DirectoryMixin, ListView):
             "committee__code", "agency__name", "full_name", "username"
         )
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=_("Users"), **kwargs)
 
 

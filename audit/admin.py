@@ -13,13 +13,13 @@ class AccessEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001, ARG002
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

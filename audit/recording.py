@@ -10,7 +10,7 @@ from project.client_ip import client_ip
 from .models import AccessEvent, ChangeEvent
 
 
-def _username_of(user) -> str:  # noqa: ANN001
+def _username_of(user) -> str:
     return getattr(user, get_user_model().USERNAME_FIELD, "") or ""
 
 
@@ -18,7 +18,7 @@ def record_access(
     kind: str,
     *,
     request: HttpRequest | None = None,
-    user=None,  # noqa: ANN001
+    user=None,
     username: str = "",
     status: int | None = None,
     detail: str = "",
@@ -50,12 +50,12 @@ def record_access(
 def record_change(
     kind: str,
     *,
-    actor=None,  # noqa: ANN001
-    committee=None,  # noqa: ANN001
+    actor=None,
+    committee=None,
     subject: str = "",
     changes: dict | None = None,
     detail: str = "",
-):  # noqa: ANN201
+):
     """Write one change event, in the caller's transaction."""
     return ChangeEvent.objects.create(
         kind=kind,
@@ -67,7 +67,7 @@ def record_change(
     )
 
 
-def _jsonable(value):  # noqa: ANN001, ANN202
+def _jsonable(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):

@@ -110,7 +110,7 @@ def _delete(ids: list[int]) -> int:
         for first in range(0, len(ids), DELETE_CHUNK):
             chunk = ids[first : first + DELETE_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
-            cur.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608 - the model's own table, numbers as parameters
+            cur.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
             deleted += cur.rowcount
     return deleted
 

@@ -11,17 +11,17 @@ from .models import AccessEventKind
 from .recording import record_access
 
 
-def on_login(sender, request, user, **kwargs) -> None:  # noqa: ANN001, ARG001
+def on_login(sender, request, user, **kwargs) -> None:
     record_access(AccessEventKind.LOGIN, request=request, user=user, status=200)
 
 
-def on_login_failed(sender, credentials, request=None, **kwargs) -> None:  # noqa: ANN001, ARG001
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     field = get_user_model().USERNAME_FIELD
     username = str(credentials.get(field) or credentials.get("username") or "")
     record_access(AccessEventKind.LOGIN_FAILED, request=request, username=username)
 
 
-def on_logout(sender, request, user, **kwargs) -> None:  # noqa: ANN001, ARG001
+def on_logout(sender, request, user, **kwargs) -> None:
     expired = request is not None and getattr(request, "session_expired", False)
     record_access(
         AccessEventKind.LOGOUT,
@@ -31,7 +31,7 @@ def on_logout(sender, request, user, **kwargs) -> None:  # noqa: ANN001, ARG001
     )
 
 
-def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:  # noqa: ANN001, ARG001
+def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
     record_access(
         AccessEventKind.LOCKED_OUT,
         request=request,
@@ -42,7 +42,7 @@ def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:  # n
     )
 
 
-def on_attempt_deleted(sender, instance, **kwargs) -> None:  # noqa: ANN001, ARG001
+def on_attempt_deleted(sender, instance, **kwargs) -> None:
     """An axes attempt record removed while it was a lockout: the lock is lifted (by an
     administrator, `axes_reset`, or the cool-off running out)."""
     if instance.failures_since_start < settings.AXES_FAILURE_LIMIT:

@@ -88,7 +88,7 @@ def archiving_allowed(connection: BaseDatabaseWrapper, table: str) -> Iterator[N
             cursor.execute("SELECT set_config(%s, '', true)", [ARCHIVING_SETTING])
 
 
-def register_sqlite_function(sender=None, connection=None, **kwargs) -> None:  # noqa: ANN001, ARG001
+def register_sqlite_function(sender=None, connection=None, **kwargs) -> None:
     if connection is not None and connection.vendor == "sqlite":
         connection.connection.create_function(PURGE_FUNCTION, 0, _purge_allowed)
         connection.connection.create_function(ARCHIVING_FUNCTION, 1, _archiving)
@@ -115,7 +115,7 @@ def sqlite_drop_sql(table: str) -> list[str]:
     ]
 
 
-def add_triggers(connection, tables: list[str]) -> None:  # noqa: ANN001
+def add_triggers(connection, tables: list[str]) -> None:
     """Create the triggers for `tables` (idempotent) on this connection's database."""
     existing = set(connection.introspection.table_names())
     tables = [table for table in tables if table in existing]
@@ -149,5 +149,5 @@ def archivable_tables() -> set[str]:
     return {model._meta.db_table for model in _append_only_models() if model.archivable}
 
 
-def ensure_triggers(sender=None, using: str = "default", **kwargs) -> None:  # noqa: ANN001, ARG001
+def ensure_triggers(sender=None, using: str = "default", **kwargs) -> None:
     add_triggers(connections[using], append_only_tables())

@@ -56,7 +56,7 @@ CHANGE_COLUMNS = [
 ]
 
 
-def visible_events(user, model=AccessEvent) -> QuerySet:  # noqa: ANN001
+def visible_events(user, model=AccessEvent) -> QuerySet:
     related = ("committee", "agency") if model is AccessEvent else ("committee", "actor")
     queryset = model.objects.select_related(*related)
     if perms.is_admin(user):
@@ -148,7 +148,7 @@ class _Echo:
 def _csv(queryset: QuerySet, columns: list) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
-    def rows():  # noqa: ANN202
+    def rows():
         yield "\ufeff"  # Excel reads UTF-8 (Vietnamese) only with the byte-order mark
         yield writer.writerow(_headers(columns))
         for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
@@ -179,7 +179,7 @@ def _xlsx(queryset: QuerySet, columns: list) -> FileResponse:
     )
 
 
-def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:  # noqa: ANN001, ARG001
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' answer to a locked-out login: the login page again, with the reason."""
     from django.conf import settings
 

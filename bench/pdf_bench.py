@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -67,7 +67,7 @@ def xlsx_peak(count: int) -> float:
     from exports.pdf.queries import ReportFilters
     from exports.spreadsheets import SHEETS, Column, Sheet, write_xlsx
 
-    def fake_rows(filters, user):  # noqa: ANN001, ANN202
+    def fake_rows(filters, user):
         for n in range(count):
             yield SimpleNamespace(
                 ref=f"II.{n}",

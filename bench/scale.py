@@ -138,7 +138,7 @@ def count_queries(call: Callable[[], object]) -> int:
     return len(captured.captured_queries)
 
 
-def get_page(client, url: str) -> Callable[[], object]:  # noqa: ANN001
+def get_page(client, url: str) -> Callable[[], object]:
     def call() -> object:
         response = client.get(url)
         if response.status_code != 200:
@@ -384,7 +384,7 @@ def measure(args: argparse.Namespace, say: Callable[[str], None]) -> list[Row]:
         user,
         url: str,
         n: int,
-        p95: bool = False,  # noqa: ANN001
+        p95: bool = False,
     ) -> Row:
         client = Client()
         client.force_login(user)
@@ -525,13 +525,13 @@ def _storage() -> Row:
     )  # fmt: skip
 
 
-def _tasks_of(committee) -> int:  # noqa: ANN001
+def _tasks_of(committee) -> int:
     from tasks.models import Task
 
     return Task.objects.filter(directive__committee=committee).count()
 
 
-def _inbox_pages(user, inbox: str) -> list[tuple[str, str]]:  # noqa: ANN001
+def _inbox_pages(user, inbox: str) -> list[tuple[str, str]]:
     """Page 1, a page in the middle and the last page of the agency's whole list ("all"). The
     inbox pages along (deadline, id) with a cursor (project/keyset.py): the middle page is the
     one after the row halfway down that order, as following "next" would reach it."""
@@ -554,7 +554,7 @@ def _inbox_pages(user, inbox: str) -> list[tuple[str, str]]:  # noqa: ANN001
     ]
 
 
-def _api_last_page(user) -> str:  # noqa: ANN001
+def _api_last_page(user) -> str:
     return "/api/tasks/?page=last"
 
 

@@ -160,7 +160,7 @@ def _read_docx(path: Path) -> str:
     return _docx_text(str(path), path.name)
 
 
-def _docx_text(source, name: str) -> str:  # noqa: ANN001 - a path or a file object
+def _docx_text(source, name: str) -> str:
     try:
         import docx  # python-docx
     except ImportError as error:  # pragma: no cover - installed with the project
@@ -181,7 +181,7 @@ def _docx_text(source, name: str) -> str:  # noqa: ANN001 - a path or a file obj
     return "\n".join(lines)
 
 
-def _paragraph_text(paragraph) -> str:  # noqa: ANN001 - an lxml element
+def _paragraph_text(paragraph) -> str:
     parts: list[str] = []
     for node in paragraph.iter():
         tag = node.tag.rsplit("}", 1)[-1]

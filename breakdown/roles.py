@@ -115,7 +115,7 @@ class Roles:
         return self
 
 
-def _extend(target: list[str], values) -> None:  # noqa: ANN001
+def _extend(target: list[str], values) -> None:
     for value in values:
         if value not in target:
             target.append(value)

@@ -40,11 +40,11 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     actions = ["send_again"]
     show_full_result_count = False
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001, ARG002
+    def has_add_permission(self, request) -> bool:
         return False
 
     @admin.action(description=_("Send again now"))
-    def send_again(self, request, queryset) -> None:  # noqa: ANN001
+    def send_again(self, request, queryset) -> None:
         count = queryset.exclude(status__in=[OutboxStatus.SENT, OutboxStatus.SENDING]).update(
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
         )

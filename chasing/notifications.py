@@ -102,7 +102,7 @@ class Message:
         return (self.recipient_id, self.kind, self.object_key, self.period)
 
 
-def in_site_language():  # noqa: ANN201
+def in_site_language():
     """Messages are written in the site's language (Vietnamese), whoever triggers them."""
     return translation.override(settings.LANGUAGE_CODE)
 
@@ -285,7 +285,7 @@ def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notifications_for(user: User):  # noqa: ANN201
+def notifications_for(user: User):
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 

@@ -223,7 +223,7 @@ def send_outbox(
     finally:
         try:
             smtp.close()
-        except Exception:  # noqa: BLE001 - closing a broken connection may fail too
+        except Exception:
             logger.debug("closing the e-mail connection failed", exc_info=True)
     return result
 

@@ -87,7 +87,7 @@ def register_directive(
     signer_name: str = "",
     signer_title: str = "",
     text: str = "",
-    implements_task=None,  # noqa: ANN001
+    implements_task=None,
     files: Iterable[UploadedFile] = (),
     check_permission: bool = True,
 ) -> Directive:

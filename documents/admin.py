@@ -20,7 +20,7 @@ class DirectiveAdmin(AuditedAdmin):
     readonly_fields = ["state", "year", "created_by", "created_at", "updated_at"]
     autocomplete_fields = ["implements_task", "superseded_by"]
 
-    def get_readonly_fields(self, request, obj=None) -> list[str]:  # noqa: ANN001
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
         # A registered directive stays with its committee: moving it would hand its tasks'
         # sight to another committee.
         fields = list(super().get_readonly_fields(request, obj))

@@ -28,5 +28,5 @@ class DirectiveViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DirectiveSerializer
     filterset_fields = ["doc_type", "state", "year"]
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return Directive.objects.visible_to(self.request.user).order_by("-issued_on", "-id")

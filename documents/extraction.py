@@ -156,7 +156,7 @@ def _doc(name: str, data: bytes) -> Extracted:
         source.write_bytes(data)
         try:
             if "--outdir" in command:
-                subprocess.run(  # noqa: S603 - a fixed program on a file we wrote
+                subprocess.run(
                     [*command, folder, str(source)],
                     capture_output=True,
                     timeout=CONVERT_TIMEOUT_SECONDS,
@@ -164,7 +164,7 @@ def _doc(name: str, data: bytes) -> Extracted:
                 )
                 raw = (Path(folder) / "van-ban.txt").read_bytes()
             else:
-                raw = subprocess.run(  # noqa: S603 - a fixed program on a file we wrote
+                raw = subprocess.run(
                     [*command, str(source)],
                     capture_output=True,
                     timeout=CONVERT_TIMEOUT_SECONDS,

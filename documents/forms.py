@@ -49,7 +49,7 @@ class DirectiveFilterForm(forms.Form):
     issuer = forms.ChoiceField(label=_("Issuer"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
 
-    def __init__(self, *args, years=(), issuers=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, years=(), issuers=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["doc_type"].choices = everything + list(DirectiveType.choices)
@@ -198,10 +198,10 @@ class DraftTaskForm(forms.Form):
 
     def __init__(
         self,
-        *args,  # noqa: ANN002
-        agencies=None,  # noqa: ANN001
+        *args,
+        agencies=None,
         signed_on: dt.date | None = None,
-        **kwargs,  # noqa: ANN003
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         queryset = agencies if agencies is not None else Agency.objects.none()
@@ -329,7 +329,7 @@ class AgencySelect(forms.SelectMultiple):
     """A list of agencies whose options also carry the full name and code, which the chips'
     search (breakdown.js) matches: "biên phòng" finds "BĐBP tỉnh"."""
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # noqa: ANN001, ANN201, PLR0913
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         agency = getattr(value, "instance", None)
         if agency is not None:
@@ -343,7 +343,7 @@ class ProposalForm(DraftTaskForm):
     take = forms.BooleanField(label=_("Keep this task"), required=False)
     source = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A card per proposal: a compact list instead of a checkbox per member agency.
         for name in ("lead", "coordinating"):
@@ -363,7 +363,7 @@ class AliasForm(forms.Form):
         error_messages={"required": _("Choose the agency this name means.")},
     )
 
-    def __init__(self, *args, agencies=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, agencies=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
 

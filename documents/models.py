@@ -41,7 +41,7 @@ class DirectiveState(models.TextChoices):
 
 
 class DirectiveQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DirectiveQuerySet:  # noqa: ANN001
+    def visible_to(self, user) -> DirectiveQuerySet:
         return directive_perms.visible_directives(self, user)
 
 
@@ -125,7 +125,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.number_symbol} – {self.subject[:80]}" if self.number else self.subject[:80]
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         self.year = self.issued_on.year if self.issued_on else None
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:

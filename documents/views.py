@@ -109,7 +109,7 @@ class DirectiveListView(LoginRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
     context_object_name = "directives"
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         visible = Directive.objects.visible_to(self.request.user)
         self.filter_form = DirectiveFilterForm(
             self.request.GET or None,
@@ -133,7 +133,7 @@ class DirectiveListView(LoginRequiredMixin, ListView):
             .order_by("-issued_on", "-id")
         )
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
             page_title=_("Directive register"),
@@ -167,7 +167,7 @@ def _directive_fields(data: dict) -> dict:
     }
 
 
-def _existing_link(directive: Directive, user) -> str:  # noqa: ANN001
+def _existing_link(directive: Directive, user) -> str:
     """Where to send someone who registers a directive again: its edit page while it is a
     draft they may change (e.g. to add the text a file did not give), else its page."""
     if directive.state == DirectiveState.DRAFT and directive_perms.can_manage_directive(
@@ -188,7 +188,7 @@ class DirectiveCreateView(LoginRequiredMixin, View):
         if not (request.user.is_secretariat and request.user.committee_id):
             raise PermissionDenied
 
-    def _render(self, request: HttpRequest, form: DirectiveForm, **context) -> HttpResponse:  # noqa: ANN003
+    def _render(self, request: HttpRequest, form: DirectiveForm, **context) -> HttpResponse:
         return render(
             request,
             self.template_name,
@@ -264,7 +264,7 @@ class DirectiveEditView(LoginRequiredMixin, View):
             raise PermissionDenied
         return directive
 
-    def _render(self, request: HttpRequest, directive: Directive, form: DirectiveForm):  # noqa: ANN202
+    def _render(self, request: HttpRequest, directive: Directive, form: DirectiveForm):
         return render(
             request,
             self.template_name,
@@ -321,7 +321,7 @@ class DirectiveEditView(LoginRequiredMixin, View):
 class DirectiveDetailView(LoginRequiredMixin, TemplateView):
     template_name = "documents/directive_detail.html"
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs):
         user = self.request.user
         directive = get_object_or_404(
             Directive.objects.visible_to(user)
@@ -481,7 +481,7 @@ def highlighted_text(text: str, passages: list[str], names: list[str]) -> SafeSt
             )
         parts.append(str(chunk))
         start = i
-    return mark_safe("".join(parts))  # noqa: S308 - every piece was escaped above
+    return mark_safe("".join(parts))
 
 
 # As Vietnamese names weekdays: Monday is "thứ Hai", Sunday "Chủ nhật" (not "thứ 8").
@@ -789,7 +789,7 @@ def submit_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
 class DraftTaskCreateView(LoginRequiredMixin, View):
     template_name = "documents/task_form.html"
 
-    def _render(self, request, directive, form, task=None):  # noqa: ANN001, ANN202
+    def _render(self, request, directive, form, task=None):
         return render(
             request,
             self.template_name,

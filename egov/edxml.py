@@ -23,7 +23,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from xml.etree import ElementTree as ET  # noqa: S405 - only to build packages, never to parse
+from xml.etree import ElementTree as ET
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring

@@ -53,7 +53,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data.get("file")
         return bool(upload) and PurePath(upload.name).suffix.lower() in PACKAGE_SUFFIXES
 
-    def clean_file(self):  # noqa: ANN201
+    def clean_file(self):
         upload = self.cleaned_data["file"]
         if PurePath(upload.name).suffix.lower() in PACKAGE_SUFFIXES:
             limit = settings.EDXML_MAX_MB
@@ -91,7 +91,7 @@ class SignForm(forms.Form):
         label=_("Its password"), required=False, widget=forms.PasswordInput(render_value=False)
     )
 
-    def __init__(self, *args, credentials=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, credentials=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["personal"].queryset = credentials.filter(kind="personal")
         self.fields["organisation"].queryset = credentials.filter(kind="organisation")
@@ -126,7 +126,7 @@ class CredentialUploadForm(forms.ModelForm):
         model = SigningCredential
         fields = ["committee", "kind", "label", "holder_name", "holder_position", "active"]
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A new credential needs its file; an existing one keeps its own unless replaced.
         self.fields["pkcs12_file"].required = self.instance.pk is None
@@ -145,7 +145,7 @@ class CredentialUploadForm(forms.ModelForm):
                 self.add_error("password", error.message)
         return data
 
-    def clean_seal_file(self):  # noqa: ANN201
+    def clean_seal_file(self):
         upload = self.cleaned_data.get("seal_file")
         if upload:
             try:
@@ -162,7 +162,7 @@ class TrustedRootForm(forms.ModelForm):
         model = TrustedRoot
         fields = ["name"]
 
-    def clean_certificate_file(self):  # noqa: ANN201
+    def clean_certificate_file(self):
         upload = self.cleaned_data["certificate_file"]
         raw = upload.read(256 * 1024)
         try:

@@ -179,13 +179,13 @@ def prepare_credential(
     return credential
 
 
-def store_credential(credential: SigningCredential, **kwargs) -> SigningCredential:  # noqa: ANN003
+def store_credential(credential: SigningCredential, **kwargs) -> SigningCredential:
     """prepare_credential, then save."""
     prepare_credential(credential, **kwargs).save()
     return credential
 
 
-def usable_credentials(committee: Committee, now: dt.datetime | None = None):  # noqa: ANN201
+def usable_credentials(committee: Committee, now: dt.datetime | None = None):
     return SigningCredential.objects.filter(
         committee=committee, active=True, not_after__gt=now or timezone.now()
     ).order_by("kind", "label")
@@ -223,7 +223,7 @@ def signature_box(data: bytes, signer_name: str) -> tuple[int, tuple[float, floa
     name_y: list[float] = []
     wanted = " ".join(signer_name.split())
 
-    def visit(text: str, cm, tm, _font, _size) -> None:  # noqa: ANN001
+    def visit(text: str, cm, tm, _font, _size) -> None:
         if wanted and " ".join(text.split()) == wanted:
             # The text's origin in page space: the text matrix through the current transform
             # (reportlab draws table cells in translated coordinates).

@@ -98,7 +98,7 @@ class ImportView(LoginRequiredMixin, View):
 # ---- issued urging letters
 
 
-def _letters_of(request: HttpRequest):  # noqa: ANN202
+def _letters_of(request: HttpRequest):
     user = request.user
     if not (perms.is_committee_staff(user, user.committee_id)):
         raise PermissionDenied
@@ -110,14 +110,14 @@ class LetterListView(LoginRequiredMixin, ListView):
     context_object_name = "letters"
     paginate_by = 25
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return (
             _letters_of(self.request)
             .select_related("agency", "signed")
             .order_by("-year", "-number")
         )
 
-    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+    def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=_("Urging letters issued"), **kwargs)
 
 

@@ -96,7 +96,7 @@ def _part_columns() -> list[Column]:
     ]
 
 
-def _iterate(queryset) -> Iterator[Any]:  # noqa: ANN001
+def _iterate(queryset) -> Iterator[Any]:
     return queryset.iterator(chunk_size=CHUNK)
 
 
@@ -168,7 +168,7 @@ HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _cell(ws, value: Any, kind: str) -> WriteOnlyCell:  # noqa: ANN001
+def _cell(ws, value: Any, kind: str) -> WriteOnlyCell:
     if isinstance(value, str):
         value = nfc(value)
     cell = text_cell(ws, value)  # a title like "=HYPERLINK(…)" stays text, never a formula

@@ -61,7 +61,7 @@ def document_view(func: Callable) -> Callable:
 
     @login_required
     @wraps(func)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return func(request, *args, **kwargs)
         except ActionForbidden as exc:
@@ -72,7 +72,7 @@ def document_view(func: Callable) -> Callable:
     return wrapper
 
 
-def _filters(request: HttpRequest, **fixed) -> ReportFilters:  # noqa: ANN003
+def _filters(request: HttpRequest, **fixed) -> ReportFilters:
     filters = parse_filters(_committee(request), request.GET, user=request.user)
     if fixed:
         filters = replace(filters, **fixed)

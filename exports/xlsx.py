@@ -21,7 +21,7 @@ def looks_like_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def text_cell(ws, value: Any) -> WriteOnlyCell:  # noqa: ANN001
+def text_cell(ws, value: Any) -> WriteOnlyCell:
     """A write-only cell holding `value`; a text that looks like a formula stays text."""
     cell = WriteOnlyCell(ws, value=value)
     if looks_like_formula(value):

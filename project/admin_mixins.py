@@ -6,11 +6,11 @@ from django.contrib import admin
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For the append-only history: viewable, never added, changed or deleted by hand."""
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

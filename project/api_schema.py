@@ -46,7 +46,7 @@ def statuses_for(method: str, path: str, query: frozenset[str] = frozenset()) ->
     return codes
 
 
-def document_error_statuses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:  # noqa: ARG001
+def document_error_statuses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault(ERROR_SCHEMA_NAME, ERROR_SCHEMA)
     reference = {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}

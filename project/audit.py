@@ -13,7 +13,7 @@ class AppendOnlyError(Exception):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003
+    def update(self, **kwargs):
         raise AppendOnlyError(_("The log is append-only: an entry cannot be changed."))
 
     def delete(self):
@@ -33,12 +33,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError(_("The log is append-only: an entry cannot be changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def delete(self, *args, **kwargs):
         raise AppendOnlyError(_("The log is append-only: an entry cannot be deleted."))
 
 

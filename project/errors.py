@@ -40,7 +40,7 @@ def atomic_action(func: Callable) -> Callable:
     into ActionConflict, after the transaction has rolled back."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapper(*args, **kwargs):
         try:
             with transaction.atomic():
                 return func(*args, **kwargs)

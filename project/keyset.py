@@ -57,7 +57,7 @@ class KeysetPage:
 
     keyset = True
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return iter(self.rows)
 
     def __len__(self) -> int:

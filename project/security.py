@@ -62,7 +62,7 @@ class PrivateResponseMiddleware:
         return response
 
 
-def stamp_session(sender, request, user, **kwargs) -> None:  # noqa: ANN001, ARG001
+def stamp_session(sender, request, user, **kwargs) -> None:
     """On login (a user_logged_in receiver): start both clocks, so the next request need not
     write the session."""
     if request is not None and hasattr(request, "session"):
@@ -98,7 +98,7 @@ class LoginLockoutBackend(AxesStandaloneBackend):
     admin's, DRF's token view). A call without one (Django's test client, a management
     command checking a password) has no address to lock, so axes has nothing to say."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)

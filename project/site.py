@@ -28,7 +28,7 @@ COMMITTEE = ("secretariat", "chair")
 ALL = (*AGENCY, *COMMITTEE, "admin")
 
 
-def role_of(user) -> str:  # noqa: ANN001
+def role_of(user) -> str:
     if not user.is_authenticated:
         return ""
     if user.is_superuser:
@@ -36,10 +36,10 @@ def role_of(user) -> str:  # noqa: ANN001
     return user.role or ""
 
 
-def _allows(roles: tuple[str, ...]):  # noqa: ANN202
+def _allows(roles: tuple[str, ...]):
     """An application permission; anonymous users pass so the page can send them to log in."""
 
-    def check(user) -> bool:  # noqa: ANN001
+    def check(user) -> bool:
         return not user.is_authenticated or (user.is_active and role_of(user) in roles)
 
     return check

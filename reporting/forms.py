@@ -44,7 +44,7 @@ class ObligationForm(forms.ModelForm):
             "starts_on",
         ]
 
-    def __init__(self, *args, committee: Committee, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, committee: Committee, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.committee = committee
         self.fields["members"].queryset = reporting.committee_members(committee.pk).order_by("code")

@@ -204,7 +204,7 @@ class ReportSubmissionQuerySet(models.QuerySet):
         """The agency still owes something: never sent, or sent back."""
         return self.filter(state__in=[SubmissionState.DUE, SubmissionState.RETURNED])
 
-    def visible_to(self, user) -> ReportSubmissionQuerySet:  # noqa: ANN001
+    def visible_to(self, user) -> ReportSubmissionQuerySet:
         return report_perms.visible_periodic_reports(self, user)
 
 

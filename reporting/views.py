@@ -78,7 +78,7 @@ class SubmissionForm(forms.Form):
         widget=FileInput(),
     )
 
-    def __init__(self, *args, with_figures: bool = True, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, with_figures: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if with_figures:
             self.fields.update(_figure_fields())
@@ -87,7 +87,7 @@ class SubmissionForm(forms.Form):
 class ForceLineForm(forms.Form):
     force = forms.ChoiceField(label=_("Force"), choices=[("", "—"), *FORCE_CHOICES], required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_figure_fields())
         # In the grid each box has no label of its own: a screen reader names it by its column

@@ -119,7 +119,7 @@ def atomic_action(func: Callable) -> Callable:
     (Task.lead_status …, querysets.lead_summary): the one place it is written."""
 
     @functools.wraps(func)
-    def tracked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def tracked(*args, **kwargs):
         if _touched.get() is not None:  # an action inside another: the outer one refreshes
             return func(*args, **kwargs)
         token = _touched.set(set())
@@ -221,7 +221,7 @@ def _locked(assignment: TaskAssignment) -> TaskAssignment:
 # ---- creating and assigning (while the directive is a draft)
 
 
-def _check_list_editable(directive, by: User | None, action: str) -> None:  # noqa: ANN001
+def _check_list_editable(directive, by: User | None, action: str) -> None:
     if by is not None and not directive_perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": action})
     if directive.state != "draft":
@@ -230,7 +230,7 @@ def _check_list_editable(directive, by: User | None, action: str) -> None:  # no
 
 @atomic_action
 def create_task(
-    directive,  # noqa: ANN001
+    directive,
     *,
     by: User | None,
     title: str,

@@ -25,7 +25,7 @@ class AssignmentInline(admin.TabularInline):
         "accepted_at",
     ]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -52,10 +52,10 @@ class TaskAdmin(AuditedAdmin):
 
     # Tasks are created by breaking a directive down (tasks.actions.create_task), which logs
     # them; the admin corrects wording only.
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001, ARG002
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -213,7 +213,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["state", "directive"]
     lookup_value_regex = ID_PATTERN
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         now = timezone.now()
         parts = TaskAssignment.objects.with_timeliness(now).select_related("agency", "officer")
         return (
@@ -413,7 +413,7 @@ class ExtensionViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
     serializer_class = ExtensionSerializer
     lookup_value_regex = ID_PATTERN
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         visible = Task.objects.visible_to(self.request.user).values("pk")
         return Extension.objects.filter(task__in=visible).select_related("agency").order_by("id")
 

@@ -26,7 +26,7 @@ class DateInput(forms.TextInput):
             }
         )
 
-    def format_value(self, value):  # noqa: ANN001, ANN201
+    def format_value(self, value):
         if hasattr(value, "strftime"):
             return value.strftime("%d/%m/%Y")
         return value
@@ -36,7 +36,7 @@ class VietnameseDateField(forms.DateField):
     widget = DateInput
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 31/12/2020.")}
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, **kwargs) -> None:
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         super().__init__(**kwargs)
 
@@ -58,12 +58,12 @@ class MultipleFileInput(FileInput):
 class MultipleFileField(forms.FileField):
     """Any number of files (Django's documented pattern)."""
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def clean(self, data, initial=None):  # noqa: ANN001, ANN201
+    def clean(self, data, initial=None):
         single = super().clean
         items = data if isinstance(data, (list, tuple)) else [data] if data else []
         # Content checked against the allow-list of document types, sizes capped (each and
@@ -103,7 +103,7 @@ class TaskReportForm(forms.Form):
         help_text=_("Only with a result report."),
     )
 
-    def __init__(self, *args, contributions=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, contributions=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contributions"]
         if contributions is None:
@@ -133,7 +133,7 @@ class ContributionForm(forms.Form):
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:  # noqa: ANN001
+    def label_from_instance(self, obj) -> str:
         position = f" – {obj.position}" if getattr(obj, "position", "") else ""
         return f"{obj}{position}"
 
@@ -148,7 +148,7 @@ class OfficerForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of your agency's officers.")},
     )
 
-    def __init__(self, *args, officers=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, officers=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
 

@@ -58,19 +58,19 @@ class DaysBetween(models.Func):
     output_field = models.IntegerField()
     arity = 2
 
-    def __init__(self, end, start, **extra):  # noqa: ANN001, ANN003
+    def __init__(self, end, start, **extra):
         super().__init__(end, start, **extra)
 
-    def as_sql(self, compiler, connection, **extra_context):  # noqa: ANN001, ANN003
+    def as_sql(self, compiler, connection, **extra_context):
         # PostgreSQL: date - date is an integer number of days.
         return self.as_sql_template(compiler, connection, "((%(expressions)s))", " - ")
 
-    def as_sqlite(self, compiler, connection, **extra_context):  # noqa: ANN001, ANN003
+    def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql_template(
             compiler, connection, "CAST(julianday(%(expressions)s) AS INTEGER)", ") - julianday("
         )
 
-    def as_sql_template(self, compiler, connection, template, joiner):  # noqa: ANN001
+    def as_sql_template(self, compiler, connection, template, joiner):
         return super().as_sql(compiler, connection, template=template, arg_joiner=joiner)
 
 
@@ -219,7 +219,7 @@ class AssignmentQuerySet(models.QuerySet):
         """Lead parts on which the agency still has to act: what urging chases."""
         return self.filter(role="lead", state__in=OWING)
 
-    def of_agency(self, agency) -> AssignmentQuerySet:  # noqa: ANN001
+    def of_agency(self, agency) -> AssignmentQuerySet:
         return self.filter(agency=agency)
 
     def with_timeliness(
@@ -305,7 +305,7 @@ def _assignment_model(tasks: models.QuerySet) -> type[models.Model]:
 
 
 class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TaskQuerySet:  # noqa: ANN001
+    def visible_to(self, user) -> TaskQuerySet:
         """What this person may see: the committee's tasks for its staff, an agency's tasks
         (lead or co-ordinating, once dispatched) for the agency's staff; one EXISTS query."""
         if not perms.is_active(user):
@@ -327,7 +327,7 @@ class TaskQuerySet(models.QuerySet):
     def open(self) -> TaskQuerySet:
         return self.filter(state="assigned")
 
-    def led_by(self, agency) -> TaskQuerySet:  # noqa: ANN001
+    def led_by(self, agency) -> TaskQuerySet:
         return self.filter(assignments__agency=agency, assignments__role="lead")
 
     def with_timeliness(
@@ -416,7 +416,7 @@ class TaskQuerySet(models.QuerySet):
         the scale bench after loading. Returns the number of tasks updated."""
         return self.update(**lead_summary(_assignment_model(self)))
 
-    def implementing(self, task) -> TaskQuerySet:  # noqa: ANN001
+    def implementing(self, task) -> TaskQuerySet:
         """The tasks of the published directives that carry `task` out (a child committee's
         plan for a parent committee's task): how the parent task's progress rolls up."""
         return self.filter(

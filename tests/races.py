@@ -33,7 +33,7 @@ def race(
             outcomes[index] = WON
         except ActionError as exc:
             outcomes[index] = str(exc.message)
-        except Exception as exc:  # noqa: BLE001 - reported as a failure by the test
+        except Exception as exc:
             outcomes[index] = repr(exc)
         finally:
             connection.close()  # the thread's own connection

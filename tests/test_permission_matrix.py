@@ -508,7 +508,7 @@ def url_names() -> dict[str, list[URLPattern]]:
     """Every named URL of the project, by its fully qualified name."""
     found: dict[str, list[URLPattern]] = {}
 
-    def walk(patterns, namespaces: tuple[str, ...]) -> None:  # noqa: ANN001
+    def walk(patterns, namespaces: tuple[str, ...]) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 names = namespaces + ((pattern.namespace,) if pattern.namespace else ())
@@ -601,7 +601,7 @@ def world(make_task, committee, police, border_guard, secretariat, chair, office
     }
 
 
-def _check(response, expected, role: str, label: str) -> None:  # noqa: ANN001
+def _check(response, expected, role: str, label: str) -> None:
     status = response.status_code
     where = f"{label} as {role}: got {status}"
     assert status < 500, where

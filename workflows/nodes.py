@@ -131,7 +131,7 @@ class HumanStep(flow.View):
         self._predicate: Callable | None = None
         self._subject: Callable = lambda process: process
 
-    def Permission(self, predicate: Callable, obj: Callable | None = None) -> HumanStep:  # noqa: N802
+    def Permission(self, predicate: Callable, obj: Callable | None = None) -> HumanStep:
         self._predicate = predicate
         if obj is not None:
             self._subject = obj

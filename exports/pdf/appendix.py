@@ -74,7 +74,7 @@ def _leads_cell(task: Task) -> str:
     return "; ".join(a.agency.name for a in leads(task))
 
 
-def task_rows(tasks) -> list[list[object]]:  # noqa: ANN001
+def task_rows(tasks) -> list[list[object]]:
     return [
         [
             task.ref or str(number),

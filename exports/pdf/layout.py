@@ -77,7 +77,7 @@ def register_fonts() -> None:
 register_fonts()  # paragraphs resolve their fonts when they are made, before build_pdf
 
 
-def _style(name: str, **kwargs) -> ParagraphStyle:  # noqa: ANN003
+def _style(name: str, **kwargs) -> ParagraphStyle:
     size = kwargs.pop("fontSize", BODY_SIZE)
     kwargs.setdefault("leading", round(size * 1.2, 1))
     return ParagraphStyle(name, fontName=kwargs.pop("fontName", FONT), fontSize=size, **kwargs)
@@ -128,7 +128,7 @@ class _Paragraph(Paragraph):
 
     _wrapped_at: tuple[float, float] | None = None
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # The cache holds only while the broken lines (blPara) it measured still exist:
         # reportlab's split() deletes them when the paragraph does not fit at the foot of a
         # page, and drawing it on the next page then needs a fresh wrap.
@@ -142,7 +142,7 @@ class _Paragraph(Paragraph):
         self._wrapped_at = (availWidth, width)
         return width, height
 
-    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list:
         self._wrapped_at = None  # split() rewraps, or deletes blPara: forget the measure
         return super().split(availWidth, availHeight)
 
@@ -196,8 +196,8 @@ class DocumentMeta:
         }
 
 
-def _page_decorations(meta: DocumentMeta):  # noqa: ANN202
-    def draw(canvas, doc) -> None:  # noqa: ANN001
+def _page_decorations(meta: DocumentMeta):
+    def draw(canvas, doc) -> None:
         width, height = doc.pagesize
         margins = doc.ndmargins
         canvas.saveState()
@@ -404,10 +404,10 @@ class PagedTable(Flowable):
             _start=start,
         )
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.width, self._height_of(self.start, len(self.rows))
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         room = availHeight - self.header_height
         if room <= 0:
             return []

@@ -18,14 +18,14 @@ _TIMELINESS_LABELS = dict(Timeliness.choices)
 
 
 @register.simple_tag
-def dondoc_menu(request) -> list[dict]:  # noqa: ANN001
+def dondoc_menu(request) -> list[dict]:
     from project.site import menu_for
 
     return menu_for(request)
 
 
 @register.simple_tag
-def other_applications(site, user) -> list:  # noqa: ANN001
+def other_applications(site, user) -> list:
     """Applications other than ours (the flows engineer's), that this user may open."""
     from project.site import DondocApplication
 
@@ -53,7 +53,7 @@ def percent(value: float | None) -> str:
 
 
 @register.inclusion_tag("project/field.html")
-def field(bound_field) -> dict:  # noqa: ANN001
+def field(bound_field) -> dict:
     return {"field": bound_field}
 
 
@@ -80,13 +80,13 @@ def part_state_label(value: str) -> str:
 
 
 @register.filter
-def state_label_for(value: str, event) -> str:  # noqa: ANN001
+def state_label_for(value: str, event) -> str:
     """A logged state: an agency's part's when the entry concerns an agency, else the task's."""
     return part_state_label(value) if event.agency_id else task_state_label(value)
 
 
 @register.filter
-def part_deadline(part) -> SafeString:  # noqa: ANN001
+def part_deadline(part) -> SafeString:
     """An agency's own deadline, with the one it was first given when it has been extended."""
     if part.deadline is None:
         return format_html("{}", _("none (ongoing)"))
@@ -101,7 +101,7 @@ def part_deadline(part) -> SafeString:  # noqa: ANN001
 
 
 @register.simple_tag
-def dondoc_site(current=None):  # noqa: ANN001, ANN201
+def dondoc_site(current=None):
     """The viewflow site for pages served outside it (notifications, periodic reports), so they
     get the same menu and colours; pages inside the site keep their own."""
     if current:

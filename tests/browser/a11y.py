@@ -69,13 +69,13 @@ class Audit:
     found: dict[str, list[dict]] = field(default_factory=dict)
     pages_checked: int = 0
 
-    def prepare(self, context) -> None:  # noqa: ANN001 - a Playwright BrowserContext
+    def prepare(self, context) -> None:
         """axe-core in every page of this browser window, before the page's own scripts (an
         init script is not subject to the page's Content-Security-Policy)."""
         if axe_available():
             context.add_init_script(path=str(AXE))
 
-    def check(self, page, who: str) -> None:  # noqa: ANN001 - a Playwright Page
+    def check(self, page, who: str) -> None:
         if not axe_available():
             return
         path = re.sub(r"\d+", "N", page.url.split("://", 1)[-1].split("/", 1)[-1])

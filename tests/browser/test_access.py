@@ -112,7 +112,7 @@ class Meter:
     encodedDataLength is what crossed the network (compressed body and headers); a file from
     the browser's cache counts 0."""
 
-    def __init__(self, context, page) -> None:  # noqa: ANN001
+    def __init__(self, context, page) -> None:
         self.cdp = context.new_cdp_session(page)
         self.cdp.send("Network.enable")
         self.urls: dict[str, str] = {}
@@ -126,7 +126,7 @@ class Meter:
     def _finished(self, event: dict) -> None:
         self.sizes[event["requestId"]] = int(event["encodedDataLength"])
 
-    def visit(self, page, url: str) -> tuple[int, list[tuple[int, str]]]:  # noqa: ANN001
+    def visit(self, page, url: str) -> tuple[int, list[tuple[int, str]]]:
         self.urls.clear()
         self.sizes.clear()
         page.goto(url, wait_until="networkidle")
@@ -137,7 +137,7 @@ class Meter:
         return sum(size for size, _ in files), files
 
 
-def log_in(browser, base: str, user) -> list[dict]:  # noqa: ANN001
+def log_in(browser, base: str, user) -> list[dict]:
     """Log in through the form in a throw-away window; its session cookie, for a cold one."""
     context = browser.new_context()
     page = context.new_page()
@@ -151,7 +151,7 @@ def log_in(browser, base: str, user) -> list[dict]:  # noqa: ANN001
     return cookies
 
 
-def paint_and_load(page) -> tuple[float, float]:  # noqa: ANN001
+def paint_and_load(page) -> tuple[float, float]:
     """First contentful paint and the load event, in seconds from the navigation's start."""
     return page.evaluate(
         """() => {
@@ -233,7 +233,7 @@ def test_first_and_repeat_visits_stay_within_the_byte_budget(
 class Keyboard:
     """Tab through a page as a keyboard user does, checking each stop shows where focus is."""
 
-    def __init__(self, page) -> None:  # noqa: ANN001
+    def __init__(self, page) -> None:
         self.page = page
 
     def focused(self, selector: str) -> bool:

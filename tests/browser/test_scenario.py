@@ -181,7 +181,7 @@ class Person:
             for i in range(rows.count())
         }
 
-    def scorecard(self, agency) -> dict[str, int]:  # noqa: ANN001
+    def scorecard(self, agency) -> dict[str, int]:
         """The figures at the top of an agency's scorecard PDF (downloaded in this person's
         session): its own parts of the tasks it leads."""
         response = self.page.request.get(f"{self.base}/documents/pdf/scorecard/{agency.code}/")
@@ -199,15 +199,15 @@ class Person:
     def open_task(self, task: Task) -> None:
         self.go(f"/work/tasks/{task.pk}/")
 
-    def panel(self, agency):  # noqa: ANN001, ANN201
+    def panel(self, agency):
         return self.page.locator(f"section.dd-part[data-agency='{agency.code}']")
 
-    def acknowledge(self, task: Task, agency) -> None:  # noqa: ANN001
+    def acknowledge(self, task: Task, agency) -> None:
         self.open_task(task)
         with self.page.expect_navigation():
             self.panel(agency).locator("form[data-acknowledge] button[type=submit]").click()
 
-    def open_report_form(self, task: Task, agency) -> None:  # noqa: ANN001
+    def open_report_form(self, task: Task, agency) -> None:
         self.open_task(task)
         with self.page.expect_navigation():
             self.panel(agency).locator("a[href$='/report/']").click()
@@ -228,7 +228,7 @@ class Person:
     def send_report(self) -> None:
         self.submit("form.dd-form button[type=submit]")
 
-    def decide(self, task: Task, agency, form: str, decision: str, note: str = "") -> None:  # noqa: ANN001
+    def decide(self, task: Task, agency, form: str, decision: str, note: str = "") -> None:
         """Press a decision button on a part's panel: the head's sign-off (`sign-off`) or the
         standing office's review (`review`)."""
         self.open_task(task)
@@ -239,11 +239,11 @@ class Person:
             panel.locator(f"button[name=decision][value={decision}]").click()
 
 
-def part_state(task: Task, agency) -> str:  # noqa: ANN001
+def part_state(task: Task, agency) -> str:
     return TaskAssignment.objects.get(task=task, agency=agency).state
 
 
-def logged_in(browser, base: str, **people) -> dict[str, Person]:  # noqa: ANN001, ANN003
+def logged_in(browser, base: str, **people) -> dict[str, Person]:
     """A desktop and a phone window for each person, logged in."""
     windows = {}
     for name, user in people.items():

@@ -25,7 +25,7 @@ class Sink:
         self.port = free_port()
         self.controller: Controller | None = None
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         if self.stall:
             self.stalled.set()
             await asyncio.sleep(60)  # cancelled if the client dies: nothing accepted

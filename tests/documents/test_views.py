@@ -299,7 +299,7 @@ def test_map_alias_is_for_the_standing_office_of_the_committee(committee, secret
         map_alias(committee, "công an tỉnh kg", other, by=secretariat)
 
 
-def AgencyFactory_(**fields):  # noqa: N802
+def AgencyFactory_(**fields):
     from tests.factories import AgencyFactory
 
     return AgencyFactory(**fields)

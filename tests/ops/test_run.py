@@ -29,7 +29,7 @@ def free_port() -> int:
 
 def get(url: str) -> tuple[int, dict, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -87,12 +87,12 @@ def test_make_run_serves_the_login_page_with_waitress_and_debug_off(server):
     # The page links its style sheet by a hashed name, served compressed and cached for a year.
     css = re.search(r'href="(/static/dondoc/css/dondoc\.[0-9a-f]{12}\.css)"', login).group(1)
     request = urllib.request.Request(base + css, headers={"Accept-Encoding": "br, gzip"})
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server
+    with urllib.request.urlopen(request, timeout=5) as response:
         assert response.headers["Content-Encoding"] == "br"
         assert "immutable" in response.headers["Cache-Control"]
         assert "max-age=315360000" in response.headers["Cache-Control"]
     request = urllib.request.Request(base + "/accounts/login/", headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server
+    with urllib.request.urlopen(request, timeout=5) as response:
         assert response.headers["Content-Encoding"] == "gzip"  # the HTML too
 
     deadline = time.monotonic() + 20  # the first tick runs 5 s after the start

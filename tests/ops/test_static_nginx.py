@@ -16,7 +16,7 @@ CSS = b"body { color: #222; }\n" * 200
 
 def get(url: str, encoding: str = "") -> tuple[dict, bytes]:
     request = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding else {})
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=10) as response:
         return dict(response.headers), response.read()
 
 

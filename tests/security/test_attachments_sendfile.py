@@ -279,7 +279,7 @@ def nginx(live_server, tmp_path, settings):
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 - loopback
+            urllib.request.urlopen(base + "/healthz", timeout=2)
             break
         except urllib.error.HTTPError:
             break  # nginx answers (whatever Django says)
@@ -303,7 +303,7 @@ def fetch(url: str, session: str | None = None) -> tuple[int, dict, bytes]:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 

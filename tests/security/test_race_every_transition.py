@@ -104,7 +104,7 @@ def make_side(code: str, head_sign_off: bool) -> Side:
     return side
 
 
-def committed(make: Callable, *args):  # noqa: ANN002, ANN201
+def committed(make: Callable, *args):
     """Run `make` on a connection of its own, in autocommit: the test's own connection is
     inside a transaction the contenders (other connections) could not see into."""
     result: list = []
@@ -112,7 +112,7 @@ def committed(make: Callable, *args):  # noqa: ANN002, ANN201
     def run() -> None:
         try:
             result.append(make(*args))
-        except Exception as exc:  # noqa: BLE001 - re-raised in the test
+        except Exception as exc:
             result.append(exc)
         finally:
             connection.close()
@@ -257,7 +257,7 @@ def api_race(requests: list[tuple[object, str, dict]]) -> list[tuple[int, str]]:
             response = clients[index].post(url, data, format="json")
             detail = response.json().get("detail", "") if response.status_code >= 400 else ""
             answers[index] = (response.status_code, str(detail))
-        except Exception as exc:  # noqa: BLE001 - a crash is reported as a failure below
+        except Exception as exc:
             answers[index] = (599, repr(exc))
         finally:
             connection.close()
@@ -270,14 +270,14 @@ def api_race(requests: list[tuple[object, str, dict]]) -> list[tuple[int, str]]:
     return answers
 
 
-def assert_one_won(outcomes: list[str], refusals) -> None:  # noqa: ANN001
+def assert_one_won(outcomes: list[str], refusals) -> None:
     refusals = {str(r) for r in refusals}
     counts = Counter(outcomes)
     assert counts["won"] == 1, counts
     assert set(counts) - {"won"} <= refusals, counts
 
 
-def assert_one_answered(answers: list[tuple[int, str]], refusals, ok: int = 200) -> None:  # noqa: ANN001
+def assert_one_answered(answers: list[tuple[int, str]], refusals, ok: int = 200) -> None:
     """One success; every other answer a refusal a person can read (409, or 400 saying the
     state has moved on), never a 5xx."""
     refusals = {str(r) for r in refusals}
@@ -552,7 +552,7 @@ def test_twenty_leads_accepted_at_once_complete_the_task_once(plain):
             barrier.wait(timeout=30)
             actions.accept_report(part, by=side.secretaries[index])
             outcomes[index] = "won"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             outcomes[index] = repr(exc)
         finally:
             connection.close()

@@ -29,7 +29,7 @@ def at_once(*calls):
             outcomes[index] = "won"
         except ActionConflict as exc:
             outcomes[index] = str(exc.message)
-        except Exception as exc:  # noqa: BLE001 - the test reports anything else as a failure
+        except Exception as exc:
             outcomes[index] = repr(exc)
         finally:
             connection.close()

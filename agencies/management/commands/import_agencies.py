@@ -8,7 +8,7 @@ from agencies.models import CommitteeLevel
 class Command(BaseCommand):
     help = "Import a committee's member agencies from a CSV file (all or nothing)."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="CSV: code,name,short_name,aliases,kind,parent_code")
         parser.add_argument("--committee", required=True, help="committee code (created if new)")
         parser.add_argument("--committee-name", help="the committee's name, when it is new")
@@ -16,7 +16,7 @@ class Command(BaseCommand):
             "--committee-level", choices=CommitteeLevel.values, default=CommitteeLevel.PROVINCE
         )
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         try:
             result = import_agencies(
                 options["file"],

@@ -12,13 +12,13 @@ class Command(BaseCommand):
         "The tick runs this too; safe to run at any time."
     )
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--days", type=int, help="keep this many days instead of the setting")
         parser.add_argument(
             "--max-days", type=int, default=31, help="archive at most this many days per run"
         )
 
-    def handle(self, *args, days=None, max_days=31, **options) -> None:  # noqa: ANN001, ANN002, ANN003
+    def handle(self, *args, days=None, max_days=31, **options) -> None:
         result = archive_access_log(days=days, max_days=max_days)
         self.stdout.write(str(result))
         for path in result.files:

@@ -6,6 +6,6 @@ from audit.triggers import history_purge_allowed
 
 
 class Command(FlushCommand):
-    def handle(self, **options):  # noqa: ANN003, ANN201
+    def handle(self, **options):
         with history_purge_allowed():
             return super().handle(**options)

@@ -8,13 +8,13 @@ from chasing.outbox import send_outbox
 class Command(BaseCommand):
     help = "Send the e-mails due in the outbox, retrying failures with backoff."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--limit", type=int, default=200, help="messages per batch")
         parser.add_argument(
             "--until-empty", action="store_true", help="repeat batches until nothing is due"
         )
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         while True:
             result = send_outbox(limit=options["limit"])
             self.stdout.write(str(result))

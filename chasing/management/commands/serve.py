@@ -48,7 +48,7 @@ def tick_forever(
 class Command(BaseCommand):
     help = "Run the web server and, beside it, the periodic jobs every minute (no broker)."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
         parser.add_argument(
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-tick", action="store_true", help="Serve without the tick.")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         stop = threading.Event()
         if not options["no_tick"]:
             thread = threading.Thread(

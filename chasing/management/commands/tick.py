@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "any time, any number of times."
     )
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         results = run_tick()
         for result in results:
             style = self.style.SUCCESS if result.ok else self.style.ERROR

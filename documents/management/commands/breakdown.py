@@ -40,7 +40,7 @@ class Command(BaseCommand):
         directory = directory_for_committee(committee)
         try:
             breakdown = propose_tasks(text, directory, calendar=workdays)
-        except Exception as error:  # noqa: BLE001 - the contract: a one-line error, never a traceback
+        except Exception as error:
             raise CommandError(f"Không phân tích được văn bản: {error}") from error
         if options["format"] == "json":
             self.stdout.write(json.dumps(breakdown.to_dict(), ensure_ascii=False, indent=2))

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", default="", help="dd/mm/yyyy")
         parser.add_argument("--out", required=True, help=_("the PDF file to write"))
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         kind = options["kind"]
         committee = Committee.objects.filter(code=options["committee"]).first()
         if committee is None:

@@ -14,10 +14,10 @@ class Command(BaseCommand):
         "(custom format). Default file: var/backups/dondoc389-<date>-<time>.sqlite3|pgdump."
     )
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", nargs="?", help="Where to write the backup.")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         path = Path(options["file"]) if options["file"] else None
         try:
             written = backup(path or default_path(settings.VAR_DIR / "backups"))

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         "first."
     )
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file")
         parser.add_argument(
             "--replace",
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             help="Overwrite a database that already has tables (everything in it is lost).",
         )
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         try:
             restore(Path(options["file"]), replace=options["replace"])
         except BackupError as exc:

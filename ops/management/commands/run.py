@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Serve the site with waitress and run the periodic jobs beside it (no broker)."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8, help="Request threads (8).")
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-tick", action="store_true", help="Serve without the tick.")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         import threading
 
         from waitress import serve
