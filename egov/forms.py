@@ -15,7 +15,7 @@ from documents.forms import DocumentNumberField
 from documents.models import DirectiveType
 from project.errors import ActionError
 from project.uploads import DOCUMENT_TYPES, JPEG, PNG, XML, check_uploads
-from tasks.forms import VietnameseDateField
+from tasks.forms import FileInput, VietnameseDateField
 
 from .models import SigningCredential, TrustedRoot
 from .signing import SignAs, read_pkcs12
@@ -34,6 +34,8 @@ class ImportForm(forms.Form):
             ".docx or .doc file."
         ),
         error_messages={"required": _("Choose the file to import.")},
+        # The page's own words on the button: the browser's picker speaks the browser's language.
+        widget=FileInput(),
     )
     subject = forms.CharField(
         label=_("Subject line"),

@@ -101,6 +101,13 @@ def test_the_upload_on_the_register_page_opens_the_breakdown_editor(
     assert "edXML" in body  # the editor says where the text came from
 
 
+def test_the_import_page_picker_speaks_the_page_language(client, committee, secretariat):
+    """The browser's own file button says "Choose File" on a Vietnamese page; ours is in gettext."""
+    client.force_login(secretariat)
+    body = client.get(reverse("egov:import"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "dd-file__button" in body and "dd-file__input" in body
+
+
 def test_the_command_imports_a_package_file(committee, kg_members, seed_package, tmp_path):
     path = tmp_path / "goi-tin.edxml"
     path.write_bytes(seed_package)

@@ -254,6 +254,15 @@ def test_signing_from_the_letter_page_shows_the_signature_panel(
     assert b"".join(download.streaming_content) == SignedLetter.objects.get().file.read()
 
 
+def test_the_letter_page_puts_authority_title_and_name_on_their_own_lines(
+    client, letter, secretariat
+):
+    """As in the letter's signature block; run together they read as one long name."""
+    client.force_login(secretariat)
+    body = client.get(reverse("egov:letter", args=[letter.pk])).content.decode()
+    assert f"{letter.authority}<br>{letter.signer_title}<br>" in body
+
+
 def test_the_letter_list_is_bounded(client, django_assert_max_num_queries, letter, secretariat):
     client.force_login(secretariat)
     with django_assert_max_num_queries(12):
