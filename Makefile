@@ -37,8 +37,16 @@ demo: install
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# make run collects again only when a static file or the installed packages changed: compressing
+# every file takes 20-40 s, which a second `make run` should not pay.
+STATIC_ROOT_DIR := $(or $(DJANGO_STATIC_ROOT),var/static)
+STATIC_STAMP := $(STATIC_ROOT_DIR)/.collected
+$(STATIC_STAMP): $(PROD_STAMP) $(shell find $(filter-out var/static,$(wildcard */static)) -type f)
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	touch $@
+
 # The embedded mode, for real use: waitress, DEBUG off, the periodic jobs in a thread, SQLite.
-run: demo static
+run: demo $(STATIC_STAMP)
 	$(BIN)/python manage.py run --host $(HOST) --port $(PORT)
 
 # For developers: Django's development server (reloads code), DEBUG on.
