@@ -21,6 +21,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -156,7 +157,9 @@ def _csv(queryset: QuerySet, columns: list) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="nhat-ky-truy-cap-{stamp}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"nhat-ky-truy-cap-{stamp}.csv"
+    )
     return response
 
 

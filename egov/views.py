@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
@@ -218,7 +219,7 @@ def letter_edxml(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("egov:letter", letter.pk)
     response = HttpResponse(data, content_type="application/xml")
     name = f"cong-van-don-doc-{letter.number:02d}-{letter.year}.edxml.xml"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
@@ -244,7 +245,9 @@ def consolidated_report(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             response = HttpResponse(package, content_type="application/xml")
-            response["Content-Disposition"] = 'attachment; filename="bao-cao-tong-hop.edxml.xml"'
+            response["Content-Disposition"] = content_disposition_header(
+                True, "bao-cao-tong-hop.edxml.xml"
+            )
             return response
     return render(
         request,
