@@ -140,17 +140,27 @@ def doc_reader() -> list[str] | None:
     return None
 
 
+def _doc_unreadable() -> str:
+    return _(
+        "Word 97-2003 (.doc) files cannot be read on this server (install antiword or "
+        "LibreOffice); the file is kept. Save it as .docx or paste the text."
+    )
+
+
+def cannot_read_here() -> list[str]:
+    """What this server cannot read from a file, said before the office uploads one rather than
+    after (OCR and .doc readers are optional programs)."""
+    return [
+        reason
+        for reason in (ocr.unavailable(), "" if doc_reader() else _doc_unreadable())
+        if reason
+    ]
+
+
 def _doc(name: str, data: bytes) -> Extracted:
     command = doc_reader()
     if command is None:
-        return Extracted(
-            "",
-            TextOrigin.NONE,
-            _(
-                "Word 97-2003 (.doc) files cannot be read on this server (install antiword or "
-                "LibreOffice); the file is kept. Save it as .docx or paste the text."
-            ),
-        )
+        return Extracted("", TextOrigin.NONE, _doc_unreadable())
     with tempfile.TemporaryDirectory(prefix="dondoc-doc-") as folder:
         source = Path(folder) / "van-ban.doc"
         source.write_bytes(data)

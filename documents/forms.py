@@ -80,8 +80,8 @@ class DirectiveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_(
-            "Paste the text, or leave it empty and attach the .docx or PDF: the text is read "
-            "from the file. The breakdown editor proposes tasks from it."
+            "Paste the text, or leave it empty and attach the file (.docx, .doc, PDF or a scan): "
+            "the text is read from it. The breakdown editor proposes tasks from it."
         ),
     )
     files = MultipleFileField(label=_("Files (scan, Word)"))

@@ -39,7 +39,7 @@ from tasks.models import Task, TaskAssignment, TaskState
 from workflows import services as workflow_services
 from workflows.queries import actions_for
 
-from . import actions, duplicates
+from . import actions, duplicates, extraction
 from . import permissions as directive_perms
 from .forms import (
     COMPUTED_KINDS,
@@ -147,8 +147,8 @@ REGISTERED_TWICE = _(
     "%(number)s of %(year)s is already in the register. Open it instead of registering it again."
 )
 TEXT_STILL_MISSING = _(
-    "The directive has no text yet: paste it, or attach a .docx or a PDF with a text layer, so "
-    "that tasks can be proposed from it."
+    "The directive has no text yet: paste it, or attach a file it can be read from (.docx, .doc, "
+    "PDF or a scan), so that tasks can be proposed from it."
 )
 
 
@@ -192,7 +192,12 @@ class DirectiveCreateView(LoginRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"form": form, "page_title": _("Register a directive"), **context},
+            {
+                "form": form,
+                "page_title": _("Register a directive"),
+                "cannot_read_here": extraction.cannot_read_here(),
+                **context,
+            },
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -254,7 +259,7 @@ class DirectiveCreateView(LoginRequiredMixin, View):
 
 class DirectiveEditView(LoginRequiredMixin, View):
     """A draft directive's details and text: correct them, or add the text a file did not
-    give. Attaching a .docx or PDF while the text is empty reads the text from it."""
+    give. Attaching a file while the text is empty reads the text from it."""
 
     template_name = "documents/directive_form.html"
 
@@ -273,6 +278,7 @@ class DirectiveEditView(LoginRequiredMixin, View):
                 "directive": directive,
                 "editing": True,
                 "page_title": _("Edit the directive"),
+                "cannot_read_here": extraction.cannot_read_here(),
             },
         )
 

@@ -130,6 +130,19 @@ def test_a_scan_or_doc_this_server_cannot_read_is_kept_and_the_office_told_why(
     assert "No text could be read from “trang-1.png”" in page
 
 
+def test_the_register_page_says_before_the_upload_what_this_server_cannot_read(
+    office, settings, monkeypatch
+):
+    page = office.get(reverse("directives:create")).content.decode()
+    assert page.count("data-cannot-read") == len(extraction.cannot_read_here())
+    settings.TESSERACT_CMD = "tesseract-that-is-not-installed"
+    monkeypatch.setattr(extraction, "doc_reader", lambda: None)
+    page = office.get(reverse("directives:create")).content.decode()
+    assert page.count("data-cannot-read") == 2
+    assert "Tesseract OCR is not installed" in page
+    assert "cannot be read on this server (install antiword or LibreOffice)" in page
+
+
 def test_a_scan_is_read_by_ocr_where_it_can_be_and_the_office_asked_to_check_it(
     office, monkeypatch
 ):
