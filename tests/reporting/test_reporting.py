@@ -438,6 +438,11 @@ def test_consolidation_page_shows_totals_changes_and_late_members(
     assert response.status_code == 200
     assert "1.027" in page and "-3,9%" in page and "48.167.000.000" in page and "+227,0%" in page
     assert "Sở Công Thương" in page.split('id="late-or-missing"')[1].split("</ul>")[0]
+    # A member that has not sent shows a dash in every cell, not a bare label on a phone card.
+    missing_row = next(
+        row for row in page.split('id="agencies"')[1].split("<tr>") if "Sở Công Thương" in row
+    )
+    assert 'class="num" data-label="' in missing_row and '"></td>' not in missing_row
 
 
 def test_consolidation_page_is_for_the_committee_staff_only(client, nine_months, officer):
