@@ -58,7 +58,7 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Daily digest")
     REPORT_RETURNED = "report_returned", _("Periodic report returned")
     URGED = "urged", _("Urged by the standing office")
-    # Who acts next is told (tasks/notices.py)
+    # Who acts next is told (chasing/notices.py)
     TASK_DISPATCHED = "task_dispatched", _("New task")
     LIST_SUBMITTED = "list_submitted", _("Task list awaiting approval")
     LIST_RETURNED = "list_returned", _("Task list returned for revision")

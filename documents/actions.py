@@ -1,4 +1,6 @@
-"""The things people do to directives: register, submit, approve or return, dispatch, close."""
+"""The things people do to directives: register, submit, approve or return, close. Dispatching
+a directive hands out its tasks: tasks/actions.py (dispatch_directive) does it, asking
+check_dispatchable and logging it with record_dispatch here."""
 
 from __future__ import annotations
 
@@ -14,10 +16,9 @@ from django_fsm import can_proceed, has_transition_perm
 from agencies.models import Committee, User
 from project.errors import ActionError, ActionForbidden, atomic_action
 from project.steps import require_flow_step
-from tasks import notices
-from tasks.actions import dispatch_task
 
 from . import permissions as directive_perms
+from . import signals
 from .models import Directive, DirectiveAttachment, DirectiveEvent
 from .numbers import InvalidDocumentNumber
 
@@ -201,7 +202,9 @@ def submit_directive_for_approval(directive: Directive, *, by: User, note: str =
     if not directive.tasks.exclude(state="cancelled").exists():
         raise ActionError(NO_TASKS)
     event = _transition(directive, "submit_for_approval", by, note)
-    notices.task_list_submitted(directive, by=by, note=note, occurrence=f"directive:{event.pk}")
+    signals.task_list_submitted.send(
+        sender=Directive, directive=directive, by=by, note=note, occurrence=f"directive:{event.pk}"
+    )
     return directive
 
 
@@ -212,7 +215,13 @@ def return_directive(directive: Directive, *, by: User, reason: str) -> Directiv
     if not reason.strip():
         raise ActionError(REASON_REQUIRED)
     event = _transition(directive, "return_to_draft", by, reason)
-    notices.task_list_returned(directive, by=by, reason=reason, occurrence=f"directive:{event.pk}")
+    signals.task_list_returned.send(
+        sender=Directive,
+        directive=directive,
+        by=by,
+        reason=reason,
+        occurrence=f"directive:{event.pk}",
+    )
     return directive
 
 
@@ -224,37 +233,19 @@ def approve_directive(directive: Directive, *, by: User, note: str = "") -> Dire
     return directive
 
 
-@atomic_action
-def dispatch_directive(
-    directive: Directive,
-    *,
-    by: User,
-    new_deadlines: dict[int, dt.date] | None = None,
-    reason: str = "",
-) -> list:
-    """Assign every draft task of an issued directive to its agencies. A task whose deadline
-    has passed is refused unless `new_deadlines` moves it (with `reason`), in the same step."""
-    require_flow_step(str(_("dispatch")))
-    new_deadlines = new_deadlines or {}
+def check_dispatchable(directive: Directive, *, by: User) -> None:
+    """Only an issued directive's tasks go out, and only its standing office sends them."""
     if directive.state != "issued":
         raise ActionError(
             NOT_ALLOWED_NOW % {"state": directive.get_state_display(), "action": _("dispatch")}
         )
     if not directive_perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("dispatch")})
-    # Each agency's people get one notice listing their new tasks, not one per task.
-    told = notices.Notices(by=by)
-    dispatched = [
-        dispatch_task(
-            task, by=by, new_deadline=new_deadlines.get(task.pk), reason=reason, notices=told
-        )
-        for task in directive.tasks.filter(state="draft")
-        .select_related("directive")
-        .order_by("position", "id")
-    ]
-    event = _log(directive, "dispatched", by, note=str(len(dispatched)))
-    told.send_after_commit(f"directive:{event.pk}")
-    return dispatched
+
+
+def record_dispatch(directive: Directive, *, by: User, count: int) -> DirectiveEvent:
+    """The directive's history says its tasks went out (in the dispatching transaction)."""
+    return _log(directive, "dispatched", by, note=str(count))
 
 
 @atomic_action

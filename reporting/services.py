@@ -28,11 +28,11 @@ from agencies import calendar as workdays
 from agencies.models import Agency, Committee, User
 from audit.models import ChangeEventKind
 from audit.recording import record_change
-from chasing.models import NotificationKind
 from project.errors import ActionError, ActionForbidden, atomic_action
 from tasks.deadlines import Period, deadline_end, today_in_vietnam
 
 from . import permissions as report_perms
+from . import signals
 from .models import (
     FIGURE_FIELDS,
     FORCE_KINDS,
@@ -347,8 +347,6 @@ def return_periodic_report(
     submission: ReportSubmission, *, by: User, reason: str
 ) -> ReportSubmission:
     """Send the report back with a reason; the agency's staff are told at once."""
-    from chasing.notifications import Message, Text, notify
-
     action = _("return the report")
     if not report_perms.can_review_periodic_report(submission, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": action})
@@ -361,37 +359,8 @@ def return_periodic_report(
     submission.return_reason = reason
     submission.save()
     _log(submission, by, from_state, reason)
-    staff = User.objects.filter(
-        is_active=True, agency_id=submission.agency_id, role__in=["agency_officer", "agency_head"]
-    ).values_list("pk", flat=True)
-    returns = submission.events.filter(to_state=SubmissionState.RETURNED).count()
-    period = submission.period
-    params = {
-        "period": Text(
-            "%(obligation)s – %(label)s",
-            {
-                "obligation": str(period.obligation),
-                "label": lazy_period_label(period.obligation.frequency, period.year, period.index),
-            },
-        ),
-        "reason": reason,
-    }
-    title = Text(_("Periodic report returned: %(period)s"), params)
-    body = Text(_("The standing office returned your report. Reason: %(reason)s"), params)
-    from django.urls import reverse
-
-    notify(
-        Message(
-            recipient_id=pk,
-            kind=NotificationKind.REPORT_RETURNED,
-            object_key=f"submission:{submission.pk}",
-            period=str(returns),
-            title=title,
-            body=body,
-            url=reverse("reporting:submission", args=[submission.pk]),
-            submission_id=submission.pk,
-        )
-        for pk in staff
+    signals.periodic_report_returned.send(
+        sender=ReportSubmission, submission=submission, by=by, reason=reason
     )
     return submission
 

@@ -14,24 +14,25 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from agencies.models import Agency, User
-from chasing.models import NotificationKind
-from chasing.notifications import in_site_language
+from documents import actions as directive_actions
 from documents import permissions as directive_perms
+from documents.models import Directive
 from project.errors import ActionConflict, ActionError, ActionForbidden
 from project.errors import atomic_action as _atomic_action
 from project.steps import require_flow_step
 
-from . import notices as notice
 from . import permissions as perms
+from . import signals
 from .deadlines import DeadlineKind, deadline_end
 from .models import (
     AssignmentRole,
@@ -47,7 +48,7 @@ from .models import (
     TaskReport,
     TaskState,
 )
-from .notices import Notices
+from .signals import ReportMove
 
 NOT_ALLOWED_NOW = _("This task is “%(state)s”: “%(action)s” is not possible now.")
 PART_NOT_ALLOWED_NOW = _("The part of %(agency)s is “%(state)s”: “%(action)s” is not possible now.")
@@ -285,10 +286,11 @@ def _start_assignment(
     now: dt.datetime,
     by: User | None,
     carried: Carried | None = None,
-    notices: Notices | None = None,
+    parts: list[TaskAssignment] | None = None,
 ) -> None:
     """A dispatched task's agency gets its part (saved and logged): a lead its own deadline,
-    from the task's, or the one of the part it takes over. Its people are told (`notices`)."""
+    from the task's, or the one of the part it takes over. Added to `parts`, the parts whose
+    people the caller announces (signals.parts_dispatched)."""
     if assignment.is_lead:
         deadline, original = (carried or {}).get(
             assignment.agency_id, (task.deadline, task.deadline)
@@ -297,8 +299,8 @@ def _start_assignment(
         assignment.original_deadline = original
         assignment.assigned_at = now
     _move(assignment, "dispatch", by)
-    if notices is not None:
-        notice.task_dispatched(notices, assignment, task)
+    if parts is not None:
+        parts.append(assignment)
 
 
 def _replace_assignments(
@@ -307,7 +309,7 @@ def _replace_assignments(
     coordinating: Sequence[Agency],
     by: User | None,
     carried: Carried | None = None,
-    notices: Notices | None = None,
+    parts: list[TaskAssignment] | None = None,
 ) -> TaskEvent | None:
     """Make the task's agencies the wanted ones; returns the last "assigned" entry logged."""
     logged = None
@@ -344,7 +346,7 @@ def _replace_assignments(
             continue  # refused above
         assignment = TaskAssignment(task=task, agency=agency, role=role)
         if dispatched:
-            _start_assignment(assignment, task, now, by, carried, notices)
+            _start_assignment(assignment, task, now, by, carried, parts)
         else:
             assignment.save()
         logged = _log(
@@ -380,10 +382,10 @@ def set_assignments(
     if task.state == TaskState.DRAFT and task.directive.state != "draft":
         raise ActionError(LIST_FROZEN)
     _check_agencies(lead, coordinating)
-    notices = Notices(by=by)
-    added = _replace_assignments(task, lead, coordinating, by, carried, notices)
-    if added is not None:
-        notices.send_after_commit(f"event:{added.pk}")
+    parts: list[TaskAssignment] = []
+    added = _replace_assignments(task, lead, coordinating, by, carried, parts)
+    if added is not None and parts:
+        _announce_dispatched(parts, by, f"event:{added.pk}")
     if note:
         _log(task, TaskEventKind.COMMENT, by, note=note)
     _complete_if_done(task, by)
@@ -420,21 +422,63 @@ def hand_over_to_successors(task: Task, *, by: User) -> Task:
 # ---- dispatch and the task's own end
 
 
+def _announce_dispatched(parts: list[TaskAssignment], by: User | None, occurrence: str) -> None:
+    """Whoever tells the agencies' people listens (chasing: one notice per person and
+    directive, however many tasks)."""
+    signals.parts_dispatched.send(sender=Task, parts=parts, by=by, occurrence=occurrence)
+
+
 @atomic_action
 def dispatch_task(
-    task: Task,
-    *,
-    by: User,
-    new_deadline: dt.date | None = None,
-    reason: str = "",
-    notices: Notices | None = None,
+    task: Task, *, by: User, new_deadline: dt.date | None = None, reason: str = ""
 ) -> Task:
     """Assign a draft task: each agency gets its part, each lead its own deadline, and its
-    people are told (through `notices` when the caller dispatches several tasks at once and
-    sends them as one notice per person; otherwise here).
+    people are told.
 
     A task whose deadline has already passed is refused unless the standing office moves it
     (`new_deadline`, with a reason) in the same step; the move is logged."""
+    parts: list[TaskAssignment] = []
+    event = _dispatch(task, by, new_deadline, reason, parts)
+    _announce_dispatched(parts, by, f"event:{event.pk}")
+    return task
+
+
+@atomic_action
+def dispatch_directive(
+    directive: Directive,
+    *,
+    by: User,
+    new_deadlines: dict[int, dt.date] | None = None,
+    reason: str = "",
+) -> list[Task]:
+    """Assign every draft task of an issued directive to its agencies. A task whose deadline
+    has passed is refused unless `new_deadlines` moves it (with `reason`), in the same step.
+    Each agency's people get one notice listing their new tasks, not one per task."""
+    require_flow_step(str(_("dispatch")))
+    new_deadlines = new_deadlines or {}
+    directive_actions.check_dispatchable(directive, by=by)
+    parts: list[TaskAssignment] = []
+    dispatched = []
+    for task in (
+        directive.tasks.filter(state=TaskState.DRAFT)
+        .select_related("directive")
+        .order_by("position", "id")
+    ):
+        _dispatch(task, by, new_deadlines.get(task.pk), reason, parts)
+        dispatched.append(task)
+    event = directive_actions.record_dispatch(directive, by=by, count=len(dispatched))
+    _announce_dispatched(parts, by, f"directive:{event.pk}")
+    return dispatched
+
+
+def _dispatch(
+    task: Task,
+    by: User,
+    new_deadline: dt.date | None,
+    reason: str,
+    parts: list[TaskAssignment],
+) -> TaskEvent:
+    """dispatch_task's work, for one task or each of a directive's; returns the entry logged."""
     if not perms.can_manage_task(task, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": _("dispatch")})
     now = timezone.now()
@@ -457,13 +501,9 @@ def dispatch_task(
         raise ActionError(DEADLINE_PASSED % {"task": task, "deadline": _fmt(task.deadline)})
     task.assigned_at = now
     event = _move(task, "dispatch", by)
-    own = notices is None
-    notices = Notices(by=by) if own else notices
     for assignment in task.assignments.select_related("agency"):
-        _start_assignment(assignment, task, now, by, notices=notices)
-    if own:
-        notices.send_after_commit(f"event:{event.pk}")
-    return task
+        _start_assignment(assignment, task, now, by, parts=parts)
+    return event
 
 
 def _complete_if_done(task: Task, by: User | None) -> None:
@@ -610,6 +650,27 @@ def _post_note(
     return report
 
 
+def _announce_report(
+    assignment: TaskAssignment,
+    move: ReportMove,
+    by: User,
+    event: TaskEvent,
+    *,
+    note: str = "",
+    report: TaskReport | None = None,
+) -> None:
+    """Whoever acts next is told (chasing listens); `event` is the move's history entry."""
+    signals.report_moved.send(
+        sender=TaskAssignment,
+        assignment=assignment,
+        move=move,
+        by=by,
+        occurrence=f"event:{event.pk}",
+        note=note,
+        author=report.submitted_by if report else None,
+    )
+
+
 def needs_head_sign_off(assignment: TaskAssignment, by: User) -> bool:
     """Whether a report by `by` goes to the agency's head first (the committee's setting;
     the head's own report goes straight on)."""
@@ -655,11 +716,8 @@ def submit_report(
         else by,
         signed_off_at=None if to_head else now,
     )
-    notice.part_event(
-        NotificationKind.REPORT_TO_SIGN_OFF if to_head else NotificationKind.REPORT_TO_REVIEW,
-        assignment,
-        by=by,
-        occurrence=f"event:{event.pk}",
+    _announce_report(
+        assignment, ReportMove.TO_SIGN_OFF if to_head else ReportMove.TO_REVIEW, by, event
     )
     if contributions:
         if any(
@@ -707,9 +765,7 @@ def sign_off_report(assignment: TaskAssignment, *, by: User, note: str = "") -> 
     event = _log(
         assignment.task, TaskEventKind.HEAD_APPROVED, by, agency=assignment.agency, note=note
     )
-    notice.part_event(
-        NotificationKind.REPORT_TO_REVIEW, assignment, by=by, occurrence=f"event:{event.pk}"
-    )
+    _announce_report(assignment, ReportMove.TO_REVIEW, by, event)
     return assignment
 
 
@@ -733,14 +789,7 @@ def send_back_report(assignment: TaskAssignment, *, by: User, reason: str) -> Ta
     event = _log(
         assignment.task, TaskEventKind.HEAD_SENT_BACK, by, agency=assignment.agency, note=reason
     )
-    notice.part_event(
-        NotificationKind.REPORT_SENT_BACK,
-        assignment,
-        by=by,
-        occurrence=f"event:{event.pk}",
-        note=reason,
-        author=report.submitted_by if report else None,
-    )
+    _announce_report(assignment, ReportMove.SENT_BACK, by, event, note=reason, report=report)
     return assignment
 
 
@@ -760,14 +809,7 @@ def accept_report(assignment: TaskAssignment, *, by: User, note: str = "") -> Ta
         report.outcome = ReportOutcome.ACCEPTED
         report.reviewed_by, report.reviewed_at, report.review_note = by, now, note
         report.save()
-    notice.part_event(
-        NotificationKind.REPORT_ACCEPTED,
-        assignment,
-        by=by,
-        occurrence=f"event:{event.pk}",
-        note=note,
-        author=report.submitted_by if report else None,
-    )
+    _announce_report(assignment, ReportMove.ACCEPTED, by, event, note=note, report=report)
     task = Task.objects.select_for_update().get(pk=assignment.task_id)
     _complete_if_done(task, by)
     return assignment
@@ -787,14 +829,7 @@ def return_report(assignment: TaskAssignment, *, by: User, reason: str) -> TaskA
         report.outcome = ReportOutcome.RETURNED
         report.reviewed_by, report.reviewed_at, report.review_note = by, timezone.now(), reason
         report.save()
-    notice.part_event(
-        NotificationKind.TASK_REPORT_RETURNED,
-        assignment,
-        by=by,
-        occurrence=f"event:{event.pk}",
-        note=reason,
-        author=report.submitted_by if report else None,
-    )
+    _announce_report(assignment, ReportMove.RETURNED, by, event, note=reason, report=report)
     return assignment
 
 
@@ -855,7 +890,9 @@ def request_extension(
         to_value=_fmt(new_deadline),
         note=reason,
     )
-    notice.extension_requested(extension, by=by, occurrence=f"extension:{extension.pk}")
+    signals.extension_requested.send(
+        sender=Extension, extension=extension, by=by, occurrence=f"extension:{extension.pk}"
+    )
     return extension
 
 
@@ -902,7 +939,9 @@ def approve_extension(extension: Extension, *, by: User, note: str = "") -> Exte
         to_value=_fmt(assignment.deadline),
         note=extension.reason,
     )
-    notice.extension_decided(extension, by=by, occurrence=f"extension:{extension.pk}")
+    signals.extension_decided.send(
+        sender=Extension, extension=extension, by=by, occurrence=f"extension:{extension.pk}"
+    )
     return extension
 
 
@@ -914,7 +953,9 @@ def reject_extension(extension: Extension, *, by: User, note: str) -> Extension:
     extension.decision_note = note
     extension.save()
     _log(extension.task, TaskEventKind.EXTENSION_REJECTED, by, agency=extension.agency, note=note)
-    notice.extension_decided(extension, by=by, occurrence=f"extension:{extension.pk}")
+    signals.extension_decided.send(
+        sender=Extension, extension=extension, by=by, occurrence=f"extension:{extension.pk}"
+    )
     return extension
 
 
@@ -923,6 +964,9 @@ def reject_extension(extension: Extension, *, by: User, note: str) -> Extension:
 UNCHANGED = object()  # an optional argument the caller did not give
 TASK_NOT_DRAFT = _("Only a task that has not been dispatched yet can be edited or removed.")
 TASK_NOT_OVERDUE = _("Only an open task can be chased.")
+# What an urge says when the standing office wrote nothing: the history keeps it in the site's
+# language, each person told reads it in their own (chasing/notices.py).
+URGE_DEFAULT = _("Urged: please report on this task.")
 
 
 def _check_draft(task: Task, by: User, action: str) -> None:
@@ -1150,11 +1194,18 @@ def urge_task(
         raise ActionError(TASK_NOT_OVERDUE)
     # The history keeps the words in the site's language; each recipient reads the default
     # words in their own.
-    with in_site_language():
-        text = note.strip() or str(notice.URGE_DEFAULT)
+    with translation.override(settings.LANGUAGE_CODE):
+        text = note.strip() or str(URGE_DEFAULT)
     events = [_log(task, TaskEventKind.URGED, by, agency=a.agency, note=text) for a in owing]
     # One notification per urge: its occurrence is the first log entry.
-    notice.task_urged(task, owing, by=by, note=note.strip(), occurrence=f"event:{events[0].pk}")
+    signals.task_urged.send(
+        sender=Task,
+        task=task,
+        owing=owing,
+        by=by,
+        note=note.strip(),
+        occurrence=f"event:{events[0].pk}",
+    )
     return events
 
 

@@ -117,7 +117,7 @@ def dispatch(
     complete_step(
         _directive_step(directive, DirectiveFlow.dispatch),
         by=by,
-        perform=lambda: directive_actions.dispatch_directive(
+        perform=lambda: task_actions.dispatch_directive(
             directive, by=by, new_deadlines=new_deadlines, reason=reason
         ),
     )

@@ -220,7 +220,7 @@ class DispatchView(StepView):
         return self.subject().tasks.filter(state="draft").order_by("position", "id")
 
     def perform(self, form: django_forms.Form) -> None:
-        directive_actions.dispatch_directive(
+        task_actions.dispatch_directive(
             self.subject(),
             by=self.request.user,
             new_deadlines=form.new_deadlines(),

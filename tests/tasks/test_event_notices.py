@@ -10,13 +10,13 @@ from django.core import mail
 from django.urls import reverse
 
 from chasing.models import Notification
+from chasing.notices import Notices
 from documents.actions import register_directive
 from project.errors import ActionError
 from tasks import actions
 from tasks.actions import create_task
 from tasks.deadlines import VIETNAM
 from tasks.models import TaskAssignment
-from tasks.notices import Notices
 from tests.factories import UserFactory
 from workflows import services as flows
 

@@ -19,7 +19,9 @@ runs and sent once it has committed (a rolled-back action tells nobody); several
 kind for the same person and the same directive (a directive of 40 tasks dispatched) become one
 notice listing them. Each is written in its recipient's language when it is sent (`Text`).
 
-The actions (tasks/actions.py, documents/actions.py) call this module; it reads only models.
+The actions of tasks, documents and reporting announce each event with a signal
+(tasks/signals.py, documents/signals.py, reporting/signals.py); chasing/receivers.py answers
+each with the function here of the same name, inside the action's transaction.
 """
 
 from __future__ import annotations
@@ -37,11 +39,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from agencies.models import Role, User
-from chasing.models import NotificationKind
-from chasing.notifications import Message, Text, notify
+from reporting.models import ReportSubmission, SubmissionState
+from reporting.services import lazy_period_label
+from tasks import permissions as perms
+from tasks.actions import URGE_DEFAULT
+from tasks.models import Extension, Task, TaskAssignment
+from tasks.signals import ReportMove
 
-from . import permissions as perms
-from .models import Extension, Task, TaskAssignment
+from .models import NotificationKind
+from .notifications import Message, Text, notify
 
 NO_DEADLINE = pgettext_lazy("task deadline", "no deadline")
 
@@ -67,7 +73,8 @@ EXTENSION_APPROVED = _("Extension approved: %(task)s")
 EXTENSION_APPROVED_BODY = _("The new deadline of %(agency)s is %(date)s.")
 EXTENSION_REJECTED = _("Extension rejected: %(task)s")
 URGED_TITLE = _("Urged: %(task)s")
-URGE_DEFAULT = _("Urged: please report on this task.")
+PERIODIC_RETURNED = _("Periodic report returned: %(period)s")
+PERIODIC_RETURNED_BODY = _("The standing office returned your report. Reason: %(reason)s")
 
 
 def _url(name: str, *args: Any) -> str:
@@ -212,8 +219,17 @@ class Notices:
 # ---- the events
 
 
-def task_dispatched(notices: Notices, assignment: TaskAssignment, task: Task) -> None:
-    """An agency got its part of a task: its officers and heads, one notice per directive."""
+def parts_dispatched(parts: Iterable[TaskAssignment], *, by: User, occurrence: str) -> None:
+    """Agencies got their parts of tasks: each one's officers and heads, one notice per person
+    and directive (a directive of 40 tasks dispatched is one notice listing them)."""
+    notices = Notices(by=by)
+    for assignment in parts:
+        _part_dispatched(notices, assignment)
+    notices.send_after_commit(occurrence)
+
+
+def _part_dispatched(notices: Notices, assignment: TaskAssignment) -> None:
+    task = assignment.task
     directive = task.directive
     params = {
         "agency": assignment.agency.short_name or assignment.agency.name,
@@ -294,16 +310,26 @@ def _part_params(assignment: TaskAssignment) -> dict[str, Any]:
     }
 
 
-def part_event(
-    kind: str,
+REPORT_KINDS = {
+    ReportMove.TO_SIGN_OFF: NotificationKind.REPORT_TO_SIGN_OFF,
+    ReportMove.TO_REVIEW: NotificationKind.REPORT_TO_REVIEW,
+    ReportMove.SENT_BACK: NotificationKind.REPORT_SENT_BACK,
+    ReportMove.ACCEPTED: NotificationKind.REPORT_ACCEPTED,
+    ReportMove.RETURNED: NotificationKind.TASK_REPORT_RETURNED,
+}
+
+
+def report_moved(
     assignment: TaskAssignment,
     *,
+    move: ReportMove,
     by: User,
     occurrence: str,
     note: str = "",
     author: User | None = None,
 ) -> None:
     """A report's move on one agency's part: tell whoever acts next (see the table above)."""
+    kind = REPORT_KINDS[move]
     notices = Notices(by=by)
     params = _part_params(assignment)
     committee_id = assignment.task.directive.committee_id
@@ -409,3 +435,38 @@ def task_urged(
         )
         notices.add(staff[assignment.agency_id], NotificationKind.URGED, item)
     notices.send_after_commit(occurrence)
+
+
+def periodic_report_returned(submission: ReportSubmission, *, reason: str) -> None:
+    """The standing office returned a periodic report: the agency's officers and heads, at once
+    (each return is its own occurrence, so a second return tells them again)."""
+    staff = User.objects.filter(
+        is_active=True,
+        agency_id=submission.agency_id,
+        role__in=[Role.AGENCY_OFFICER, Role.AGENCY_HEAD],
+    ).values_list("pk", flat=True)
+    returns = submission.events.filter(to_state=SubmissionState.RETURNED).count()
+    period = submission.period
+    params = {
+        "period": Text(
+            "%(obligation)s – %(label)s",
+            {
+                "obligation": str(period.obligation),
+                "label": lazy_period_label(period.obligation.frequency, period.year, period.index),
+            },
+        ),
+        "reason": reason,
+    }
+    notify(
+        Message(
+            recipient_id=pk,
+            kind=NotificationKind.REPORT_RETURNED,
+            object_key=f"submission:{submission.pk}",
+            period=str(returns),
+            title=Text(PERIODIC_RETURNED, params),
+            body=Text(PERIODIC_RETURNED_BODY, params),
+            url=_url("reporting:submission", submission.pk),
+            submission_id=submission.pk,
+        )
+        for pk in staff
+    )
