@@ -1,4 +1,5 @@
-"""The web UI's frame: one viewflow Material `Site`, an `Application` per area, one role menu.
+"""The web UI's frame: one viewflow Material `Site`, an `Application` per area, one role menu
+(project/menu.py, where the pages find the menu and the Site without importing this module).
 
 Every page extends "base_site.html" (viewflow's base page with our menu, language switch and
 styles), so the agency inbox, the register, the dashboard and viewflow's own flow pages share
@@ -8,32 +9,18 @@ permission layer (agencies/permissions.py) about every object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
-from django.utils.functional import Promise
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application, Site
+from viewflow.urls import Site
 
 from agencies import views as agency_views
 from chasing import urging_views
 from documents import views as directive_views
+from project.menu import ALL, COMMITTEE, DondocApplication, register_site, role_of
 from tasks import views as task_views
-
-AGENCY = ("agency_officer", "agency_head")
-COMMITTEE = ("secretariat", "chair")
-ALL = (*AGENCY, *COMMITTEE, "admin")
-
-
-def role_of(user) -> str:
-    if not user.is_authenticated:
-        return ""
-    if user.is_superuser:
-        return "admin"
-    return user.role or ""
 
 
 def _allows(roles: tuple[str, ...]):
@@ -43,48 +30,6 @@ def _allows(roles: tuple[str, ...]):
         return not user.is_authenticated or (user.is_active and role_of(user) in roles)
 
     return check
-
-
-@dataclass(frozen=True)
-class MenuLink:
-    url_name: str
-    title: Promise
-    icon: str
-    roles: tuple[str, ...]
-
-
-# The one menu; each role sees its own lines, in this order.
-MENU = [
-    MenuLink("dashboard:index", _("Dashboard"), "insights", (*COMMITTEE, "admin")),
-    MenuLink("work:inbox", _("My agency's tasks"), "inbox", AGENCY),
-    MenuLink("work:agency", _("My agency"), "apartment", ("agency_head",)),
-    MenuLink("directives:index", _("Directive register"), "description", ALL),
-    MenuLink("work:review_queue", _("Reports to review"), "rate_review", ("secretariat", "admin")),
-    MenuLink("work:overdue", _("Overdue tasks"), "alarm", (*COMMITTEE, "admin")),
-    MenuLink("work:approvals", _("Awaiting approval"), "approval", (*COMMITTEE, "admin")),
-    MenuLink("work:inbox", _("All tasks"), "list_alt", (*COMMITTEE, "admin")),
-    MenuLink("directory:agencies", _("Agencies"), "account_balance", (*COMMITTEE, "admin")),
-    MenuLink("directory:committees", _("Committees"), "groups", (*COMMITTEE, "admin")),
-    MenuLink("directory:users", _("Users"), "people", (*COMMITTEE, "admin")),
-    MenuLink("audit:access", _("Access log"), "policy", ("secretariat", "admin")),
-]
-
-
-def menu_for(request: HttpRequest) -> list[dict]:
-    role = role_of(request.user)
-    current = request.path
-    links = []
-    for link in MENU:
-        if role not in link.roles:
-            continue
-        url = reverse(link.url_name)
-        active = current == url or (url != "/" and current.startswith(url) and len(url) > 1)
-        links.append({"url": url, "title": link.title, "icon": link.icon, "active": active})
-    # Only the longest matching link is "active" (the register contains the breakdown editor).
-    best = max((len(x["url"]) for x in links if x["active"]), default=0)
-    for link in links:
-        link["active"] = link["active"] and len(link["url"]) == best
-    return links
 
 
 HOMES = {
@@ -100,11 +45,6 @@ HOMES = {
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to the page it starts its day on."""
     return redirect(HOMES.get(role_of(request.user), "directives:index"))
-
-
-class DondocApplication(Application):
-    base_template_name = "base_site.html"
-    menu_template_name = None  # the site menu already lists every page of the role
 
 
 class WorkApp(DondocApplication):
@@ -197,3 +137,4 @@ class DondocSite(Site):
 site = DondocSite(
     viewsets=[WorkApp(), DirectivesApp(), DashboardApp(), DirectoryApp()],
 )
+register_site(site)

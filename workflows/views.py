@@ -21,6 +21,7 @@ from django.views.generic import FormView
 
 from documents import actions as directive_actions
 from project.errors import ActionError
+from project.menu import current_site
 from project.steps import flow_step
 from tasks import actions as task_actions
 from tasks import permissions as task_perms
@@ -89,9 +90,7 @@ class StepView(FormView):
         if match is not None and getattr(match, "site", None) is None:
             # The flows are mounted beside the viewflow Site: lend its frame (menu, colours) as
             # viewflow's middleware does for the Site's own pages.
-            from project.site import site
-
-            match.site = site
+            match.site = current_site()
         context.update(
             base_template=base_template(self.request),
             page_title=flow_task.task_title,

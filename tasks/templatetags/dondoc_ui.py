@@ -10,6 +10,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from documents.models import DirectiveState
+from project.menu import DondocApplication, current_site, menu_for
+from tasks.models import AssignmentState, TaskState
 from tasks.querysets import Timeliness
 
 register = template.Library()
@@ -19,16 +22,12 @@ _TIMELINESS_LABELS = dict(Timeliness.choices)
 
 @register.simple_tag
 def dondoc_menu(request) -> list[dict]:
-    from project.site import menu_for
-
     return menu_for(request)
 
 
 @register.simple_tag
 def other_applications(site, user) -> list:
     """Applications other than ours (the flows engineer's), that this user may open."""
-    from project.site import DondocApplication
-
     if site is None:
         return []
     return [
@@ -59,23 +58,17 @@ def field(bound_field) -> dict:
 
 @register.filter
 def task_state_label(value: str) -> str:
-    from tasks.models import TaskState
-
     return dict(TaskState.choices).get(value, value)
 
 
 @register.filter
 def directive_state_label(value: str) -> str:
-    from documents.models import DirectiveState
-
     return dict(DirectiveState.choices).get(value, value)
 
 
 @register.filter
 def part_state_label(value: str) -> str:
     """An agency's part's state (assigned, in progress, awaiting the head's sign-off…)."""
-    from tasks.models import AssignmentState
-
     return dict(AssignmentState.choices).get(value, value)
 
 
@@ -104,11 +97,7 @@ def part_deadline(part) -> SafeString:
 def dondoc_site(current=None):
     """The viewflow site for pages served outside it (notifications, periodic reports), so they
     get the same menu and colours; pages inside the site keep their own."""
-    if current:
-        return current
-    from project.site import site
-
-    return site
+    return current or current_site()
 
 
 @register.filter

@@ -9,7 +9,8 @@ import viewflow
 from django.conf import settings
 
 from ops.management.commands.build_fonts import ICONS, OUT, icon_names
-from project.site import MENU, site
+from project.menu import MENU
+from project.site import site
 from workflows.viewsets import ICONS as FLOW_ICONS
 
 ttLib = pytest.importorskip("fontTools.ttLib")

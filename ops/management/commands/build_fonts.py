@@ -37,11 +37,11 @@ LATIN_VIETNAMESE = (
 )
 ROBOTO_WEIGHTS = {"Regular": 400, "Medium": 500, "Bold": 700}
 
-# Every icon a page can draw: the product's templates and menu (project/site.py), viewflow's
+# Every icon a page can draw: the product's templates and menu (project/menu.py), viewflow's
 # frame, lists and forms (its templates, its Icon(...) defaults and its script).
 ICONS = sorted(
     {
-        # the product's menu (project/site.py MENU, the apps, workflows/viewsets.py ICONS)
+        # the product's menu (project/menu.py MENU, the site's apps, workflows/viewsets.py ICONS)
         *"insights inbox apartment description rate_review alarm approval list_alt".split(),
         *"account_balance groups people policy event_repeat notifications".split(),
         # the product's templates
