@@ -229,15 +229,17 @@ class _Trie:
         """Longest key matching prefix + seq[start:]; returns (tokens of seq used, codes)."""
         node = self.root
         for part in prefix:
-            node = node.get(part)
-            if node is None:
+            child = node.get(part)
+            if child is None:
                 return 0, set()
+            node = child
         best: tuple[int, set] = (0, set())
         index = start
         while index < len(seq):
-            node = node.get(seq[index])
-            if node is None:
+            child = node.get(seq[index])
+            if child is None:
                 break
+            node = child
             index += 1
             if None in node:
                 best = (index - start, node[None])

@@ -402,10 +402,10 @@ def _flat_candidates(root: Node, directory: AgencyDirectory) -> list[_Candidate]
         assessing = _ASSESSING.search(present, 0, 120)  # the main clause, not a detail
         if cue and assessing and assessing.start() < cue.start():
             cue = None  # "… nhận định, tình hình … cần …": an assessment, not an order
-        directing = cue or _STARTS_IMPERATIVE.match(folded)
+        directing = bool(cue or _STARTS_IMPERATIVE.match(folded))
         if not directing and not assessing:
             roles = find_roles(paragraph, directory)
-            directing = (roles.leads or roles.all_members) and _IMPERATIVE.search(present)
+            directing = bool(roles.leads or roles.all_members) and bool(_IMPERATIVE.search(present))
         if directing:
             found.append(_Candidate(str(len(found) + 1), paragraph, []))
     return found
@@ -492,9 +492,9 @@ def _build_task(
     deadline = choose_deadline(candidate.text, signed_on=signed_on, calendar=calendar)
     if deadline is None:
         for context in candidate.context:
-            inherited = choose_deadline(context, signed_on=signed_on, calendar=calendar)
-            if inherited and inherited.strength >= FIRM:
-                deadline = inherited
+            heading_date = choose_deadline(context, signed_on=signed_on, calendar=calendar)
+            if heading_date and heading_date.strength >= FIRM:
+                deadline = heading_date
                 break
     if deadline is not None and recurrence and fold(deadline.text) in fold(recurrence[1]):
         deadline = None  # "trước ngày 29 tháng 11 hàng năm": the duty's day, not a one-off date

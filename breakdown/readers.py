@@ -12,6 +12,10 @@ import io
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:  # python-docx itself is imported when a .docx is read
+    from docx.oxml.xmlchemy import BaseOxmlElement
 
 MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024  # bytes; the web form passes settings' value
 MAX_DOCX_PARTS = 2000
@@ -160,7 +164,7 @@ def _read_docx(path: Path) -> str:
     return _docx_text(str(path), path.name)
 
 
-def _docx_text(source, name: str) -> str:
+def _docx_text(source: str | IO[bytes], name: str) -> str:
     try:
         import docx  # python-docx
     except ImportError as error:  # pragma: no cover - installed with the project
@@ -181,7 +185,7 @@ def _docx_text(source, name: str) -> str:
     return "\n".join(lines)
 
 
-def _paragraph_text(paragraph) -> str:
+def _paragraph_text(paragraph: BaseOxmlElement) -> str:
     parts: list[str] = []
     for node in paragraph.iter():
         tag = node.tag.rsplit("}", 1)[-1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from breakdown.agencies import AgencyDirectory, Mention
@@ -115,7 +116,7 @@ class Roles:
         return self
 
 
-def _extend(target: list[str], values) -> None:
+def _extend(target: list[str], values: Iterable[str]) -> None:
     for value in values:
         if value not in target:
             target.append(value)
