@@ -44,7 +44,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     search_fields = ["username", "full_name", "email"]
     autocomplete_fields = ["committee", "agency"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("Role in the committee"),
             {"fields": ("full_name", "position", "role", "committee", "agency", "digest_only")},

@@ -30,5 +30,5 @@ def directory_for_committee(committee: Committee, *, on: dt.date | None = None) 
                 kind=agency.kind,
             )
         )
-    standing = committee.standing_agency.code if committee.standing_agency_id else ""
+    standing = committee.standing_agency.code if committee.standing_agency else ""
     return AgencyDirectory(records, place_name=committee.place_name or "", standing_code=standing)

@@ -51,7 +51,7 @@ class Committee(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    agencies = models.ManyToManyField(
+    agencies: models.ManyToManyField[Agency, Membership] = models.ManyToManyField(
         "Agency", through="Membership", related_name="committees", verbose_name=_("members")
     )
     # Settings the regulations leave to each committee (DOMAIN.md: "unconfirmed").
@@ -214,9 +214,9 @@ class Agency(models.Model):
         """Follow the chain of successors to the body that exists now."""
         seen = {self.pk}
         agency = self
-        while agency.successor_id and agency.successor_id not in seen:
-            seen.add(agency.successor_id)
-            agency = agency.successor
+        while (successor := agency.successor) is not None and successor.pk not in seen:
+            seen.add(successor.pk)
+            agency = successor
         return agency
 
 

@@ -16,13 +16,15 @@ from django.views import i18n as i18n_views
 from django.views.generic import ListView
 
 from agencies import permissions as perms
+from agencies.http import AuthenticatedRequest
 
 from .models import Agency, Committee, User
 
 PAGE_SIZE = 50
 
 
-class DirectoryMixin(LoginRequiredMixin):
+class DirectoryListView(LoginRequiredMixin, ListView):
+    request: AuthenticatedRequest
     paginate_by = PAGE_SIZE
 
     def committee_scope(self) -> int | None:
@@ -46,7 +48,7 @@ class DirectoryMixin(LoginRequiredMixin):
         return queryset
 
 
-class AgencyListView(DirectoryMixin, ListView):
+class AgencyListView(DirectoryListView):
     template_name = "agencies/agency_list.html"
     context_object_name = "agencies"
 
@@ -67,7 +69,7 @@ class AgencyListView(DirectoryMixin, ListView):
         return super().get_context_data(page_title=_("Agencies"), **kwargs)
 
 
-class CommitteeListView(DirectoryMixin, ListView):
+class CommitteeListView(DirectoryListView):
     template_name = "agencies/committee_list.html"
     context_object_name = "committees"
 
@@ -84,7 +86,7 @@ class CommitteeListView(DirectoryMixin, ListView):
         return super().get_context_data(page_title=_("Committees"), **kwargs)
 
 
-class UserListView(DirectoryMixin, ListView):
+class UserListView(DirectoryListView):
     template_name = "agencies/user_list.html"
     context_object_name = "people"
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -114,7 +115,7 @@ def _is_ip(value: str) -> bool:
 
 @require_GET
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: HttpRequest) -> HttpResponseBase:
     queryset, params = filtered_events(request)
     columns = CHANGE_COLUMNS if params["log"] == "changes" else EXPORT_COLUMNS
     export = request.GET.get("export")

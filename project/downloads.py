@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +54,7 @@ def send_stored_file(
     filename: str,
     content_type: str | None = None,
     as_attachment: bool = True,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The response that sends `stored` under `filename` (the caller has checked permission).
     A file missing from storage is a 404 with a message, never a 500."""
     backend = _backend()
@@ -71,7 +72,9 @@ def send_stored_file(
     response = HttpResponse(
         content_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     )
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    disposition = content_disposition_header(as_attachment, filename)
+    if disposition:  # None only for an inline file without a name
+        response["Content-Disposition"] = disposition
     if backend == "nginx":
         prefix = settings.SENDFILE_URL.rstrip("/")
         response["X-Accel-Redirect"] = quote(f"{prefix}/{name}")

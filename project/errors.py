@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class ActionError(Exception):
@@ -15,7 +19,7 @@ class ActionError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | StrPromise) -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -29,7 +33,7 @@ class ActionConflict(ActionError):
 
     status_code = 409
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | StrPromise | None = None) -> None:
         super().__init__(
             message or _("Someone else acted on this first. Reload the page to see what changed.")
         )

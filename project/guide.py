@@ -24,6 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
+from agencies.http import AuthenticatedRequest
+
 GUIDE_DIR = Path(settings.BASE_DIR) / "docs" / "huong-dan"
 IMAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.png$")
 
@@ -60,7 +62,7 @@ def _render(slug: str, mtime: float) -> str:
     for token in tokens:
         for child in token.children or []:
             if child.type == "image":
-                child.attrSet("src", _image_url(child.attrGet("src") or ""))
+                child.attrSet("src", _image_url(str(child.attrGet("src") or "")))
                 child.attrSet("loading", "lazy")
     return _markdown.renderer.render(tokens, _markdown.options, {})
 
@@ -72,7 +74,7 @@ def render_page(slug: str) -> SafeString:
 
 
 @login_required
-def guide_index(request: HttpRequest) -> HttpResponse:
+def guide_index(request: AuthenticatedRequest) -> HttpResponse:
     role = "admin" if request.user.is_superuser else (request.user.role or "")
     pages = sorted(PAGES, key=lambda page: role not in page.roles)
     return render(

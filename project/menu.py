@@ -54,7 +54,7 @@ MENU = [
 def menu_for(request: HttpRequest) -> list[dict]:
     role = role_of(request.user)
     current = request.path
-    links = []
+    links: list[dict[str, Any]] = []
     for link in MENU:
         if role not in link.roles:
             continue
@@ -63,8 +63,8 @@ def menu_for(request: HttpRequest) -> list[dict]:
         links.append({"url": url, "title": link.title, "icon": link.icon, "active": active})
     # Only the longest matching link is "active" (the register contains the breakdown editor).
     best = max((len(x["url"]) for x in links if x["active"]), default=0)
-    for link in links:
-        link["active"] = link["active"] and len(link["url"]) == best
+    for item in links:
+        item["active"] = item["active"] and len(item["url"]) == best
     return links
 
 

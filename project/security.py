@@ -86,7 +86,8 @@ class SessionTimeoutMiddleware:
             if (last_seen is not None and now - last_seen > idle) or (
                 now - login_at > settings.SESSION_MAX_HOURS * 3600
             ):
-                request.session_expired = True
+                # audit/signals.py records the logout as a timeout from this flag
+                request.session_expired = True  # type: ignore[attr-defined]
                 logout(request)  # the audit trail records it as a logout (timeout)
             elif last_seen is None or now - last_seen > TOUCH_EVERY_SECONDS:
                 session[LAST_SEEN_KEY] = now

@@ -289,6 +289,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429  # axes' default, named here: the lockout page and the log use it
 AXES_CLIENT_IP_CALLABLE = "project.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "audit.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # the audit app records every login and logout

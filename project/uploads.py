@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,12 +21,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
 class FileType:
-    name: str  # or a lazy translation: shown to the person in their language
+    name: str | StrPromise  # shown to the person in their language
     extensions: tuple[str, ...]
 
 
@@ -42,6 +46,9 @@ TIFF = FileType("TIFF", (".tif", ".tiff"))
 TEXT = FileType(pgettext_lazy("file type", "text"), (".txt", ".csv"))
 XML = FileType("XML", (".xml",))
 ZIP = FileType("ZIP", (".zip",))
+
+# check_uploads returns the files it was given, of their own class
+Upload = TypeVar("Upload", bound=UploadedFile)
 
 DOCUMENT_TYPES = (PDF, DOCX, XLSX, PPTX, ODF, OLE, RTF, JPEG, PNG, TIFF, TEXT, XML)
 
@@ -113,7 +120,7 @@ def validate_document(
     upload: UploadedFile, allowed: Iterable[FileType] = DOCUMENT_TYPES
 ) -> FileType:
     allowed = tuple(allowed)
-    if upload.size > _mb(settings.UPLOAD_MAX_FILE_MB):
+    if (upload.size or 0) > _mb(settings.UPLOAD_MAX_FILE_MB):
         raise ValidationError(
             _("“%(name)s” is larger than %(size)s MB.")
             % {"name": upload.name, "size": settings.UPLOAD_MAX_FILE_MB},
@@ -135,14 +142,14 @@ def validate_document(
 
 
 def check_uploads(
-    files: Iterable[UploadedFile], allowed: Iterable[FileType] = DOCUMENT_TYPES
-) -> list[UploadedFile]:
+    files: Iterable[Upload], allowed: Iterable[FileType] = DOCUMENT_TYPES
+) -> list[Upload]:
     """Validate each file and their total; return them. Raises ValidationError."""
     files = [upload for upload in files if upload]
     allowed = tuple(allowed)
     for upload in files:
         validate_document(upload, allowed)
-    total = sum(upload.size for upload in files)
+    total = sum(upload.size or 0 for upload in files)
     if total > _mb(settings.UPLOAD_MAX_REQUEST_MB):
         raise ValidationError(
             _("The files together are larger than %(size)s MB.")
