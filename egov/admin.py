@@ -45,7 +45,7 @@ class SigningCredentialAdmin(AuditedAdmin):
             password=data.get("password") or "",
             keep_password=bool(data.get("keep_password")),
             seal_image=seal.read() if seal else None,
-            by=request.user,
+            by=request.user if request.user.is_authenticated else None,  # the admin signs in
         )
         _without_files(form)
         super().save_model(request, obj, form, change)

@@ -237,7 +237,7 @@ def _attachments(root: ET.Element, body: ET.Element | None, max_bytes: int) -> l
         else:
             unnamed.append(part)
 
-    listed: list[tuple[dict, ET.Element | None]] = []
+    listed: list[tuple[dict, ET.Element]] = []
     for reference in references:
         info = {
             "content_id": _cid(_text(reference, "ContentId") or reference.get("ContentId", "")),
@@ -245,15 +245,15 @@ def _attachments(root: ET.Element, body: ET.Element | None, max_bytes: int) -> l
             "name": _text(reference, "AttachmentName"),
             "description": _text(reference, "Description"),
         }
-        part = encoded.pop(info["content_id"], None) if info["content_id"] else None
-        if part is None and unnamed and not info["content_id"]:
-            part = unnamed.pop(0)
-        if part is None:
+        content = encoded.pop(info["content_id"], None) if info["content_id"] else None
+        if content is None and unnamed and not info["content_id"]:
+            content = unnamed.pop(0)
+        if content is None:
             raise EdxmlError(
                 _("The manifest lists “%(name)s” but the package does not carry its content.")
                 % {"name": info["name"] or info["content_id"]}
             )
-        listed.append((info, part))
+        listed.append((info, content))
     # Attachments the manifest forgot are still the sender's files: keep them, after the rest.
     for part in [*encoded.values(), *unnamed]:
         listed.append(
@@ -388,7 +388,8 @@ def build_package(package: Package, *, now: dt.datetime | None = None) -> bytes:
     now = now or dt.datetime.now(dt.UTC)
     root = ET.Element(_q("edXML"))
     envelope = _add(root, "edXMLEnvelope")
-    header = _add(_add(envelope, "edXMLHeader"), "MessageHeader")
+    edxml_header = _add(envelope, "edXMLHeader")
+    header = _add(edxml_header, "MessageHeader")
     _add_organisation(header, "From", package.sender)
     for recipient in package.recipients:
         _add_organisation(header, "To", recipient)
@@ -415,7 +416,7 @@ def build_package(package: Package, *, now: dt.datetime | None = None) -> bytes:
     _add(signer, "FullName", package.signer_name)
     if package.due_date:
         _add(header, "DueDate", package.due_date.isoformat())
-    trace = _add(_add(envelope.find(_q("edXMLHeader")), "TraceHeaderList"), "TraceHeader")
+    trace = _add(_add(edxml_header, "TraceHeaderList"), "TraceHeader")
     _add(trace, "OrganId", package.sender.organ_id)
     _add(trace, "Timestamp", now.strftime("%Y/%m/%d %H:%M:%S"))
 

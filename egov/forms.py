@@ -4,11 +4,13 @@ administrator's upload of a signing certificate and of a trusted root."""
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any, cast
 
 from cryptography import x509
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from documents.forms import DocumentNumberField
@@ -53,7 +55,9 @@ class ImportForm(forms.Form):
     @property
     def is_package(self) -> bool:
         upload = self.cleaned_data.get("file")
-        return bool(upload) and PurePath(upload.name).suffix.lower() in PACKAGE_SUFFIXES
+        if not upload:
+            return False
+        return PurePath(upload.name).suffix.lower() in PACKAGE_SUFFIXES
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -70,8 +74,9 @@ class ImportForm(forms.Form):
             raise ValidationError(error.messages) from error
         return upload
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if "file" in data and not self.is_package and not (data.get("subject") or "").strip():
             self.add_error("subject", _("Please enter the subject line (trích yếu)."))
         return data
@@ -80,23 +85,34 @@ class ImportForm(forms.Form):
 class SignForm(forms.Form):
     """Which certificates sign, and their passwords when they are not kept."""
 
-    personal = forms.ModelChoiceField(
+    personal: forms.ModelChoiceField[SigningCredential] = forms.ModelChoiceField(
         label=_("Signer's certificate"), queryset=None, empty_label=None
     )
     personal_password = forms.CharField(
         label=_("Its password"), required=False, widget=forms.PasswordInput(render_value=False)
     )
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[SigningCredential] = forms.ModelChoiceField(
         label=_("Organisation's certificate (seal)"), queryset=None, required=False
     )
     organisation_password = forms.CharField(
         label=_("Its password"), required=False, widget=forms.PasswordInput(render_value=False)
     )
 
-    def __init__(self, *args, credentials=None, **kwargs) -> None:
+    def __init__(self, *args: Any, credentials: QuerySet[SigningCredential], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["personal"].queryset = credentials.filter(kind="personal")
-        self.fields["organisation"].queryset = credentials.filter(kind="organisation")
+        self.credentials = credentials
+        self._personal_field().queryset = credentials.filter(kind="personal")
+        self._organisation_field().queryset = credentials.filter(kind="organisation")
+
+    def _personal_field(self) -> forms.ModelChoiceField[SigningCredential]:
+        return cast("forms.ModelChoiceField[SigningCredential]", self.fields["personal"])
+
+    def _organisation_field(self) -> forms.ModelChoiceField[SigningCredential]:
+        return cast("forms.ModelChoiceField[SigningCredential]", self.fields["organisation"])
+
+    def has_signer(self) -> bool:
+        """Whether any signer's certificate can be chosen."""
+        return self.credentials.filter(kind="personal").exists()
 
     def signers(self) -> tuple[SignAs, SignAs | None]:
         """Who signs: the signer's certificate, and the organisation's where one was chosen."""
@@ -133,8 +149,9 @@ class CredentialUploadForm(forms.ModelForm):
         # A new credential needs its file; an existing one keeps its own unless replaced.
         self.fields["pkcs12_file"].required = self.instance.pk is None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("pkcs12_file")
         if upload:
             if upload.size > 1024 * 1024:

@@ -25,15 +25,14 @@ from .models import SignedLetter
 def sender_of(letter: UrgingLetter) -> Organisation:
     committee = letter.committee
     standing = committee.standing_agency
-    organ_id = standing.organ_id if standing is not None else ""
-    if not organ_id:
+    if standing is None or not standing.organ_id:
         raise ActionError(
             _(
                 "The committee's standing agency has no organisation identifier (QCVN 102): the "
                 "administrator enters it in the agency's record."
             )
         )
-    return Organisation(organ_id=organ_id, name=committee.name, in_charge=standing.name)
+    return Organisation(organ_id=standing.organ_id, name=committee.name, in_charge=standing.name)
 
 
 def letter_package(letter: UrgingLetter, *, now: dt.datetime | None = None) -> bytes:
@@ -94,7 +93,7 @@ def consolidated_package(
         raise ActionForbidden(signing.NOT_PERMITTED)
     parent = committee.parent
     standing = parent.standing_agency if parent is not None else None
-    if standing is None or not standing.organ_id:
+    if parent is None or standing is None or not standing.organ_id:
         raise ActionError(
             _(
                 "The report goes to the parent committee's standing agency, which has no "

@@ -197,7 +197,7 @@ def _signer(credential: SigningCredential, password: str) -> signers.SimpleSigne
             raise ActionError(
                 _("Enter the password of the certificate “%(name)s”.") % {"name": credential.label}
             )
-        password = open_password(credential.password_token)
+        password = open_password(bytes(credential.password_token))  # PostgreSQL: memoryview
     try:
         return signers.SimpleSigner.load_pkcs12_data(
             bytes(credential.pkcs12), other_certs=[], passphrase=password.encode()
@@ -288,7 +288,8 @@ def _sign_once(
         meta,
         signer=signer,
         stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
+        # PDF points are floats; pyHanko's annotation says int but it takes them as they are
+        new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),  # type: ignore[arg-type]
     )
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)

@@ -3,11 +3,14 @@ issued urging letters: sign one, see its signatures, download it signed or as ed
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView
 
 from agencies import permissions as perms
+from agencies.http import AuthenticatedRequest
 from documents import ocr
 from documents import permissions as directive_perms
 from documents.extraction import doc_reader
@@ -27,8 +31,11 @@ from . import intake, outgoing, signing, verify
 from .forms import ImportForm, SignForm
 from .models import SignedLetter
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+
+def _forbidden(request: HttpRequest, message: str | StrPromise) -> HttpResponse:
     return render(
         request,
         "tasks/forbidden.html",
@@ -40,11 +47,11 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
 class ImportView(LoginRequiredMixin, View):
     template_name = "egov/import.html"
 
-    def _check(self, request: HttpRequest) -> None:
+    def _check(self, request: AuthenticatedRequest) -> None:
         if not (request.user.is_secretariat and request.user.committee_id):
             raise PermissionDenied
 
-    def _render(self, request: HttpRequest, form: ImportForm) -> HttpResponse:
+    def _render(self, request: AuthenticatedRequest, form: ImportForm) -> HttpResponse:
         return render(
             request,
             self.template_name,
@@ -56,11 +63,11 @@ class ImportView(LoginRequiredMixin, View):
             },
         )
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         self._check(request)
         return self._render(request, ImportForm())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         self._check(request)
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -99,14 +106,17 @@ class ImportView(LoginRequiredMixin, View):
 # ---- issued urging letters
 
 
-def _letters_of(request: HttpRequest):
+def _letters_of(request: AuthenticatedRequest):
     user = request.user
-    if not (perms.is_committee_staff(user, user.committee_id)):
+    if not perms.is_committee_staff(user, user.committee_id):
         raise PermissionDenied
+    if user.committee_id is None:  # a committee role not yet given its committee
+        return UrgingLetter.objects.none()
     return UrgingLetter.objects.filter(committee_id=user.committee_id)
 
 
 class LetterListView(LoginRequiredMixin, ListView):
+    request: AuthenticatedRequest
     template_name = "egov/letter_list.html"
     context_object_name = "letters"
     paginate_by = 25
@@ -122,7 +132,7 @@ class LetterListView(LoginRequiredMixin, ListView):
         return super().get_context_data(page_title=_("Urging letters issued"), **kwargs)
 
 
-def _letter(request: HttpRequest, pk: int) -> UrgingLetter:
+def _letter(request: AuthenticatedRequest, pk: int) -> UrgingLetter:
     letter = get_object_or_404(
         UrgingLetter.objects.select_related("committee", "agency", "signed"), pk=pk
     )
@@ -139,7 +149,7 @@ def _signed_of(letter: UrgingLetter) -> SignedLetter | None:
 
 
 @login_required
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
     signed = _signed_of(letter)
     can_sign = signed is None and directive_perms.can_issue_urging_letter(
@@ -152,7 +162,10 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _letter_page(
-    request: HttpRequest, letter: UrgingLetter, signed: SignedLetter | None, form: SignForm | None
+    request: AuthenticatedRequest,
+    letter: UrgingLetter,
+    signed: SignedLetter | None,
+    form: SignForm | None,
 ) -> HttpResponse:
     reports = []
     if signed is not None:
@@ -167,14 +180,14 @@ def _letter_page(
             "signed": signed,
             "signatures": reports,
             "form": form,
-            "has_credentials": form is not None and form.fields["personal"].queryset.exists(),
+            "has_credentials": form is not None and form.has_signer(),
         },
     )
 
 
 @require_POST
 @login_required
-def sign_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
     if not directive_perms.can_issue_urging_letter(letter.committee_id, request.user):
         return _forbidden(request, str(signing.NOT_PERMITTED))
@@ -197,7 +210,7 @@ def sign_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def signed_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def signed_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     letter = _letter(request, pk)
     signed = _signed_of(letter)
     if signed is None:
@@ -208,7 +221,7 @@ def signed_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def letter_edxml(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_edxml(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
     if not perms.is_committee_staff(request.user, letter.committee_id):
         raise Http404
@@ -227,7 +240,7 @@ def letter_edxml(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def consolidated_report(request: HttpRequest) -> HttpResponse:
+def consolidated_report(request: AuthenticatedRequest) -> HttpResponse:
     committee = request.user.committee
     if committee is None or not directive_perms.can_issue_urging_letter(committee.pk, request.user):
         raise PermissionDenied

@@ -4,6 +4,7 @@ package (QCVN 102:2016) carries, as the register page's upload does."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Tệp gói tin edXML (.xml, .edxml)")
         parser.add_argument("--committee", help="Mã Ban Chỉ đạo nhận (ví dụ bcd389-kg)")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("vi")
         path = Path(str(options["file"]))
         if not path.is_file():
