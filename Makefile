@@ -81,9 +81,11 @@ bench-scale: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/scale_bench} \
 		$(BIN)/python bench/scale.py --size $(SIZE) --runs $(RUNS)
 
+# mypy checks the packages listed in pyproject.toml (its cache in var/mypy_cache: seconds when warm)
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .
