@@ -108,17 +108,17 @@ class TimelinessFigures:
         return round(100 * self.done_on_time / base, 1) if base else None
 
 
-FIGURE_FILTERS = {
-    "done_on_time": Q(timeliness=Timeliness.DONE_ON_TIME),
-    "done_late": Q(timeliness=Timeliness.DONE_LATE),
-    # "Đang thực hiện trong hạn" counts everything open and not yet overdue.
-    "open_on_time": Q(
-        timeliness__in=[Timeliness.OPEN_ON_TIME, Timeliness.DUE_SOON, Timeliness.NO_DEADLINE]
-    ),
-    "open_overdue": Q(timeliness=Timeliness.OPEN_OVERDUE),
-    "due_soon": Q(timeliness=Timeliness.DUE_SOON),
-    "no_deadline": Q(timeliness=Timeliness.NO_DEADLINE),
+# The timeliness values each figure counts: "Đang thực hiện trong hạn" counts everything open
+# and not yet overdue. The list filters and the grouped counts both read it.
+FIGURE_VALUES: dict[str, tuple[str, ...]] = {
+    "done_on_time": (Timeliness.DONE_ON_TIME,),
+    "done_late": (Timeliness.DONE_LATE,),
+    "open_on_time": (Timeliness.OPEN_ON_TIME, Timeliness.DUE_SOON, Timeliness.NO_DEADLINE),
+    "open_overdue": (Timeliness.OPEN_OVERDUE,),
+    "due_soon": (Timeliness.DUE_SOON,),
+    "no_deadline": (Timeliness.NO_DEADLINE,),
 }
+FIGURE_FILTERS = {name: Q(timeliness__in=values) for name, values in FIGURE_VALUES.items()}
 
 # What a lead's part says whatever the moment, in with_timeliness's terms and in the stored
 # summary of a task's leads (lead_summary), so the two cannot drift apart:
@@ -197,8 +197,32 @@ def lead_summary(assignment_model: type[models.Model]) -> dict[str, models.Expre
     }
 
 
-def _counts() -> dict[str, Count]:
-    return {name: Count("pk", filter=condition) for name, condition in FIGURE_FILTERS.items()}
+def _summarise(
+    queryset: models.QuerySet, key: str | None
+) -> TimelinessFigures | dict[int, TimelinessFigures]:
+    """Count rows annotated with `timeliness`, grouped by (key, timeliness): the CASE is
+    computed once per row and the database returns a handful of (key, value, count) rows, which
+    fold into the figures here."""
+    fields = [key, "timeliness"] if key else ["timeliness"]
+    rows = queryset.order_by().values(*fields).annotate(rows=Count("*"))
+    counts: dict[object, dict[str, int]] = {}
+    for row in rows:
+        if key and row[key] is None:
+            continue
+        per_value = counts.setdefault(row[key] if key else None, {})
+        per_value[row["timeliness"]] = row["rows"]
+    figures = {
+        group: TimelinessFigures(
+            **{
+                name: sum(per_value.get(value, 0) for value in values)
+                for name, values in FIGURE_VALUES.items()
+            }
+        )
+        for group, per_value in counts.items()
+    }
+    if key is None:
+        return figures.get(None, TimelinessFigures())
+    return dict(sorted(figures.items()))
 
 
 def _due_soon_until(now: dt.datetime, due_soon_days: int | None) -> dt.datetime:
@@ -286,7 +310,7 @@ class AssignmentQuerySet(models.QuerySet):
         agency, directive or committee, with one grouped query."""
         queryset = self.leads().with_timeliness(now)
         if by is None:
-            return TimelinessFigures(**queryset.aggregate(**_counts()))
+            return _summarise(queryset, None)
         keys = {
             "agency": "agency",
             "directive": "task__directive",
@@ -294,9 +318,7 @@ class AssignmentQuerySet(models.QuerySet):
         }
         if by not in keys:
             raise ValueError(f"cannot summarise by {by!r}")
-        key = keys[by]
-        rows = queryset.values(key).annotate(**_counts()).order_by(key)
-        return {row.pop(key): TimelinessFigures(**row) for row in rows if row[key] is not None}
+        return _summarise(queryset, keys[by])
 
 
 def _assignment_model(tasks: models.QuerySet) -> type[models.Model]:
@@ -326,6 +348,14 @@ class TaskQuerySet(models.QuerySet):
 
     def open(self) -> TaskQuerySet:
         return self.filter(state="assigned")
+
+    def parts(self) -> AssignmentQuerySet:
+        """The agencies' parts of these tasks: every part, with no semi-join over every task,
+        when these are all the tasks (the administrator's)."""
+        assignments = _assignment_model(self).objects.all()
+        if not self.query.has_filters():
+            return assignments
+        return assignments.filter(task__in=self.values("pk"))
 
     def led_by(self, agency) -> TaskQuerySet:
         return self.filter(assignments__agency=agency, assignments__role="lead")
@@ -442,16 +472,10 @@ class TaskQuerySet(models.QuerySet):
         `TaskAssignment.objects.filter(task__in=...).timeliness_summary(by="agency")`."""
         queryset = self.with_timeliness(now)
         if by is None:
-            return TimelinessFigures(**queryset.aggregate(**_counts()))
+            return _summarise(queryset, None)
         keys = {"directive": "directive", "committee": "directive__committee"}
         if by == "agency":
-            return (
-                _assignment_model(self)
-                .objects.filter(task__in=self.values("pk"))
-                .timeliness_summary(by="agency", now=now)
-            )
+            return self.parts().timeliness_summary(by="agency", now=now)
         if by not in keys:
             raise ValueError(f"cannot summarise by {by!r}")
-        key = keys[by]
-        rows = queryset.values(key).annotate(**_counts()).order_by(key)
-        return {row.pop(key): TimelinessFigures(**row) for row in rows if row[key] is not None}
+        return _summarise(queryset, keys[by])

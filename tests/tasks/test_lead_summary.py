@@ -1,7 +1,8 @@
 """The summary of its leads a task carries (Task.lead_status, lead_due_at, lead_days_late) is
 a stored copy: after any sequence of actions, the timeliness read from it is exactly the one
 derived from the leads' parts (`with_timeliness_from_leads`, itself built on the one definition,
-AssignmentQuerySet.with_timeliness), at any moment one looks."""
+AssignmentQuerySet.with_timeliness), at any moment one looks; and so are the dashboard's grouped
+figures read from it."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from project.errors import ActionError
 from tasks import actions
 from tasks.models import Task, TaskAssignment
-from tasks.querysets import Timeliness
+from tasks.querysets import FIGURE_FILTERS, Timeliness
 from tests.factories import UserFactory
 from workflows import services as flows
 
@@ -127,6 +128,28 @@ def test_the_stored_summary_always_gives_the_derived_timeliness(
         now = dt.datetime.combine(DEADLINE, dt.time(12), tzinfo=VN) + dt.timedelta(days=look)
         stored, derived = _both(ids, now)
         assert stored == derived
+        _assert_dashboard_figures_are_the_derived_ones(ids, now)
+
+
+def _figures(figures) -> dict[str, int]:
+    return {name: getattr(figures, name) for name in FIGURE_FILTERS}
+
+
+def _counted(queryset) -> dict[str, int]:
+    return {name: queryset.filter(condition).count() for name, condition in FIGURE_FILTERS.items()}
+
+
+def _assert_dashboard_figures_are_the_derived_ones(ids: list[int], now: dt.datetime) -> None:
+    """The dashboard's grouped figures (read from the stored summary) are the derived
+    timeliness counted task by task: in total, per directive, and per lead over its parts."""
+    tasks = Task.objects.filter(pk__in=ids)
+    derived = tasks.with_timeliness_from_leads(now)
+    assert _figures(tasks.timeliness_summary(now=now)) == _counted(derived)
+    for directive, figures in tasks.timeliness_summary(by="directive", now=now).items():
+        assert _figures(figures) == _counted(derived.filter(directive=directive))
+    parts = TaskAssignment.objects.filter(task__in=ids, role="lead").with_timeliness(now)
+    for agency, figures in tasks.timeliness_summary(by="agency", now=now).items():
+        assert _figures(figures) == _counted(parts.filter(agency=agency))
 
 
 def test_a_task_overdue_by_one_lead_is_overdue_until_that_lead_reports_in_time_or_is_extended(
