@@ -161,6 +161,11 @@ class Task(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["lead_status", "lead_due_at"], name="task_lead_due"),
             # The committee's task list pages along this (project/keyset.py).
             models.Index(fields=["due_at", "id"], name="task_due_id"),
+            # A committee's dashboard counts its tasks from this index alone (an index-only
+            # scan per directive), never reading the tasks' long rows.
+            models.Index(
+                fields=["directive", "lead_status", "lead_due_at", "id"], name="task_directive_lead"
+            ),
         ]
         permissions = [
             ("report_task", _("Can acknowledge and report on a task")),
@@ -308,6 +313,13 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "due_at"], name="assignment_state_due"),
             # An agency's inbox pages along this (project/keyset.py).
             models.Index(fields=["agency", "due_at", "id"], name="assignment_agency_due"),
+            # The most overdue parts (AssignmentQuerySet.overdue), read in this order and
+            # stopped after the first few, however many parts are overdue.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(role="lead", state__in=OWING_STATES),
+                name="assignment_owing_due",
+            ),
         ]
 
     def __str__(self) -> str:
