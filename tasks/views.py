@@ -615,12 +615,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if not (user.is_secretariat or user.is_chair or roles.is_admin(user)):
             raise PermissionDenied
         tasks = Task.objects.visible_to(user)
-        parts = visible_parts(user)
+        parts = tasks.parts()
         total = tasks.timeliness_summary()
         by_agency = parts.timeliness_summary(by="agency")
         by_directive = tasks.timeliness_summary(by="directive")
         agency_names = Agency.objects.in_bulk(list(by_agency))
-        directives = Directive.objects.in_bulk(list(by_directive))
 
         scale = max((f.total for f in by_agency.values()), default=0)
         agency_rows = [
@@ -642,15 +641,18 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 str(row["agency"]),
             ),
         )
-        directive_rows = sorted(
-            (
-                {"directive": directives[pk], "figures": figures}
-                for pk, figures in by_directive.items()
-                if pk in directives and figures.total
-            ),
-            key=lambda row: (-row["figures"].open_overdue, -row["figures"].total),
+        shown = sorted(
+            ((pk, figures) for pk, figures in by_directive.items() if figures.total),
+            key=lambda item: (-item[1].open_overdue, -item[1].total),
+        )[:15]
+        # Only the directives shown, without their texts (the state: django-fsm reads it).
+        directives = Directive.objects.only(
+            "state", "doc_type", "number", "symbol", "subject"
+        ).in_bulk([pk for pk, _figures in shown])
+        directive_rows = [{"directive": directives[pk], "figures": f} for pk, f in shown]
+        overdue = list(
+            parts.overdue().select_related("task__directive", "agency").defer(*LIST_DEFERRED)[:10]
         )
-        overdue = list(parts.overdue().select_related("task__directive", "agency")[:10])
         return super().get_context_data(
             page_title=_("Dashboard"),
             total=total,
@@ -658,7 +660,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             legend=FIGURES,
             ranking=ranking,
             chart_rows=sorted(agency_rows, key=lambda row: -row["figures"].total)[:15],
-            directive_rows=directive_rows[:15],
+            directive_rows=directive_rows,
             overdue=overdue,
             awaiting_directives=Directive.objects.visible_to(user)
             .filter(state=DirectiveState.AWAITING_APPROVAL)

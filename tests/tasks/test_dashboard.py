@@ -1,0 +1,114 @@
+"""The dashboard: its figures are exactly what `with_timeliness` says of each task and each lead's
+part, and it asks the database the same few questions however many committees, agencies,
+directives and tasks there are."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tasks.deadlines import VIETNAM
+from tasks.models import Task, TaskAssignment
+from tasks.querysets import FIGURE_FILTERS
+from tests.factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
+from tests.ui_helpers import make_bulk_tasks
+
+NOW = dt.datetime(2021, 1, 20, 9, 0, tzinfo=VIETNAM)
+
+
+@pytest.fixture(autouse=True)
+def _frozen(db):
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _committee_with_tasks(rows: int, *, second_lead: bool = False):
+    committee = CommitteeFactory()
+    lead, coordinating, other_lead = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    for agency in (lead, coordinating, other_lead):
+        MembershipFactory(committee=committee, agency=agency)
+    officer = UserFactory(role="agency_officer", committee=committee, agency=lead)
+    make_bulk_tasks(
+        committee,
+        lead=lead,
+        coordinating=coordinating,
+        officer=officer,
+        rows=rows,
+        directives=3,
+        second_lead=other_lead if second_lead else None,
+    )
+    return committee
+
+
+def _dashboard_queries(client, user) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("dashboard:index")).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_dashboard_asks_as_many_questions_for_ten_committees_as_for_two(client):
+    admin = UserFactory(role="admin", committee=None)
+    first = _committee_with_tasks(6)
+    _committee_with_tasks(6, second_lead=True)
+    chair = UserFactory(role="chair", committee=first)
+    few = _dashboard_queries(client, admin), _dashboard_queries(client, chair)
+    for n in range(8):
+        _committee_with_tasks(20, second_lead=n % 2 == 0)
+    _committee_with_tasks(40, second_lead=True)  # more tasks, directives and agencies in `first`
+    many = _dashboard_queries(client, admin), _dashboard_queries(client, chair)
+    assert few == many
+    assert max(many) <= 14, many
+
+
+def _expected(queryset, **group) -> dict[str, int]:
+    """Each figure counted row by row over `with_timeliness` (the one definition)."""
+    rows = queryset.filter(**group)
+    return {name: rows.filter(condition).count() for name, condition in FIGURE_FILTERS.items()}
+
+
+def _shown(figures) -> dict[str, int]:
+    return {name: getattr(figures, name) for name in FIGURE_FILTERS}
+
+
+@pytest.mark.parametrize("role", ["chair", "admin"])
+def test_the_dashboard_figures_are_what_with_timeliness_says(client, role):
+    committee = _committee_with_tasks(30, second_lead=True)
+    _committee_with_tasks(12)  # another committee's tasks count for the administrator only
+    user = UserFactory(role=role, committee=committee if role == "chair" else None)
+    tasks = Task.objects.all()
+    if role == "chair":
+        tasks = tasks.filter(directive__committee=committee)
+    parts = TaskAssignment.objects.filter(task__in=tasks, role="lead")
+
+    client.force_login(user)
+    page = client.get(reverse("dashboard:index")).context
+
+    timed_tasks = tasks.with_timeliness(NOW)
+    total = _expected(timed_tasks)
+    assert _shown(page["total"]) == total
+    cards = {card["key"]: card["value"] for card in page["figure_cards"]}
+    assert cards == {key: total[key] for key in cards}
+    assert set(cards) == {"done_on_time", "done_late", "open_on_time", "open_overdue"}
+    timed_parts = parts.with_timeliness(NOW)
+    ranking = {row["agency"].pk: _shown(row["figures"]) for row in page["ranking"]}
+    assert ranking == {
+        agency: _expected(timed_parts, agency=agency)
+        for agency in parts.values_list("agency", flat=True).distinct()
+    }
+    for row in page["directive_rows"]:
+        assert _shown(row["figures"]) == _expected(timed_tasks, directive=row["directive"])
+    # The most overdue parts first, each as overdue as with_timeliness counts it.
+    overdue = [(part.pk, part.days_overdue) for part in page["overdue"]]
+    assert overdue
+    expected = (
+        parts.owing()
+        .with_timeliness(NOW)
+        .filter(FIGURE_FILTERS["open_overdue"])
+        .order_by("-days_overdue", "id")
+        .values_list("pk", "days_overdue")
+    )
+    assert [days for _pk, days in overdue] == [days for _pk, days in expected[: len(overdue)]]
