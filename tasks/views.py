@@ -47,8 +47,9 @@ from project import keyset
 from project.downloads import send_stored_file
 from project.errors import ActionConflict, ActionError, ActionForbidden
 from reporting.models import ReportingPeriod
+from workflows.flows import ExtensionFlow
 from workflows.models import ExtensionProcess
-from workflows.nodes import ACTIVE
+from workflows.nodes import ACTIVE, step_url
 from workflows.queries import extension_request_url
 
 from . import actions
@@ -235,9 +236,6 @@ def decision_links(extensions: list[Extension], user: Any) -> dict[int, str]:
     ids = [e.pk for e in extensions if e.state == ExtensionState.REQUESTED]
     if not ids:
         return {}
-    from workflows.flows import ExtensionFlow
-    from workflows.views import step_url
-
     processes = {
         p.pk: p
         for p in ExtensionProcess.objects.filter(extension_id__in=ids).select_related(

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import get_resolver, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +100,18 @@ def step_view(node: HumanStep, origin_view: Callable) -> Callable:
 
     view.__name__ = getattr(origin_view, "__name__", "step_view")
     return view
+
+
+def ensure_urls_loaded() -> None:
+    """viewflow builds a node's URL name from where its flow is mounted, which it learns when
+    the URLconf is loaded; load it before the first reverse (e.g. outside a request)."""
+    get_resolver().url_patterns  # noqa: B018
+
+
+def step_url(task: Any) -> str:
+    """The page of a flow's step (a viewflow task)."""
+    ensure_urls_loaded()
+    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
 
 
 def subject_url(subject: Any) -> str:

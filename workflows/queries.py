@@ -19,8 +19,7 @@ from tasks.models import ExtensionState, Task
 
 from .flows import ExtensionFlow
 from .models import DirectiveProcess, ExtensionProcess
-from .nodes import ACTIVE
-from .views import ensure_urls_loaded, step_url
+from .nodes import ACTIVE, ensure_urls_loaded, step_url
 
 ASK_FOR_EXTENSION = _("Ask for an extension")
 

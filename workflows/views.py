@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +27,7 @@ from tasks import permissions as task_perms
 from tasks.models import Task
 
 from . import forms
-from .nodes import ACTIVE, safe_next, subject_url
+from .nodes import ACTIVE, safe_next, step_url, subject_url
 
 STEP_DONE = _("“%(step)s” is done.")
 TASK_LIST_APPROVED = _("The task list is approved: it can now be dispatched to the agencies.")
@@ -40,17 +39,6 @@ EXTENSION_REJECTED = _("The extension request was rejected: the agency's deadlin
 def base_template(request: HttpRequest) -> str:
     """The site's frame (menu, styles), so a step looks like the pages that link to it."""
     return "base_site.html"
-
-
-def ensure_urls_loaded() -> None:
-    """viewflow builds a node's URL name from where its flow is mounted, which it learns when
-    the URLconf is loaded; load it before the first reverse (e.g. outside a request)."""
-    get_resolver().url_patterns  # noqa: B018
-
-
-def step_url(task: Any) -> str:
-    ensure_urls_loaded()
-    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
 
 
 def next_step_url(process: Any, user: Any) -> str | None:

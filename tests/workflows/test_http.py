@@ -321,7 +321,7 @@ def test_viewflow_process_pages_ask_the_permission_layer(
     client, committee, dispatched, draft_directive, officer, secretariat
 ):
     from tests.factories import AgencyFactory, UserFactory
-    from workflows.views import ensure_urls_loaded
+    from workflows.nodes import ensure_urls_loaded
 
     stranger = UserFactory(
         username="canbo.hq",
