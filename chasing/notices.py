@@ -39,8 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from agencies.models import Role, User
-from reporting.models import ReportSubmission, SubmissionState
-from reporting.services import lazy_period_label
+from reporting.models import ReportSubmission, SubmissionState, lazy_period_label
 from tasks import permissions as perms
 from tasks.actions import URGE_DEFAULT
 from tasks.models import Extension, Task, TaskAssignment

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -23,6 +25,33 @@ from project.audit import AppendOnlyModel
 from tasks.deadlines import Period, today_in_vietnam
 
 from . import permissions as report_perms
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_label(frequency: str, year: int, index: int) -> str:
+    """The period's name in the current language ("Tháng 12/2026", "Quý IV/2026")."""
+    if frequency == Period.MONTH:
+        return pgettext("reporting period", "Month %(month)02d/%(year)s") % {
+            "month": index,
+            "year": year,
+        }
+    if frequency == Period.QUARTER:
+        return pgettext("reporting period", "Quarter %(quarter)s/%(year)s") % {
+            "quarter": ROMAN[index],
+            "year": year,
+        }
+    if frequency == Period.HALF:
+        if index == 1:
+            return gettext("First half of %(year)s") % {"year": year}
+        return gettext("Second half of %(year)s") % {"year": year}
+    if frequency == Period.NINE_MONTHS:
+        return gettext("First nine months of %(year)s") % {"year": year}
+    return pgettext("reporting period", "Year %(year)s") % {"year": year}
+
+
+# The same, left to be worded when turned into text (a notice, in its recipient's language).
+lazy_period_label = lazy(period_label, str)
 
 
 class DueRule(models.TextChoices):
@@ -152,8 +181,6 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self) -> str:
-        from .services import period_label
-
         return period_label(self.obligation.frequency, self.year, self.index)
 
 

@@ -19,8 +19,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import lazy
-from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -56,7 +54,6 @@ PERIODS_PER_YEAR = {
     Period.NINE_MONTHS: 1,
     Period.YEAR: 1,
 }
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 NOT_ALLOWED_NOW = _("This report is “%(state)s”: “%(action)s” is not possible now.")
 NOT_PERMITTED = _("You do not have the right to do “%(action)s” on this report.")
@@ -119,31 +116,6 @@ def due_date(obligation: ReportingObligation, ends_on: dt.date) -> dt.date:
             candidate = dt.date(year, month, day)
         return candidate
     return workdays.add_working_days(ends_on, obligation.due_working_days)
-
-
-def period_label(frequency: str, year: int, index: int) -> str:
-    """The period's name in the current language ("Tháng 12/2026", "Quý IV/2026")."""
-    if frequency == Period.MONTH:
-        return pgettext("reporting period", "Month %(month)02d/%(year)s") % {
-            "month": index,
-            "year": year,
-        }
-    if frequency == Period.QUARTER:
-        return pgettext("reporting period", "Quarter %(quarter)s/%(year)s") % {
-            "quarter": ROMAN[index],
-            "year": year,
-        }
-    if frequency == Period.HALF:
-        if index == 1:
-            return gettext("First half of %(year)s") % {"year": year}
-        return gettext("Second half of %(year)s") % {"year": year}
-    if frequency == Period.NINE_MONTHS:
-        return gettext("First nine months of %(year)s") % {"year": year}
-    return pgettext("reporting period", "Year %(year)s") % {"year": year}
-
-
-# The same, left to be worded when turned into text (a notice, in its recipient's language).
-lazy_period_label = lazy(period_label, str)
 
 
 def periods_started(obligation: ReportingObligation, today: dt.date) -> list[ReportingPeriod]:
