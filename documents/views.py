@@ -18,7 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -30,7 +30,9 @@ from django.views.generic import ListView, TemplateView
 
 from agencies import actions as agency_actions
 from agencies import calendar as workdays
+from agencies.directory import directory_for_committee
 from agencies.models import Agency
+from breakdown import engine
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
 from tasks import actions as task_actions
@@ -394,14 +396,6 @@ def member_agencies(directive: Directive) -> QuerySet:
     )
 
 
-def _propose_available() -> bool:
-    try:
-        from breakdown.engine import propose_tasks  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def proposal_key(ref: str, text: str) -> str:
     """Which proposal a card is, whatever its position, across the reload after a mapping."""
     return f"{ref}|{hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:12]}"
@@ -411,11 +405,8 @@ def proposals_for(directive: Directive) -> tuple[list[dict], list[str], str]:
     """The engine's proposed tasks, with agency codes turned into this committee's agencies,
     the names in the text that match no member agency, and why the engine stopped early
     (too long, out of time) if it did."""
-    from agencies.directory import directory_for_committee
-    from breakdown.engine import propose_tasks
-
     directory = directory_for_committee(directive.committee, on=directive.issued_on)
-    breakdown = propose_tasks(
+    breakdown = engine.propose_tasks(
         directive.text, directory, today=directive.issued_on, calendar=workdays
     )
     members = list(member_agencies(directive))
@@ -572,7 +563,7 @@ class BreakdownView(LoginRequiredMixin, View):
             .order_by("position", "id")
         )
         editable = directive.state in EDITABLE_STATES
-        can_propose = editable and _propose_available() and bool(directive.text.strip())
+        can_propose = editable and bool(directive.text.strip())
         show = can_propose and (self.show_proposals or proposal_forms is not None)
         rows, unmatched, stopped = proposals_for(directive) if show else ([], [], "")
         if show and proposal_forms is None:
@@ -613,10 +604,7 @@ class ProposeView(BreakdownView):
     show_proposals = True
 
     def _setup(self, request: HttpRequest, pk: int) -> Directive:
-        directive = managed_directive(request, pk)
-        if not _propose_available():
-            raise Http404
-        return directive
+        return managed_directive(request, pk)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self.render_editor(request, self._setup(request, pk))
