@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -39,10 +40,9 @@ def broker() -> Check:
     url = settings.CELERY_BROKER_URL
     if url.startswith("memory://"):
         return Check(True, "embedded (no broker)")
-    from project.celery import app
-
     try:
-        with app.connection_for_write() as conn:
+        # The project's Celery app (project/celery.py, started by project/__init__.py).
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         return Check(False, f"{exc.__class__.__name__}: {exc}")

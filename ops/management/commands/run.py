@@ -8,8 +8,14 @@ embedded default needs none. `make dev` keeps Django's development server instea
 
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.core.wsgi import get_wsgi_application
+from waitress import serve
+
+from ops.jobs import start_heartbeat, tick_forever
 
 
 class Command(BaseCommand):
@@ -28,13 +34,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-tick", action="store_true", help="Serve without the tick.")
 
     def handle(self, *args, **options) -> None:
-        import threading
-
-        from waitress import serve
-
-        from ops.jobs import start_heartbeat, tick_forever
-        from project.wsgi import application
-
         if settings.DEBUG:
             self.stderr.write(
                 self.style.WARNING("DJANGO_DEBUG is on: use `make dev` for development.")
@@ -53,7 +52,7 @@ class Command(BaseCommand):
         )
         try:
             serve(
-                application,
+                get_wsgi_application(),
                 host=options["host"],
                 port=options["port"],
                 threads=options["threads"],
