@@ -85,7 +85,8 @@ def test_the_dashboard_figures_are_what_with_timeliness_says(client, role):
     parts = TaskAssignment.objects.filter(task__in=tasks, role="lead")
 
     client.force_login(user)
-    page = client.get(reverse("dashboard:index")).context
+    response = client.get(reverse("dashboard:index"))
+    page = response.context
 
     timed_tasks = tasks.with_timeliness(NOW)
     total = _expected(timed_tasks)
@@ -99,6 +100,8 @@ def test_the_dashboard_figures_are_what_with_timeliness_says(client, role):
         agency: _expected(timed_parts, agency=agency)
         for agency in parts.values_list("agency", flat=True).distinct()
     }
+    for row in page["ranking"]:  # each agency's results, as a PDF, named for it
+        assert f'aria-label="Results of {row["agency"]} (PDF)"' in response.content.decode()
     for row in page["directive_rows"]:
         assert _shown(row["figures"]) == _expected(timed_tasks, directive=row["directive"])
     # The most overdue parts first, each as overdue as with_timeliness counts it.
