@@ -3,10 +3,11 @@ every row of issue 11's table against its goal.
 
     make bench-scale SIZE=100000 [RUNS=20]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_bench \\
-        .venv/bin/python bench/scale.py --size 100000 --runs 20 [--keep] [--reuse]
+        .venv/bin/python bench/scale.py --size 100000 --runs 20 [--keep] [--reuse] [--load-only]
 
-The database named in DATABASE_URL is created, migrated, filled (bench/world.py: COPY) and
-dropped at the end (--keep leaves it; --reuse measures a kept one again without generating).
+The database named in DATABASE_URL is created, migrated, filled (bench/world.py: COPY, by
+--workers processes, 2 by default) and dropped at the end (--keep leaves it; --reuse measures a
+kept one again without generating; --load-only stops after loading, for timing the load).
 Everything runs with the clock at 09:00 of the next working day, so the first tick of that day
 has a day's chasing to do. Pages go through Django's test client (middleware, templates,
 everything), with the query count; the dashboard's figures are also computed by hand-written SQL
@@ -353,6 +354,12 @@ def drop_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
+def _load() -> str:
+    """The machine's load average: the other jobs sharing the cores while this runs."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
 def vacuum() -> None:
     from django.db import connection
 
@@ -502,25 +509,49 @@ def measure(args: argparse.Namespace, say: Callable[[str], None]) -> list[Row]:
 
 
 def _storage() -> Row:
+    """The database's size, split into the domain's tables, viewflow's (processes and steps,
+    and their per-flow tables in workflows/), guardian's (object permissions) and the
+    notifications; the biggest tables; and the object-permission rows."""
     from django.db import connection
 
+    from chasing.models import Notification
+
+    notifications = Notification._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_database_size(current_database())")
         (size,) = cursor.fetchone()
         cursor.execute(
             "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC LIMIT 4"
+            "WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC"
         )
-        biggest = ", ".join(f"{name} {b / 2**20:,.0f} MB" for name, b in cursor.fetchall())
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM guardian_userobjectpermission)"
-            " + (SELECT count(*) FROM guardian_groupobjectpermission)"
-        )
+        tables = cursor.fetchall()
+        permission_tables = [t for t, _ in tables if t.endswith("objectpermission")]
+        counts = " + ".join(f'(SELECT count(*) FROM "{t}")' for t in permission_tables)
+        cursor.execute(f"SELECT {counts or 0}")
         (guardian,) = cursor.fetchone()
+
+    def group(table: str) -> str:
+        if table.startswith(("viewflow_", "workflows_")):
+            return "viewflow"
+        if table.endswith("objectpermission"):
+            return "guardian"
+        if table == notifications:
+            return "notifications"
+        return "domain and the rest"
+
+    split = dict.fromkeys(("domain and the rest", "viewflow", "guardian", "notifications"), 0)
+    for table, b in tables:
+        split[group(table)] += b
+    total = sum(split.values()) or 1
+    parts = ", ".join(
+        f"{name} {b / 2**20:,.0f} MB ({100 * b / total:.0f} %)" for name, b in split.items()
+    )
+    biggest = ", ".join(f"{name} {b / 2**20:,.0f} MB" for name, b in tables[:4])
     return Row(
         "storage", "no storage duplicating the domain",
-        extra=f"{size / 2**30:,.2f} GB; {biggest}; guardian rows {guardian:,}",
+        extra=f"{size / 2**30:,.2f} GB: {parts}; biggest {biggest}; object-permission rows "
+        f"{guardian:,}",
         passed=guardian == 0,
     )  # fmt: skip
 
@@ -565,6 +596,12 @@ def main() -> None:
     parser.add_argument("--slow-runs", type=int, default=3, help="runs of each slow row")
     parser.add_argument("--keep", action="store_true", help="leave the database")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes writing the tasks (one per core)"
+    )
+    parser.add_argument(
+        "--load-only", action="store_true", help="generate and load, measure nothing"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.set_defaults(documents=True)
     args = parser.parse_args()
@@ -581,7 +618,6 @@ def main() -> None:
         create_database(url)
     django.setup()
     from django.core.management import call_command
-    from django.db import transaction
 
     from bench.world import generate
 
@@ -589,13 +625,18 @@ def main() -> None:
         call_command("migrate", verbosity=0)
     now = _bench_now()
     if not args.reuse:
-        say(f"generating {args.size:,} tasks (clock: {now:%Y-%m-%d %H:%M %Z})")
-        with transaction.atomic():
-            world = generate(args.size, now, progress=say)
-        say(f"generated in {world.seconds:,.0f} s: {world.counts}")
+        say(f"generating {args.size:,} tasks (clock: {now:%Y-%m-%d %H:%M %Z}), {_load()}")
+        world = generate(args.size, now, progress=say, workers=args.workers)
+        phases = ", ".join(f"{name} {s:,.0f} s" for name, s in world.phases.items())
+        say(f"generated and loaded in {world.seconds:,.0f} s ({phases}): {world.counts}")
         started = time.monotonic()
         vacuum()
-        say(f"VACUUM ANALYZE: {time.monotonic() - started:,.0f} s")
+        say(f"VACUUM ANALYZE: {time.monotonic() - started:,.0f} s; {_load()}")
+        if args.load_only:
+            say(f"loaded; {'kept' if args.keep else 'dropped'}: {url.rsplit('/', 1)[1]}")
+            if not args.keep:
+                drop_database(url)
+            return
     try:
         with _clock():
             rows = measure(args, say)

@@ -1,7 +1,7 @@
 """A realistic national world of any size, loaded fast: PostgreSQL's COPY (psycopg 3
 `cursor.copy`), or plain `executemany` on SQLite (the CI smoke test).
 
-    generate(size=1_000_000, now=...)  # 1M tasks, 20,000 directives, 5,000 agencies, ~20k users
+    generate(size=1_000_000, now=..., workers=2)  # 1M tasks, 20,000 directives, 5,000 agencies
 
 The shape follows the issue-11 measurements: 64 committees (one national, the rest provincial),
 one agency leading ~5 % of all tasks (a member of the national committee and of the biggest
@@ -9,9 +9,20 @@ province), 1-3 lead agencies and 0-2 co-ordinators a task, deadlines spread over
 before `now` and one after, each lead's part in a state its deadline makes plausible (done on
 time, done late, reported and waiting for review, returned, overdue...), extensions approved,
 rejected and pending, the history entries those moves leave (including the "deadline passed"
-entry the tick writes, so an idle tick has nothing to do), result reports, and two months of
-notifications. Rows are built as dicts of attribute names; the loader fills every other column
-from the model's own defaults, so a column added later does not break it.
+entry the tick writes, so an idle tick has nothing to do), result reports, two months of
+notifications, and the viewflow records the product keeps beside them: a process per directive
+and per extension request, a row per step taken (workflows/flows.py). Rows are built as dicts of
+attribute names; the loader fills every other column from the model's own defaults, so a column
+added later does not break it.
+
+Why it is fast (issue 11: 1M tasks in under 15 minutes on 2 cores): rows are plain tuples (no
+model instances); on PostgreSQL the bulk tables' secondary indexes and unique constraints are
+dropped while loading and built afterwards (a sort instead of a B-tree insertion per row), the
+foreign-key triggers are off (the generator writes only keys it made), and with `workers=2`
+the tasks are generated and copied by two processes, each on its own connection, while the
+server ingests, so both cores work. Each directive's tasks come from their own random stream, so
+the world is the same whatever the number of workers (only the surrogate keys of the rows under
+the tasks differ).
 
 Never point it at real data: it writes explicit primary keys into empty tables.
 """
@@ -19,9 +30,12 @@ Never point it at real data: it writes explicit primary keys into empty tables.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import operator
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,14 +43,21 @@ from functools import cache
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection, connections, models, transaction
+from django.urls import get_resolver
 from psycopg.copy import QueuedLibpqWriter
+from viewflow.workflow.models import Process as FlowProcess
+from viewflow.workflow.models import Task as FlowTask
+from viewflow.workflow.status import PROCESS, STATUS
 
 from tasks.deadlines import VIETNAM, deadline_end
+from workflows.flows import DirectiveFlow, ExtensionFlow
 
 BENCH_PASSWORD = "scale-bench-389"  # every generated user's password (a scratch database)
 TASKS_PER_DIRECTIVE = 50
 OUR_APPS = {"agencies", "documents", "tasks", "chasing", "reporting", "exports", "workflows"}
+# Index builds after the load: memory for their sorts (the server's default is 64 MB).
+INDEX_BUILD_MEMORY = "512MB"
 
 
 @cache
@@ -56,16 +77,24 @@ def model(name: str) -> type[models.Model]:
 
 
 class Table:
-    """One model's columns, in table order, with each column's default."""
+    """One model's own columns (a child model's, without its parents'), in table order, with
+    each column's default."""
 
     def __init__(self, model_class: type[models.Model]) -> None:
         self.model = model_class
         self.table = model_class._meta.db_table
-        self.fields = list(model_class._meta.concrete_fields)
+        self.fields = list(model_class._meta.local_concrete_fields)
         self.columns = [f.column for f in self.fields]
         self.attnames = [f.attname for f in self.fields]
-        self.defaults = [self._default(f) for f in self.fields]
-        self._positions: dict[tuple[str, ...], tuple[int, ...]] = {}
+        defaults = [self._default(f) for f in self.fields]
+        if connection.vendor == "postgresql":  # COPY takes database values: prepare them once
+            defaults = [
+                d if d is _REQUIRED or d is None else f.get_db_prep_save(d, connection)
+                for f, d in zip(self.fields, defaults, strict=True)
+            ]
+        self.defaults = tuple(defaults)
+        self.types: list[int] | None = None  # the columns' type oids (COPY in binary needs them)
+        self._makers: dict[tuple[str, ...], Callable[[tuple], tuple]] = {}
 
     @staticmethod
     def _default(f: models.Field) -> object:
@@ -79,16 +108,14 @@ class Table:
 
     def row(self, values: dict) -> tuple:
         keys = tuple(values)
-        positions = self._positions.get(keys)
-        if positions is None:
-            positions = self._positions[keys] = self._check(keys)
-        out = list(self.defaults)
-        for position, value in zip(positions, values.values(), strict=True):
-            out[position] = value
-        return tuple(out)
+        make = self._makers.get(keys)
+        if make is None:
+            make = self._makers[keys] = self._maker(keys)
+        # One C call: pick each column from the given values, else from the defaults.
+        return make(tuple(values.values()) + self.defaults)
 
-    def _check(self, keys: tuple[str, ...]) -> tuple[int, ...]:
-        """Where each given attribute goes; every column without a default must be given."""
+    def _maker(self, keys: tuple[str, ...]) -> Callable[[tuple], tuple]:
+        """Where each column comes from; every column without a default must be given."""
         index = {a: i for i, a in enumerate(self.attnames)}
         missing = [
             a for a, d in zip(self.attnames, self.defaults, strict=True)
@@ -97,7 +124,9 @@ class Table:
         unknown = [k for k in keys if k not in index]
         if missing or unknown:
             raise ValueError(f"{self.table}: missing {missing}, unknown {unknown}")
-        return tuple(index[k] for k in keys)
+        given = {k: i for i, k in enumerate(keys)}
+        n = len(keys)
+        return operator.itemgetter(*(given.get(a, n + i) for i, a in enumerate(self.attnames)))
 
 
 _REQUIRED = object()
@@ -136,9 +165,20 @@ class Loader:
         columns = ", ".join(connection.ops.quote_name(c) for c in table.columns)
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg 3's own cursor under Django's wrapper
-            # A writer thread: the server ingests while Python builds the next rows.
+            if table.types is None:
+                raw.execute(
+                    "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass"
+                    " AND attnum > 0 AND NOT attisdropped",
+                    [table.table],
+                )
+                oids = dict(raw.fetchall())
+                table.types = [oids[c] for c in table.columns]
+            # A writer thread: the server ingests while Python formats the next rows. Binary:
+            # several times cheaper to format than text, and to parse on the server.
             writer = QueuedLibpqWriter(raw)
-            with raw.copy(f"COPY {table.table} ({columns}) FROM STDIN", writer=writer) as copy:
+            sql = f"COPY {table.table} ({columns}) FROM STDIN (FORMAT BINARY)"
+            with raw.copy(sql, writer=writer) as copy:
+                copy.set_types(table.types)
                 for row in rows:
                     copy.write_row(row)
 
@@ -156,11 +196,123 @@ class Loader:
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table.table} ({columns}) VALUES ({marks})", prepared)
 
-    def reset_sequences(self) -> None:
-        statements = connection.ops.sequence_reset_sql(no_style(), list(self.tables))
+
+def reset_sequences(model_classes: list[type[models.Model]]) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), model_classes)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+class _Ids:
+    """Primary keys of one kind: worker k of n takes k+1, k+1+n, k+1+2n... after `offset`, so
+    workers never collide and never need to talk."""
+
+    def __init__(self, offset: int = 0, worker: int = 0, workers: int = 1) -> None:
+        self.last = offset + worker + 1 - workers
+        self.step = workers
+
+    def __call__(self) -> int:
+        self.last += self.step
+        return self.last
+
+
+# ---- indexes off while loading (PostgreSQL)
+
+
+@dataclass
+class _Index:
+    table: str
+    drop: str
+    create: str
+    size: int  # the table's size after the load: the biggest builds start first
+
+
+def _defer_indexes(tables: list[str]) -> list[_Index]:
+    """Drop the tables' secondary indexes and unique constraints (not the primary keys, nor a
+    unique index a foreign key leans on) and say how to build them again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, x.relname, pg_get_indexdef(i.indexrelid), c.conname,
+                pg_get_constraintdef(c.oid)
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            JOIN pg_class x ON x.oid = i.indexrelid
+            LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+            WHERE t.relname = ANY(%s) AND t.relnamespace = 'public'::regnamespace
+              AND NOT i.indisprimary
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid
+              )
+            ORDER BY t.relname, x.relname
+            """,
+            [tables],
+        )
+        found = cursor.fetchall()
+        deferred = []
+        for table, index, indexdef, constraint, condef in found:
+            if constraint:
+                drop = f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"'
+                create = f'ALTER TABLE "{table}" ADD CONSTRAINT "{constraint}" {condef}'
+            else:
+                drop, create = f'DROP INDEX "{index}"', indexdef
+            cursor.execute(drop)
+            deferred.append(_Index(table, drop, create, 0))
+    return deferred
+
+
+def _build_indexes(deferred: list[_Index], workers: int) -> None:
+    """Build them again: `workers` at once, each on its own connection (a thread each; the
+    server does the work), the biggest tables first."""
+    if not deferred:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname = ANY(%s)",
+            [sorted({d.table for d in deferred})],
+        )
+        sizes = dict(cursor.fetchall())
+    ordered = sorted(deferred, key=lambda d: -sizes.get(d.table, 0))
+    if workers == 1:
+        _run_sql([d.create for d in ordered], own_connection=False)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda d: _run_sql([d.create]), ordered))
+
+
+def _run_sql(statements: list[str], own_connection: bool = True) -> None:
+    try:
         with connection.cursor() as cursor:
+            cursor.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+            if own_connection:  # the other builds already take the other cores
+                cursor.execute("SET max_parallel_maintenance_workers = 0")
             for sql in statements:
                 cursor.execute(sql)
+            cursor.execute("RESET maintenance_work_mem")
+            cursor.execute("RESET max_parallel_maintenance_workers")
+    finally:
+        if own_connection:
+            connection.close()  # this thread's
+
+
+@contextmanager
+def _foreign_keys_unchecked() -> Iterator[None]:
+    """PostgreSQL: no per-row foreign-key checks while loading (the generator only writes keys
+    it made; the append-only triggers fire on UPDATE and DELETE only); the scratch database's
+    superuser may. No flush to disk at each commit either (a scratch database)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = origin")
+            cursor.execute("SET synchronous_commit = on")
 
 
 # ---- the world
@@ -181,6 +333,7 @@ class World:
     head_ids: dict[int, int] = field(default_factory=dict)  # agency -> head user
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase of the load
 
 
 PROVINCES = [
@@ -243,57 +396,202 @@ class _Clock:
         return end
 
 
+@dataclass
+class _Directive:
+    """One directive as planned before its tasks are written."""
+
+    id: int
+    committee: int
+    issued: dt.date
+    state: str
+    tasks: int
+    first_task: int  # its tasks' ids follow on from here
+
+
+@dataclass
+class _Plan:
+    """Everything the task writers share (handed to the worker processes by fork)."""
+
+    now: dt.datetime
+    today: dt.date
+    seed: int
+    big_agency: int
+    members: dict[int, list[int]]
+    officers: dict[int, list[int]]
+    heads: dict[int, int]
+    secretariat: dict[int, int]
+    chairs: dict[int, int]
+    directives: list[_Directive]
+    flow_ids: _FlowIds  # the keys the directives' flows took (the extensions' follow)
+    chunk_tasks: int
+    say: Callable[[str], None]  # the first worker's progress
+
+
+_PLAN: _Plan | None = None  # set before the workers fork
+
+
 def generate(
     size: int,
     now: dt.datetime,
     *,
     seed: int = 389,
     progress: Callable[[str], None] | None = None,
-    chunk_tasks: int = 50_000,
+    workers: int = 1,
+    chunk_tasks: int = 20_000,
 ) -> World:
-    """Fill an empty, migrated database with `size` tasks and everything around them."""
+    """Fill an empty, migrated database with `size` tasks and everything around them.
+
+    workers=1 writes on this connection, inside the caller's transaction if there is one (the
+    tests). workers>1 (PostgreSQL, autocommit: scale.py) has that many processes write the tasks,
+    each committing its own share; the database is only fit to measure once this returns."""
+    if workers > 1 and (connection.vendor != "postgresql" or connection.in_atomic_block):
+        raise ValueError("workers > 1 needs PostgreSQL in autocommit: each worker commits")
     started = time.monotonic()
     say = progress or (lambda _message: None)
-    with _triggers_off():
-        world = _generate(size, now, seed, say, chunk_tasks)
+    # The flows learn the site's name, which their steps' permission names carry, as it loads.
+    get_resolver().url_patterns  # noqa: B018
+    with _foreign_keys_unchecked():
+        world = _generate(size, now, seed, say, chunk_tasks, workers)
     world.seconds = time.monotonic() - started
     return world
 
 
-@contextmanager
-def _triggers_off() -> Iterator[None]:
-    """PostgreSQL: no per-row foreign-key checks while loading (the generator only writes keys
-    it made); the scratch database's superuser may."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = origin")
+# Written in bulk: their indexes wait until the rows are in (the people's tables are small).
+BULK = [
+    "Directive", "Task", "TaskAssignment", "TaskEvent", "TaskReport", "Extension",
+    "Notification", "DirectiveProcess", "ExtensionProcess",
+]  # fmt: skip
+
+
+def _bulk_models() -> list[type[models.Model]]:
+    return [model(name) for name in BULK] + [FlowProcess, FlowTask, FlowTask.previous.through]
 
 
 def _generate(
-    size: int, now: dt.datetime, seed: int, say: Callable[[str], None], chunk_tasks: int
+    size: int,
+    now: dt.datetime,
+    seed: int,
+    say: Callable[[str], None],
+    chunk_tasks: int,
+    workers: int,
 ) -> World:
-    started = time.monotonic()
+    global _PLAN
     rng = random.Random(seed)
-    clock = _Clock()
     world = World(now=now, size=size)
     loader = Loader()
+    phase = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal phase
+        world.phases[name] = time.monotonic() - phase
+        phase = time.monotonic()
+
+    members, officers = _people(loader, rng, world, size, now)
+    loader.flush()
+    say(
+        f"{len(world.chair_ids)} committees, {len(world.head_ids)} agencies, "
+        f"{loader.counts['agencies_user']} users"
+    )
+    Task, Assignment = model("Task"), model("TaskAssignment")
+    postgres = connection.vendor == "postgresql"
+    tables = [m._meta.db_table for m in _bulk_models()]
+    deferred = _defer_indexes(tables) if postgres else []
+    lap("people")
+    try:
+        directives, flow_ids = _directives(loader, rng, world, size)
+        loader.flush()
+        plan = _Plan(
+            now=now,
+            today=now.astimezone(VIETNAM).date(),
+            seed=seed,
+            big_agency=world.big_agency_id,
+            members=members,
+            officers=officers,
+            heads=world.head_ids,
+            secretariat=world.secretariat_ids,
+            chairs=world.chair_ids,
+            directives=directives,
+            flow_ids=flow_ids,
+            chunk_tasks=chunk_tasks,
+            say=say,
+        )
+        lap("directives")
+        if workers == 1:
+            counts = _write_tasks(plan, 0, 1, say)
+        else:
+            _PLAN = plan
+            connections.close_all()  # the workers open their own; a fork must not share one
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers) as pool:
+                shares = pool.starmap(_work, [(k, workers) for k in range(workers)])
+            _PLAN = None
+            counts = {}
+            for share in shares:
+                for table, n in share.items():
+                    counts[table] = counts.get(table, 0) + n
+        lap("tasks")
+    finally:
+        # Every index back, the tasks' last: their lead summary is written first (below).
+        _build_indexes([d for d in deferred if d.table != Task._meta.db_table], workers)
+    lap("indexes")
+    for table, n in loader.counts.items():
+        counts[table] = counts.get(table, 0) + n
+    people = [model(name) for name in ("Committee", "Agency", "Membership", "User")]
+    reset_sequences(people + _bulk_models())
+    # Loaded behind the actions' back: the tasks' stored summary of their leads, set-wise.
+    if postgres:
+        with connection.cursor() as cursor:  # statistics first, or the planner guesses badly
+            cursor.execute(f"ANALYZE {Task._meta.db_table}, {Assignment._meta.db_table}")
+    _refresh_lead_summaries(Task, sum(d.tasks for d in plan.directives), workers)
+    lap("lead summaries")
+    say(f"tasks' lead summaries: {world.phases['lead summaries']:,.0f} s")
+    _build_indexes([d for d in deferred if d.table == Task._meta.db_table], workers)
+    lap("task indexes")
+    world.counts = counts
+    return world
+
+
+def _work(worker: int, workers: int) -> dict[str, int]:
+    """One worker process (forked: `_PLAN` is its parent's): its share of the directives' tasks,
+    on its own connection, in one transaction."""
+    plan = _PLAN
+    assert plan is not None
+    say = plan.say if worker == 0 else lambda _message: None
+    try:
+        with _foreign_keys_unchecked(), transaction.atomic():
+            return _write_tasks(plan, worker, workers, say)
+    finally:
+        connection.close()
+
+
+def _refresh_lead_summaries(Task: type[models.Model], tasks: int, workers: int) -> None:
+    """One UPDATE over every task; with workers, one per slice of the ids (1..tasks), at once."""
+    if workers == 1:
+        Task.objects.all().refresh_lead_summary()
+        return
+    bounds = [tasks * k // workers for k in range(workers + 1)]
+
+    def refresh(k: int) -> None:
+        try:
+            Task.objects.filter(pk__gt=bounds[k], pk__lte=bounds[k + 1]).refresh_lead_summary()
+        finally:
+            connection.close()  # this thread's
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(refresh, range(workers)))
+
+
+def _people(
+    loader: Loader, rng: random.Random, world: World, size: int, now: dt.datetime
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Committees, agencies, memberships and users; returns each committee's member agencies
+    and each agency's officers."""
     Committee, Agency, Membership, User = (
         model("Committee"),
         model("Agency"),
         model("Membership"),
         model("User"),
     )
-    Directive, Task, Assignment = model("Directive"), model("Task"), model("TaskAssignment")
-    Extension, Event, Report = model("Extension"), model("TaskEvent"), model("TaskReport")
-    Notification = model("Notification")
-    today = now.astimezone(VIETNAM).date()
     password = make_password(BENCH_PASSWORD)
 
     # Committees: one national, the rest provinces; the first province is the biggest.
@@ -334,8 +632,8 @@ def _generate(
             membership_id += 1
             loader.add(Membership, id=membership_id, committee_id=committee, agency_id=agency_id)
 
-    # Users: per agency two officers, a head and one more officer; per committee a chair and
-    # two standing-office staff; one administrator.
+    # Users: per agency three officers and a head; per committee a chair and two standing-office
+    # staff; one administrator.
     user_id = 0
     officers: dict[int, list[int]] = {}
     agency_committee = {a: c for c, ids in members.items() for a in ids}
@@ -382,13 +680,31 @@ def _generate(
             committee_id=committee,
             full_name=f"Thủ trưởng đơn vị {agency}",
         )
-    loader.flush()
-    say(f"{n_committees} committees, {n_agencies} agencies, {user_id} users")
+    return members, officers
 
+
+@dataclass
+class _FlowIds:
+    """Keys of the viewflow rows: processes, their steps, and the steps' links to the previous
+    step."""
+
+    process: _Ids
+    step: _Ids
+    link: _Ids
+
+
+def _directives(
+    loader: Loader, rng: random.Random, world: World, size: int
+) -> tuple[list[_Directive], _FlowIds]:
+    """The directives and their flows; returns the plan of each directive's tasks and the keys
+    the flows took."""
+    Directive = model("Directive")
+    now = world.now
+    today = now.astimezone(VIETNAM).date()
+    n_committees = len(world.chair_ids)
     # Directives: national 20 %, the biggest province 5 %, the rest shared.
     n_directives = max(2, size // TASKS_PER_DIRECTIVE)
     start_day = today - dt.timedelta(days=3 * 365)
-    ids = _Ids()
     numbers: dict[tuple[int, int], int] = {}
     text = " ".join(f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} trên địa bàn." for _ in range(40))
     # Task counts per directive: 10-90 around 50, scaled so the total is `size`.
@@ -396,7 +712,9 @@ def _generate(
     scale = size / sum(weights)
     task_counts = [max(1, round(w * scale)) for w in weights]
     task_counts[-1] = max(1, task_counts[-1] + size - sum(task_counts))
-    tasks_done = 0
+    flow_ids = _FlowIds(process=_Ids(), step=_Ids(), link=_Ids())
+    plans = []
+    first_task = 1
     for d in range(n_directives):
         r = rng.random()
         committee = 1 if r < 0.20 else world.big_province_id if r < 0.25 else None
@@ -438,52 +756,185 @@ def _generate(
             updated_at=created,
             created_by_id=world.secretariat_ids[committee],
         )
-        _tasks_of(
-            loader,
-            rng,
-            clock,
-            ids,
-            now=now,
-            today=today,
-            directive_id=directive_id,
-            committee=committee,
-            count=task_counts[d],
-            issued=issued,
-            dispatched=state not in ("draft", "awaiting_approval"),
-            members=members[committee],
-            big_agency=world.big_agency_id,
-            officers=officers,
-            heads=world.head_ids,
-            secretariat=world.secretariat_ids[committee],
-            classes=(Task, Assignment, Extension, Event, Report, Notification),
+        _directive_flow(
+            loader, flow_ids, directive_id, state, created.astimezone(dt.UTC), _assigned_at(issued),
+            world.secretariat_ids[committee], world.chair_ids[committee],
+        )  # fmt: skip
+        plans.append(_Directive(directive_id, committee, issued, state, task_counts[d], first_task))
+        first_task += task_counts[d]
+    return plans, flow_ids
+
+
+def _assigned_at(issued: dt.date) -> dt.datetime:
+    """When a directive's tasks went out: 09:00 the day after it was issued."""
+    moment = dt.datetime.combine(issued + dt.timedelta(days=1), dt.time(9), tzinfo=VIETNAM)
+    return moment.astimezone(dt.UTC)
+
+
+def _directive_flow(
+    loader: Loader,
+    ids: _FlowIds,
+    directive_id: int,
+    state: str,
+    created: dt.datetime,
+    dispatched: dt.datetime,
+    secretariat: int,
+    chair: int,
+) -> None:
+    """The directive's flow as its pages leave it (workflows/flows.py: DirectiveFlow): registered,
+    broken down by the standing office, approved by the chair, dispatched, then waiting to be
+    closed (or closed)."""
+    flow = DirectiveFlow
+    broken_down = created + dt.timedelta(hours=2)
+    approved = dispatched - dt.timedelta(hours=1)
+    steps: list[tuple] = [(flow.adopt, created, created, None)]
+    if state == "draft":
+        steps.append((flow.break_down, created, None, None))
+    elif state == "awaiting_approval":
+        steps += [(flow.break_down, created, broken_down, secretariat)]
+        steps.append((flow.approve, broken_down, None, None))
+    else:
+        steps += [
+            (flow.break_down, created, broken_down, secretariat),
+            (flow.approve, broken_down, approved, chair),
+            (flow.check_approval, approved, approved, None),
+            (flow.dispatch, approved, dispatched, secretariat),
+        ]
+        if state == "closed":
+            closed = dispatched + dt.timedelta(days=400)
+            steps += [
+                (flow.close, dispatched, closed, secretariat),
+                (flow.end, closed, closed, None),
+            ]
+        else:
+            steps.append((flow.close, dispatched, None, None))
+    _flow(loader, ids, model("DirectiveProcess"), {"directive_id": directive_id}, flow, steps)
+
+
+@cache
+def _flow_class(flow: type) -> str:
+    return FlowProcess._meta.get_field("flow_class").get_prep_value(flow)
+
+
+@cache
+def _node(node: object) -> tuple[str, str, str | None]:
+    """A step's reference, kind and (for a person's step) permission name, as viewflow stores
+    them."""
+    kind = node.task_type
+    permission = node.calc_owner_permission(None) if kind == "HUMAN" else None
+    return FlowTask._meta.get_field("flow_task").get_prep_value(node), kind, permission
+
+
+def _flow(
+    loader: Loader,
+    ids: _FlowIds,
+    process_model: type[models.Model],
+    subject: dict[str, int],
+    flow: type,
+    steps: list[tuple],
+) -> None:
+    """A process of `flow` for `subject` and the steps it took: (node, created, finished or
+    None while it waits, who did it)."""
+    process_id = ids.process()
+    done = steps[-1][0] is flow.end
+    loader.add(
+        FlowProcess,
+        id=process_id,
+        flow_class=_flow_class(flow),
+        status=(PROCESS.DONE if done else PROCESS.NEW).value,
+        created=steps[0][1],
+        finished=steps[-1][2] if done else None,
+    )
+    loader.add(process_model, process_ptr_id=process_id, **subject)
+    previous = None
+    for node, created, finished, owner in steps:
+        step_id = ids.step()
+        reference, kind, permission = _node(node)
+        started = None
+        if finished is not None and kind != "EXCLUSIVE_GATEWAY":
+            started = finished if kind == "HUMAN" else created
+        loader.add(
+            FlowTask,
+            id=step_id,
+            process_id=process_id,
+            flow_task=reference,
+            flow_task_type=kind,
+            status=(STATUS.DONE if finished else STATUS.NEW).value,
+            created=created,
+            started=started,
+            finished=finished,
+            owner_id=owner,
+            owner_permission=permission,
         )
-        tasks_done += task_counts[d]
-        if ids.task >= chunk_tasks * (ids.flushed + 1):
-            ids.flushed += 1
-            loader.flush()
-            say(f"{tasks_done:,} tasks written ({time.monotonic() - started:.0f} s)")
-    loader.flush()
-    loader.reset_sequences()
-    # Loaded behind the actions' back: the tasks' stored summary of their leads, set-wise.
-    summary_started = time.monotonic()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # statistics first, or the planner guesses badly
-            cursor.execute(f"ANALYZE {Task._meta.db_table}, {Assignment._meta.db_table}")
-    Task.objects.all().refresh_lead_summary()
-    say(f"tasks' lead summaries: {time.monotonic() - summary_started:,.0f} s")
-    world.counts = dict(loader.counts)
-    return world
+        if previous is not None:
+            loader.add(
+                FlowTask.previous.through, id=ids.link(), from_task_id=step_id, to_task_id=previous
+            )
+        previous = step_id
 
 
 @dataclass
-class _Ids:
-    task: int = 0
-    assignment: int = 0
-    extension: int = 0
-    event: int = 0
-    report: int = 0
-    notification: int = 0
-    flushed: int = 0
+class _TaskIds:
+    assignment: _Ids
+    extension: _Ids
+    event: _Ids
+    report: _Ids
+    notification: _Ids
+    flow: _FlowIds
+
+
+def _write_tasks(
+    plan: _Plan, worker: int, workers: int, say: Callable[[str], None]
+) -> dict[str, int]:
+    """The tasks of every `workers`-th directive from the `worker`-th, and everything under
+    them; returns the rows written per table."""
+    started = time.monotonic()
+    loader = Loader()
+    clock = _Clock()
+    flow = plan.flow_ids
+    ids = _TaskIds(
+        *(_Ids(0, worker, workers) for _ in range(5)),
+        flow=_FlowIds(
+            *(_Ids(f.last, worker, workers) for f in (flow.process, flow.step, flow.link))
+        ),
+    )
+    classes = tuple(
+        model(name)
+        for name in (
+            "Task",
+            "TaskAssignment",
+            "Extension",
+            "TaskEvent",
+            "TaskReport",
+            "Notification",
+        )
+    )
+    mine = plan.directives[worker::workers]
+    total = sum(d.tasks for d in plan.directives)
+    written = unflushed = 0
+    for directive in mine:
+        committee = directive.committee
+        _tasks_of(
+            loader,
+            random.Random(plan.seed * 1_000_003 + directive.id),
+            clock,
+            ids,
+            plan,
+            directive=directive,
+            dispatched=directive.state not in ("draft", "awaiting_approval"),
+            members=plan.members[committee],
+            secretariat=plan.secretariat[committee],
+            classes=classes,
+        )
+        written += directive.tasks
+        unflushed += directive.tasks
+        if unflushed >= plan.chunk_tasks:
+            loader.flush()
+            unflushed = 0
+            seconds = time.monotonic() - started
+            say(f"~{written * workers:,} of {total:,} tasks written ({seconds:.0f} s)")
+    loader.flush()
+    return loader.counts
 
 
 def _pick_agencies(
@@ -508,35 +959,27 @@ def _tasks_of(
     loader: Loader,
     rng: random.Random,
     clock: _Clock,
-    ids: _Ids,
+    ids: _TaskIds,
+    plan: _Plan,
     *,
-    now: dt.datetime,
-    today: dt.date,
-    directive_id: int,
-    committee: int,
-    count: int,
-    issued: dt.date,
+    directive: _Directive,
     dispatched: bool,
     members: list[int],
-    big_agency: int,
-    officers: dict[int, list[int]],
-    heads: dict[int, int],
     secretariat: int,
-    classes: Iterable[type[models.Model]],
+    classes: tuple[type[models.Model], ...],
 ) -> None:
-    Task, Assignment, Extension, Event, Report, Notification = classes
-    assigned_at = dt.datetime.combine(issued + dt.timedelta(days=1), dt.time(9), tzinfo=VIETNAM)
-    assigned_at = assigned_at.astimezone(dt.UTC)
+    Task, Assignment, _Extension, _Event, _Report, _Notification = classes
+    now, issued = plan.now, directive.issued
+    assigned_at = _assigned_at(issued)
     created_at = assigned_at - dt.timedelta(hours=20)
     no_deadline = rng.random() < 0.05
-    for position in range(1, count + 1):
-        ids.task += 1
-        task_id = ids.task
+    for position in range(1, directive.tasks + 1):
+        task_id = directive.first_task + position - 1
         deadline = None if no_deadline else issued + dt.timedelta(days=rng.randint(20, 420))
         due_at = clock.end(deadline) if deadline else None
         cancelled = dispatched and rng.random() < 0.01
         lead_ids, coord_ids = _pick_agencies(
-            rng, members, big_agency, rng.choice(LEAD_COUNTS), rng.choice(COORD_COUNTS)
+            rng, members, plan.big_agency, rng.choice(LEAD_COUNTS), rng.choice(COORD_COUNTS)
         )
         verb, obj = rng.choice(VERBS), rng.choice(OBJECTS)
         title = f"{verb} {obj}, tuyến số {task_id}; xử lý nghiêm các vụ việc vi phạm"
@@ -562,7 +1005,7 @@ def _tasks_of(
         loader.add(
             Task,
             id=task_id,
-            directive_id=directive_id,
+            directive_id=directive.id,
             ref=f"{position}",
             position=position,
             title=title,
@@ -580,15 +1023,14 @@ def _tasks_of(
         _event(loader, ids, task_id, created_at, "created", secretariat)
         for agency, part in zip(lead_ids, parts, strict=True):
             _write_part(
-                loader, rng, ids, clock, task_id, agency, part, now, today, officers, heads,
-                secretariat, dispatched, classes,
+                loader, rng, ids, clock, plan, task_id, agency, part, secretariat, dispatched,
+                classes,
             )  # fmt: skip
         for agency in coord_ids:
-            ids.assignment += 1
             state = "draft" if not dispatched else "cancelled" if cancelled else "assigned"
             loader.add(
                 Assignment,
-                id=ids.assignment,
+                id=ids.assignment(),
                 task_id=task_id,
                 agency_id=agency,
                 role="coordinating",
@@ -679,7 +1121,7 @@ def _lead_part(
 
 def _event(
     loader: Loader,
-    ids: _Ids,
+    ids: _TaskIds,
     task_id: int,
     at: dt.datetime,
     kind: str,
@@ -688,10 +1130,9 @@ def _event(
     from_value: str = "",
     to_value: str = "",
 ) -> None:
-    ids.event += 1
     loader.add(
         model("TaskEvent"),
-        id=ids.event,
+        id=ids.event(),
         task_id=task_id,
         created_at=at,
         kind=kind,
@@ -705,23 +1146,20 @@ def _event(
 def _write_part(
     loader: Loader,
     rng: random.Random,
-    ids: _Ids,
+    ids: _TaskIds,
     clock: _Clock,
+    plan: _Plan,
     task_id: int,
     agency: int,
     part: dict,
-    now: dt.datetime,
-    today: dt.date,
-    officers: dict[int, list[int]],
-    heads: dict[int, int],
     secretariat: int,
     dispatched: bool,
-    classes: Iterable[type[models.Model]],
+    classes: tuple[type[models.Model], ...],
 ) -> None:
     _Task, Assignment, Extension, _Event, Report, Notification = classes
-    ids.assignment += 1
-    assignment_id = ids.assignment
-    officer = rng.choice(officers[agency]) if part["state"] != "draft" else None
+    now, today = plan.now, plan.today
+    assignment_id = ids.assignment()
+    officer = rng.choice(plan.officers[agency]) if part["state"] != "draft" else None
     loader.add(
         Assignment,
         id=assignment_id,
@@ -750,7 +1188,7 @@ def _write_part(
         )  # fmt: skip
     extension = part.get("extension")
     if extension:
-        ids.extension += 1
+        extension_id = ids.extension()
         original = part["original_deadline"]
         asked = assigned_at + dt.timedelta(days=2)
         requested = (
@@ -760,7 +1198,7 @@ def _write_part(
         )
         loader.add(
             Extension,
-            id=ids.extension,
+            id=extension_id,
             task_id=task_id,
             assignment_id=assignment_id,
             agency_id=agency,
@@ -774,19 +1212,31 @@ def _write_part(
             decided_at=asked + dt.timedelta(days=1) if extension != "requested" else None,
         )
         _event(loader, ids, task_id, asked, "extension_requested", officer, agency)
-        if extension != "requested":
+        # Its flow (workflows/flows.py: ExtensionFlow), as services.request_extension starts it.
+        steps: list[tuple] = [(ExtensionFlow.start, asked, asked, None)]
+        if extension == "requested":
+            steps.append((ExtensionFlow.decide, asked, None, None))
+        else:
+            decided = asked + dt.timedelta(days=1)
             _event(
-                loader, ids, task_id, asked + dt.timedelta(days=1), f"extension_{extension}",
-                secretariat, agency, original.isoformat(), requested.isoformat(),
+                loader, ids, task_id, decided, f"extension_{extension}", secretariat, agency,
+                original.isoformat(), requested.isoformat(),
             )  # fmt: skip
+            steps += [
+                (ExtensionFlow.decide, asked, decided, secretariat),
+                (ExtensionFlow.end, decided, decided, None),
+            ]
+        _flow(
+            loader, ids.flow, model("ExtensionProcess"), {"extension_id": extension_id},
+            ExtensionFlow, steps,
+        )  # fmt: skip
     due_at = part["due_at"]
     state = part["state"]
     reported = part.get("reported_at")
     if reported:
-        ids.report += 1
         loader.add(
             Report,
-            id=ids.report,
+            id=ids.report(),
             task_id=task_id,
             assignment_id=assignment_id,
             kind="result",
@@ -812,16 +1262,15 @@ def _write_part(
     if late:
         _event(loader, ids, task_id, due_at + dt.timedelta(minutes=1), "overdue", None, agency)
         # Past notices: the head was told on some of the last sixty days.
-        head = heads[agency]
+        head = plan.heads[agency]
         for back in (1, 8, 15, 29, 43, 57):
             day = today - dt.timedelta(days=back)
             moment = dt.datetime.combine(day, dt.time(8, 5), tzinfo=VIETNAM)
             if moment <= due_at or rng.random() < 0.5:
                 continue
-            ids.notification += 1
             loader.add(
                 Notification,
-                id=ids.notification,
+                id=ids.notification(),
                 recipient_id=head,
                 kind="overdue",
                 object_key=f"assignment:{assignment_id}",

@@ -13,6 +13,7 @@ from bench.world import generate
 from tasks.deadlines import VIETNAM
 from tasks.models import Task, TaskAssignment
 from tasks.querysets import Timeliness
+from workflows.models import DirectiveProcess, ExtensionProcess
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=VIETNAM)  # a Monday
 
@@ -57,3 +58,30 @@ def test_every_row_of_the_table_is_measured(world):
     for what in ("dashboard", "inbox", "API task list", "first tick", "nothing to send"):
         assert what in table
     assert all(row.times or row.extra for row in rows)
+
+
+@pytest.mark.postgres
+def test_two_workers_load_a_whole_world_and_put_every_index_back(transactional_db):
+    """The fast path scale.py takes: two processes each commit their share of the tasks while
+    the bulk tables' indexes are dropped; the world comes out whole, indexes and all."""
+    from django.db import connection
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'")
+            return {row[0] for row in cursor.fetchall()}
+
+    before = indexes()
+    world = generate(300, NOW, workers=2)
+    assert indexes() == before
+    assert world.counts["tasks_task"] == Task.objects.count() == 300
+    leads = TaskAssignment.objects.filter(role="lead")
+    assert 300 <= leads.count() <= 900
+    # Summaries written after the load, by slices of the ids at once: equal to the leads'.
+    tasks, figures = Task.objects.all(), ("pk", "timeliness", "days_overdue")
+    assert set(tasks.with_timeliness(NOW).values_list(*figures)) == set(
+        tasks.with_timeliness_from_leads(NOW).values_list(*figures)
+    )
+    # The product's flows are there: one process per directive and per extension request.
+    assert DirectiveProcess.objects.count() == world.counts["documents_directive"]
+    assert ExtensionProcess.objects.count() == world.counts["tasks_extension"]
