@@ -54,6 +54,7 @@ from workflows.queries import extension_request_url
 
 from . import actions
 from . import permissions as perms
+from .filters import PART_FILTERS, STATUS_TABS, TaskFilter
 from .forms import (
     CommentForm,
     ContributionForm,
@@ -64,7 +65,6 @@ from .forms import (
     UrgeForm,
 )
 from .models import (
-    OPEN_ASSIGNMENT_STATES,
     WORKING_STATES,
     AssignmentRole,
     AssignmentState,
@@ -80,7 +80,7 @@ from .models import (
     TaskReport,
     TaskState,
 )
-from .querysets import FIGURE_FILTERS, Timeliness, TimelinessFigures
+from .querysets import Timeliness, TimelinessFigures
 
 PAGE_SIZE = 25
 # Long texts a list never shows: left out of the rows (and of any sort the database does).
@@ -103,37 +103,9 @@ URGENCY = Case(
 
 LEAD = AssignmentRole.LEAD
 COORDINATING = AssignmentRole.COORDINATING
-OPEN_STATES = [str(s) for s in OPEN_ASSIGNMENT_STATES]
-
-# The inbox's tabs, for rows that are agencies' parts. A co-ordinator's part is open while the
-# task is under way, done when the task is completed.
 # A result still inside the agency: with its head, or sent back by its head.
 INTERNAL_OUTCOMES = (ReportOutcome.AWAITING_HEAD, ReportOutcome.SENT_BACK)
 
-PART_FILTERS = {
-    "open": Q(role=LEAD, state__in=OPEN_STATES)
-    | Q(role=COORDINATING, task__state=TaskState.ASSIGNED, state=AssignmentState.ASSIGNED),
-    "overdue": Q(role=LEAD, timeliness=Timeliness.OPEN_OVERDUE),
-    "due_soon": Q(role=LEAD, timeliness=Timeliness.DUE_SOON),
-    "done": Q(role=LEAD, state=AssignmentState.ACCEPTED)
-    | Q(role=COORDINATING, task__state=TaskState.COMPLETED),
-    "all": ~Q(state__in=[AssignmentState.DRAFT, AssignmentState.CANCELLED]),
-}
-# The same tabs for rows that are tasks (committee staff): a task's timeliness is its leads'.
-TASK_FILTERS = {
-    "open": Q(state=TaskState.ASSIGNED),
-    "overdue": Q(timeliness=Timeliness.OPEN_OVERDUE),
-    "due_soon": Q(timeliness=Timeliness.DUE_SOON),
-    "done": Q(state=TaskState.COMPLETED),
-    "all": ~Q(state__in=[TaskState.DRAFT, TaskState.CANCELLED]),
-}
-STATUS_TABS = [
-    ("open", _("Open")),
-    ("overdue", _("Overdue")),
-    ("due_soon", _("Due soon")),
-    ("done", _("Completed")),
-    ("all", _("All")),
-]
 ROLE_TABS = [
     ("", _("Lead and co-ordinating")),
     ("lead", _("As lead")),
@@ -267,17 +239,19 @@ class TaskListView(LoginRequiredMixin, ListView):
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
-        user = request.user
-        params = request.GET
-        self.is_agency = roles.is_agency_staff(user)
-        self.agency_id = user.agency_id if self.is_agency else None
-        if not self.is_agency and params.get("agency", "").isdigit():
-            self.agency_id = int(params["agency"])
-        self.by_part = self.agency_id is not None
-        self.status = params.get("status", "open")
-        if self.status not in PART_FILTERS and self.status not in FIGURE_FILTERS:
-            self.status = "open"
+        params = request.GET.copy()
+        if params.get("status") not in dict(TaskFilter.base_filters["status"].extra["choices"]):
+            params["status"] = "open"  # the page's first tab; the downloads name it
+        # The one reading of the list's query string, shared with the xlsx and the PDFs.
+        self.filterset = TaskFilter(params, user=request.user)
+        criteria = self.filterset.criteria
+        self.is_agency = criteria.own_agency
+        self.by_part = criteria.agency is not None
+        self.status = criteria.status
         self.role = params.get("role", "")
+        self.download_query = params.copy()
+        for name in ("page", "after", "before"):
+            self.download_query.pop(name, None)
 
     # The lead agencies of the page's tasks, fetched for those 25 only.
     _leads = Prefetch(
@@ -289,46 +263,18 @@ class TaskListView(LoginRequiredMixin, ListView):
     )
 
     def get_queryset(self) -> QuerySet:
-        user = self.request.user
-        directive = self.request.GET.get("directive", "")
         if self.by_part:
-            if self.is_agency:
-                # The agency's own parts: sight of a task comes from the part itself (the same
-                # rule as Task.objects.visible_to, without asking every visible task).
-                queryset = TaskAssignment.objects.filter(agency_id=self.agency_id).exclude(
-                    task__state=TaskState.DRAFT
-                )
-                queryset = queryset.filter(
-                    ~Q(state=AssignmentState.CANCELLED) | Q(task__state=TaskState.CANCELLED)
-                )
-            else:
-                queryset = visible_parts(user).filter(agency_id=self.agency_id)
-            queryset = (
-                queryset.with_timeliness()
+            # An agency's own parts: sight of a task comes from the part itself (the same rule
+            # as Task.objects.visible_to, without asking every visible task).
+            parts = TaskAssignment.objects.all() if self.is_agency else None
+            return (
+                self.filterset.parts(parts)
                 .select_related("task__directive", "agency", "officer")
                 .defer(*LIST_DEFERRED)
-            )
-            if self.role in (LEAD, COORDINATING):
-                queryset = queryset.filter(role=self.role)
-            elif self.role != "any" and not self.is_agency:
-                queryset = queryset.filter(role=LEAD)  # the dashboard's figures count leads
-            condition = PART_FILTERS.get(self.status)
-            if condition is None:
-                condition = Q(role=LEAD) & FIGURE_FILTERS[self.status]
-            queryset = queryset.filter(condition)
-            if directive.isdigit():
-                queryset = queryset.filter(task__directive=int(directive))
-            return queryset  # ordered by keyset.paginate: deadline first, the overdue on top
-        queryset = (
-            Task.objects.visible_to(user)
-            .with_timeliness()
-            .select_related("directive")
-            .defer(*(name.removeprefix("task__") for name in LIST_DEFERRED))
-        )
-        queryset = queryset.filter(TASK_FILTERS.get(self.status) or FIGURE_FILTERS[self.status])
-        if directive.isdigit():
-            queryset = queryset.filter(directive=int(directive))
-        return queryset  # ordered by keyset.paginate: deadline first, the overdue on top
+            )  # ordered by keyset.paginate: deadline first, the overdue on top
+        return self.filterset.qs.select_related("directive").defer(
+            *(name.removeprefix("task__") for name in LIST_DEFERRED)
+        )  # ordered by keyset.paginate: deadline first, the overdue on top
 
     def get_context_data(self, **kwargs: Any) -> dict:
         # A page is the next rows after a cursor along an index, never an offset, and nothing
@@ -338,18 +284,19 @@ class TaskListView(LoginRequiredMixin, ListView):
             prefetch_related_objects(page.rows, self._leads)
         context = super().get_context_data(object_list=page.rows, **kwargs)
         context.update(page_obj=page, is_paginated=page.has_other_pages)
-        params = self.request.GET
+        criteria = self.filterset.criteria
+        for message in self.filterset.error_messages():
+            messages.warning(self.request, message)  # that value is left out of the filtering
         # Say which narrower list the user followed a link to (a dashboard figure, an agency,
         # a directive), so the page does not look like the whole list.
         active_filters = [str(label) for key, label, _c in FIGURES if self.status == key]
         if self.by_part and not self.is_agency:
-            active_filters += [str(a) for a in Agency.objects.filter(pk=self.agency_id)]
-        if params.get("directive", "").isdigit():
-            active_filters += [
-                d.number_symbol or str(d.get_doc_type_display())
-                for d in Directive.objects.filter(pk=params["directive"])
-            ]
+            active_filters.append(str(criteria.agency))
+        if criteria.directive is not None:
+            directive = criteria.directive
+            active_filters.append(directive.number_symbol or str(directive.get_doc_type_display()))
         context.update(
+            download_query=self.download_query.urlencode(),
             active_filters=active_filters,
             page_title=_("My agency's tasks") if self.is_agency else _("All tasks"),
             status=self.status,

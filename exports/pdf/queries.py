@@ -16,11 +16,9 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -31,8 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Committee, Membership, User
 from documents.models import Directive
-from documents.numbers import InvalidDocumentNumber, parse_document_number
 from project.errors import ActionError
+from tasks import filters as filters_module
+from tasks.filters import TaskCriteria, TaskFilter, filter_tasks
 from tasks.models import Task, TaskAssignment
 from tasks.querysets import TimelinessFigures
 
@@ -58,6 +57,8 @@ class ReportFilters:
     # `status` one of the screens' tabs (open, overdue, due_soon, done, all).
     role: str = ""
     status: str = ""
+    # The agency is the person's own (an agency's staff): its parts as lead and co-ordinator.
+    own_agency: bool = False
     now: dt.datetime = field(default_factory=timezone.now)
 
     def describe(self) -> list[str]:
@@ -65,7 +66,7 @@ class ReportFilters:
         if self.directive is not None:
             parts.append(labels.FILTER_DIRECTIVE % directive_label(self.directive))
         if self.agency is not None:
-            role = labels.ROLES.get(self.role or "lead", "")
+            role = labels.ROLES.get(self.role or ("any" if self.own_agency else "lead"), "")
             parts.append(labels.FILTER_AGENCY % f"{self.agency.name} ({role})")
         if self.status:
             parts.append(labels.FILTER_STATUS % labels.STATUS_TABS.get(self.status, self.status))
@@ -99,13 +100,20 @@ def directive_label(directive: Directive) -> str:
 
 # ---- tasks
 
-# The screens' word for a co-ordinating agency's role, kept in their query strings.
-ROLE_ALIASES = {"support": "coordinating"}
 
-
-def _role(filters: ReportFilters) -> str:
-    role = filters.role or "lead"
-    return ROLE_ALIASES.get(role, role)
+def task_criteria(filters: ReportFilters) -> TaskCriteria:
+    """The task list's filters (tasks/filters.py) out of a document's."""
+    return TaskCriteria(
+        directive=filters.directive,
+        agency=filters.agency,
+        own_agency=filters.own_agency,
+        role=filters.role,
+        status=filters.status,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        state=filters.state,
+        timeliness=filters.timeliness,
+    )
 
 
 def _assignments_prefetch(now: dt.datetime) -> Prefetch:
@@ -118,36 +126,13 @@ def _assignments_prefetch(now: dt.datetime) -> Prefetch:
     )
 
 
-# The task screens' tabs (tasks/views.py): states here, timeliness ones in `task_list`.
-STATUS_STATES = {
-    "open": Q(state="assigned"),
-    "done": Q(state="completed"),
-    "all": ~Q(state__in=["draft", "cancelled"]),
-}
-STATUS_TIMELINESS = {"overdue": "open_overdue", "due_soon": "due_soon"}
-
-
 def _scoped_tasks(filters: ReportFilters, user: User | None) -> QuerySet:
+    """The committee's tasks the user sees that the filters select: the task list's one query
+    (tasks/filters.py), so a document lists what the list page shows for the same URL."""
     tasks = Task.objects.filter(directive__committee=filters.committee)
     if user is not None:
         tasks = tasks.visible_to(user)
-    if filters.directive is not None:
-        tasks = tasks.filter(directive=filters.directive)
-    if filters.agency is not None:
-        # EXISTS, not a join, so a task appears once. Lead by default, as the screens filter.
-        assignments = TaskAssignment.objects.filter(task=OuterRef("pk"), agency=filters.agency)
-        if filters.role != "any":
-            assignments = assignments.filter(role=_role(filters))
-        tasks = tasks.filter(Exists(assignments))
-    if filters.status in STATUS_STATES:
-        tasks = tasks.filter(STATUS_STATES[filters.status])
-    if filters.date_from:
-        tasks = tasks.filter(deadline__gte=filters.date_from)
-    if filters.date_to:
-        tasks = tasks.filter(deadline__lte=filters.date_to)
-    if filters.state:
-        tasks = tasks.filter(state=filters.state)
-    return tasks
+    return filter_tasks(tasks, task_criteria(filters), filters.now)
 
 
 def _with_member_count(tasks: QuerySet) -> QuerySet:
@@ -166,13 +151,8 @@ def _with_member_count(tasks: QuerySet) -> QuerySet:
 def task_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
     """The task list screen: tasks with their derived timeliness, agencies and each lead's
     part (state, own deadline, own timeliness)."""
-    tasks = _scoped_tasks(filters, user).with_timeliness(filters.now)
-    if filters.timeliness:
-        tasks = tasks.filter(timeliness=filters.timeliness)
-    if filters.status in STATUS_TIMELINESS:
-        tasks = tasks.filter(timeliness=STATUS_TIMELINESS[filters.status])
     return (
-        _with_member_count(tasks)
+        _with_member_count(_scoped_tasks(filters, user))
         .select_related("directive")
         .prefetch_related(_assignments_prefetch(filters.now))
         .order_by("directive__issued_on", "directive_id", "position", "id")
@@ -369,12 +349,7 @@ def directive_list(filters: ReportFilters, user: User | None = None) -> QuerySet
 
 # ---- reading filters from a screen's query string or the command line
 
-BAD_DATE = _("“%(value)s” is not a date: write it as dd/mm/yyyy, e.g. 31/12/2024.")
-BAD_RANGE = _("The start date (%(start)s) is after the end date (%(end)s).")
-UNKNOWN_AGENCY = _("No member agency of this committee has the code “%(value)s”.")
-UNKNOWN_DIRECTIVE = _("No directive “%(value)s” that you can see in this committee.")
-AMBIGUOUS_DIRECTIVE = _("Several directives are numbered “%(value)s”: give the year too.")
-BAD_CHOICE = _("“%(value)s” is not a valid %(name)s.")
+BAD_DATE = filters_module.BAD_DATE
 BAD_YEAR = _("“%(value)s” is not a year.")
 
 
@@ -383,51 +358,12 @@ def parse_date(value: str) -> dt.date | None:
     value = (value or "").strip()
     if not value:
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+    for fmt in filters_module.DATE_FORMATS:
         try:
             return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date
         except ValueError:
             continue
     raise ActionError(BAD_DATE % {"value": value})
-
-
-def find_directive(
-    committee: Committee, value: str, *, user: User | None = None, year: int | None = None
-) -> Directive:
-    """A directive by id (from a screen) or by its number, e.g. 381/TB-VPCP (from a command)."""
-    directives = Directive.objects.filter(committee=committee)
-    if user is not None:
-        directives = directives.visible_to(user)
-    value = value.strip()
-    if value.isdigit():
-        found = directives.filter(pk=int(value))
-    else:
-        try:
-            parsed = parse_document_number(value)
-        except InvalidDocumentNumber as exc:
-            raise ActionError(str(exc)) from exc
-        found = directives.filter(number=parsed.number, symbol=parsed.symbol)
-        if year:
-            found = found.filter(year=year)
-    matches = list(found[:2])
-    if not matches:
-        raise ActionError(UNKNOWN_DIRECTIVE % {"value": value})
-    if len(matches) > 1:
-        raise ActionError(AMBIGUOUS_DIRECTIVE % {"value": value})
-    return matches[0]
-
-
-def find_agency(committee: Committee, value: str) -> Agency:
-    """A member agency by code (documents, commands) or by id (the task screens' filter)."""
-    value = value.strip()
-    agencies = committee_agencies(committee)
-    if value.isdigit():
-        agency = agencies.filter(pk=int(value)).first()
-    else:
-        agency = agencies.filter(code__iexact=value).first()
-    if agency is None:
-        raise ActionError(UNKNOWN_AGENCY % {"value": value})
-    return agency
 
 
 def parse_filters(
@@ -437,52 +373,38 @@ def parse_filters(
     user: User | None = None,
     now: dt.datetime | None = None,
 ) -> ReportFilters:
-    """The filters of a list screen's query string (directive, agency, from, to, state,
-    timeliness, doc_type, year); raise ActionError with a message for the person."""
-
-    def get(name: str) -> str:
-        return (params.get(name) or "").strip()
-
+    """The filters of a list screen's query string, read by the task list's FilterSet (so the
+    documents select what the list page shows), plus the directive list's doc_type and year;
+    raise ActionError with a message for the person."""
+    now = now or timezone.now()
+    params = {name: (value or "").strip() for name, value in params.items()}
+    task_filter = TaskFilter(params, user=user, committee=committee, now=now)
+    errors = task_filter.error_messages()
+    if errors:
+        raise ActionError(errors[0])
+    criteria = task_filter.criteria
     year = None
-    if get("year"):
-        if not get("year").isdigit():
-            raise ActionError(BAD_YEAR % {"value": get("year")})
-        year = int(get("year"))
-    date_from, date_to = parse_date(get("from")), parse_date(get("to"))
-    if date_from and date_to and date_from > date_to:
-        raise ActionError(BAD_RANGE % {"start": vn_date(date_from), "end": vn_date(date_to)})
-    state = get("state")
-    if state and state not in labels.TASK_STATES and state not in labels.DIRECTIVE_STATES:
-        raise ActionError(BAD_CHOICE % {"value": state, "name": _("state")})
-    timeliness = get("timeliness")
-    if timeliness and timeliness not in labels.TIMELINESS:
-        raise ActionError(BAD_CHOICE % {"value": timeliness, "name": _("timeliness")})
-    doc_type = get("doc_type")
+    if params.get("year"):
+        if not params["year"].isdigit():
+            raise ActionError(BAD_YEAR % {"value": params["year"]})
+        year = int(params["year"])
+    doc_type = params.get("doc_type", "")
     if doc_type and doc_type not in labels.DOC_TYPES:
-        raise ActionError(BAD_CHOICE % {"value": doc_type, "name": _("document type")})
-    role = get("role")
-    if role and role not in labels.ROLES:
-        raise ActionError(BAD_CHOICE % {"value": role, "name": _("role")})
-    status = get("status")
-    if status and status not in labels.STATUS_TABS:
-        raise ActionError(BAD_CHOICE % {"value": status, "name": _("status")})
-    agency = find_agency(committee, get("agency")) if get("agency") else None
-    if agency is None and role and user is not None and getattr(user, "agency_id", None):
-        # An agency's own inbox: "as lead" / "as co-ordinator" are about its own agency.
-        agency = user.agency
+        raise ActionError(
+            filters_module.BAD_CHOICE % {"value": doc_type, "name": _("document type")}
+        )
     return ReportFilters(
         committee=committee,
-        directive=find_directive(committee, get("directive"), user=user, year=year)
-        if get("directive")
-        else None,
-        agency=agency,
-        role=role,
-        status=status,
-        date_from=date_from,
-        date_to=date_to,
-        state=state,
-        timeliness=timeliness,
+        directive=criteria.directive,
+        agency=criteria.agency,
+        own_agency=criteria.own_agency,
+        role=criteria.role,
+        status=criteria.status,
+        date_from=criteria.date_from,
+        date_to=criteria.date_to,
+        state=criteria.state,
+        timeliness=criteria.timeliness,
         doc_type=doc_type,
-        year=year if not get("directive") else None,
-        now=now or timezone.now(),
+        year=year if criteria.directive is None else None,
+        now=now,
     )
