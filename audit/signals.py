@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -56,9 +58,6 @@ def on_attempt_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from axes.models import AccessAttempt
-    from axes.signals import user_locked_out
-
     user_logged_in.connect(on_login, dispatch_uid="audit.login")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit.login_failed")
     user_logged_out.connect(on_logout, dispatch_uid="audit.logout")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import ipaddress
 import json
 import tempfile
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
@@ -104,8 +106,6 @@ def filtered_events(request: HttpRequest) -> tuple[QuerySet, dict]:
 
 
 def _is_ip(value: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.ip_address(value)
     except ValueError:
@@ -185,8 +185,6 @@ def _xlsx(queryset: QuerySet, columns: list) -> FileResponse:
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' answer to a locked-out login: the login page again, with the reason."""
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = _(
         "Too many failed logins for this account from your computer. Logging in is blocked for "

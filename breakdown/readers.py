@@ -14,7 +14,14 @@ import zipfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-if TYPE_CHECKING:  # python-docx itself is imported when a .docx is read
+import docx  # python-docx
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+from docx.opc.exceptions import PackageNotFoundError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
 
 MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024  # bytes; the web form passes settings' value
@@ -126,9 +133,6 @@ def check_docx_archive(
 ) -> None:
     """Refuse a .docx that would unpack to too much (a zip bomb) or whose XML declares a DTD
     or entities (billion laughs, external entities)."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
     limit = max_uncompressed or MAX_DOCX_UNCOMPRESSED
     try:
         with zipfile.ZipFile(source) as archive:
@@ -166,12 +170,6 @@ def _read_docx(path: Path) -> str:
 
 def _docx_text(source: str | IO[bytes], name: str) -> str:
     try:
-        import docx  # python-docx
-    except ImportError as error:  # pragma: no cover - installed with the project
-        raise BreakdownInputError("Chưa cài đặt python-docx để đọc tệp .docx") from error
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
         document = docx.Document(source)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
         raise BreakdownInputError(f"Không đọc được tệp .docx: {name}") from error
@@ -199,11 +197,6 @@ def _paragraph_text(paragraph: BaseOxmlElement) -> str:
 
 
 def _read_pdf(path: Path) -> str:
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-    except ImportError as error:  # pragma: no cover - installed with the project
-        raise BreakdownInputError("Chưa cài đặt pypdf để đọc tệp PDF") from error
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 
+from celery import signals
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -126,8 +127,6 @@ def _worker_ready(sender: object = None, **kwargs: object) -> None:
 
 
 def connect_celery_signals() -> None:
-    from celery import signals
-
     signals.task_prerun.connect(_task_prerun, weak=False)
     signals.task_postrun.connect(_task_postrun, weak=False)
     signals.worker_ready.connect(_worker_ready, weak=False)

@@ -11,6 +11,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies import calendar as workdays
@@ -76,6 +77,4 @@ def before_tet(year: int) -> dt.date:
 
 
 def today_in_vietnam(now: dt.datetime | None = None) -> dt.date:
-    from django.utils import timezone
-
     return (now or timezone.now()).astimezone(VIETNAM).date()
