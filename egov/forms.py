@@ -10,6 +10,7 @@ from cryptography import x509
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +60,7 @@ class ImportForm(forms.Form):
             return False
         return PurePath(upload.name).suffix.lower() in PACKAGE_SUFFIXES
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if PurePath(upload.name).suffix.lower() in PACKAGE_SUFFIXES:
             limit = settings.EDXML_MAX_MB
@@ -144,7 +145,7 @@ class CredentialUploadForm(forms.ModelForm):
         model = SigningCredential
         fields = ["committee", "kind", "label", "holder_name", "holder_position", "active"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A new credential needs its file; an existing one keeps its own unless replaced.
         self.fields["pkcs12_file"].required = self.instance.pk is None
@@ -164,7 +165,7 @@ class CredentialUploadForm(forms.ModelForm):
                 self.add_error("password", error.message)
         return data
 
-    def clean_seal_file(self):
+    def clean_seal_file(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("seal_file")
         if upload:
             try:
@@ -181,7 +182,7 @@ class TrustedRootForm(forms.ModelForm):
         model = TrustedRoot
         fields = ["name"]
 
-    def clean_certificate_file(self):
+    def clean_certificate_file(self) -> UploadedFile:
         upload = self.cleaned_data["certificate_file"]
         raw = upload.read(256 * 1024)
         try:

@@ -22,8 +22,10 @@ import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.fernet import Fernet, InvalidToken
@@ -33,6 +35,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fontTools.ttLib import TTFont
@@ -179,13 +182,15 @@ def prepare_credential(
     return credential
 
 
-def store_credential(credential: SigningCredential, **kwargs) -> SigningCredential:
+def store_credential(credential: SigningCredential, **kwargs: Any) -> SigningCredential:
     """prepare_credential, then save."""
     prepare_credential(credential, **kwargs).save()
     return credential
 
 
-def usable_credentials(committee: Committee, now: dt.datetime | None = None):
+def usable_credentials(
+    committee: Committee, now: dt.datetime | None = None
+) -> QuerySet[SigningCredential]:
     return SigningCredential.objects.filter(
         committee=committee, active=True, not_after__gt=now or timezone.now()
     ).order_by("kind", "label")
@@ -223,7 +228,9 @@ def signature_box(data: bytes, signer_name: str) -> tuple[int, tuple[float, floa
     name_y: list[float] = []
     wanted = " ".join(signer_name.split())
 
-    def visit(text: str, cm, tm, _font, _size) -> None:
+    def visit(
+        text: str, cm: Sequence[float], tm: Sequence[float], _font: object, _size: float
+    ) -> None:
         if wanted and " ".join(text.split()) == wanted:
             # The text's origin in page space: the text matrix through the current transform
             # (reportlab draws table cells in translated coordinates).

@@ -3,12 +3,13 @@ issued urging letters: sign one, see its signatures, download it signed or as ed
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -69,6 +70,9 @@ class ImportView(LoginRequiredMixin, View):
 
     def post(self, request: AuthenticatedRequest) -> HttpResponse:
         self._check(request)
+        committee = request.user.committee
+        if committee is None:  # never, after _check; said for the type checker
+            raise PermissionDenied
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form)
@@ -76,12 +80,10 @@ class ImportView(LoginRequiredMixin, View):
         upload = data["file"]
         try:
             if form.is_package:
-                directive = intake.import_package(
-                    upload.read(), request.user.committee, by=request.user
-                )
+                directive = intake.import_package(upload.read(), committee, by=request.user)
             else:
                 directive = intake.import_scan(
-                    request.user.committee,
+                    committee,
                     by=request.user,
                     name=upload.name,
                     data=upload.read(),
@@ -106,7 +108,7 @@ class ImportView(LoginRequiredMixin, View):
 # ---- issued urging letters
 
 
-def _letters_of(request: AuthenticatedRequest):
+def _letters_of(request: AuthenticatedRequest) -> QuerySet[UrgingLetter]:
     user = request.user
     if not perms.is_committee_staff(user, user.committee_id):
         raise PermissionDenied
@@ -121,14 +123,14 @@ class LetterListView(LoginRequiredMixin, ListView):
     context_object_name = "letters"
     paginate_by = 25
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[UrgingLetter]:
         return (
             _letters_of(self.request)
             .select_related("agency", "signed")
             .order_by("-year", "-number")
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(page_title=_("Urging letters issued"), **kwargs)
 
 

@@ -4,6 +4,8 @@ Rows are written in the same transaction as the change they record and are never
 deleted by the product: the model, its queryset and the admin all refuse.
 """
 
+from typing import Any, NoReturn
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +15,10 @@ class AppendOnlyError(Exception):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(_("The log is append-only: an entry cannot be changed."))
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AppendOnlyError(_("The log is append-only: an entry cannot be deleted."))
 
 
@@ -33,12 +35,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError(_("The log is append-only: an entry cannot be changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(_("The log is append-only: an entry cannot be deleted."))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -39,12 +39,16 @@ class ActionConflict(ActionError):
         )
 
 
-def atomic_action(func: Callable) -> Callable:
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def atomic_action(func: Callable[P, R]) -> Callable[P, R]:
     """Run an action in one transaction; turn a lost race (django-fsm's ConcurrentTransition)
     into ActionConflict, after the transaction has rolled back."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             with transaction.atomic():
                 return func(*args, **kwargs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -18,6 +19,9 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 LAST_SEEN_KEY = "dondoc:last_seen"
 LOGIN_AT_KEY = "dondoc:login_at"
@@ -62,7 +66,9 @@ class PrivateResponseMiddleware:
         return response
 
 
-def stamp_session(sender, request, user, **kwargs) -> None:
+def stamp_session(
+    sender: object, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
+) -> None:
     """On login (a user_logged_in receiver): start both clocks, so the next request need not
     write the session."""
     if request is not None and hasattr(request, "session"):
@@ -99,7 +105,13 @@ class LoginLockoutBackend(AxesStandaloneBackend):
     admin's, DRF's token view). A call without one (Django's test client, a management
     command checking a password) has no address to lock, so axes has nothing to say."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)

@@ -9,6 +9,9 @@ permission layer (agencies/permissions.py) about every object.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,11 +25,16 @@ from documents import views as directive_views
 from project.menu import ALL, COMMITTEE, DondocApplication, register_site, role_of
 from tasks import views as task_views
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _allows(roles: tuple[str, ...]):
+    from agencies.models import User
+
+
+def _allows(roles: tuple[str, ...]) -> Callable[[User | AnonymousUser], bool]:
     """An application permission; anonymous users pass so the page can send them to log in."""
 
-    def check(user) -> bool:
+    def check(user: User | AnonymousUser) -> bool:
         return not user.is_authenticated or (user.is_active and role_of(user) in roles)
 
     return check

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from agencies.importing import ImportRejected, import_agencies
@@ -8,7 +10,7 @@ from agencies.models import CommitteeLevel
 class Command(BaseCommand):
     help = "Import a committee's member agencies from a CSV file (all or nothing)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV: code,name,short_name,aliases,kind,parent_code")
         parser.add_argument("--committee", required=True, help="committee code (created if new)")
         parser.add_argument("--committee-name", help="the committee's name, when it is new")
@@ -16,7 +18,7 @@ class Command(BaseCommand):
             "--committee-level", choices=CommitteeLevel.values, default=CommitteeLevel.PROVINCE
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = import_agencies(
                 options["file"],

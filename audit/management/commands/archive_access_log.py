@@ -1,6 +1,6 @@
 """`manage.py archive_access_log`: archive and delete access events past their retention."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from audit.retention import archive_access_log
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "The tick runs this too; safe to run at any time."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, help="keep this many days instead of the setting")
         parser.add_argument(
             "--max-days", type=int, default=31, help="archive at most this many days per run"

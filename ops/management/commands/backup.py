@@ -1,9 +1,10 @@
 """`manage.py backup [FILE]`: a consistent copy of the database, taken while it runs."""
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ops.backup import BackupError, backup, default_path
 
@@ -14,10 +15,10 @@ class Command(BaseCommand):
         "(custom format). Default file: var/backups/dondoc389-<date>-<time>.sqlite3|pgdump."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help="Where to write the backup.")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"]) if options["file"] else None
         try:
             written = backup(path or default_path(settings.VAR_DIR / "backups"))

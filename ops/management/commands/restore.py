@@ -1,8 +1,9 @@
 """`manage.py restore FILE`: load a backup made by `manage.py backup`."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ops.backup import BackupError, restore
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "first."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument(
             "--replace",
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             help="Overwrite a database that already has tables (everything in it is lost).",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             restore(Path(options["file"]), replace=options["replace"])
         except BackupError as exc:

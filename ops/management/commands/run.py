@@ -9,9 +9,10 @@ embedded default needs none. `make dev` keeps Django's development server instea
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
@@ -21,7 +22,7 @@ from ops.jobs import start_heartbeat, tick_forever
 class Command(BaseCommand):
     help = "Serve the site with waitress and run the periodic jobs beside it (no broker)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8, help="Request threads (8).")
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-tick", action="store_true", help="Serve without the tick.")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if settings.DEBUG:
             self.stderr.write(
                 self.style.WARNING("DJANGO_DEBUG is on: use `make dev` for development.")
