@@ -115,3 +115,5 @@ def test_the_dashboard_figures_are_what_with_timeliness_says(client, role):
         .values_list("pk", "days_overdue")
     )
     assert [days for _pk, days in overdue] == [days for _pk, days in expected[: len(overdue)]]
+    # Every overdue part, not only the first ten, is one with_timeliness calls overdue.
+    assert set(parts.overdue(NOW).values_list("pk", "days_overdue")) == set(expected)

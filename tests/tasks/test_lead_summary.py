@@ -141,7 +141,8 @@ def _counted(queryset) -> dict[str, int]:
 
 def _assert_dashboard_figures_are_the_derived_ones(ids: list[int], now: dt.datetime) -> None:
     """The dashboard's grouped figures (read from the stored summary) are the derived
-    timeliness counted task by task: in total, per directive, and per lead over its parts."""
+    timeliness counted task by task: in total, per directive, and per lead over its parts; its
+    most overdue parts are the ones with_timeliness calls overdue."""
     tasks = Task.objects.filter(pk__in=ids)
     derived = tasks.with_timeliness_from_leads(now)
     assert _figures(tasks.timeliness_summary(now=now)) == _counted(derived)
@@ -150,6 +151,11 @@ def _assert_dashboard_figures_are_the_derived_ones(ids: list[int], now: dt.datet
     parts = TaskAssignment.objects.filter(task__in=ids, role="lead").with_timeliness(now)
     for agency, figures in tasks.timeliness_summary(by="agency", now=now).items():
         assert _figures(figures) == _counted(parts.filter(agency=agency))
+    # The most overdue list: every owed part with_timeliness calls overdue, and only those.
+    owed_overdue = parts.owing().filter(FIGURE_FILTERS["open_overdue"])
+    assert set(parts.overdue(now).values_list("pk", flat=True)) == set(
+        owed_overdue.values_list("pk", flat=True)
+    )
 
 
 def test_a_task_overdue_by_one_lead_is_overdue_until_that_lead_reports_in_time_or_is_extended(
