@@ -13,7 +13,7 @@ class AgenciesConfig(AppConfig):
         from .models import CalendarDay
 
         # The calendar caches the administrator's days; forget them when they change.
-        def _forget(**kwargs) -> None:
+        def _forget(**kwargs: object) -> None:
             calendar.clear_cache()
 
         post_save.connect(

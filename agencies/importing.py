@@ -21,7 +21,15 @@ from django.utils.translation import gettext as _
 from audit.models import ChangeEventKind
 from audit.recording import record_change
 
-from .models import Agency, AgencyAlias, AgencyKind, Committee, CommitteeLevel, Membership
+from .models import (
+    Agency,
+    AgencyAlias,
+    AgencyKind,
+    Committee,
+    CommitteeLevel,
+    Membership,
+    User,
+)
 
 COLUMNS = ("code", "name", "short_name", "aliases", "kind", "parent_code")
 REQUIRED_COLUMNS = ("code", "name")
@@ -300,7 +308,7 @@ def import_agencies(
     committee_name: str | None = None,
     committee_level: str = CommitteeLevel.PROVINCE,
     *,
-    by=None,
+    by: User | None = None,
 ) -> ImportResult:
     """Import (or update) agencies as members of a committee, all or nothing."""
     rows = parse_rows(_read_text(source))

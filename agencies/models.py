@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
@@ -199,7 +200,7 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Permissions are granted to an agency's group (a few rows per task, not one per user).
         if self.group_id is None:
             self.group, _created = Group.objects.get_or_create(name=f"agency:{self.code}")

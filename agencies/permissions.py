@@ -7,46 +7,51 @@ these checks (documents/permissions.py, tasks/permissions.py, reporting/permissi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from .models import User
 
+    # Whoever a request or a caller has: one of ours, nobody signed in, or no one at all.
+    AnyUser: TypeAlias = User | AnonymousUser | None
 
-def is_active(user) -> bool:
+
+def is_active(user: AnyUser) -> TypeGuard[User]:
     return bool(user and user.is_authenticated and user.is_active)
 
 
 _active = is_active
 
 
-def is_agency_staff(user) -> bool:
+def is_agency_staff(user: AnyUser) -> TypeGuard[User]:
     return (
         is_active(user) and user.role in ("agency_officer", "agency_head") and bool(user.agency_id)
     )
 
 
-def is_agency_head_of(user, agency_id: int | None) -> bool:
+def is_agency_head_of(user: AnyUser, agency_id: int | None) -> bool:
     return is_active(user) and user.role == "agency_head" and user.agency_id == agency_id
 
 
-def is_staff_of_agency(user, agency_id: int | None) -> bool:
+def is_staff_of_agency(user: AnyUser, agency_id: int | None) -> bool:
     return is_agency_staff(user) and user.agency_id == agency_id
 
 
-def is_admin(user) -> bool:
+def is_admin(user: AnyUser) -> bool:
     return _active(user) and (user.is_superuser or user.role == "admin")
 
 
-def is_secretariat_of(user, committee_id: int | None) -> bool:
+def is_secretariat_of(user: AnyUser, committee_id: int | None) -> bool:
     return _active(user) and user.role == "secretariat" and user.committee_id == committee_id
 
 
-def is_chair_of(user, committee_id: int | None) -> bool:
+def is_chair_of(user: AnyUser, committee_id: int | None) -> bool:
     return _active(user) and user.role == "chair" and user.committee_id == committee_id
 
 
-def is_committee_staff(user, committee_id: int | None) -> bool:
+def is_committee_staff(user: AnyUser, committee_id: int | None) -> bool:
     return is_secretariat_of(user, committee_id) or is_chair_of(user, committee_id)
 
 

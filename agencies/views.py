@@ -6,6 +6,8 @@ committee (an administrator sees every committee).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -52,7 +54,7 @@ class AgencyListView(DirectoryListView):
     template_name = "agencies/agency_list.html"
     context_object_name = "agencies"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Agency]:
         scope = self.committee_scope()
         queryset = Agency.objects.select_related("parent", "successor").annotate(
             user_count=Count("users", distinct=True)
@@ -65,7 +67,7 @@ class AgencyListView(DirectoryListView):
             .order_by("name")
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(page_title=_("Agencies"), **kwargs)
 
 
@@ -73,7 +75,7 @@ class CommitteeListView(DirectoryListView):
     template_name = "agencies/committee_list.html"
     context_object_name = "committees"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Committee]:
         scope = self.committee_scope()
         queryset = Committee.objects.select_related("parent", "standing_agency").annotate(
             member_count=Count("memberships", distinct=True),
@@ -82,7 +84,7 @@ class CommitteeListView(DirectoryListView):
             queryset = queryset.filter(Q(pk=scope) | Q(parent=scope))
         return self.search(queryset, "code", "name", "place_name").order_by("code")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(page_title=_("Committees"), **kwargs)
 
 
@@ -90,7 +92,7 @@ class UserListView(DirectoryListView):
     template_name = "agencies/user_list.html"
     context_object_name = "people"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[User]:
         scope = self.committee_scope()
         queryset = User.objects.filter(is_active=True).select_related("agency", "committee")
         if scope is not None:
@@ -99,7 +101,7 @@ class UserListView(DirectoryListView):
             "committee__code", "agency__name", "full_name", "username"
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(page_title=_("Users"), **kwargs)
 
 
