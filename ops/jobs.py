@@ -3,7 +3,8 @@
 Celery (production): each worker writes `worker:<host>` every HEARTBEAT_SECONDS from a thread
 started when it is ready; every finished Celery task logs one line on `ops.jobs`, and the
 `tasks.tick` task also records the `tick` heartbeat. The embedded server (`manage.py run`)
-runs the same heartbeat thread and its own tick thread, with the same lines and records.
+runs the same heartbeat thread and its own tick thread (chasing/runner.py), with the same lines
+and records. ops imports nothing of the apps it runs: they come before it (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import time
 from celery import signals
 from django.db import close_old_connections, connection
 from django.utils import timezone
-
-from chasing.tick import run_tick
 
 from .models import Heartbeat
 
@@ -68,34 +67,6 @@ def log_job(name: str, *, ok: bool, duration_ms: float | None = None, **fields: 
             "fields": {"event": "job", "job": name, "ok": ok, "duration_ms": duration_ms, **fields}
         },
     )
-
-
-def run_tick_once() -> bool:
-    """The periodic jobs once, as the embedded server runs them: one line per job, then the
-    `tick` heartbeat. True if every job succeeded."""
-    started = time.monotonic()
-    results = run_tick()
-    duration_ms = round((time.monotonic() - started) * 1000, 1)
-    for result in results:
-        log_job(f"tick.{result.name}", ok=result.ok, summary=result.summary)
-    ok = all(result.ok for result in results)
-    log_job("tasks.tick", ok=ok, duration_ms=duration_ms)
-    beat("tick", "; ".join(str(result) for result in results))
-    return ok
-
-
-def tick_forever(stop: threading.Event, interval: float, first_delay: float = 5.0) -> None:
-    """Run the periodic jobs every `interval` seconds until `stop` is set; never dies."""
-    delay = first_delay
-    while not stop.wait(delay):
-        delay = interval
-        try:
-            close_old_connections()
-            run_tick_once()
-        except Exception:  # the next tick tries again
-            logger.exception("tick failed")
-        finally:
-            connection.close()
 
 
 # ---- Celery

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ops.jobs import beat, run_tick_once
+from chasing.runner import run_tick_once
+from ops.jobs import beat
 
 pytestmark = pytest.mark.django_db
 

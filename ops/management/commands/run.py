@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
-from ops.jobs import start_heartbeat, tick_forever
+from chasing.runner import tick_forever
+from ops.jobs import start_heartbeat
 
 
 class Command(BaseCommand):
