@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
@@ -9,8 +11,15 @@ from project.client_ip import client_ip
 
 from .models import AccessEvent, ChangeEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
-def _username_of(user) -> str:
+    # audit comes before agencies (docs/architecture.md), so it knows Django's user types only
+    AnyUser: TypeAlias = AbstractBaseUser | AnonymousUser | None
+
+
+def _username_of(user: AnyUser) -> str:
     return getattr(user, get_user_model().USERNAME_FIELD, "") or ""
 
 
@@ -18,7 +27,7 @@ def record_access(
     kind: str,
     *,
     request: HttpRequest | None = None,
-    user=None,
+    user: AnyUser = None,
     username: str = "",
     status: int | None = None,
     detail: str = "",
@@ -27,7 +36,7 @@ def record_access(
     """Write one access event. A username without a user is looked up (failed logins of real
     accounts then show in their committee's log); unknown names are kept as typed."""
     User = get_user_model()
-    if user is not None and not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # AnonymousUser: nobody
         user = None
     if user is None and username:
         user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
@@ -50,16 +59,16 @@ def record_access(
 def record_change(
     kind: str,
     *,
-    actor=None,
-    committee=None,
+    actor: AnyUser = None,
+    committee: Any = None,  # agencies' Committee, which audit (before agencies) cannot name
     subject: str = "",
     changes: dict | None = None,
     detail: str = "",
-):
+) -> ChangeEvent:
     """Write one change event, in the caller's transaction."""
     return ChangeEvent.objects.create(
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if isinstance(actor, get_user_model()) else None,
         committee=committee,
         subject=str(subject)[:255],
         changes=_jsonable(changes or {}),
@@ -67,7 +76,7 @@ def record_change(
     )
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -12,18 +14,34 @@ from django.db.models.signals import post_delete
 from .models import AccessEventKind
 from .recording import record_access
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
 
-def on_login(sender, request, user, **kwargs) -> None:
+
+def on_login(
+    sender: object, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
+) -> None:
     record_access(AccessEventKind.LOGIN, request=request, user=user, status=200)
 
 
-def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+def on_login_failed(
+    sender: object,
+    credentials: dict[str, Any],
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
     field = get_user_model().USERNAME_FIELD
     username = str(credentials.get(field) or credentials.get("username") or "")
     record_access(AccessEventKind.LOGIN_FAILED, request=request, username=username)
 
 
-def on_logout(sender, request, user, **kwargs) -> None:
+def on_logout(
+    sender: object,
+    request: HttpRequest | None,
+    user: AbstractBaseUser | None,
+    **kwargs: Any,
+) -> None:
     expired = request is not None and getattr(request, "session_expired", False)
     record_access(
         AccessEventKind.LOGOUT,
@@ -33,7 +51,13 @@ def on_logout(sender, request, user, **kwargs) -> None:
     )
 
 
-def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
+def on_locked_out(
+    sender: object,
+    request: HttpRequest | None,
+    username: str | None,
+    ip_address: str | None,
+    **kwargs: Any,
+) -> None:
     record_access(
         AccessEventKind.LOCKED_OUT,
         request=request,
@@ -44,7 +68,7 @@ def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
     )
 
 
-def on_attempt_deleted(sender, instance, **kwargs) -> None:
+def on_attempt_deleted(sender: object, instance: AccessAttempt, **kwargs: Any) -> None:
     """An axes attempt record removed while it was a lockout: the lock is lifted (by an
     administrator, `axes_reset`, or the cool-off running out)."""
     if instance.failures_since_start < settings.AXES_FAILURE_LIMIT:

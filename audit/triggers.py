@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 from django.apps import apps
 from django.db import connections, transaction
@@ -88,7 +89,9 @@ def archiving_allowed(connection: BaseDatabaseWrapper, table: str) -> Iterator[N
             cursor.execute("SELECT set_config(%s, '', true)", [ARCHIVING_SETTING])
 
 
-def register_sqlite_function(sender=None, connection=None, **kwargs) -> None:
+def register_sqlite_function(
+    sender: object = None, connection: BaseDatabaseWrapper | None = None, **kwargs: Any
+) -> None:
     if connection is not None and connection.vendor == "sqlite":
         connection.connection.create_function(PURGE_FUNCTION, 0, _purge_allowed)
         connection.connection.create_function(ARCHIVING_FUNCTION, 1, _archiving)
@@ -115,7 +118,7 @@ def sqlite_drop_sql(table: str) -> list[str]:
     ]
 
 
-def add_triggers(connection, tables: list[str]) -> None:
+def add_triggers(connection: BaseDatabaseWrapper, tables: list[str]) -> None:
     """Create the triggers for `tables` (idempotent) on this connection's database."""
     existing = set(connection.introspection.table_names())
     tables = [table for table in tables if table in existing]
@@ -149,5 +152,5 @@ def archivable_tables() -> set[str]:
     return {model._meta.db_table for model in _append_only_models() if model.archivable}
 
 
-def ensure_triggers(sender=None, using: str = "default", **kwargs) -> None:
+def ensure_triggers(sender: object = None, using: str = "default", **kwargs: Any) -> None:
     add_triggers(connections[using], append_only_tables())

@@ -12,6 +12,8 @@ import datetime as dt
 import ipaddress
 import json
 import tempfile
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -33,6 +35,11 @@ from agencies import permissions as perms
 from exports.xlsx import csv_text, text_cell
 
 from .models import AccessEvent, AccessEventKind, ChangeEvent, ChangeEventKind
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from agencies.models import User
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000  # rows in one export; narrow the filter for more
@@ -60,12 +67,14 @@ CHANGE_COLUMNS = [
 ]
 
 
-def visible_events(user, model=AccessEvent) -> QuerySet:
+def visible_events(
+    user: User | AnonymousUser, model: type[AccessEvent] | type[ChangeEvent] = AccessEvent
+) -> QuerySet:
     related = ("committee", "agency") if model is AccessEvent else ("committee", "actor")
     queryset = model.objects.select_related(*related)
     if perms.is_admin(user):
         return queryset
-    if user.role == "secretariat" and user.committee_id:
+    if perms.is_active(user) and user.role == "secretariat" and user.committee_id:
         return queryset.filter(committee_id=user.committee_id)
     raise PermissionDenied(_("Only the standing office and administrators read the access log."))
 
@@ -150,7 +159,7 @@ class _Echo:
 def _csv(queryset: QuerySet, columns: list) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
-    def rows():
+    def rows() -> Iterator[str]:
         yield "\ufeff"  # Excel reads UTF-8 (Vietnamese) only with the byte-order mark
         yield writer.writerow(_headers(columns))
         for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
@@ -183,7 +192,11 @@ def _xlsx(queryset: QuerySet, columns: list) -> FileResponse:
     )
 
 
-def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes' answer to a locked-out login: the login page again, with the reason."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = _(

@@ -1,5 +1,7 @@
 """`manage.py archive_access_log`: archive and delete access events past their retention."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from audit.retention import archive_access_log
@@ -18,7 +20,9 @@ class Command(BaseCommand):
             "--max-days", type=int, default=31, help="archive at most this many days per run"
         )
 
-    def handle(self, *args, days=None, max_days=31, **options) -> None:
+    def handle(
+        self, *args: Any, days: int | None = None, max_days: int = 31, **options: Any
+    ) -> None:
         result = archive_access_log(days=days, max_days=max_days)
         self.stdout.write(str(result))
         for path in result.files:
