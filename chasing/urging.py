@@ -35,7 +35,14 @@ from tasks.models import TaskAssignment
 DEFAULT_SYMBOL = "BCĐ389-VP"
 DEFAULT_SUBJECT = "đôn đốc thực hiện các nhiệm vụ quá hạn"
 REPLY_WITHIN_WORKING_DAYS = 5
-DEFAULT_RECIPIENTS = (labels.AS_ABOVE, "- Trưởng ban, các Phó Trưởng ban (để b/c);", labels.FILED)
+
+
+@labels.in_vietnamese
+def default_recipients() -> tuple[str, ...]:
+    """The foot of an urging letter ("Nơi nhận"), in Vietnamese like the letter."""
+    return (labels.AS_ABOVE, "- Trưởng ban, các Phó Trưởng ban (để b/c);", labels.FILED)
+
+
 NUMBER_ATTEMPTS = 5
 
 NOT_PERMITTED = _("Only the committee's standing office can issue an urging letter.")
@@ -103,6 +110,16 @@ def default_signer(committee: Committee) -> tuple[str, str, str]:
     return "TM. BAN CHỈ ĐẠO", title, name
 
 
+@labels.in_vietnamese
+def _letter_filters(committee: Committee, agency: Agency, now: dt.datetime) -> list[str]:
+    return [
+        labels.FILTER_COMMITTEE % committee.name,
+        labels.FILTER_AGENCY % agency.name,
+        labels.TIMELINESS["open_overdue"],
+        labels.FILTER_AS_OF % vn_date(now),
+    ]
+
+
 def _content(
     committee: Committee,
     agency: Agency,
@@ -124,7 +141,7 @@ def _content(
         raise ActionError(SUBJECT_REQUIRED)
     recipients = options.recipients
     if recipients is None:
-        recipients = list(DEFAULT_RECIPIENTS)
+        recipients = list(default_recipients())
     return LetterContent(
         committee_name=committee.name,
         place=committee.place_name,
@@ -139,12 +156,7 @@ def _content(
         signer_name=name if options.signer_name is None else options.signer_name,
         recipients=recipients,
         reply_by=reply_by,
-        filters=[
-            labels.FILTER_COMMITTEE % committee.name,
-            labels.FILTER_AGENCY % agency.name,
-            labels.TIMELINESS["open_overdue"],
-            labels.FILTER_AS_OF % vn_date(now),
-        ],
+        filters=_letter_filters(committee, agency, now),
         generated_at=now,
     )
 

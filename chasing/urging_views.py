@@ -82,7 +82,7 @@ class UrgingLetterView(LoginRequiredMixin, View):
                 "authority": authority,
                 "signer_title": title,
                 "signer_name": name,
-                "recipients": "\n".join(urging.DEFAULT_RECIPIENTS),
+                "recipients": "\n".join(urging.default_recipients()),
             }
         )
         return self._render(request, committee, agency, form)

@@ -107,9 +107,9 @@ def _scorecard_rows(filters: ReportFilters, user: User | None) -> list[Any]:
     return rows
 
 
-SHEETS: dict[str, Sheet] = {
-    "directives": Sheet(
-        "Văn bản chỉ đạo",
+def _directives_sheet() -> Sheet:
+    return Sheet(
+        labels.SHEET_DIRECTIVES,
         [
             Column(labels.COL_NUMBER, 20, lambda d: d.number_symbol),
             Column(labels.COL_DOC_TYPE, 14, lambda d: labels.DOC_TYPES.get(d.doc_type, "")),
@@ -120,13 +120,12 @@ SHEETS: dict[str, Sheet] = {
             Column(labels.COL_TASK_COUNT, 12, lambda d: d.task_count, "int"),
         ],
         lambda f, u: _iterate(directive_list(f, u)),
-    ),
-    "tasks": Sheet("Nhiệm vụ", _task_columns(), lambda f, u: _iterate(task_list(f, u))),
-    "overdue": Sheet(
-        "Nhiệm vụ quá hạn", _part_columns(), lambda f, u: _iterate(overdue_parts(f, u))
-    ),
-    "scorecards": Sheet(
-        "Kết quả theo đơn vị",
+    )
+
+
+def _scorecards_sheet() -> Sheet:
+    return Sheet(
+        labels.SHEET_SCORECARDS,
         [
             Column(labels.COL_AGENCY, 40, lambda r: r.agency.name),
             Column(labels.COL_TOTAL, 10, lambda r: r.figures.total, "int"),
@@ -138,29 +137,41 @@ SHEETS: dict[str, Sheet] = {
             Column(labels.COL_TOTAL_DAYS_LATE, 14, lambda r: r.days_late, "int"),
         ],
         _scorecard_rows,
-    ),
-    "reports": Sheet(
-        "Báo cáo định kỳ",
+    )
+
+
+def _submitted_at(submission: Any) -> dt.datetime | None:
+    moment = submission.submitted_at
+    return timezone.localtime(moment, VIETNAM).replace(tzinfo=None) if moment else None
+
+
+def _reports_sheet() -> Sheet:
+    return Sheet(
+        labels.SHEET_REPORTS,
         [
-            Column("Chế độ báo cáo", 30, lambda s: s.period.obligation.name),
-            Column("Kỳ báo cáo", 18, lambda s: s.period.label),
+            Column(labels.COL_OBLIGATION, 30, lambda s: s.period.obligation.name),
+            Column(labels.COL_PERIOD, 18, lambda s: s.period.label),
             Column(labels.COL_AGENCY, 40, lambda s: s.agency.name),
-            Column("Hạn nộp", 12, lambda s: s.period.due_on, "date"),
-            Column(
-                "Ngày nộp",
-                16,
-                lambda s: (
-                    timezone.localtime(s.submitted_at, VIETNAM).replace(tzinfo=None)
-                    if s.submitted_at
-                    else None
-                ),
-                "datetime",
-            ),
+            Column(labels.COL_DUE_ON, 12, lambda s: s.period.due_on, "date"),
+            Column(labels.COL_SUBMITTED_AT, 16, _submitted_at, "datetime"),
             Column(labels.COL_STATE, 16, lambda s: s.get_state_display()),
-            Column("Tình trạng nộp", 16, lambda s: labels.SUBMISSIONS.get(s.timeliness, "")),
+            Column(labels.COL_SUBMISSION, 16, lambda s: labels.SUBMISSIONS.get(s.timeliness, "")),
         ],
         lambda f, u: _iterate(submission_list(f, u)),
+    )
+
+
+# Each list's sheet, made when written so its words come from the catalogue in Vietnamese.
+SHEETS: dict[str, Callable[[], Sheet]] = {
+    "directives": _directives_sheet,
+    "tasks": lambda: Sheet(
+        labels.SHEET_TASKS, _task_columns(), lambda f, u: _iterate(task_list(f, u))
     ),
+    "overdue": lambda: Sheet(
+        labels.SHEET_OVERDUE, _part_columns(), lambda f, u: _iterate(overdue_parts(f, u))
+    ),
+    "scorecards": _scorecards_sheet,
+    "reports": _reports_sheet,
 }
 
 HEADER_FONT = Font(name="Times New Roman", bold=True)
@@ -181,9 +192,10 @@ def _cell(ws, value: Any, kind: str) -> WriteOnlyCell:
     return cell
 
 
+@labels.in_vietnamese
 def write_xlsx(kind: str, filters: ReportFilters, out: IO[bytes], user: User | None = None) -> int:
     """Write the `kind` list to `out` as an .xlsx; return the number of data rows."""
-    sheet = SHEETS[kind]
+    sheet = SHEETS[kind]()
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(sheet.title[:31])
     ws.freeze_panes = "A2"
@@ -200,13 +212,13 @@ def write_xlsx(kind: str, filters: ReportFilters, out: IO[bytes], user: User | N
         ws.append([_cell(ws, column.value(obj), column.kind) for column in sheet.columns])
         count += 1
 
-    info = workbook.create_sheet("Thông tin")
+    info = workbook.create_sheet(labels.SHEET_INFO)
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 90
-    info.append(["Danh sách", sheet.title])
-    info.append(["Ngày tạo", vn_datetime(filters.now)])
-    info.append(["Số dòng", count])
+    info.append([labels.INFO_LIST, sheet.title])
+    info.append([labels.INFO_MADE_ON, vn_datetime(filters.now)])
+    info.append([labels.INFO_ROWS, count])
     for line in filters.describe():  # may quote a search the user typed
-        info.append(["Điều kiện lọc", text_cell(info, nfc(line))])
+        info.append([labels.INFO_FILTER, text_cell(info, nfc(line))])
     workbook.save(out)
     return count

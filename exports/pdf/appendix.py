@@ -102,6 +102,7 @@ ALIGN = ["CENTER", "LEFT", "LEFT", "LEFT", "CENTER", "CENTER", "CENTER"]
 WIDTHS = [5, 30, 23, 13, 11, 8, 15]
 
 
+@labels.in_vietnamese
 def build_appendix(filters: ReportFilters, user: User | None = None) -> bytes:
     """The directive's tasks with their agencies, deadline, state and timeliness."""
     directive = filters.directive

@@ -60,6 +60,7 @@ def change_text(name: str, change: int | None, pct: float | None) -> tuple[str, 
     return amount, percent
 
 
+@labels.in_vietnamese
 def build_consolidated(filters: ReportFilters, period: ReportingPeriod | None = None) -> bytes:
     """The period given (the consolidation page's), else the latest in the filters' range."""
     meta = DocumentMeta(title=TITLE, filters=filters.describe(), generated_at=filters.now)

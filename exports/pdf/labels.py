@@ -1,159 +1,178 @@
-"""The fixed wording of generated documents (PDFs and spreadsheets).
+"""The fixed wording of generated documents (PDFs and spreadsheets), read from the translation
+catalogue: msgids here, their Vietnamese in locale/vi/LC_MESSAGES/django.po (context "printed
+document"), the states and timeliness with the very msgids the screens use, so a document and a
+page never word the same thing two ways.
 
 These are official Vietnamese papers in the national format (Nghị định 30/2020) and the
-standard wording of Vietnamese task reports (QĐ 42/2014/QĐ-TTg): their labels are document data,
-like "Kính gửi" and "Nơi nhận", and stay Vietnamese whatever the screen's language. Messages to
-the person using the product (errors, help) go through gettext as usual.
+standard wording of Vietnamese task reports (QĐ 42/2014/QĐ-TTg): they stay Vietnamese whatever
+the screen's language. Every builder runs under `in_vietnamese` (translation.override("vi")),
+and a name read here (`labels.COL_TASK`, `labels.TASK_STATES`) is a plain str, or a dict of
+them, in the language active when it is read.
 """
 
 from __future__ import annotations
 
-# ---- the national format
-NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-NUMBER_PREFIX = "Số: "
-SUBJECT_PREFIX = "V/v "
-ADDRESSEE = "Kính gửi"
-RECIPIENTS = "Nơi nhận:"
-AS_ABOVE = "- Như trên;"
-FILED = "- Lưu: VT, VP."
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from documents.models import DirectiveState, DirectiveType
+from reporting.models import SubmissionTimeliness
+from tasks.models import AssignmentState, TaskState
+from tasks.querysets import Timeliness
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_vietnamese(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a builder with Vietnamese active: every document is Vietnamese."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override("vi"):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+# Not words: the prefixes of a signature block's authority, as Nghị định 30 writes them.
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 
-# ---- what every generated document says about itself
-GENERATED_ON = "Đôn đốc 389 – tạo lúc %(when)s"
-FILTERS_USED = "Điều kiện lọc: %(filters)s"
-NO_FILTERS = "không (tất cả)"
-NOTHING_TO_SHOW = "Không có dữ liệu phù hợp với điều kiện lọc."
-NO_TASKS = "Không có nhiệm vụ nào phù hợp với điều kiện lọc."
-NO_OVERDUE = "Không có nhiệm vụ nào quá hạn."
-NO_PERIODIC_REPORTS = "Chưa có chế độ báo cáo định kỳ nào được thiết lập."
 
-FILTER_COMMITTEE = "Ban Chỉ đạo: %s"
-FILTER_DIRECTIVE = "Văn bản: %s"
-FILTER_AGENCY = "Đơn vị: %s"
-FILTER_FROM = "từ ngày %s"
-FILTER_TO = "đến ngày %s"
-FILTER_STATE = "trạng thái: %s"
-FILTER_TIMELINESS = "tiến độ: %s"
-FILTER_DOC_TYPE = "loại văn bản: %s"
-FILTER_YEAR = "năm: %s"
-FILTER_AS_OF = "tính đến %s"
+_WORDS: dict[str, Promise] = {
+    "NATIONAL_NAME": pgettext_lazy("printed document", "SOCIALIST REPUBLIC OF VIETNAM"),
+    "MOTTO": pgettext_lazy("printed document", "Independence - Freedom - Happiness"),
+    "NUMBER_PREFIX": pgettext_lazy("printed document", "No.: "),
+    "SUBJECT_PREFIX": pgettext_lazy("printed document", "Re: "),
+    "ADDRESSEE": _("Addressed to"),
+    "RECIPIENTS": pgettext_lazy("printed document", "Copies to:"),
+    "AS_ABOVE": pgettext_lazy("printed document", "- As above;"),
+    "FILED": pgettext_lazy("printed document", "- Filed: Records, Office."),
+    "GENERATED_ON": pgettext_lazy("printed document", "Đôn đốc 389 – made at %(when)s"),
+    "FILTERS_USED": pgettext_lazy("printed document", "Filters: %(filters)s"),
+    "NO_FILTERS": pgettext_lazy("printed document", "none (everything)"),
+    "NOTHING_TO_SHOW": pgettext_lazy("printed document", "No data matches the filters."),
+    "NO_TASKS": pgettext_lazy("printed document", "No task matches the filters."),
+    "NO_OVERDUE": pgettext_lazy("printed document", "No task is overdue."),
+    "NO_PERIODIC_REPORTS": pgettext_lazy(
+        "printed document", "No periodic reporting obligation has been set up yet."
+    ),
+    "FILTER_COMMITTEE": pgettext_lazy("printed document", "Committee: %s"),
+    "FILTER_DIRECTIVE": pgettext_lazy("printed document", "Directive: %s"),
+    "FILTER_AGENCY": pgettext_lazy("printed document", "Agency: %s"),
+    "FILTER_FROM": pgettext_lazy("printed document", "from %s"),
+    "FILTER_TO": pgettext_lazy("printed document", "to %s"),
+    "FILTER_STATE": pgettext_lazy("printed document", "state: %s"),
+    "FILTER_TIMELINESS": pgettext_lazy("printed document", "timeliness: %s"),
+    "FILTER_DOC_TYPE": pgettext_lazy("printed document", "document type: %s"),
+    "FILTER_YEAR": pgettext_lazy("printed document", "year: %s"),
+    "FILTER_AS_OF": pgettext_lazy("printed document", "as of %s"),
+    "FILTER_STATUS": pgettext_lazy("printed document", "group: %s"),
+    "COL_NO": pgettext_lazy("printed document", "No."),
+    "COL_REF": pgettext_lazy("printed document", "Ref."),
+    "COL_TASK": _("What is asked"),
+    "COL_LEAD": _("Lead agency"),
+    "COL_LEAD_PARTS": pgettext_lazy("printed document", "Where each lead agency stands"),
+    "COL_OWN_DEADLINE": pgettext_lazy("printed document", "The agency's deadline"),
+    "COL_ORIGINAL_DEADLINE": pgettext_lazy("printed document", "Original deadline"),
+    "COL_OFFICER": _("Agency officer"),
+    "COL_COORDINATING": _("Co-ordinating agencies"),
+    "COL_DEADLINE": _("Deadline"),
+    "COL_DEADLINE_TEXT": pgettext_lazy("printed document", "Deadline as the directive words it"),
+    "COL_STATE": _("State"),
+    "COL_TIMELINESS": _("Timeliness"),
+    "COL_DAYS_OVERDUE": _("Days overdue"),
+    "COL_DAYS_LATE": pgettext_lazy("printed document", "Days late"),
+    "COL_COMPLETED": pgettext_lazy("printed document", "Completed on"),
+    "COL_DIRECTIVE": pgettext_lazy("printed document", "Directive"),
+    "COL_NUMBER": _("Number and symbol"),
+    "COL_DOC_TYPE": pgettext_lazy("printed document", "Document type"),
+    "COL_ISSUED_ON": pgettext_lazy("printed document", "Issued on"),
+    "COL_SUBJECT": _("Subject line"),
+    "COL_ISSUER": pgettext_lazy("printed document", "Issued by"),
+    "COL_TASK_COUNT": pgettext_lazy("printed document", "Number of tasks"),
+    "COL_AGENCY": pgettext_lazy("printed document", "Agency"),
+    "COL_TOTAL": pgettext_lazy("printed document", "Total"),
+    "COL_DONE_ON_TIME": _("Done on time"),
+    "COL_DONE_LATE": _("Done late"),
+    "COL_OPEN_ON_TIME": _("Open, within deadline"),
+    "COL_OPEN_OVERDUE": _("Open, overdue"),
+    "COL_ON_TIME_RATE": pgettext_lazy("printed document", "On-time rate (%)"),
+    "COL_TOTAL_DAYS_LATE": pgettext_lazy("printed document", "Total days late"),
+    "COL_REPORTS_ON_TIME": pgettext_lazy("printed document", "Periodic reports on time"),
+    "TOTAL": pgettext_lazy("printed document", "Grand total"),
+    "OWN_DEADLINE": pgettext_lazy("printed document", "own deadline %s"),
+    "ALL_MEMBERS": pgettext_lazy("printed document", "The members of the Committee"),
+    "OVERDUE_MEMBERS": pgettext_lazy("printed document", "overdue: %s"),
+    "ALL_OVERDUE": pgettext_lazy("printed document", "all of them overdue"),
+    "EXTENDED_FROM": pgettext_lazy("printed document", "extended from %s"),
+    "SHARED_LEAD_NOTE": pgettext_lazy(
+        "printed document",
+        "Note: a task with several lead agencies counts for each agency by its own part and "
+        "its own deadline; the Grand total line counts each task once (done on time when every "
+        "lead agency finished on time).",
+    ),
+    "SHEET_DIRECTIVES": pgettext_lazy("printed document", "Directives"),
+    "SHEET_TASKS": pgettext_lazy("printed document", "Tasks"),
+    "SHEET_OVERDUE": pgettext_lazy("printed document", "Overdue tasks"),
+    "SHEET_SCORECARDS": pgettext_lazy("printed document", "Results by agency"),
+    "SHEET_REPORTS": pgettext_lazy("printed document", "Periodic reports"),
+    "SHEET_INFO": pgettext_lazy("printed document", "About this file"),
+    "COL_OBLIGATION": pgettext_lazy("printed document", "Reporting obligation"),
+    "COL_PERIOD": pgettext_lazy("printed document", "Reporting period"),
+    "COL_DUE_ON": pgettext_lazy("printed document", "Due on"),
+    "COL_SUBMITTED_AT": pgettext_lazy("printed document", "Sent on"),
+    "COL_SUBMISSION": pgettext_lazy("printed document", "Sent on time?"),
+    "INFO_LIST": pgettext_lazy("printed document", "List"),
+    "INFO_MADE_ON": pgettext_lazy("printed document", "Made on"),
+    "INFO_ROWS": pgettext_lazy("printed document", "Rows"),
+    "INFO_FILTER": pgettext_lazy("printed document", "Filter"),
+}
 
-# ---- column headers
-COL_NO = "TT"
-COL_REF = "Số TT"
-COL_TASK = "Nội dung nhiệm vụ"
-COL_LEAD = "Đơn vị chủ trì"
-COL_LEAD_PARTS = "Tình hình của từng đơn vị chủ trì"
-COL_OWN_DEADLINE = "Hạn của đơn vị"
-COL_ORIGINAL_DEADLINE = "Hạn ban đầu"
-COL_OFFICER = "Cán bộ đầu mối"
-COL_COORDINATING = "Đơn vị phối hợp"
-COL_DEADLINE = "Thời hạn"
-COL_DEADLINE_TEXT = "Thời hạn ghi trong văn bản"
-COL_STATE = "Trạng thái"
-COL_TIMELINESS = "Tiến độ"
-COL_DAYS_OVERDUE = "Số ngày quá hạn"
-COL_DAYS_LATE = "Số ngày chậm"
-COL_COMPLETED = "Ngày hoàn thành"
-COL_DIRECTIVE = "Văn bản chỉ đạo"
-COL_NUMBER = "Số, ký hiệu"
-COL_DOC_TYPE = "Loại văn bản"
-COL_ISSUED_ON = "Ngày ban hành"
-COL_SUBJECT = "Trích yếu"
-COL_ISSUER = "Cơ quan ban hành"
-COL_TASK_COUNT = "Số nhiệm vụ"
-COL_AGENCY = "Đơn vị"
-COL_TOTAL = "Tổng số"
-COL_DONE_ON_TIME = "Hoàn thành đúng hạn"
-COL_DONE_LATE = "Hoàn thành quá hạn"
-COL_OPEN_ON_TIME = "Đang thực hiện trong hạn"
-COL_OPEN_OVERDUE = "Đang thực hiện quá hạn"
-COL_ON_TIME_RATE = "Tỷ lệ đúng hạn (%)"
-COL_TOTAL_DAYS_LATE = "Tổng số ngày chậm"
-COL_REPORTS_ON_TIME = "Báo cáo định kỳ đúng hạn"
-TOTAL = "Tổng cộng"
+_CHOICES: dict[str, dict[str, Promise]] = {
+    # A task's own state: it is under way until every lead agency's part is accepted.
+    "TASK_STATES": dict(TaskState.choices),
+    # Each lead agency's part of a task.
+    "ASSIGNMENT_STATES": dict(AssignmentState.choices),
+    "TIMELINESS": dict(Timeliness.choices),
+    "DIRECTIVE_STATES": dict(DirectiveState.choices),
+    "DOC_TYPES": dict(DirectiveType.choices),
+    "SUBMISSIONS": dict(SubmissionTimeliness.choices),
+    "ROLES": {
+        "lead": pgettext_lazy("printed document: role", "lead"),
+        "coordinating": pgettext_lazy("printed document: role", "co-ordinating"),
+        "support": pgettext_lazy("printed document: role", "co-ordinating"),  # older query strings
+        "any": pgettext_lazy("printed document: role", "lead or co-ordinating"),
+    },
+    "STATUS_TABS": {
+        "open": pgettext_lazy("printed document: list tab", "under way"),
+        "overdue": pgettext_lazy("printed document: list tab", "overdue"),
+        "due_soon": pgettext_lazy("printed document: list tab", "due soon"),
+        "done": pgettext_lazy("printed document: list tab", "completed"),
+        "all": pgettext_lazy("printed document: list tab", "all"),
+    },
+}
 
-# ---- states and timeliness, as Vietnamese reports word them
-# A task's own state: it is under way until every lead agency's part is accepted.
-TASK_STATES = {
-    "draft": "Dự thảo",
-    "assigned": "Đang thực hiện",
-    "completed": "Hoàn thành",
-    "cancelled": "Đã hủy",
-}
-# Each lead agency's part of a task.
-ASSIGNMENT_STATES = {
-    "draft": "Dự thảo",
-    "assigned": "Đã giao, chưa tiếp nhận",
-    "in_progress": "Đang thực hiện",
-    "awaiting_head": "Chờ lãnh đạo đơn vị duyệt",
-    "reported": "Đã báo cáo, chờ đánh giá",
-    "returned": "Trả lại, bổ sung",
-    "accepted": "Hoàn thành",
-    "cancelled": "Đã hủy",
-}
-OWN_DEADLINE = "hạn riêng %s"
-# A task given to every member of the committee: named as the directive names them, not as a
-# list of every member's full name (eight of them filled a page of the appendix).
-ALL_MEMBERS = "Các thành viên Ban Chỉ đạo"
-OVERDUE_MEMBERS = "quá hạn: %s"
-ALL_OVERDUE = "tất cả đều quá hạn"
-EXTENDED_FROM = "gia hạn từ %s"
-TIMELINESS = {
-    "due_soon": "Sắp đến hạn",
-    "open_on_time": "Đang thực hiện trong hạn",
-    "open_overdue": "Đang thực hiện quá hạn",
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "no_deadline": "Thường xuyên",
-    "not_started": "Chưa giao",
-    "cancelled": "Đã hủy",
-}
-DIRECTIVE_STATES = {
-    "draft": "Dự thảo",
-    "awaiting_approval": "Chờ phê duyệt",
-    "issued": "Đã ban hành",
-    "closed": "Đã kết thúc",
-    "expired": "Hết hiệu lực",
-    "superseded": "Đã được thay thế",
-}
-DOC_TYPES = {
-    "TB": "Thông báo",
-    "KH": "Kế hoạch",
-    "QĐ": "Quyết định",
-    "CT": "Chỉ thị",
-    "CV": "Công văn",
-    "NQ": "Nghị quyết",
-    "BC": "Báo cáo",
-    "CĐ": "Công điện",
-    "HD": "Hướng dẫn",
-    "CTr": "Chương trình",
-}
-SUBMISSIONS = {
-    "not_yet_due": "Chưa đến hạn",
-    "on_time": "Đúng hạn",
-    "late": "Muộn",
-    "missing": "Chưa nộp",
-}
-ROLES = {
-    "lead": "chủ trì",
-    "coordinating": "phối hợp",
-    "support": "phối hợp",  # the task screens' query strings still say "support"
-    "any": "chủ trì hoặc phối hợp",
-}
-FILTER_STATUS = "nhóm: %s"
-STATUS_TABS = {
-    "open": "đang thực hiện",
-    "overdue": "quá hạn",
-    "due_soon": "sắp đến hạn",
-    "done": "đã hoàn thành",
-    "all": "tất cả",
-}
-# The per-agency rows count each agency's own part of a task, against its own deadline; the
-# total counts a task once, done on time only when every lead finished on time.
-SHARED_LEAD_NOTE = (
-    "Ghi chú: nhiệm vụ có nhiều đơn vị chủ trì được tính cho từng đơn vị theo phần việc và "
-    "thời hạn của chính đơn vị đó; dòng Tổng cộng tính mỗi nhiệm vụ một lần (hoàn thành đúng "
-    "hạn khi mọi đơn vị chủ trì đều hoàn thành đúng hạn)."
-)
+
+_read: dict[tuple[str | None, str], Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """`labels.NAME`: the word (or the dict of words) in the active language, as plain str, so
+    it goes into a PDF, a cell or a join like any text."""
+    if name not in _WORDS and name not in _CHOICES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    key = (translation.get_language(), name)
+    if key not in _read:  # a builder reads a state's word per row: look it up once
+        if name in _WORDS:
+            _read[key] = str(_WORDS[name])
+        else:
+            _read[key] = {code: str(word) for code, word in _CHOICES[name].items()}
+    value = _read[key]
+    return dict(value) if isinstance(value, dict) else value

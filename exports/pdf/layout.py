@@ -187,9 +187,11 @@ class DocumentMeta:
     # made; an official letter (Nghị định 30) carries nothing of the kind.
     footer: bool = True
 
+    @labels.in_vietnamese
     def generated_line(self) -> str:
         return labels.GENERATED_ON % {"when": vn_datetime(self.generated_at)}
 
+    @labels.in_vietnamese
     def filters_line(self) -> str:
         return labels.FILTERS_USED % {
             "filters": "; ".join(self.filters) if self.filters else labels.NO_FILTERS
@@ -213,6 +215,7 @@ def _page_decorations(meta: DocumentMeta):
     return draw
 
 
+@labels.in_vietnamese
 def build_pdf(story: list[Flowable], meta: DocumentMeta) -> bytes:
     """Lay `story` out on A4 pages of the decree and return the PDF's bytes."""
     register_fonts()

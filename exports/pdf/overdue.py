@@ -71,6 +71,7 @@ def figures_cells(figures: TimelinessFigures) -> list[object]:
     ]
 
 
+@labels.in_vietnamese
 def build_overdue_audit(filters: ReportFilters, user: User | None = None) -> bytes:
     meta = DocumentMeta(
         title="Báo cáo kiểm tra nhiệm vụ quá hạn",

@@ -61,6 +61,7 @@ def period_text(filters: ReportFilters) -> str:
     return "Kỳ đánh giá: toàn bộ thời gian"
 
 
+@labels.in_vietnamese
 def build_scorecard(filters: ReportFilters, user: User | None = None) -> bytes:
     agency = filters.agency
     assert agency is not None, "a scorecard is of one agency"

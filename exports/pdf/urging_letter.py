@@ -144,6 +144,7 @@ def _side_by_side(left: list, right: list, widths: list[float]) -> Table:
     return table
 
 
+@labels.in_vietnamese
 def build_urging_letter(letter: LetterContent) -> bytes:
     meta = DocumentMeta(
         title=f"{labels.SUBJECT_PREFIX}{letter.subject}",

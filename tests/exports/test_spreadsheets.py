@@ -102,7 +102,7 @@ def test_overdue_export_lists_each_overdue_lead_part(scene, filters):
     row = dict(zip(header, rows[0], strict=True))
     assert row["Đơn vị"] == "Công an tỉnh Kiên Giang"
     assert row["Hạn của đơn vị"] == dt.datetime(2020, 11, 30)
-    assert row["Trạng thái"] == "Đã giao, chưa tiếp nhận"
+    assert row["Trạng thái"] == "Đã giao"
     assert row["Số ngày quá hạn"] == 46
     assert "Ngày hoàn thành" not in header
 

@@ -71,7 +71,7 @@ def test_consolidated_report_gives_totals_year_on_year_and_each_agency(committee
     # per agency: the police on time with its figures, the border guard missing
     flat = one_line(pdf_text(data, layout=True))
     assert re.search(r"Công an tỉnh Kiên Giang Đúng hạn 1\.027 944 48,167 76,443 21 26", flat)
-    assert re.search(r"Bộ Chỉ huy Bộ đội [^–]*Chưa nộp – – – – – –", flat)
+    assert re.search(r"Bộ Chỉ huy Bộ đội [^–]*Chưa gửi – – – – – –", flat)
 
 
 def test_scorecard_counts_periodic_reports_on_time(committee, quarterly, police, border_guard):
