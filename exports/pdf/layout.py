@@ -283,14 +283,48 @@ Cell = object  # str, int, Paragraph or any flowable
 CELL_PADDING = 3
 
 
+_word_widths: dict[str, float] = {}
+
+
+def _word_width(word: str) -> float:
+    width = _word_widths.get(word)
+    if width is None:
+        if len(_word_widths) > 200_000:  # a bound, not a leak, across many documents
+            _word_widths.clear()
+        width = _word_widths[word] = stringWidth(word, FONT, TABLE_SIZE)
+    return width
+
+
+def wrap_lines(text: str, width: float) -> str:
+    """`text` broken into lines no wider than `width` at the table's font, as a Paragraph
+    breaks them (words kept whole, runs of spaces collapsed, line breaks kept)."""
+    space = _word_width(" ")
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for word in paragraph.split():
+            word_width = _word_width(word)
+            if line and used + space + word_width > width:
+                lines.append(" ".join(line))
+                line, used = [word], word_width
+            else:
+                used += (space if line else 0.0) + word_width
+                line.append(word)
+        lines.append(" ".join(line))
+    return "\n".join(lines)
+
+
 def _cell(value: Cell, align: str, width: float) -> Cell:
+    """A table cell as a plain string, wrapped here to the column's width: the table draws it
+    in its font and the column's alignment. A Paragraph per cell (parsed as markup, its lines
+    broken and drawn one fragment at a time) was most of a 20,000-row document's time and
+    memory (issue 11)."""
     if isinstance(value, Flowable):
         return value
     text = nfc(value)
-    # A string that fits on one line stays a plain string: it skips Paragraph's costly wrapping.
-    if "\n" not in text and stringWidth(text, FONT, TABLE_SIZE) <= width - 2 * CELL_PADDING:
-        return text
-    return para(text, {"LEFT": "cell", "CENTER": "cell_center", "RIGHT": "cell_right"}[align])
+    wrapped = wrap_lines(text, width - 2 * CELL_PADDING)
+    return text if "\n" not in wrapped and "\n" not in text else wrapped
 
 
 def data_table(
