@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer
 
 from agencies.models import User
+from tasks.models import TaskAssignment
 from tasks.querysets import TimelinessFigures
 
 from . import labels
@@ -109,24 +110,25 @@ def build_overdue_audit(filters: ReportFilters, user: User | None = None) -> byt
     # Room for the section's heading, its first agency and a row, or start on a new page.
     story.append(CondPageBreak(50 * mm))
     story.append(para("II. DANH SÁCH NHIỆM VỤ QUÁ HẠN THEO ĐƠN VỊ CHỦ TRÌ", "heading"))
-    groups = overdue_by_agency(filters, user)
+    states = labels.ASSIGNMENT_STATES
+
+    def row(part: TaskAssignment) -> list[object]:
+        return [
+            directive_label(part.task.directive),
+            ref_and_text(part.task),
+            part_deadline_text(part),
+            states.get(part.state, part.state),
+            officer_name(part),
+            part.days_overdue,
+        ]
+
+    groups = overdue_by_agency(filters, user, row=row)
     if not groups:
         story.append(empty_notice(labels.NO_OVERDUE))
     for index, (agency, parts) in enumerate(groups, start=1):
         story.append(CondPageBreak(40 * mm))
         story.append(para(f"{index}. {agency.name} ({len(parts)} nhiệm vụ quá hạn)", "heading"))
-        rows = [
-            [
-                n,
-                directive_label(part.task.directive),
-                ref_and_text(part.task),
-                part_deadline_text(part),
-                labels.ASSIGNMENT_STATES.get(part.state, part.state),
-                officer_name(part),
-                part.days_overdue,
-            ]
-            for n, part in enumerate(parts, start=1)
-        ]
+        rows = [[n, *cells] for n, cells in enumerate(parts, start=1)]
         story.append(
             data_table(OVERDUE_HEADER, rows, columns(meta, OVERDUE_WIDTHS), align=OVERDUE_ALIGN)
         )

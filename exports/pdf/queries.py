@@ -11,8 +11,9 @@ whole committee.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from django.db.models import (
     Count,
@@ -37,6 +38,8 @@ from tasks.querysets import TimelinessFigures
 
 from . import labels
 from .layout import vn_date
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -303,12 +306,17 @@ def figures_by_agency(
 
 
 def overdue_by_agency(
-    filters: ReportFilters, user: User | None = None
-) -> list[tuple[Agency, list[TaskAssignment]]]:
-    """Every overdue lead part grouped by its agency, each group most overdue first."""
-    groups: dict[int, tuple[Agency, list[TaskAssignment]]] = {}
-    for part in overdue_parts(filters, user):
-        groups.setdefault(part.agency_id, (part.agency, []))[1].append(part)
+    filters: ReportFilters,
+    user: User | None,
+    *,
+    row: Callable[[TaskAssignment], T],
+) -> list[tuple[Agency, list[T]]]:
+    """Every overdue lead part grouped by its agency, each group most overdue first; `row`
+    turns each part into what the caller keeps (a row of text), as the parts stream in chunks,
+    so a national audit does not hold every part as model instances."""
+    groups: dict[int, tuple[Agency, list[T]]] = {}
+    for part in overdue_parts(filters, user).iterator(chunk_size=2000):
+        groups.setdefault(part.agency_id, (part.agency, []))[1].append(row(part))
     return sorted(groups.values(), key=lambda g: (-len(g[1]), g[0].name))
 
 

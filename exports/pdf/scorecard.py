@@ -96,17 +96,20 @@ def build_scorecard(filters: ReportFilters, user: User | None = None) -> bytes:
 
     story.append(Spacer(1, 4 * mm))
     story.append(para("II. DANH SÁCH NHIỆM VỤ", "heading"))
+    states = labels.ASSIGNMENT_STATES
+    # Streamed in chunks: each part becomes its row of text and is let go (50,000 parts as
+    # model instances were most of the document's memory).
     rows = [
         [
             n,
             directive_label(part.task.directive),
             ref_and_text(part.task),
             part_deadline_text(part),
-            labels.ASSIGNMENT_STATES.get(part.state, part.state),
+            states.get(part.state, part.state),
             timeliness_text(part),
             part.days_overdue,
         ]
-        for n, part in enumerate(agency_parts(filters, user), start=1)
+        for n, part in enumerate(agency_parts(filters, user).iterator(chunk_size=2000), start=1)
     ]
     if rows:
         story.append(data_table(TASK_HEADER, rows, columns(meta, TASK_WIDTHS), align=TASK_ALIGN))
