@@ -11,14 +11,17 @@ nothing to send; if it commits, the message is on disk before anyone tries to se
    one writer at a time and the UPDATE re-checks the row's state, with the same effect.
 2. send each claimed row over one SMTP connection (EMAIL_TIMEOUT bounds a stalling server),
    with a Message-ID derived from the row, so a receiving server can recognise a resend;
-3. mark it sent (and its notifications e-mailed) — or, on failure, pending again after a
-   backoff of OUTBOX_RETRY_SECONDS × 2^(attempts-1) (capped), or `failed` after
-   OUTBOX_MAX_ATTEMPTS.
+3. mark it sent, one UPDATE as soon as the server took it — or, on failure, pending again
+   after a backoff of OUTBOX_RETRY_SECONDS × 2^(attempts-1) (capped), or `failed` after
+   OUTBOX_MAX_ATTEMPTS; the notifications of the batch's sent messages are stamped e-mailed
+   with one UPDATE at the end of the batch (a row at a time was two writes per message).
 
 The guarantee: every committed message is delivered at least once while the mail server comes
 back within the attempts; it is handed to the server more than once only if a worker dies, or
 loses its lease, after the server accepted the message and before the worker recorded it (a
-window of one database write). Such a duplicate carries the same Message-ID.
+window of one database write). Such a duplicate carries the same Message-ID. A worker dying
+mid-batch leaves the notifications of the messages it sent unstamped (`emailed_at` is a record
+for the administrator and the digest; the message itself is not sent again).
 """
 
 from __future__ import annotations
@@ -150,20 +153,26 @@ def _backoff(attempts: int) -> dt.timedelta:
 
 
 def _mark_sent(row: OutboxEmail) -> None:
+    """Record that the server took the message: one UPDATE, at once (the window in which a
+    death means a resend stays one write wide)."""
     now = timezone.now()
-    with transaction.atomic():
-        updated = OutboxEmail.objects.filter(pk=row.pk, claim=row.claim).update(
-            status=OutboxStatus.SENT, sent_at=now, claim=None, last_error=""
+    updated = OutboxEmail.objects.filter(pk=row.pk, claim=row.claim).update(
+        status=OutboxStatus.SENT, sent_at=now, claim=None, last_error=""
+    )
+    if not updated:  # our lease ran out and another worker took the row over
+        logger.warning("outbox e-mail %s was sent after its claim expired", row.pk)
+        OutboxEmail.objects.filter(pk=row.pk).exclude(status=OutboxStatus.SENT).update(
+            status=OutboxStatus.SENT, sent_at=now, claim=None
         )
-        if not updated:  # our lease ran out and another worker took the row over
-            logger.warning("outbox e-mail %s was sent after its claim expired", row.pk)
-            OutboxEmail.objects.filter(pk=row.pk).exclude(status=OutboxStatus.SENT).update(
-                status=OutboxStatus.SENT, sent_at=now, claim=None
-            )
-        if row.notification_ids:
-            Notification.objects.filter(
-                pk__in=row.notification_ids, emailed_at__isnull=True
-            ).update(emailed_at=now)
+
+
+def _stamp_emailed(rows: list[OutboxEmail]) -> None:
+    """Stamp the notifications the sent messages announce, one UPDATE for the whole batch."""
+    ids = [pk for row in rows for pk in row.notification_ids]
+    if ids:
+        Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
 
 
 def _mark_failed(row: OutboxEmail, error: BaseException) -> bool:
@@ -199,6 +208,7 @@ def send_outbox(
             else:
                 result.failed += 1
         return result
+    sent: list[OutboxEmail] = []
     try:
         for row in rows:
             message = EmailMessage(
@@ -219,8 +229,10 @@ def send_outbox(
                 continue
             pause_point("outbox:accepted")  # the one window where a death means a resend
             _mark_sent(row)
+            sent.append(row)
             result.sent += 1
     finally:
+        _stamp_emailed(sent)
         try:
             smtp.close()
         except Exception:
