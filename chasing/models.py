@@ -107,6 +107,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=255, blank=True)
+    # A day's reminder or escalation notice: its groups (overdue, due today…), each with its
+    # count and first items, as data; the words are put in the reader's language when shown.
+    sections = models.JSONField(_("listed items"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_wanted = models.BooleanField(_("send by e-mail"), default=False)

@@ -12,6 +12,7 @@ one message.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -96,6 +97,7 @@ class Message:
     task_id: int | None = None
     submission_id: int | None = None
     due_at: dt.datetime | None = None
+    sections: tuple[dict, ...] = ()  # a day's notice: its groups of items (chasing/reminders.py)
 
     @property
     def key(self) -> tuple[int, str, str, str]:
@@ -145,6 +147,7 @@ def notify(messages: Iterable[Message], *, now: dt.datetime | None = None) -> li
                 task_id=m.task_id,
                 submission_id=m.submission_id,
                 due_at=m.due_at,
+                sections=list(m.sections),
                 created_at=now,
                 claim=token,
                 email_wanted=m.recipient_id in emails
@@ -240,7 +243,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
         .exclude(kind=NotificationKind.DIGEST)
         .exclude(recipient_id__in=already)
         .order_by("recipient_id", "kind", "created_at", "pk")
-        .values("pk", "recipient_id", "kind", "title")
+        .values("pk", "recipient_id", "kind", "title", "body", "sections")
     )
     items: dict[int, list[dict]] = defaultdict(list)
     for row in pending:
@@ -254,7 +257,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
             object_key="digest",
             period=today.isoformat(),
             title=Text(DIGEST_TITLE, {"date": date_format(today, "d/m/Y"), "count": len(rows)}),
-            body=Text.listing(DIGEST_INTRO, [row["title"] for row in rows]),
+            body=Text.listing(DIGEST_INTRO, [_digest_line(row) for row in rows]),
             url=notification_list_url(),
         )
         for recipient_id, rows in items.items()
@@ -265,6 +268,13 @@ def send_digests(now: dt.datetime | None = None) -> int:
             ids = [row["pk"] for row in items[digest.recipient_id]]
             Notification.objects.filter(pk__in=ids, digest__isnull=True).update(digest=digest)
     return len(won)
+
+
+def _digest_line(row: dict) -> str:
+    """A day's notice (reminders, escalations) brings its list along; the others, their title."""
+    if not row["sections"]:
+        return row["title"]
+    return f"{row['title']}\n{textwrap.indent(row['body'], '  ')}"
 
 
 def notification_list_url() -> str:

@@ -1,36 +1,52 @@
-"""Chasing: reminders before and on the deadline, daily overdue notices, and escalation.
+"""Chasing: one notice a day per person, listing what they owe, and escalation.
 
 Each lead agency's part of a task is chased on its own, against its own deadline (the task's,
-or the one its own extension moved), and so is each periodic report:
-- N working days before the deadline (the committee's `reminder_working_days`, 3 and 1 by
-  default) and on the day: that agency's officer in charge (else all its officers) and its head;
-- after the deadline, every working day: that agency's head;
-- once the deadline is M working days past (`escalate_after_working_days`, 5 by default): the
-  committee's chair and standing office, once per agency and deadline.
-A part whose report awaits the standing office's review is not chased (the move is not the
-agency's); another lead's extension changes nothing here, as each part has its own key
-("assignment:<id>") and deadline. The first time a part is seen past its deadline, the typed
-"deadline passed" entry goes in the task's history (`tasks.actions.record_overdue`).
+or the one its own extension moved), and so is each periodic report. On a working day from
+REMINDER_HOUR, each person gets at most one reminder notice (kind `reminder`, period the day),
+listing by group, with counts:
+- overdue: every part past its deadline, every working day — to the agency's head (an agency
+  with no head on the system: its officers);
+- due today, and due soon (N working days before the deadline: the committee's
+  `reminder_working_days`, 3 and 1 by default) — to the part's officer in charge (else all of
+  the agency's officers) and its head.
+Once a deadline is M working days past (`escalate_after_working_days`, 5 by default) the
+committee's chair and standing office are told, once per deadline, in one notice a day (kind
+`escalation`) listing every part that crossed it that day. A part whose report awaits the
+standing office's review is not chased (the move is not the agency's). The first time a part is
+seen past its deadline, the typed "deadline passed" entry goes in the task's history
+(`tasks.actions.record_overdue`).
 
-Candidates come from bounded SQL queries (open items due within the reminder horizon, or
-overdue and not yet chased today); stages are worked out in Python from a working-day index;
-every message is claimed through `notifications.notify`, so nothing goes out twice. After
-downtime only the stage due *now* is sent (the latest threshold passed), never the missed ones.
+A notice lists the LIST_LIMIT most urgent items of each group and counts the rest, with a link
+to the full list. Who gets what comes from SQL in a bounded number of queries, however many
+tasks there are: a window function ranks and counts the parts of each (agency, officer in
+charge, group), and only the first LIST_LIMIT of each come back; notices are claimed in bulk
+through `notifications.notify`, so none goes out twice.
+
+"Once per stage" and "once per deadline" follow from `since`, when the job last ran (the
+tick's daily record, chasing/tick.py): a reminder stage is due today if the part's stage today
+differs from its stage on that day, or the part was dispatched since; an escalation, if the
+deadline became M working days past since then. After downtime only the stage due *now* is
+sent, never the missed ones. (A deadline extended after the last run to a day whose stage is
+already under way gets no reminder at that stage: the extension's decision is itself notified.)
 Nothing is sent on days off or before REMINDER_HOUR.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Exists, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -42,71 +58,60 @@ from agencies.models import Committee, Role, User
 from documents.numbers import format_number
 from reporting.models import ReportSubmission
 from tasks.actions import record_overdue
-from tasks.deadlines import VIETNAM, deadline_end, today_in_vietnam
+from tasks.deadlines import VIETNAM, today_in_vietnam
 from tasks.models import TaskAssignment, TaskEvent, TaskEventKind
 
-from .models import Notification, NotificationKind
+from .models import NotificationKind
 from .notifications import Message, Text, notify
 
 CHUNK = 1000
+LIST_LIMIT = 10  # items listed per group in a notice; the rest are counted, with a link
+DAILY_KEY = "daily"  # the `object_key` of a day's notice (its period: the day)
 
-# Written in each recipient's language when sent (notifications.Text); counts with ngettext.
-DUE_TODAY_TITLE = _("Due today: %(item)s")
-DUE_TODAY_BODY = _("“%(item)s” is due today, %(date)s. Lead agency: %(agencies)s.")
-REMINDER_TITLE = ngettext_lazy(
-    "Due in %(days)s working day: %(item)s", "Due in %(days)s working days: %(item)s", "days"
-)
-REMINDER_BODY = ngettext_lazy(
-    "“%(item)s” is due on %(date)s, in %(days)s working day. Lead agency: %(agencies)s.",
-    "“%(item)s” is due on %(date)s, in %(days)s working days. Lead agency: %(agencies)s.",
-    "days",
-)
-OVERDUE_TITLE = ngettext_lazy(
-    "Overdue by %(days)s working day: %(item)s",
-    "Overdue by %(days)s working days: %(item)s",
-    "days",
-)
-OVERDUE_BODY = ngettext_lazy(
-    "“%(item)s” was due on %(date)s and is %(days)s working day overdue. "
-    "Lead agency: %(agencies)s.",
-    "“%(item)s” was due on %(date)s and is %(days)s working days overdue. "
-    "Lead agency: %(agencies)s.",
-    "days",
-)
+# The groups of a notice, in the order it lists them.
+OVERDUE, DUE_TODAY, DUE_SOON, LONG_OVERDUE = "overdue", "due_today", "due_soon", "long_overdue"
+GROUPS = (OVERDUE, DUE_TODAY, DUE_SOON, LONG_OVERDUE)
+
+# Written in the reader's language (notify() renders each notice under its recipient's; the
+# notifications page under the reader's); counts with ngettext.
+REMINDER_TITLE = _("Deadlines on %(date)s: %(summary)s")
 ESCALATION_TITLE = ngettext_lazy(
-    "Long overdue (%(days)s working day): %(item)s",
-    "Long overdue (%(days)s working days): %(item)s",
-    "days",
+    "Long overdue on %(date)s: %(count)s item", "Long overdue on %(date)s: %(count)s items", "count"
 )
-ESCALATION_BODY = ngettext_lazy(
-    "“%(item)s” was due on %(date)s and is still not done after %(days)s working day. "
-    "Lead agency: %(agencies)s.",
-    "“%(item)s” was due on %(date)s and is still not done after %(days)s working days. "
-    "Lead agency: %(agencies)s.",
-    "days",
-)
+SUMMARY = {
+    OVERDUE: ngettext_lazy("%(count)s overdue", "%(count)s overdue", "count"),
+    DUE_TODAY: ngettext_lazy("%(count)s due today", "%(count)s due today", "count"),
+    DUE_SOON: ngettext_lazy("%(count)s due soon", "%(count)s due soon", "count"),
+}
+HEADINGS = {
+    OVERDUE: ngettext_lazy("Overdue: %(count)s item", "Overdue: %(count)s items", "count"),
+    DUE_TODAY: ngettext_lazy("Due today: %(count)s item", "Due today: %(count)s items", "count"),
+    DUE_SOON: ngettext_lazy("Due soon: %(count)s item", "Due soon: %(count)s items", "count"),
+    LONG_OVERDUE: ngettext_lazy(
+        "Long overdue: %(count)s item", "Long overdue: %(count)s items", "count"
+    ),
+}
+LINES = {
+    OVERDUE: ngettext_lazy(
+        "%(item)s – due %(date)s, %(days)s working day overdue",
+        "%(item)s – due %(date)s, %(days)s working days overdue",
+        "days",
+    ),
+    DUE_TODAY: _("%(item)s – due today, %(date)s"),
+    DUE_SOON: ngettext_lazy(
+        "%(item)s – due %(date)s, in %(days)s working day",
+        "%(item)s – due %(date)s, in %(days)s working days",
+        "days",
+    ),
+    LONG_OVERDUE: ngettext_lazy(
+        "%(item)s – %(agencies)s, due %(date)s, %(days)s working day overdue",
+        "%(item)s – %(agencies)s, due %(date)s, %(days)s working days overdue",
+        "days",
+    ),
+}
+MORE = ngettext_lazy("… and %(count)s more", "… and %(count)s more", "count")
 AGENCY_STAFF = (Role.AGENCY_OFFICER, Role.AGENCY_HEAD)
 COMMITTEE_STAFF = (Role.CHAIR, Role.SECRETARIAT)
-
-
-@dataclass(frozen=True)
-class Chased:
-    """Something with a deadline that an agency owes: a task or a periodic report."""
-
-    key: str
-    committee_id: int
-    due_at: dt.datetime
-    title: str
-    agency_ids: tuple[int, ...]
-    agency_names: str
-    officer_id: int | None = None
-    task_id: int | None = None
-    submission_id: int | None = None
-    url: str = ""
-
-    @property
-    def due_date(self) -> dt.date:
-        return self.due_at.astimezone(VIETNAM).date()
 
 
 class WorkdayIndex:
@@ -143,10 +148,10 @@ def reminder_stage(working_days_left: int, thresholds: Iterable[int]) -> int | N
     """The reminder due now: the smallest threshold not below the working days left.
 
     With thresholds 3 and 1: 3 days left → 3; 2 left (the 3-day one was missed) → 3;
-    1 left → 1; more than 3 → none. The claim makes each stage go out once.
+    1 left → 1; more than 3 → none.
     """
     if working_days_left <= 0:
-        return None  # on the day, or late: other notices
+        return None  # on the day, or late: other groups
     passed = [n for n in thresholds if n >= working_days_left]
     return min(passed) if passed else None
 
@@ -161,58 +166,37 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-# ---- what is chased
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=VIETNAM)
 
 
-def _part_items(parts: QuerySet) -> list[Chased]:
-    """Lead agencies' parts (at most a bounded set) → Chased, in one query."""
-    # Plain rows, not model instances: the first tick of a day may chase thousands.
-    rows = parts.values(
-        "id",
-        "task_id",
-        "agency_id",
-        "agency__name",
-        "agency__short_name",
-        "officer_id",
-        "due_at",
-        "task__ref",
-        "task__title",
-        "task__directive__committee_id",
-        "task__directive__number",
-        "task__directive__symbol",
-        "task__directive__subject",
+def _on_days(days: Iterable[dt.date], field_name: str) -> Q:
+    """Deadlines ending on any of these days: one range per run of consecutive days."""
+    condition = Q(pk__in=[])  # none
+    run: list[dt.date] = []
+    for day in sorted(days):
+        if run and day != run[-1] + dt.timedelta(days=1):
+            condition |= _day_range(run[0], run[-1], field_name)
+            run = []
+        run.append(day)
+    if run:
+        condition |= _day_range(run[0], run[-1], field_name)
+    return condition
+
+
+def _day_range(first: dt.date, last: dt.date, field_name: str) -> Q:
+    return Q(
+        **{
+            f"{field_name}__gte": _day_start(first),
+            f"{field_name}__lt": _day_start(last + dt.timedelta(days=1)),
+        }
     )
-    items = []
-    for row in rows:
-        if row["task__directive__number"] is not None:
-            directive = format_number(
-                row["task__directive__number"], row["task__directive__symbol"]
-            )
-        else:
-            directive = row["task__directive__subject"][:60]
-        prefix = f"{row['task__ref']}. " if row["task__ref"] else ""
-        items.append(
-            Chased(
-                key=part_key(row["id"]),
-                committee_id=row["task__directive__committee_id"],
-                due_at=row["due_at"],
-                title=f"{prefix}{row['task__title'][:100]} ({directive})",
-                agency_ids=(row["agency_id"],),
-                agency_names=row["agency__short_name"] or row["agency__name"],
-                officer_id=row["officer_id"],
-                task_id=row["task_id"],
-                url=task_url(row["task_id"]),
-            )
-        )
-    return items
 
 
-PART_KEY = "assignment:"
+# ---- links
 
 
-def part_key(assignment_id: int) -> str:
-    """The notifications' `object_key` of one lead agency's part of a task."""
-    return f"{PART_KEY}{assignment_id}"
+_PLACEHOLDER = 987654321
 
 
 def task_url(task_id: int) -> str:
@@ -220,40 +204,102 @@ def task_url(task_id: int) -> str:
     return _task_url_template().replace(str(_PLACEHOLDER), str(task_id))
 
 
-_PLACEHOLDER = 987654321
-
-
 @lru_cache(maxsize=1)
 def _task_url_template() -> str:
-    # Resolved once: the first tick of a day builds tens of thousands of these links.
+    # Resolved once: a day's notices link thousands of tasks.
     return reverse("work:task", args=[_PLACEHOLDER])
 
 
-def _submission_items(submissions: QuerySet) -> list[Chased]:
-    rows = submissions.select_related("agency", "period__obligation")
-    return [
-        Chased(
-            key=f"submission:{s.pk}",
-            committee_id=s.period.obligation.committee_id,
-            due_at=s.period.due_at,
-            title=f"{s.period.obligation} – {s.period.label}",
-            agency_ids=(s.agency_id,),
-            agency_names=str(s.agency),
-            submission_id=s.pk,
-            url=reverse("reporting:submission", args=[s.pk]),
+def _more_url(group: str) -> str:
+    """Where the whole of a group is listed."""
+    if group == LONG_OVERDUE:
+        return reverse("work:overdue")
+    status = "overdue" if group == OVERDUE else "due_soon"
+    return f"{reverse('work:inbox')}?status={status}&role=lead"
+
+
+# ---- what is chased: ranked and counted in SQL
+
+
+@dataclass
+class Partition:
+    """The items of one (agency, officer in charge, group), or one committee's escalations:
+    how many there are, and the first LIST_LIMIT of them, most urgent first."""
+
+    total: int = 0
+    entries: list[tuple[dt.datetime, str, dict]] = field(default_factory=list)
+
+
+PartitionKey = tuple  # (agency_id, officer_id | None, group) or (committee_id, LONG_OVERDUE)
+
+
+def _ranked(queryset: QuerySet, partition: list, due: str) -> QuerySet:
+    """The first LIST_LIMIT rows of each partition, each with its partition's count."""
+    order = [F(due).asc(), F("pk").asc()]
+    return (
+        queryset.order_by()
+        .annotate(
+            rank=Window(RowNumber(), partition_by=partition, order_by=order),
+            total=Window(Count("pk"), partition_by=partition),
         )
-        for s in rows
-    ]
+        .filter(rank__lte=LIST_LIMIT)
+    )
 
 
-def _not_yet(kind: str, period: str | None = None, same_deadline: bool = False) -> dict:
-    """Filters excluding items already chased for this kind (today / for this deadline)."""
-    filters = {"kind": kind}
-    if period is not None:
-        filters["period"] = period
-    if same_deadline:
-        filters["due_at"] = OuterRef("due_at")
-    return filters
+def _in_charge() -> Case:
+    """The part's officer in charge if still active agency staff; else none (all officers)."""
+    return Case(
+        When(officer__is_active=True, officer__role__in=AGENCY_STAFF, then=F("officer_id")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+PART_FIELDS = (
+    "id",
+    "task_id",
+    "agency_id",
+    "agency__name",
+    "agency__short_name",
+    "due_at",
+    "task__ref",
+    "task__title",
+    "task__directive__committee_id",
+    "task__directive__number",
+    "task__directive__symbol",
+    "task__directive__subject",
+    "total",
+)
+
+
+def _part_entry(row: dict) -> dict:
+    if row["task__directive__number"] is not None:
+        directive = format_number(row["task__directive__number"], row["task__directive__symbol"])
+    else:
+        directive = row["task__directive__subject"][:60]
+    prefix = f"{row['task__ref']}. " if row["task__ref"] else ""
+    return {
+        "key": f"assignment:{row['id']}",
+        "title": f"{prefix}{row['task__title'][:100]} ({directive})",
+        "url": task_url(row["task_id"]),
+        "agencies": row["agency__short_name"] or row["agency__name"],
+    }
+
+
+def _submission_entry(submission: ReportSubmission) -> dict:
+    return {
+        "key": f"submission:{submission.pk}",
+        "title": f"{submission.period.obligation} – {submission.period.label}",
+        "url": reverse("reporting:submission", args=[submission.pk]),
+        "agencies": str(submission.agency),
+    }
+
+
+def _collect(
+    partitions: dict[PartitionKey, Partition], key: PartitionKey, due_at, total: int, entry
+) -> None:
+    partition = partitions.setdefault(key, Partition(total=total))
+    partition.entries.append((due_at, entry["key"], entry))
 
 
 def _chased_parts() -> QuerySet:
@@ -266,214 +312,363 @@ def _chased_parts() -> QuerySet:
     )
 
 
-def _upcoming(now: dt.datetime, horizon: dt.datetime) -> list[Chased]:
-    parts = _chased_parts().filter(due_at__gte=now, due_at__lte=horizon)
-    submissions = ReportSubmission.objects.awaiting_agency().filter(
-        period__due_at__gte=now, period__due_at__lte=horizon
-    )
-    return _part_items(parts) + _submission_items(submissions)
-
-
 def _overdue_parts(now: dt.datetime) -> QuerySet:
     """Parts past their own deadline and still owed (`TaskAssignment.objects.overdue()`, the
     one definition), minus those awaiting review; `due_at__lt` lets the index narrow them."""
     return _chased_parts().filter(due_at__lt=now).overdue(now)
 
 
-def _overdue(
-    now: dt.datetime, kind: str, due_before: dt.datetime | None = None, **not_yet
-) -> list[Chased]:
-    """Overdue items (due before `due_before`, if given) with no `kind` notification matching
-    `not_yet` yet."""
-    due_before = min(now, due_before) if due_before else now
-    filters = _not_yet(kind, **not_yet)
-    part_sent = Notification.objects.filter(
-        task=OuterRef("task_id"),
-        object_key=Concat(Value(PART_KEY), Cast(OuterRef("pk"), CharField())),
-        **filters,
+def _agency_partitions(
+    now: dt.datetime, soon_parts: Q, soon_submissions: Q
+) -> dict[PartitionKey, Partition]:
+    """What each agency owes today: overdue, due today, and due soon (at a reminder stage):
+    four queries, whatever the number of tasks."""
+    today = today_in_vietnam(now)
+    tomorrow = _day_start(today + dt.timedelta(days=1))
+    partitions: dict[PartitionKey, Partition] = {}
+    overdue = _ranked(_overdue_parts(now), [F("agency_id")], "due_at")
+    for row in overdue.values(*PART_FIELDS):
+        entry = _part_entry(row)
+        _collect(partitions, (row["agency_id"], None, OVERDUE), row["due_at"], row["total"], entry)
+    upcoming = (
+        _chased_parts()
+        .filter(due_at__gte=now)
+        .filter(Q(due_at__lt=tomorrow) | soon_parts)
+        .annotate(
+            group=Case(When(due_at__lt=tomorrow, then=Value(DUE_TODAY)), default=Value(DUE_SOON)),
+            in_charge=_in_charge(),
+        )
     )
-    parts = _overdue_parts(now).filter(due_at__lte=due_before).filter(~Exists(part_sent))
-    sub_filters = dict(filters)
-    if "due_at" in sub_filters:
-        sub_filters["due_at"] = OuterRef("period__due_at")
-    submission_sent = Notification.objects.filter(submission=OuterRef("pk"), **sub_filters)
-    submissions = (
-        ReportSubmission.objects.awaiting_agency()
-        .filter(period__due_at__lt=now, period__due_at__lte=due_before)
-        .filter(~Exists(submission_sent))
+    upcoming = _ranked(upcoming, [F("agency_id"), F("in_charge"), F("group")], "due_at")
+    for row in upcoming.values(*PART_FIELDS, "group", "in_charge"):
+        key = (row["agency_id"], row["in_charge"], row["group"])
+        _collect(partitions, key, row["due_at"], row["total"], _part_entry(row))
+    submissions = ReportSubmission.objects.awaiting_agency()
+    late = submissions.filter(period__due_at__lt=now)
+    due = (
+        submissions.filter(period__due_at__gte=now)
+        .filter(Q(period__due_at__lt=tomorrow) | soon_submissions)
+        .annotate(
+            group=Case(
+                When(period__due_at__lt=tomorrow, then=Value(DUE_TODAY)),
+                default=Value(DUE_SOON),
+            )
+        )
     )
-    return _part_items(parts) + _submission_items(submissions)
+    for queryset, partition in (
+        (late.annotate(group=Value(OVERDUE)), [F("agency_id")]),
+        (due, [F("agency_id"), F("group")]),
+    ):
+        ranked = _ranked(queryset, partition, "period__due_at")
+        for submission in ranked.select_related("agency", "period__obligation"):
+            key = (submission.agency_id, None, submission.group)
+            entry = _submission_entry(submission)
+            _collect(partitions, key, submission.period.due_at, submission.total, entry)
+    return partitions
+
+
+def _escalation_partitions(now: dt.datetime, parts: Q, submissions: Q) -> dict:
+    """Each committee's items newly long overdue: two queries."""
+    partitions: dict[PartitionKey, Partition] = {}
+    committee = F("task__directive__committee_id")
+    ranked = _ranked(_overdue_parts(now).filter(parts), [committee], "due_at")
+    for row in ranked.values(*PART_FIELDS):
+        key = (row["task__directive__committee_id"], LONG_OVERDUE)
+        _collect(partitions, key, row["due_at"], row["total"], _part_entry(row))
+    late = ReportSubmission.objects.awaiting_agency().filter(period__due_at__lt=now)
+    ranked = _ranked(
+        late.filter(submissions), [F("period__obligation__committee_id")], "period__due_at"
+    )
+    for submission in ranked.select_related("agency", "period__obligation"):
+        key = (submission.period.obligation.committee_id, LONG_OVERDUE)
+        entry = _submission_entry(submission)
+        _collect(partitions, key, submission.period.due_at, submission.total, entry)
+    return partitions
+
+
+# ---- when: the reminder stages and escalations due today, as ranges of deadlines
+
+
+def _by_setting(values: dict[int, Any]) -> dict[Any, list[int]]:
+    """Committees grouped by their setting (most share the default): one condition each."""
+    groups: dict[Any, list[int]] = defaultdict(list)
+    for committee_id, value in values.items():
+        groups[value].append(committee_id)
+    return groups
+
+
+def _stage_conditions(
+    today: dt.date, since: dt.datetime | None, index: WorkdayIndex
+) -> tuple[Q, Q]:
+    """Parts and periodic reports whose reminder stage is due today (see the module's text)."""
+    thresholds = {
+        pk: tuple(Committee(reminder_working_days=value).reminder_days)
+        for pk, value in Committee.objects.values_list("pk", "reminder_working_days")
+    }
+    previous = today_in_vietnam(since) if since else None
+    parts, submissions = Q(pk__in=[]), Q(pk__in=[])
+    for stages, committees in _by_setting(thresholds).items():
+        if not stages:
+            continue
+        send, staged = [], []
+        day, last = today, workdays.add_working_days(today, max(stages))
+        while day < last:
+            day += dt.timedelta(days=1)
+            stage = reminder_stage(index.between(today, day), stages)
+            if stage is None:
+                continue
+            staged.append(day)
+            before = reminder_stage(index.between(previous, day), stages) if previous else None
+            if stage != before:
+                send.append(day)
+        due_parts = _on_days(send, "due_at")
+        due_submissions = _on_days(send, "period__due_at")
+        if since:  # dispatched since the last run: its stage due now, whatever it was then
+            due_parts |= Q(assigned_at__gt=since) & _on_days(staged, "due_at")
+            due_submissions |= Q(period__created_at__gt=since) & _on_days(staged, "period__due_at")
+        parts |= Q(task__directive__committee_id__in=committees) & due_parts
+        submissions |= Q(period__obligation__committee_id__in=committees) & due_submissions
+    return parts, submissions
+
+
+def _latest_deadline_late_by(day: dt.date, late: int, index: WorkdayIndex) -> dt.date:
+    """The last day whose deadline is at least `late` working days past on `day`."""
+    latest = workdays.add_working_days(day, -late)
+    while index.between(latest + dt.timedelta(days=1), day) >= late:
+        latest += dt.timedelta(days=1)
+    return latest
+
+
+def _escalation_conditions(
+    today: dt.date, since: dt.datetime | None, index: WorkdayIndex
+) -> tuple[Q, Q] | None:
+    """Deadlines that became M working days past since the last run (each committee's M)."""
+    limits = dict(Committee.objects.values_list("pk", "escalate_after_working_days"))
+    if not limits:
+        return None
+    previous = today_in_vietnam(since) if since else None
+    parts, submissions = Q(pk__in=[]), Q(pk__in=[])
+    for late, committees in _by_setting(limits).items():
+        end = _day_start(_latest_deadline_late_by(today, late, index) + dt.timedelta(days=1))
+        part = Q(due_at__lt=end)
+        submission = Q(period__due_at__lt=end)
+        if previous:
+            start = _latest_deadline_late_by(previous, late, index) + dt.timedelta(days=1)
+            part &= Q(due_at__gte=_day_start(start)) | Q(assigned_at__gt=since)
+            submission &= Q(period__due_at__gte=_day_start(start)) | Q(period__created_at__gt=since)
+        parts |= Q(task__directive__committee_id__in=committees) & part
+        submissions |= Q(period__obligation__committee_id__in=committees) & submission
+    return parts, submissions
 
 
 # ---- who is told
 
 
-class Recipients:
-    """Agency staff and committee staff for a set of items, in two queries."""
+class Staff:
+    """Active agency heads and officers of some agencies, or committee staff: one query."""
 
-    def __init__(self, items: list[Chased]) -> None:
-        agency_ids = {a for item in items for a in item.agency_ids}
-        self.officers: dict[int, list[int]] = defaultdict(list)
+    def __init__(self, agency_ids: Iterable[int] = (), committee_ids: Iterable[int] = ()) -> None:
         self.heads: dict[int, list[int]] = defaultdict(list)
-        self.staff_ids: set[int] = set()
-        for chunk in _chunks(sorted(agency_ids)):
+        self.officers: dict[int, list[int]] = defaultdict(list)
+        self.committee: dict[int, list[int]] = defaultdict(list)
+        for chunk in _chunks(sorted(set(agency_ids))):
             for pk, agency_id, role in User.objects.filter(
                 is_active=True, agency_id__in=chunk, role__in=AGENCY_STAFF
             ).values_list("pk", "agency_id", "role"):
-                target = self.heads if role == Role.AGENCY_HEAD else self.officers
-                target[agency_id].append(pk)
-                self.staff_ids.add(pk)
-        self.committee_staff: dict[int, list[int]] = defaultdict(list)
-        committee_ids = {item.committee_id for item in items}
-        for pk, committee_id in User.objects.filter(
-            is_active=True, committee_id__in=committee_ids, role__in=COMMITTEE_STAFF
-        ).values_list("pk", "committee_id"):
-            self.committee_staff[committee_id].append(pk)
+                (self.heads if role == Role.AGENCY_HEAD else self.officers)[agency_id].append(pk)
+        for chunk in _chunks(sorted(set(committee_ids))):
+            for pk, committee_id in User.objects.filter(
+                is_active=True, committee_id__in=chunk, role__in=COMMITTEE_STAFF
+            ).values_list("pk", "committee_id"):
+                self.committee[committee_id].append(pk)
 
-    def officer_and_head(self, item: Chased) -> set[int]:
-        people: set[int] = set()
-        for agency_id in item.agency_ids:
-            people.update(self.heads[agency_id])
-            if not (item.officer_id and item.officer_id in self.staff_ids):
-                people.update(self.officers[agency_id])
-        if item.officer_id and item.officer_id in self.staff_ids:
-            people.add(item.officer_id)
-        return people
-
-    def head(self, item: Chased) -> set[int]:
-        """The agency heads; an agency with no head on the system: its officers."""
-        people: set[int] = set()
-        for agency_id in item.agency_ids:
-            people.update(self.heads[agency_id] or self.officers[agency_id])
-        return people
-
-    def chair_and_secretariat(self, item: Chased) -> set[int]:
-        return set(self.committee_staff[item.committee_id])
+    def told_of(self, key: PartitionKey) -> set[int]:
+        """Who hears of a partition's items, as the module's text says."""
+        if key[-1] == LONG_OVERDUE:
+            return set(self.committee[key[0]])
+        agency_id, in_charge, group = key
+        heads, officers = self.heads[agency_id], self.officers[agency_id]
+        if group == OVERDUE:
+            return set(heads or officers)
+        return {*heads, *([in_charge] if in_charge else officers)}
 
 
-def _messages(
-    item: Chased, people: Iterable[int], kind: str, period: str, title: Text, body: Text
-) -> list[Message]:
-    return [
-        Message(
-            recipient_id=person,
-            kind=kind,
-            object_key=item.key,
-            period=period,
-            title=title,
-            body=body,
-            url=item.url,
-            task_id=item.task_id,
-            submission_id=item.submission_id,
-            due_at=item.due_at,
+# ---- the notices
+
+
+def _sections(
+    groups: dict[str, dict[PartitionKey, Partition]], today: dt.date, index: WorkdayIndex
+) -> list[dict]:
+    """A person's groups, merged from their partitions: language-free data (counts, items,
+    deadlines, working days) that `describe()` puts into words for whoever reads it."""
+    sections = []
+    for group in GROUPS:
+        partitions = groups.get(group)
+        if not partitions:
+            continue
+        merged = heapq.merge(*(sorted(p.entries, key=_order) for p in partitions.values()))
+        items = []
+        for due_at, _key, entry in islice(merged, LIST_LIMIT):
+            due = due_at.astimezone(VIETNAM).date()
+            days = index.between(today, due) if group == DUE_SOON else index.between(due, today)
+            items.append({**entry, "due": due.isoformat(), "days": days})
+        sections.append(
+            {
+                "group": group,
+                "count": sum(p.total for p in partitions.values()),
+                "items": items,
+                "more_url": _more_url(group),
+            }
         )
-        for person in people
-    ]
+    return sections
 
 
-def _params(item: Chased, days: int) -> dict:
-    return {
-        "item": item.title,
-        "date": date_format(item.due_date, "d/m/Y"),
-        "days": days,
-        "agencies": item.agency_names or "—",
-    }
+def _order(entry: tuple) -> tuple:
+    return entry[0], entry[1]
+
+
+@dataclass(frozen=True)
+class Described:
+    """One group of a notice in words: its heading, a line and a link per item, the rest."""
+
+    heading: str
+    lines: list[tuple[str, str]]
+    more: str
+    more_url: str
+
+
+def describe(sections: list[dict]) -> list[Described]:
+    """A notice's groups in the current language (for its e-mail, and its page)."""
+    described = []
+    for section in sections:
+        group = section["group"]
+        lines = []
+        for item in section["items"]:
+            params = {
+                "item": item["title"],
+                "date": date_format(dt.date.fromisoformat(item["due"]), "d/m/Y"),
+                "days": item["days"],
+                "agencies": item.get("agencies") or "—",
+            }
+            lines.append((str(LINES[group] % params), item["url"]))
+        rest = section["count"] - len(lines)
+        described.append(
+            Described(
+                heading=str(HEADINGS[group] % {"count": section["count"]}),
+                lines=lines,
+                more=str(MORE % {"count": rest}) if rest > 0 else "",
+                more_url=section["more_url"],
+            )
+        )
+    return described
+
+
+class _Words:
+    """Words put together only when turned into a string, in the language active then:
+    notify() renders each notice under its recipient's language."""
+
+    def __init__(self, render: Callable[[], str]) -> None:
+        self.render = render
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def _body(sections: list[dict]) -> str:
+    """The notice as plain text, each item with its full link (what the e-mail says)."""
+    site = settings.SITE_URL.rstrip("/")
+    lines: list[str] = []
+    for group in describe(sections):
+        if lines:
+            lines.append("")
+        lines.append(group.heading)
+        for text, url in group.lines:
+            lines += [f"- {text}", f"  {site}{url}"]
+        if group.more:
+            lines.append(f"{group.more} {site}{group.more_url}")
+    return "\n".join(lines)
+
+
+def _title(sections: list[dict], day: dt.date) -> str:
+    date = date_format(day, "d/m/Y")
+    if sections and sections[0]["group"] == LONG_OVERDUE:
+        return str(ESCALATION_TITLE % {"date": date, "count": sections[0]["count"]})
+    summary = ", ".join(str(SUMMARY[s["group"]] % {"count": s["count"]}) for s in sections)
+    return str(REMINDER_TITLE % {"date": date, "summary": summary})
+
+
+def _notices(
+    partitions: dict[PartitionKey, Partition],
+    staff: Staff,
+    kind: str,
+    url: str,
+    today: dt.date,
+    index: WorkdayIndex,
+) -> list[Message]:
+    """One message per person, listing every partition they are told of."""
+    theirs: dict[int, dict[str, dict[PartitionKey, Partition]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for key, partition in partitions.items():
+        for person in staff.told_of(key):
+            theirs[person][key[-1]][key] = partition
+    messages = []
+    for person, groups in theirs.items():
+        sections = _sections(groups, today, index)
+        messages.append(
+            Message(
+                recipient_id=person,
+                kind=kind,
+                object_key=DAILY_KEY,
+                period=today.isoformat(),
+                title=Text(_Words(lambda s=sections: _title(s, today))),
+                body=Text(_Words(lambda s=sections: _body(s))),
+                url=url,
+                sections=tuple(sections),
+            )
+        )
+    return messages
 
 
 # ---- the jobs
 
 
-def send_reminders(now: dt.datetime | None = None) -> int:
-    """Before the deadline, on the day, and daily after it. Returns how many were sent."""
+def send_reminders(now: dt.datetime | None = None, *, since: dt.datetime | None = None) -> int:
+    """Today's notice to each person who owes something (overdue, due today, a reminder stage
+    reached since `since`, when the job last ran). Returns how many notices were sent."""
     now = now or timezone.now()
     if not is_chasing_time(now):
         return 0
+    since = since if since and since < now else None  # a clock set back: as if never run
     today = today_in_vietnam(now)
-    thresholds = {
-        pk: Committee(reminder_working_days=value).reminder_days
-        for pk, value in Committee.objects.values_list("pk", "reminder_working_days")
-    }
-    furthest = max((max(days, default=0) for days in thresholds.values()), default=0)
-    horizon = deadline_end(workdays.add_working_days(today, furthest))
-    upcoming = _upcoming(now, horizon)
-    overdue = _overdue(now, NotificationKind.OVERDUE, period=today.isoformat())
-    recipients = Recipients(upcoming + overdue)
     index = WorkdayIndex()
-    messages: list[Message] = []
-    for item in upcoming:
-        left = index.between(today, item.due_date)
-        params = _params(item, left)
-        if left == 0:
-            messages += _messages(
-                item,
-                recipients.officer_and_head(item),
-                NotificationKind.DUE_TODAY,
-                item.due_date.isoformat(),
-                Text(DUE_TODAY_TITLE, params),
-                Text(DUE_TODAY_BODY, params),
-            )
-            continue
-        stage = reminder_stage(left, thresholds.get(item.committee_id, ()))
-        if stage is None:
-            continue
-        messages += _messages(
-            item,
-            recipients.officer_and_head(item),
-            NotificationKind.REMINDER,
-            f"{item.due_date.isoformat()}/{stage}",
-            Text(REMINDER_TITLE, params),
-            Text(REMINDER_BODY, params),
-        )
-    for item in overdue:
-        params = _params(item, index.between(item.due_date, today))
-        messages += _messages(
-            item,
-            recipients.head(item),
-            NotificationKind.OVERDUE,
-            today.isoformat(),
-            Text(OVERDUE_TITLE, params),
-            Text(OVERDUE_BODY, params),
-        )
-    return len(notify(messages, now=now))
+    soon_parts, soon_submissions = _stage_conditions(today, since, index)
+    partitions = _agency_partitions(now, soon_parts, soon_submissions)
+    if not partitions:
+        return 0
+    staff = Staff(agency_ids=[key[0] for key in partitions])
+    url = reverse("work:inbox")
+    return len(notify(_notices(partitions, staff, NotificationKind.REMINDER, url, today, index)))
 
 
-def send_escalations(now: dt.datetime | None = None) -> int:
-    """Once a deadline is M working days past: to the chair and the standing office, once."""
+def send_escalations(now: dt.datetime | None = None, *, since: dt.datetime | None = None) -> int:
+    """Deadlines M working days past since `since`: one notice to each chair and standing
+    office member listing them. Returns how many notices were sent."""
     now = now or timezone.now()
     if not is_chasing_time(now):
         return 0
+    since = since if since and since < now else None  # a clock set back: as if never run
     today = today_in_vietnam(now)
-    limits = {
-        pk: days for pk, days in Committee.objects.values_list("pk", "escalate_after_working_days")
-    }
-    if not limits:
-        return 0
-    # Candidates: overdue at least the smallest M of any committee, not escalated for this
-    # deadline yet; each committee's own M is applied below.
-    earliest = deadline_end(workdays.add_working_days(today, -min(limits.values())))
-    candidates = _overdue(now, NotificationKind.ESCALATION, due_before=earliest, same_deadline=True)
-    recipients = Recipients(candidates)
     index = WorkdayIndex()
-    messages: list[Message] = []
-    for item in candidates:
-        late = index.between(item.due_date, today)
-        if late < limits.get(item.committee_id, 0):
-            continue
-        params = _params(item, late)
-        title_params = params
-        if item.task_id is not None:
-            # The chair may hear of several leads of one task: the title says whose part it
-            # is (the body already ends with "Lead agency: …", so it keeps the bare item).
-            title_params = {**params, "item": f"{item.title} – {item.agency_names}"}
-        messages += _messages(
-            item,
-            recipients.chair_and_secretariat(item),
-            NotificationKind.ESCALATION,
-            item.due_date.isoformat(),
-            Text(ESCALATION_TITLE, title_params),
-            Text(ESCALATION_BODY, params),
-        )
-    return len(notify(messages, now=now))
+    conditions = _escalation_conditions(today, since, index)
+    if conditions is None:
+        return 0
+    partitions = _escalation_partitions(now, *conditions)
+    if not partitions:
+        return 0
+    staff = Staff(committee_ids=[key[0] for key in partitions])
+    url = reverse("work:overdue")
+    return len(notify(_notices(partitions, staff, NotificationKind.ESCALATION, url, today, index)))
 
 
 OVERDUE_BATCH = 500  # newly overdue parts logged a tick: a backlog spreads over a few ticks

@@ -93,24 +93,36 @@ def overdue(now: dt.datetime) -> str:
     return f"{recorded} lead parts newly overdue"
 
 
-def _daily(job: str, ready: Callable[[dt.datetime], bool], send: Callable[[dt.datetime], int]):
+def _last_done(job: str) -> tuple[str, dt.datetime | None]:
+    """The day this daily job last did its work, and when."""
+    record = Heartbeat.objects.filter(name=f"{DAILY}{job}").values_list("detail", "at").first()
+    return record or ("", None)
+
+
+def _daily(
+    job: str,
+    ready: Callable[[dt.datetime], bool],
+    send: Callable[..., int],
+    *,
+    since: bool = False,
+):
     """A job that does its work once a working day from its hour: the first tick that may
-    sends (every message claimed, as before), later ticks that day see the record and stop."""
+    sends (every message claimed, as before), later ticks that day see the record and stop.
+    With `since`, the job is told when it last ran (reminders: which stages are new today)."""
 
     def run(now: dt.datetime) -> str:
-        if _done_today(job, now):
+        day, last = _last_done(job)
+        if day == _today(now) or not ready(now):
             return "0 sent"
-        if not ready(now):
-            return "0 sent"
-        sent = send(now)
+        sent = send(now, since=last) if since else send(now)
         _mark_done(job, now)
         return f"{sent} sent"
 
     return run
 
 
-reminders = _daily("reminders", is_chasing_time, send_reminders)
-escalations = _daily("escalations", is_chasing_time, send_escalations)
+reminders = _daily("reminders", is_chasing_time, send_reminders, since=True)
+escalations = _daily("escalations", is_chasing_time, send_escalations, since=True)
 digests = _daily("digests", is_digest_time, send_digests)
 
 

@@ -76,25 +76,27 @@ def test_tick_prints_one_line_per_job_and_a_second_run_sends_nothing(
     # the second task's part is past its deadline: recorded in its history once
     assert "overdue: 1 lead parts newly overdue" in first
     assert "overdue: 0 lead parts newly overdue" in second
-    # 1 day left on the first task: officer and head; the second 12 working days overdue: head
-    assert "reminders: 3 sent" in first
+    # one notice each to the officer (1 day left on the first task) and the head (that, and the
+    # second, 12 working days overdue)
+    assert "reminders: 2 sent" in first
     # chair and standing office, once
     assert "escalations: 2 sent" in first
     assert "reminders: 0 sent" in second
     assert "escalations: 0 sent" in second
-    assert Notification.objects.count() == 5
+    chased = Notification.objects.filter(kind__in=["reminder", "escalation"])
+    assert chased.count() == 4
     # e-mailed once each, one message per person, to those who have an address (the
-    # standing office has none here); the head's two notices come in one e-mail
+    # standing office has none here); the head's one notice lists both tasks
     assert sorted(m.to[0] for m in mail.outbox) == [
         "canbo.ca@example.vn",
         "lanhdao.ca@example.vn",
         "truongban@example.vn",
     ]
     head_mail = next(m for m in mail.outbox if m.to == ["lanhdao.ca@example.vn"])
-    assert "2" in head_mail.subject
+    assert head_mail.subject == "Deadlines on 16/02/2024: 1 overdue, 1 due soon"
     assert "Kiểm tra chợ biên giới" in head_mail.body
     assert "Báo cáo kết quả tháng 1" in head_mail.body
-    assert Notification.objects.filter(emailed_at__isnull=False).count() == 4
+    assert chased.filter(emailed_at__isnull=False).count() == 3
 
 
 def test_email_is_sent_only_after_the_claim_commits(
@@ -125,14 +127,22 @@ def test_three_days_off_catch_up_without_a_flood(overdue_and_due_tasks, committe
     # the server is off from Tuesday 13/02 to Thursday 15/02 (and Tết anyway)
     with time_machine.travel(at(dt.date(2024, 2, 16)), tick=False):
         lines = run_tick_command()
-    # the task's 1-day reminder (officer, head), one overdue notice (head), and the monthly
-    # report's 1-day reminder (officer, head)
-    assert "reminders: 5 sent" in lines
+    # one notice each: the officer's lists the task's and the monthly report's 1-day reminders,
+    # the head's those and the overdue task
+    assert "reminders: 2 sent" in lines
     assert "escalations: 2 sent" in lines
-    assert Notification.objects.filter(submission__isnull=False, kind="reminder").count() == 2
-    # each task's notices today only: one per person and kind, none for the days missed
+    notices = {
+        n.recipient.username: {
+            s["group"]: [i["key"].split(":")[0] for i in s["items"]] for s in n.sections
+        }
+        for n in Notification.objects.filter(kind="reminder")
+    }
+    assert notices == {
+        "canbo.ca": {"due_soon": ["assignment", "submission"]},
+        "lanhdao.ca": {"overdue": ["assignment"], "due_soon": ["assignment", "submission"]},
+    }
+    # today's notices only, none for the days missed
     assert not Notification.objects.filter(period__in=["2024-02-13", "2024-02-14", "2024-02-15"])
-    assert Notification.objects.filter(kind="overdue").count() == 1
     # the monthly report for 15/01–14/02 was created on the first tick, on 12/02, with its
     # deadline three working days after the cut-off (Tết skipped): Monday 19/02
     submission = ReportSubmission.objects.select_related("period").get(period__index=2)
@@ -154,7 +164,7 @@ def test_one_failing_job_does_not_stop_the_others(overdue_and_due_tasks, monkeyp
             call_command("tick", stdout=out)
     lines = out.getvalue().splitlines()
     assert "obligations: failed: RuntimeError: the reporting tables are locked" in lines
-    assert "reminders: 3 sent" in lines
+    assert "reminders: 2 sent" in lines
 
 
 def test_the_embedded_ticker_survives_errors_and_stops_cleanly(monkeypatch):
@@ -186,7 +196,7 @@ def test_celery_task_runs_the_same_tick(overdue_and_due_tasks):
 
     with time_machine.travel(at(dt.date(2024, 2, 16)), tick=False):
         lines = tick.apply().get()
-    assert "reminders: 3 sent" in lines
+    assert "reminders: 2 sent" in lines
 
 
 def test_celery_beat_runs_the_tick_every_minute(db):
@@ -247,11 +257,14 @@ def test_ticks_racing_send_each_message_once(
         name: sum(int(r.summary.split()[0]) for rs in results for r in rs if r.name == name)
         for name in ("reminders", "escalations")
     }
-    # 5 tasks × (officer + head) reminders + 5 overdue notices to the head; 5 × 2 escalations
-    assert sent == {"reminders": 15, "escalations": 10}
-    assert Notification.objects.count() == 25
+    # one notice to the officer and one to the head, listing the 5 tasks due and (the head's)
+    # the 5 overdue; one each to the chair and the standing office
+    assert sent == {"reminders": 2, "escalations": 2}
+    assert Notification.objects.count() == 4
+    head = Notification.objects.get(recipient__username="lanhdao.ca")
+    assert [(s["group"], s["count"]) for s in head.sections] == [("overdue", 5), ("due_soon", 5)]
     # the officer's and the head's notifications, each e-mailed once
-    assert Notification.objects.filter(emailed_at__isnull=False).count() == 15
+    assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
     for notification in Notification.objects.filter(email_wanted=True).select_related("recipient"):
         mailed = "\n".join(
             m.subject + "\n" + m.body for m in mail.outbox if m.to == [notification.recipient.email]

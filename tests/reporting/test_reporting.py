@@ -283,11 +283,16 @@ def test_overdue_reports_are_chased_like_tasks(committee, police, officer, chair
     with time_machine.travel(at(dt.date(2024, 2, 26)), tick=False):
         assert send_reminders() == 1  # overdue notice
         assert send_escalations() == 2  # 5 working days overdue: chair and standing office
-    assert set(Notification.objects.values_list("kind", flat=True)) == {
-        "reminder",
-        "overdue",
-        "escalation",
-    }
+    groups = [
+        (n.kind, [s["group"] for s in n.sections])
+        for n in Notification.objects.order_by("created_at", "kind")
+    ]
+    assert groups == [
+        ("reminder", ["due_soon"]),
+        ("escalation", ["long_overdue"]),
+        ("escalation", ["long_overdue"]),
+        ("reminder", ["overdue"]),
+    ]
 
 
 # ---- consolidation: seed 003's section I, 9 months of 2020 against 2019

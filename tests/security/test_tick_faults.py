@@ -169,12 +169,12 @@ def kill_at(env, point):
     return process.returncode
 
 
-# What a tick at FIRST sends when nothing goes wrong (on top of the setup's hand-over notices): the officer and the head are reminded of
-# the task due on Monday and of the monthly report (4); the head is told of the overdue task;
-# the chair and the office are escalated to (2), the chair through the daily digest (1). By
-# e-mail: one message each to the officer and the head (their notices together), the chair's
-# digest (the office has no address).
-EXPECTED_NOTIFICATIONS = 8
+# What a tick at FIRST sends when nothing goes wrong (on top of the setup's hand-over notices):
+# one notice each to the officer (the task due on Monday and the monthly report) and the head
+# (those, and the overdue task); one each to the chair and the office (long overdue), the chair's
+# also through the daily digest (1). By e-mail: one message each to the officer and the head, the
+# chair's digest (the office has no address).
+EXPECTED_NOTIFICATIONS = 5
 EXPECTED_MAILS = {
     "canbo.ca@example.vn": 1,
     "lanhdao.ca@example.vn": 1,
