@@ -2,6 +2,8 @@
 compressed JSON-lines archive, one file per day, and only then deleted from the database.
 
 Every other log (task, directive and periodic-report history, change events) is kept for good.
+`archive_by_day` is the same archive-then-delete for any table with a `created_at` (the
+notifications' retention, chasing/retention.py, uses it).
 
 Safe to stop at any moment and to run again: a day's file is written whole to a temporary name
 and renamed into place before that day's rows are deleted, in a transaction of their own. A run
@@ -16,12 +18,14 @@ import gzip
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import AccessEvent
@@ -54,13 +58,14 @@ DELETE_CHUNK = 500  # ids per DELETE statement (SQLite's limit on parameters)
 class ArchiveResult:
     archived: int = 0
     files: list[Path] = field(default_factory=list)
+    what: str = "access events"
 
     def __str__(self) -> str:
-        return f"{self.archived} access events archived"
+        return f"{self.archived} {self.what} archived"
 
 
-def archive_path(directory: Path, day: dt.date) -> Path:
-    return directory / f"access-log-{day:%Y-%m-%d}.jsonl.gz"
+def archive_path(directory: Path, day: dt.date, name: str = "access-log") -> Path:
+    return directory / f"{name}-{day:%Y-%m-%d}.jsonl.gz"
 
 
 def archive_rows(path: Path) -> Iterator[dict]:
@@ -75,10 +80,17 @@ def read_archive(path: Path) -> list[dict]:
     return list(archive_rows(path))
 
 
+def _plain(value: object) -> str:
+    """Times as ISO 8601, ids as text: what JSON has no type for."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"cannot archive {value!r}")
+
+
 def _line(values: dict) -> str:
-    values = dict(values)
-    values["created_at"] = values["created_at"].isoformat()
-    return json.dumps(values, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=_plain) + "\n"
 
 
 def _write_day(path: Path, rows: Iterable[dict]) -> list[int]:
@@ -115,27 +127,33 @@ def _delete(ids: list[int]) -> int:
     return deleted
 
 
-def archive_access_log(
-    now: dt.datetime | None = None,
-    *,
-    days: int | None = None,
-    directory: Path | None = None,
-    max_days: int = 31,
-) -> ArchiveResult:
-    """Archive and delete access events older than `days` (ACCESS_LOG_RETENTION_DAYS), whole
-    days (the site's time zone) at a time, at most `max_days` days per run (the tick catches up)."""
-    days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
+def retention_cutoff(now: dt.datetime, days: int) -> dt.datetime:
+    """The start of the day (the site's time zone) `days` days before `now`'s: rows created
+    before it are past a retention of `days` days."""
     local = timezone.get_default_timezone()  # days are the site's (Vietnam's) days
-    result = ArchiveResult()
-    if days <= 0:  # kept for good
-        return result
-    directory = Path(directory or settings.ACCESS_LOG_ARCHIVE_DIR)
-    now = now or timezone.now()
     cutoff_day = now.astimezone(local).date() - dt.timedelta(days=days)
-    cutoff = dt.datetime.combine(cutoff_day, dt.time(), tzinfo=local)
+    return dt.datetime.combine(cutoff_day, dt.time(), tzinfo=local)
+
+
+def archive_by_day(
+    rows: QuerySet,
+    *,
+    fields: list[str],
+    cutoff: dt.datetime,
+    directory: Path,
+    name: str,
+    delete: Callable[[list[int]], int],
+    max_days: int = 31,
+    result: ArchiveResult | None = None,
+) -> ArchiveResult:
+    """Archive, then `delete`, the `rows` created before `cutoff` (a day's start), whole days
+    (the site's time zone) at a time, one file per day (`name`-YYYY-MM-DD.jsonl.gz), at most
+    `max_days` days per run (the tick catches up)."""
+    local = timezone.get_default_timezone()
+    result = result if result is not None else ArchiveResult()
     for _ in range(max_days):
         oldest = (
-            AccessEvent.objects.filter(created_at__lt=cutoff)
+            rows.filter(created_at__lt=cutoff)
             .order_by("created_at")
             .values_list("created_at", flat=True)
             .first()
@@ -146,19 +164,42 @@ def archive_access_log(
         start = dt.datetime.combine(day, dt.time(), tzinfo=local)
         end = start + dt.timedelta(days=1)
         # Streamed: a day of a password-spraying attack can hold a great many rows.
-        rows = (
-            AccessEvent.objects.filter(created_at__gte=start, created_at__lt=end)
+        day_rows = (
+            rows.filter(created_at__gte=start, created_at__lt=end)
             .order_by("id")
-            .values(*FIELDS)
+            .values(*fields)
             .iterator(chunk_size=2000)
         )
         directory.mkdir(parents=True, exist_ok=True)
-        path = archive_path(directory, day)
-        deleted = _delete(_write_day(path, rows))
-        logger.info("access log of %s archived to %s: %s rows", day, path, deleted)
+        path = archive_path(directory, day, name)
+        deleted = delete(_write_day(path, day_rows))
+        logger.info("%s of %s archived to %s: %s rows", name, day, path, deleted)
         result.archived += deleted
         result.files.append(path)
     return result
+
+
+def archive_access_log(
+    now: dt.datetime | None = None,
+    *,
+    days: int | None = None,
+    directory: Path | None = None,
+    max_days: int = 31,
+) -> ArchiveResult:
+    """Archive and delete access events older than `days` (ACCESS_LOG_RETENTION_DAYS), whole
+    days (the site's time zone) at a time, at most `max_days` days per run (the tick catches up)."""
+    days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
+    if days <= 0:  # kept for good
+        return ArchiveResult()
+    return archive_by_day(
+        AccessEvent.objects.all(),
+        fields=FIELDS,
+        cutoff=retention_cutoff(now or timezone.now(), days),
+        directory=Path(directory or settings.ACCESS_LOG_ARCHIVE_DIR),
+        name="access-log",
+        delete=_delete,
+        max_days=max_days,
+    )
 
 
 def tick_job(now: dt.datetime) -> str:

@@ -139,6 +139,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["claim"], name="notification_claim"),
+            # The retention (chasing/retention.py) finds the oldest days without a scan.
+            models.Index(fields=["created_at"], name="notification_created"),
             models.Index(fields=["task", "kind", "period"], name="notification_task_kind"),
             models.Index(
                 fields=["submission", "kind", "period"], name="notification_submission_kind"

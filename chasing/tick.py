@@ -4,9 +4,10 @@
 beat task all call `run_tick()`. It is safe at any moment, any number of times, and twice at
 once: every message and every periodic report is claimed through a unique constraint, and a
 lead's "deadline passed" history entry is written once per deadline. One job failing never
-stops the others. The daily jobs (reminders, escalations, digests, the overdue log) record the
-day they did their work, so the ticks after it that day cost a read each, not a scan. Nothing
-here moves a workflow: each flow is the one writer of what it routes.
+stops the others. The daily jobs (reminders, escalations, digests, the overdue log, the
+notifications' retention) record the day they did their work, so the ticks after it that day
+cost a read each, not a scan. Nothing here moves a workflow: each flow is the one writer of
+what it routes.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .reminders import (
     send_escalations,
     send_reminders,
 )
+from .retention import MAX_DAYS, archive_notifications
 
 # The record of a daily job done for a day: Heartbeat "daily:<job>", detail = that day.
 DAILY = "daily:"
@@ -58,8 +60,9 @@ class JobResult:
 
 # ---- the jobs, in order: periodic reports first (they open what reminders chase), then the
 # history's "deadline passed" entries, digests (they collect the reminders just sent), the
-# outbox, and the access log's retention (audit/retention.py). No job catches the flows up: each
-# flow is the only writer of what it routes, so there is nothing to reconcile.
+# outbox, the access log's retention (audit/retention.py) and the notifications'
+# (retention.py). No job catches the flows up: each flow is the only writer of what it routes,
+# so there is nothing to reconcile.
 
 
 def obligations(now: dt.datetime) -> str:
@@ -131,6 +134,18 @@ def access_log(now: dt.datetime) -> str:
     return access_log_job(now)
 
 
+def notification_archive(now: dt.datetime) -> str:
+    """Once a day: archive and delete read notifications past NOTIFICATION_RETENTION_DAYS
+    (chasing/retention.py); a backlog of more than a run's days goes on at the next tick."""
+    day, _last = _last_done("notification_archive")
+    if day == _today(now):
+        return "0 notifications archived"
+    result = archive_notifications(now)
+    if len(result.files) < MAX_DAYS:
+        _mark_done("notification_archive", now)
+    return str(result)
+
+
 def outbox(now: dt.datetime) -> str:
     """Send the e-mails waiting in the outbox (retries after a failure, with backoff)."""
     return tick_job(now)
@@ -144,6 +159,7 @@ JOBS: list[tuple[str, Callable[[dt.datetime], str]]] = [
     ("digests", digests),
     ("outbox", outbox),
     ("access_log", access_log),
+    ("notification_archive", notification_archive),
 ]
 
 

@@ -231,6 +231,14 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=5 * 60)
 # (audit/retention.py, run by the tick). 0 keeps it in the database for good.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 ACCESS_LOG_ARCHIVE_DIR = env.path("ACCESS_LOG_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive"))
+# Notifications (about 18M rows a year at national scale before reminders were bundled): read
+# ones older than NOTIFICATION_RETENTION_DAYS are archived to compressed JSON lines under
+# NOTIFICATION_ARCHIVE_DIR and deleted by the daily tick (chasing/retention.py); unread ones stay.
+# 0 keeps them all in the database.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
+NOTIFICATION_ARCHIVE_DIR = env.path(
+    "NOTIFICATION_ARCHIVE_DIR", default=str(VAR_DIR / "notification-archive")
+)
 
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -37,7 +37,16 @@ ROOT = Path(__file__).resolve().parents[2]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST = dt.datetime(2024, 2, 16, 8, tzinfo=VN)  # a Friday: reminders, escalations, digests
 LATER = FIRST + dt.timedelta(minutes=10)  # the clean tick: same day, past every lease
-JOBS = ["obligations", "overdue", "reminders", "escalations", "digests", "outbox", "access_log"]
+JOBS = [
+    "obligations",
+    "overdue",
+    "reminders",
+    "escalations",
+    "digests",
+    "outbox",
+    "access_log",
+    "notification_archive",
+]
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
