@@ -707,11 +707,14 @@ def _directives(
     start_day = today - dt.timedelta(days=3 * 365)
     numbers: dict[tuple[int, int], int] = {}
     text = " ".join(f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} trên địa bàn." for _ in range(40))
-    # Task counts per directive: 10-90 around 50, scaled so the total is `size`.
+    # Task counts per directive: 10-90 around 50, scaled so the total is exactly `size` (the
+    # rounding's remainder goes one by one to the directives that lost most to it).
     weights = [rng.randint(10, 90) for _ in range(n_directives)]
-    scale = size / sum(weights)
-    task_counts = [max(1, round(w * scale)) for w in weights]
-    task_counts[-1] = max(1, task_counts[-1] + size - sum(task_counts))
+    exact = [w * size / sum(weights) for w in weights]
+    task_counts = [int(x) for x in exact]
+    by_loss = sorted(range(n_directives), key=lambda d: task_counts[d] - exact[d])
+    for d in by_loss[: size - sum(task_counts)]:
+        task_counts[d] += 1
     flow_ids = _FlowIds(process=_Ids(), step=_Ids(), link=_Ids())
     plans = []
     first_task = 1
