@@ -7,11 +7,9 @@ is itself recorded).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import ipaddress
 import json
-import tempfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -26,13 +24,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from agencies import permissions as perms
-from exports.xlsx import csv_text, text_cell
+from exports.tables import csv_download, xlsx_download
 
 from .models import AccessEvent, AccessEventKind, ChangeEvent, ChangeEventKind
 
@@ -151,44 +147,25 @@ def _headers(columns: list) -> list[str]:
     return [_(name) for name, _value in columns]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def _rows(queryset: QuerySet, columns: list) -> Iterator[list[Any]]:
+    for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        yield [value(event) for _name, value in columns]
 
 
 def _csv(queryset: QuerySet, columns: list) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff"  # Excel reads UTF-8 (Vietnamese) only with the byte-order mark
-        yield writer.writerow(_headers(columns))
-        for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
-            yield writer.writerow([csv_text(value(event)) for _name, value in columns])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"nhat-ky-truy-cap-{stamp}.csv"
+    return csv_download(
+        _headers(columns), _rows(queryset, columns), f"nhat-ky-truy-cap-{stamp}.csv"
     )
-    return response
 
 
 def _xlsx(queryset: QuerySet, columns: list) -> FileResponse:
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet(_("Access log")[:31])
-    ws.freeze_panes = "A2"
-    ws.append(_headers(columns))
-    for event in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        ws.append([text_cell(ws, value(event)) for _name, value in columns])
-    out = tempfile.TemporaryFile()
-    workbook.save(out)
-    out.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=f"nhat-ky-truy-cap-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_download(
+        _("Access log"),
+        _headers(columns),
+        _rows(queryset, columns),
+        f"nhat-ky-truy-cap-{stamp}.xlsx",
     )
 
 
