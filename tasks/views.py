@@ -54,7 +54,7 @@ from workflows.queries import extension_request_url
 
 from . import actions
 from . import permissions as perms
-from .filters import PART_FILTERS, STATUS_TABS, TaskFilter
+from .filters import FIGURE_CHOICES, PART_FILTERS, ROLE_ALIASES, STATUS_TABS, TaskFilter
 from .forms import (
     CommentForm,
     ContributionForm,
@@ -240,7 +240,7 @@ class TaskListView(LoginRequiredMixin, ListView):
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         params = request.GET.copy()
-        if params.get("status") not in dict(TaskFilter.base_filters["status"].extra["choices"]):
+        if params.get("status") not in dict(STATUS_TABS + FIGURE_CHOICES):
             params["status"] = "open"  # the page's first tab; the downloads name it
         # The one reading of the list's query string, shared with the xlsx and the PDFs.
         self.filterset = TaskFilter(params, user=request.user)
@@ -248,7 +248,9 @@ class TaskListView(LoginRequiredMixin, ListView):
         self.is_agency = criteria.own_agency
         self.by_part = criteria.agency is not None
         self.status = criteria.status
-        self.role = params.get("role", "")
+        # The checked role (an old link's "support" reads as co-ordinating), so the tab shown
+        # is the filter applied.
+        self.role = ROLE_ALIASES.get(criteria.role, criteria.role)
         self.download_query = params.copy()
         for name in ("page", "after", "before"):
             self.download_query.pop(name, None)

@@ -144,6 +144,18 @@ def test_committee_staff_filter_one_agencys_parts_by_role(
     assert "Biên phòng chủ trì" in both and "Công an chủ trì" in both
 
 
+def test_an_old_link_with_role_support_lights_the_co_ordinating_tab(
+    client, make_task, chair, police, border_guard
+):
+    """The tab lit is the filter applied: "support" is the old name of co-ordinating."""
+    make_task(title="Biên phòng chủ trì", lead=[border_guard], coordinating=[police])
+    client.force_login(chair)
+    page = client.get(reverse("work:inbox"), {"agency": police.pk, "role": "support"})
+    body = page.content.decode()
+    assert "Biên phòng chủ trì" in body
+    assert page.context["role"] == "coordinating"
+
+
 def test_other_agencys_task_and_part_are_404(client, make_task, committee, police):
     other = AgencyFactory(code="KG-HQ", name="Cục Hải quan tỉnh Kiên Giang")
     MembershipFactory(committee=committee, agency=other)
