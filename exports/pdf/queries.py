@@ -31,8 +31,14 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Committee, Membership, User
 from documents.models import Directive
 from project.errors import ActionError
-from tasks import filters as filters_module
-from tasks.filters import TaskCriteria, TaskFilter, filter_tasks
+from tasks.filters import (
+    BAD_CHOICE,
+    BAD_DATE,
+    DATE_FORMATS,
+    TaskCriteria,
+    TaskFilter,
+    filter_tasks,
+)
 from tasks.models import Task, TaskAssignment
 from tasks.querysets import TimelinessFigures
 
@@ -357,7 +363,6 @@ def directive_list(filters: ReportFilters, user: User | None = None) -> QuerySet
 
 # ---- reading filters from a screen's query string or the command line
 
-BAD_DATE = filters_module.BAD_DATE
 BAD_YEAR = _("“%(value)s” is not a year.")
 
 
@@ -366,7 +371,7 @@ def parse_date(value: str) -> dt.date | None:
     value = (value or "").strip()
     if not value:
         return None
-    for fmt in filters_module.DATE_FORMATS:
+    for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date
         except ValueError:
@@ -398,9 +403,7 @@ def parse_filters(
         year = int(params["year"])
     doc_type = params.get("doc_type", "")
     if doc_type and doc_type not in labels.DOC_TYPES:
-        raise ActionError(
-            filters_module.BAD_CHOICE % {"value": doc_type, "name": _("document type")}
-        )
+        raise ActionError(BAD_CHOICE % {"value": doc_type, "name": _("document type")})
     return ReportFilters(
         committee=committee,
         directive=criteria.directive,
