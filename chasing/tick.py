@@ -137,8 +137,7 @@ def access_log(now: dt.datetime) -> str:
 def notification_archive(now: dt.datetime) -> str:
     """Once a day: archive and delete read notifications past NOTIFICATION_RETENTION_DAYS
     (chasing/retention.py); a backlog of more than a run's days goes on at the next tick."""
-    day, _last = _last_done("notification_archive")
-    if day == _today(now):
+    if _done_today("notification_archive", now):
         return "0 notifications archived"
     result = archive_notifications(now)
     if len(result.files) < MAX_DAYS:

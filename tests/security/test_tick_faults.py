@@ -27,6 +27,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+from chasing import tick
 from chasing.models import Notification, OutboxEmail
 from chasing.notifications import set_digest_only
 from reporting.models import ReportingObligation
@@ -37,16 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST = dt.datetime(2024, 2, 16, 8, tzinfo=VN)  # a Friday: reminders, escalations, digests
 LATER = FIRST + dt.timedelta(minutes=10)  # the clean tick: same day, past every lease
-JOBS = [
-    "obligations",
-    "overdue",
-    "reminders",
-    "escalations",
-    "digests",
-    "outbox",
-    "access_log",
-    "notification_archive",
-]
+# Every job, in the tick's order (tests/chasing/test_tick.py pins that order by name).
+JOBS = [name for name, _job in tick.JOBS]
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
