@@ -1232,15 +1232,38 @@ def record_urging_letter(
 def record_overdue(assignment: TaskAssignment) -> TaskEvent | None:
     """An agency's deadline passed with its part still owed: logged once per deadline (no
     actor: the system noticed). The messages are reminders.py's."""
-    marker = _fmt(assignment.deadline)
-    already = TaskEvent.objects.filter(
-        task_id=assignment.task_id,
-        agency_id=assignment.agency_id,
-        kind=TaskEventKind.OVERDUE,
-        to_value=marker,
-    ).exists()
-    if already:
-        return None
-    return _log(
-        assignment.task, TaskEventKind.OVERDUE, None, agency=assignment.agency, to_value=marker
+    events = record_overdue_parts([assignment])
+    return events[0] if events else None
+
+
+@atomic_action
+def record_overdue_parts(assignments: Sequence[TaskAssignment]) -> list[TaskEvent]:
+    """record_overdue for a batch of parts (the tick's newly overdue ones) in a constant number
+    of queries: one read of the entries already written for these tasks, one insert (SQLite
+    splits it every 99 rows, its limit of 999 parameters). The same rows as one record_overdue
+    per part, in the same order; a part whose deadline is already logged is skipped."""
+    if not assignments:
+        return []
+    already = set(
+        TaskEvent.objects.filter(
+            task_id__in={a.task_id for a in assignments}, kind=TaskEventKind.OVERDUE
+        ).values_list("task_id", "agency_id", "to_value")
     )
+    events = []
+    for assignment in assignments:
+        key = (assignment.task_id, assignment.agency_id, _fmt(assignment.deadline))
+        if key in already:
+            continue
+        already.add(key)
+        events.append(
+            TaskEvent(
+                task_id=assignment.task_id,
+                actor=None,
+                actor_agency=None,
+                agency_id=assignment.agency_id,
+                kind=TaskEventKind.OVERDUE,
+                to_value=key[2],
+            )
+        )
+    # OVERDUE changes no state (NO_STATE_CHANGE): no lead summary to refresh.
+    return TaskEvent.objects.bulk_create(events)
