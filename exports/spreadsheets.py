@@ -2,7 +2,8 @@
 the screen's filters applied (listed on a second sheet).
 
 Rows come from the same queries as the screens and the PDFs (exports/pdf/queries.py), read in
-chunks with `.iterator()`, and XlsxWriter writes each row to a temporary file as it comes
+chunks with `.iterator()` (the tasks as plain values, `task_list_rows`: no model instance per
+task or part), and XlsxWriter writes each row to a temporary file as it comes
 (`constant_memory`): openpyxl built an object per cell, which took 68 s for 200,000 tasks
 (issue 11), and memory stays flat whatever the size.
 """
@@ -36,7 +37,7 @@ from .pdf.queries import (
     lead_parts,
     officer_name,
     overdue_parts,
-    task_list,
+    task_list_rows,
 )
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -64,9 +65,10 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
 
 
 def _task_columns() -> list[Column]:
-    """One row per task: its derived timeliness, and each lead's part in one cell."""
+    """One row per task (a TaskRow): its derived timeliness, and each lead's part in one
+    cell."""
     return [
-        Column(labels.COL_DIRECTIVE, 22, lambda t: directive_label(t.directive)),
+        Column(labels.COL_DIRECTIVE, 22, lambda t: t.directive_label),
         Column(labels.COL_REF, 8, lambda t: t.ref),
         Column(labels.COL_TASK, 60, lambda t: t.title),
         Column(labels.COL_LEAD, 30, lead_names),
@@ -165,7 +167,7 @@ def _reports_sheet() -> Sheet:
 SHEETS: dict[str, Callable[[], Sheet]] = {
     "directives": _directives_sheet,
     "tasks": lambda: Sheet(
-        labels.SHEET_TASKS, _task_columns(), lambda f, u: _iterate(task_list(f, u))
+        labels.SHEET_TASKS, _task_columns(), lambda f, u: task_list_rows(f, u, chunk=CHUNK)
     ),
     "overdue": lambda: Sheet(
         labels.SHEET_OVERDUE, _part_columns(), lambda f, u: _iterate(overdue_parts(f, u))

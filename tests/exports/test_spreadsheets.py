@@ -7,11 +7,21 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from exports.pdf.queries import task_list
+from exports.pdf import labels
+from exports.pdf.queries import (
+    coordinating_names,
+    directive_label,
+    lead_names,
+    lead_parts,
+    task_list,
+)
 from exports.spreadsheets import write_xlsx
+from tasks.deadlines import deadline_end
 from tasks.models import Task, TaskAssignment
+from tests.factories import AgencyFactory, MembershipFactory
 
 from .pdf import conftest as pdf_fixtures
 from .pdf.conftest import NOW
@@ -58,6 +68,98 @@ def test_task_export_reads_back_to_the_screens_rows(scene, filters):
     assert done["Ngày hoàn thành"] == dt.datetime(2020, 12, 10)
     info = [tuple(r) for r in workbook["Thông tin"].iter_rows(values_only=True)]
     assert ("Ngày tạo", "15/01/2021 10:00") in info
+
+
+def _as_read_back(value):
+    """A value as openpyxl reads the cell back: no cell for an empty text, dates as datetimes."""
+    if value in ("", None):
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())
+    return value
+
+
+@pytest.fixture
+def every_member_task(scene, committee, police, border_guard):
+    """Two more tasks of the notice: one every member of the committee leads (three of them,
+    one part extended, one reported, one overdue), and one whose second lead was cancelled."""
+    customs = AgencyFactory(
+        code="KG-HQ", name="Cục Hải quan tỉnh Kiên Giang", short_name="Hải quan"
+    )
+    MembershipFactory(committee=committee, agency=customs)
+    template = scene["tasks"][0]  # due 30/11/2020, overdue on 15/01/2021
+    every, cancelled = Task.objects.bulk_create(
+        Task(
+            directive=scene["directive"],
+            ref=ref,
+            position=100 + n,
+            title=title,
+            deadline=template.deadline,
+            due_at=template.due_at,
+            state="assigned",
+            deadline_kind="date",
+        )
+        for n, (ref, title) in enumerate(
+            [("III.1", "Các thành viên báo cáo kết quả"), ("III.2", "Rà soát kho bãi =SUM(A1)")]
+        )
+    )
+    later = template.deadline + dt.timedelta(days=90)
+    parts = [
+        (every, police, "lead", "in_progress", later),
+        (every, border_guard, "lead", "reported", template.deadline),
+        (every, customs, "lead", "assigned", template.deadline),
+        (cancelled, police, "lead", "assigned", later),
+        (cancelled, customs, "lead", "cancelled", template.deadline),
+        (cancelled, border_guard, "coordinating", "assigned", None),
+    ]
+    TaskAssignment.objects.bulk_create(
+        TaskAssignment(
+            task=task,
+            agency=agency,
+            role=role,
+            state=state,
+            deadline=deadline,
+            due_at=deadline_end(deadline) if deadline else None,
+            original_deadline=template.deadline if deadline else None,
+            reported_at=NOW - dt.timedelta(days=60) if state == "reported" else None,
+        )
+        for task, agency, role, state, deadline in parts
+    )
+    Task.objects.filter(ref__startswith="III.").refresh_lead_summary()
+
+
+def test_task_export_cells_are_what_the_documents_print_of_each_task(every_member_task, filters):
+    """Every cell of the tasks sheet, against the texts the PDFs print from the model instances
+    (exports/pdf/queries.py) for the same query: the sheet reads plain values, not instances."""
+    f = filters()
+    _wb, _sheet, _header, rows = read_back(export("tasks", f))
+    with translation.override("vi"):
+        expected = [
+            tuple(
+                _as_read_back(value)
+                for value in (
+                    directive_label(t.directive),
+                    t.ref,
+                    t.title,
+                    lead_names(t),
+                    coordinating_names(t),
+                    t.deadline,
+                    t.deadline_text,
+                    labels.TASK_STATES.get(t.state, t.state),
+                    labels.TIMELINESS.get(t.timeliness, ""),
+                    t.days_overdue,
+                    lead_parts(t),
+                    t.completed_at and t.completed_at.astimezone(NOW.tzinfo).date(),
+                )
+            )
+            for t in task_list(f)
+        ]
+    assert rows == expected
+    by_ref = {row[1]: row for row in rows}
+    assert by_ref["III.1"][10].startswith("Các thành viên Ban Chỉ đạo")  # every member leads
+    assert "Hải quan" in by_ref["III.1"][10]  # named as overdue; the extended part is not
+    assert by_ref["III.2"][3] == "Công an tỉnh Kiên Giang"  # the cancelled lead is left out
+    assert "hạn" in by_ref["III.2"][10]  # the police's own, later deadline
 
 
 def test_task_export_applies_the_filters(scene, filters, border_guard):
