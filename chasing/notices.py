@@ -13,6 +13,7 @@ notice and an e-mail (through `notify`, so each is claimed and e-mailed once):
 | an extension asked for                  | who decides (the chair, or the standing office) |
 | an extension decided                    | who asked, and the agency's heads               |
 | a task urged by the standing office     | each urged agency's officers and heads          |
+| a periodic report returned              | the agency's officers and heads                 |
 
 The person who acted is never told of their own act. Notices are collected while the action
 runs and sent once it has committed (a rolled-back action tells nobody); several notices of one
@@ -101,6 +102,7 @@ class _Item:
     line: Text | str  # how it reads in a list of several
     task_id: int | None
     due_at: dt.datetime | None
+    submission_id: int | None = None  # about a periodic report, not a task
 
 
 @dataclass
@@ -183,10 +185,12 @@ class Notices:
         result = []
         for (person, kind, group), items in self._items.items():
             single = group.startswith("single:")
-            object_key = f"task:{items[0].task_id}" if single else group
+            object_key = _object_key(items[0]) if single else group
+            submission_id = None
             if len(items) == 1:
                 item = items[0]
                 title, body, url, task_id = item.title, item.body, item.url, item.task_id
+                submission_id = item.submission_id
             else:
                 many_title, intro, url, _kind = self._groups[group]
                 title = many_title.with_params(count=len(items))
@@ -202,6 +206,7 @@ class Notices:
                     body=body,
                     url=url,
                     task_id=task_id,
+                    submission_id=submission_id,
                     due_at=min((i.due_at for i in items if i.due_at), default=None),
                 )
             )
@@ -213,6 +218,12 @@ class Notices:
         messages = self.messages(occurrence)
         if messages:
             transaction.on_commit(lambda: notify(messages))
+
+
+def _object_key(item: _Item) -> str:
+    if item.submission_id is not None:
+        return f"submission:{item.submission_id}"
+    return f"task:{item.task_id}"
 
 
 # ---- the events
@@ -436,14 +447,10 @@ def task_urged(
     notices.send_after_commit(occurrence)
 
 
-def periodic_report_returned(submission: ReportSubmission, *, reason: str) -> None:
-    """The standing office returned a periodic report: the agency's officers and heads, at once
-    (each return is its own occurrence, so a second return tells them again)."""
-    staff = User.objects.filter(
-        is_active=True,
-        agency_id=submission.agency_id,
-        role__in=[Role.AGENCY_OFFICER, Role.AGENCY_HEAD],
-    ).values_list("pk", flat=True)
+def periodic_report_returned(submission: ReportSubmission, *, by: User, reason: str) -> None:
+    """The standing office returned a periodic report: the agency's officers and heads (each
+    return is its own occurrence, so a second return tells them again)."""
+    notices = Notices(by=by)
     returns = submission.events.filter(to_state=SubmissionState.RETURNED).count()
     period = submission.period
     params = {
@@ -456,16 +463,18 @@ def periodic_report_returned(submission: ReportSubmission, *, reason: str) -> No
         ),
         "reason": reason,
     }
-    notify(
-        Message(
-            recipient_id=pk,
-            kind=NotificationKind.REPORT_RETURNED,
-            object_key=f"submission:{submission.pk}",
-            period=str(returns),
+    body = Text(PERIODIC_RETURNED_BODY, params)
+    notices.add(
+        notices.agency_staff(submission.agency_id, [Role.AGENCY_OFFICER, Role.AGENCY_HEAD]),
+        NotificationKind.REPORT_RETURNED,
+        _Item(
             title=Text(PERIODIC_RETURNED, params),
-            body=Text(PERIODIC_RETURNED_BODY, params),
+            body=body,
             url=_url("reporting:submission", submission.pk),
+            line=body,
+            task_id=None,
+            due_at=None,
             submission_id=submission.pk,
-        )
-        for pk in staff
+        ),
     )
+    notices.send_after_commit(str(returns))

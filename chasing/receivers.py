@@ -87,6 +87,6 @@ def tell_task_list_returned(
 
 @receiver(report_signals.periodic_report_returned, dispatch_uid="chasing.periodic_returned")
 def tell_periodic_report_returned(
-    sender: Any, *, submission: ReportSubmission, reason: str, **_: Any
+    sender: Any, *, submission: ReportSubmission, by: User, reason: str, **_: Any
 ) -> None:
-    notices.periodic_report_returned(submission, reason=reason)
+    notices.periodic_report_returned(submission, by=by, reason=reason)

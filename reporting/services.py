@@ -318,7 +318,7 @@ def accept_periodic_report(
 def return_periodic_report(
     submission: ReportSubmission, *, by: User, reason: str
 ) -> ReportSubmission:
-    """Send the report back with a reason; the agency's staff are told at once."""
+    """Send the report back with a reason; the agency's staff are told once it commits."""
     action = _("return the report")
     if not report_perms.can_review_periodic_report(submission, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": action})

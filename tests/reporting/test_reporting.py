@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from chasing.models import Notification
@@ -141,7 +143,7 @@ def test_listed_members_only_owe_the_report(committee, police, border_guard):
 
 
 def test_a_report_is_submitted_returned_resubmitted_and_accepted(
-    monthly, police, officer, secretariat
+    monthly, police, officer, secretariat, django_capture_on_commit_callbacks
 ):
     open_periods(dt.date(2024, 3, 1))
     submission = submission_of(police, index=3)
@@ -151,9 +153,10 @@ def test_a_report_is_submitted_returned_resubmitted_and_accepted(
         )
         with pytest.raises(ActionError, match="reason"):
             reporting.return_periodic_report(submission, by=secretariat, reason=" ")
-        reporting.return_periodic_report(
-            submission, by=secretariat, reason="Thiếu số liệu thu nộp ngân sách"
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            reporting.return_periodic_report(
+                submission, by=secretariat, reason="Thiếu số liệu thu nộp ngân sách"
+            )
     notice = Notification.objects.get(recipient=officer, kind="report_returned")
     assert "Thiếu số liệu thu nộp ngân sách" in notice.body
     with time_machine.travel(at(dt.date(2024, 3, 18)), tick=False):
@@ -175,6 +178,55 @@ def test_a_report_is_submitted_returned_resubmitted_and_accepted(
     ]
     with pytest.raises(ActionError, match="not possible now"):
         reporting.accept_periodic_report(submission, by=secretariat)
+
+
+def test_whoever_returns_a_report_is_not_told_of_it(
+    committee, monthly, police, officer, django_capture_on_commit_callbacks
+):
+    # An administrator who is also the agency's head returns the agency's own report.
+    head = UserFactory(
+        username="lanhdao.ca",
+        role="agency_head",
+        committee=committee,
+        agency=police,
+        is_superuser=True,
+    )
+    open_periods(dt.date(2024, 3, 1))
+    submission = submission_of(police, index=3)
+    reporting.submit_periodic_report(submission, by=officer, figures=figures())
+    with django_capture_on_commit_callbacks(execute=True):
+        reporting.return_periodic_report(submission, by=head, reason="Thiếu số liệu")
+    assert Notification.objects.filter(recipient=officer, kind="report_returned").count() == 1
+    assert not Notification.objects.filter(recipient=head).exists()
+
+
+def test_a_return_is_told_once_it_commits_and_never_if_it_rolls_back(
+    monthly, police, officer, secretariat, django_capture_on_commit_callbacks
+):
+    officer.email = "canbo.ca@kiengiang.gov.vn"
+    officer.save()
+    open_periods(dt.date(2024, 3, 1))
+    submission = submission_of(police, index=3)
+    reporting.submit_periodic_report(submission, by=officer, figures=figures())
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            reporting.return_periodic_report(submission, by=secretariat, reason="Thiếu số liệu")
+            raise RuntimeError("a later step of the same request failed")
+    submission.refresh_from_db()
+    assert submission.state == "submitted"
+    assert not Notification.objects.filter(kind="report_returned").exists()
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        reporting.return_periodic_report(submission, by=secretariat, reason="Thiếu số liệu")
+        # nothing claimed while the return's transaction is still open
+        assert not Notification.objects.filter(kind="report_returned").exists()
+    with django_capture_on_commit_callbacks(execute=True):  # and the e-mail after its own
+        for callback in after_commit:
+            callback()
+    [notice] = Notification.objects.filter(recipient=officer, kind="report_returned")
+    assert "Thiếu số liệu" in notice.body
+    assert [m.to for m in mail.outbox] == [["canbo.ca@kiengiang.gov.vn"]]
 
 
 def test_only_the_agency_submits_and_only_the_standing_office_reviews(
