@@ -113,7 +113,7 @@ class Notices:
     _items: dict[tuple[int, str, str], list[_Item]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    _groups: dict[str, tuple[Text, Text, str, str]] = field(default_factory=dict)
+    _groups: dict[str, tuple[Text, Text, str]] = field(default_factory=dict)
     _staff: dict[tuple[str, int], list[int]] = field(default_factory=dict)
 
     # ---- who
@@ -173,8 +173,7 @@ class Notices:
         opening line, and its link."""
         key_group = group or f"single:{len(self._items)}"
         if group_text is not None:
-            title, intro, url = group_text
-            self._groups[group] = (title, intro, url, kind)
+            self._groups[group] = group_text
         for person in people:
             if self.by is not None and person == self.by.pk:
                 continue
@@ -192,7 +191,7 @@ class Notices:
                 title, body, url, task_id = item.title, item.body, item.url, item.task_id
                 submission_id = item.submission_id
             else:
-                many_title, intro, url, _kind = self._groups[group]
+                many_title, intro, url = self._groups[group]
                 title = many_title.with_params(count=len(items))
                 body = Text.listing(intro, [item.line for item in items])
                 task_id = None
@@ -269,29 +268,29 @@ def _part_dispatched(notices: Notices, assignment: TaskAssignment) -> None:
     )
 
 
+# A task list's move: who is told, the title, the page it opens on.
+TASK_LIST_MOVES = {
+    NotificationKind.LIST_SUBMITTED: (Role.CHAIR, LIST_SUBMITTED, "directives:detail"),
+    NotificationKind.LIST_RETURNED: (Role.SECRETARIAT, LIST_RETURNED, "directives:breakdown"),
+}
+
+
 def task_list_submitted(directive: Any, *, by: User, note: str, occurrence: str) -> None:
-    notices = Notices(by=by)
-    params = {"directive": _directive_name(directive)}
-    notices.add(
-        notices.committee_staff(directive.committee_id, Role.CHAIR),
-        NotificationKind.LIST_SUBMITTED,
-        _directive_item(
-            Text(LIST_SUBMITTED, params), note, _url("directives:detail", directive.pk)
-        ),
-        group=f"directive:{directive.pk}",
-    )
-    notices.send_after_commit(occurrence)
+    _task_list_moved(directive, NotificationKind.LIST_SUBMITTED, note, by, occurrence)
 
 
 def task_list_returned(directive: Any, *, by: User, reason: str, occurrence: str) -> None:
+    _task_list_moved(directive, NotificationKind.LIST_RETURNED, reason, by, occurrence)
+
+
+def _task_list_moved(directive: Any, kind: str, body: str, by: User, occurrence: str) -> None:
+    told, title, page = TASK_LIST_MOVES[kind]
     notices = Notices(by=by)
     params = {"directive": _directive_name(directive)}
     notices.add(
-        notices.committee_staff(directive.committee_id, Role.SECRETARIAT),
-        NotificationKind.LIST_RETURNED,
-        _directive_item(
-            Text(LIST_RETURNED, params), reason, _url("directives:breakdown", directive.pk)
-        ),
+        notices.committee_staff(directive.committee_id, told),
+        kind,
+        _directive_item(Text(title, params), body, _url(page, directive.pk)),
         group=f"directive:{directive.pk}",
     )
     notices.send_after_commit(occurrence)
