@@ -116,11 +116,6 @@ ROLE_TABS = [
 # ---- small helpers every page shares
 
 
-def visible_parts(user: Any) -> QuerySet:
-    """The agencies' parts of the tasks this person may see."""
-    return TaskAssignment.objects.filter(task__in=Task.objects.visible_to(user).values("pk"))
-
-
 def visible_task(request: HttpRequest, pk: int) -> Task:
     """The task if this user may see it; otherwise 404, whoever owns it."""
     queryset = Task.objects.visible_to(request.user).select_related("directive__committee")
@@ -129,8 +124,10 @@ def visible_task(request: HttpRequest, pk: int) -> Task:
 
 def visible_part(request: HttpRequest, pk: int) -> TaskAssignment:
     """An agency's part, loaded fresh for this request, if its task is visible; otherwise 404."""
-    queryset = visible_parts(request.user).select_related(
-        "task__directive__committee", "agency", "officer"
+    queryset = (
+        Task.objects.visible_to(request.user)
+        .parts()
+        .select_related("task__directive__committee", "agency", "officer")
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -331,7 +328,8 @@ class ReviewQueueView(LoginRequiredMixin, ListView):
             .prefetch_related("attachments")
         )
         return (
-            visible_parts(user)
+            Task.objects.visible_to(user)
+            .parts()
             .filter(role=LEAD, state=AssignmentState.REPORTED)
             .with_timeliness()
             .select_related("task__directive", "agency", "officer")
@@ -355,7 +353,10 @@ class OverdueView(LoginRequiredMixin, ListView):
         if not (user.is_secretariat or user.is_chair or roles.is_admin(user)):
             raise PermissionDenied
         queryset = (
-            visible_parts(user).overdue().select_related("task__directive", "agency", "officer")
+            Task.objects.visible_to(user)
+            .parts()
+            .overdue()
+            .select_related("task__directive", "agency", "officer")
         )
         agency = self.request.GET.get("agency", "")
         if agency.isdigit():
@@ -364,7 +365,7 @@ class OverdueView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict:
         user = self.request.user
-        owing = visible_parts(user).overdue().values("agency")
+        owing = Task.objects.visible_to(user).parts().overdue().values("agency")
         agencies = Agency.objects.filter(pk__in=owing).order_by("name")
         selected = self.request.GET.get("agency", "")
         return super().get_context_data(
@@ -438,8 +439,10 @@ class AgencyView(LoginRequiredMixin, ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def parts(self) -> QuerySet:
-        return visible_parts(self.request.user).filter(
-            agency_id=self.request.user.agency_id, role=LEAD
+        return (
+            Task.objects.visible_to(self.request.user)
+            .parts()
+            .filter(agency_id=self.request.user.agency_id, role=LEAD)
         )
 
     def get_queryset(self) -> QuerySet:

@@ -6,11 +6,14 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tasks import actions
 from tasks.models import TaskAssignment, TaskEvent, TaskState
-from tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from tests.factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
+from tests.ui_helpers import make_bulk_tasks
 from workflows import services as flows
 
 NOW = dt.datetime(2021, 1, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -609,6 +612,39 @@ def test_overdue_list_is_per_agency_sorted_by_days_and_urge_one_agency(
     client.post(reverse("work:task_urge", args=[b.pk]))
     assert TaskEvent.objects.filter(task=b, kind="urged").count() == 3
     assert a
+
+
+def test_the_administrator_sees_every_committees_overdue_parts_and_reports_to_review(
+    client, make_task, secretariat, police, officer, no_head_sign_off
+):
+    ours = make_task(title="Trễ của tỉnh", deadline=dt.date(2021, 1, 15))
+    report(part_of(ours, police), officer)  # reported late: waits for review, not chased
+    make_task(title="Trễ nhiều", deadline=dt.date(2020, 12, 1))
+    other = CommitteeFactory()
+    agency = AgencyFactory()
+    MembershipFactory(committee=other, agency=agency)
+    theirs = make_bulk_tasks(
+        other,
+        lead=agency,
+        coordinating=AgencyFactory(),
+        officer=UserFactory(role="agency_officer", committee=other, agency=agency),
+        rows=12,
+        directives=1,
+    )
+    admin = UserFactory(role="admin", committee=None)
+
+    def shown(user, name):
+        response = login(client, user).get(reverse(name))
+        return {part.task.directive.committee_id for part in response.context["parts"]}
+
+    assert shown(admin, "work:overdue") == {ours.directive.committee_id, other.pk}
+    assert shown(admin, "work:review_queue") == {ours.directive.committee_id, other.pk}
+    assert shown(secretariat, "work:overdue") == {ours.directive.committee_id}
+    # Every part is the administrator's: read straight, not through a subquery over every task.
+    with CaptureQueriesContext(connection) as captured:
+        login(client, admin).get(reverse("work:overdue"))
+    assert not [q for q in captured if '"task_id" IN (SELECT' in q["sql"]]
+    assert theirs
 
 
 def test_dashboard_shows_the_four_figures(
