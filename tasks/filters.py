@@ -174,6 +174,11 @@ def filter_tasks(tasks: QuerySet, criteria: TaskCriteria, now: dt.datetime) -> Q
     return tasks
 
 
+def committee_agencies(committee: Committee) -> QuerySet:
+    """The committee's member agencies, by code: what a list or a document may name."""
+    return Agency.objects.filter(memberships__committee=committee).order_by("code")
+
+
 class DateField(forms.DateField):
     """A date as the screens write it (dd/mm/yyyy) or as date inputs send it; the message for
     anything else quotes it."""
@@ -307,7 +312,7 @@ class TaskFilter(django_filters.FilterSet):
         """A member agency by code (documents, commands) or by id (the list's links)."""
         agencies = Agency.objects.all()
         if self.committee is not None:
-            agencies = agencies.filter(memberships__committee=self.committee)
+            agencies = committee_agencies(self.committee)
         lookup = {"pk": int(value)} if value.isdigit() else {"code__iexact": value}
         agency = agencies.filter(**lookup).first()
         if agency is None:

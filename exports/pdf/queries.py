@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, NamedTuple, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     IntegerField,
@@ -34,12 +35,12 @@ from documents.models import Directive
 from project.errors import ActionError
 from tasks.filters import (
     BAD_CHOICE,
-    BAD_DATE,
-    DATE_FORMATS,
+    DateField,
     TaskCriteria,
     TaskFilter,
     filter_tasks,
 )
+from tasks.filters import committee_agencies as committee_agencies  # for exports/views.py
 from tasks.models import Task, TaskAssignment
 from tasks.querysets import TimelinessFigures
 
@@ -374,10 +375,6 @@ class AgencyFigures:
     days_late: int = 0
 
 
-def committee_agencies(committee: Committee) -> QuerySet:
-    return Agency.objects.filter(memberships__committee=committee).order_by("code")
-
-
 def figures_by_agency(
     filters: ReportFilters, user: User | None = None, *, with_days_late: bool = False
 ) -> tuple[TimelinessFigures, list[AgencyFigures]]:
@@ -465,16 +462,12 @@ BAD_YEAR = _("“%(value)s” is not a year.")
 
 
 def parse_date(value: str) -> dt.date | None:
-    """dd/mm/yyyy as the screens show it, or yyyy-mm-dd as date inputs send it."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    raise ActionError(BAD_DATE % {"value": value})
+    """dd/mm/yyyy as the screens show it, or yyyy-mm-dd as date inputs send it: read by the
+    task list's date field, so a letter's dates and a list's filters accept the same."""
+    try:
+        return DateField(required=False).clean((value or "").strip())
+    except ValidationError as exc:
+        raise ActionError(exc.messages[0]) from None
 
 
 def parse_filters(

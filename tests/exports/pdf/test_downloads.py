@@ -1,10 +1,14 @@
 """Web downloads go through the permission layer: what a user cannot see is a 404."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.urls import reverse
 
 from documents.models import UrgingLetter
+from exports.pdf.queries import parse_date
+from project.errors import ActionError
 from tests.factories import AgencyFactory, CommitteeFactory, DirectiveFactory, UserFactory
 
 from .conftest import NOW, one_line, pdf_text
@@ -65,6 +69,13 @@ def test_bad_filters_get_a_clear_message(client, scene, chair):
     response = client.get(reverse("exports:overdue_pdf"), {"agency": "KHONG-CO"})
     assert response.status_code == 400
     assert "KHONG-CO" in response.content.decode()
+
+
+def test_a_letters_dates_read_as_the_list_filters_read_them():
+    assert parse_date(" 31/12/2024 ") == parse_date("2024-12-31") == dt.date(2024, 12, 31)
+    assert parse_date("") is None
+    with pytest.raises(ActionError, match="“31/02/2021” is not a date"):
+        parse_date("31/02/2021")
 
 
 def test_scorecard_is_for_committee_staff_and_the_agency_itself(
