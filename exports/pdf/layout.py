@@ -187,11 +187,9 @@ class DocumentMeta:
     # made; an official letter (Nghị định 30) carries nothing of the kind.
     footer: bool = True
 
-    @labels.in_vietnamese
     def generated_line(self) -> str:
         return labels.GENERATED_ON % {"when": vn_datetime(self.generated_at)}
 
-    @labels.in_vietnamese
     def filters_line(self) -> str:
         return labels.FILTERS_USED % {
             "filters": "; ".join(self.filters) if self.filters else labels.NO_FILTERS
@@ -215,9 +213,9 @@ def _page_decorations(meta: DocumentMeta):
     return draw
 
 
-@labels.in_vietnamese
 def build_pdf(story: list[Flowable], meta: DocumentMeta) -> bytes:
-    """Lay `story` out on A4 pages of the decree and return the PDF's bytes."""
+    """Lay `story` out on A4 pages of the decree and return the PDF's bytes. Its caller, a
+    document's builder, runs under `labels.in_vietnamese`: the entry sets the language once."""
     register_fonts()
     pagesize = landscape(A4) if meta.landscape else A4
     margins = LANDSCAPE_MARGINS if meta.landscape else PORTRAIT_MARGINS

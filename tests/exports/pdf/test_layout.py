@@ -4,6 +4,7 @@ import io
 import re
 import unicodedata
 
+import pytest
 from pypdf import PdfReader
 
 from exports.pdf.layout import (
@@ -80,6 +81,7 @@ def test_font_is_embedded_from_the_repository():
     assert all(fonts.values()), fonts  # every font embedded, none left to the reader's machine
 
 
+@pytest.mark.vietnamese  # as every builder runs it (labels.in_vietnamese)
 def test_generation_date_and_filters_are_printed():
     meta = DocumentMeta(title="Thử", filters=["Đơn vị: Công an tỉnh Kiên Giang"])
     from exports.pdf.layout import report_heading
