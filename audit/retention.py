@@ -2,8 +2,8 @@
 compressed JSON-lines archive, one file per day, and only then deleted from the database.
 
 Every other log (task, directive and periodic-report history, change events) is kept for good.
-`archive_by_day` is the same archive-then-delete for any table with a `created_at` (the
-notifications' retention, chasing/retention.py, uses it).
+`archive_by_day` is the same archive-then-delete, chunked delete included, for any table with
+a `created_at` (the notifications' retention, chasing/retention.py, uses it).
 
 Safe to stop at any moment and to run again: a day's file is written whole to a temporary name
 and renamed into place before that day's rows are deleted, in a transaction of their own. A run
@@ -19,14 +19,17 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from project.audit import AppendOnlyModel
 
 from .models import AccessEvent
 from .triggers import archiving_allowed
@@ -114,16 +117,23 @@ def _write_day(path: Path, rows: Iterable[dict]) -> list[int]:
     return ids
 
 
-def _delete(ids: list[int]) -> int:
-    """Delete exactly the rows just written to the archive, in one transaction."""
-    table = AccessEvent._meta.db_table
+def _delete(rows: QuerySet, ids: list[int]) -> int:
+    """Delete exactly the rows just written to the archive, DELETE_CHUNK ids a statement, in one
+    transaction. The base manager's plain delete keeps the model's on_delete rules (a digest's
+    notifications that stay lose their link to it); an append-only log refuses every delete
+    but this one, inside `archiving_allowed` (which refuses a log that is not archivable)."""
+    model = rows.model
+    allowed: AbstractContextManager[object] = (
+        archiving_allowed(connection, model._meta.db_table)
+        if issubclass(model, AppendOnlyModel)
+        else transaction.atomic()
+    )
     deleted = 0
-    with archiving_allowed(connection, table), connection.cursor() as cur:
+    with allowed:
         for first in range(0, len(ids), DELETE_CHUNK):
-            chunk = ids[first : first + DELETE_CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            cur.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
-            deleted += cur.rowcount
+            chunk = model._base_manager.filter(pk__in=ids[first : first + DELETE_CHUNK])
+            _total, by_model = chunk.delete()
+            deleted += by_model.get(model._meta.label, 0)
     return deleted
 
 
@@ -142,15 +152,14 @@ def archive_by_day(
     cutoff: dt.datetime,
     directory: Path,
     name: str,
-    delete: Callable[[list[int]], int],
+    what: str,
     max_days: int = 31,
-    result: ArchiveResult | None = None,
 ) -> ArchiveResult:
-    """Archive, then `delete`, the `rows` created before `cutoff` (a day's start), whole days
+    """Archive, then delete, the `rows` created before `cutoff` (a day's start), whole days
     (the site's time zone) at a time, one file per day (`name`-YYYY-MM-DD.jsonl.gz), at most
-    `max_days` days per run (the tick catches up)."""
+    `max_days` days per run (the tick catches up); the result counts them as `what`."""
     local = timezone.get_default_timezone()
-    result = result if result is not None else ArchiveResult()
+    result = ArchiveResult(what=what)
     for _ in range(max_days):
         oldest = (
             rows.filter(created_at__lt=cutoff)
@@ -172,7 +181,7 @@ def archive_by_day(
         )
         directory.mkdir(parents=True, exist_ok=True)
         path = archive_path(directory, day, name)
-        deleted = delete(_write_day(path, day_rows))
+        deleted = _delete(rows, _write_day(path, day_rows))
         logger.info("%s of %s archived to %s: %s rows", name, day, path, deleted)
         result.archived += deleted
         result.files.append(path)
@@ -197,7 +206,7 @@ def archive_access_log(
         cutoff=retention_cutoff(now or timezone.now(), days),
         directory=Path(directory or settings.ACCESS_LOG_ARCHIVE_DIR),
         name="access-log",
-        delete=_delete,
+        what="access events",
         max_days=max_days,
     )
 

@@ -1,7 +1,8 @@
 """Notifications' retention: a notification created more than NOTIFICATION_RETENTION_DAYS ago
 and read is written to a compressed JSON-lines archive (one file a day, under
 NOTIFICATION_ARCHIVE_DIR) and only then deleted, with the access log's archive-then-delete
-(audit/retention.py: `archive_by_day`). An unread notification stays, however old: nobody has
+(audit/retention.py: `archive_by_day`; a digest's notifications that stay lose their link to
+it, as `on_delete=SET_NULL` says). An unread notification stays, however old: nobody has
 seen it yet. 0 keeps every notification for good.
 
 Safe to stop at any moment and to run again, as the access log's: a day's file is written
@@ -15,7 +16,6 @@ import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from audit.retention import ArchiveResult, archive_by_day, retention_cutoff
@@ -41,20 +41,7 @@ FIELDS = [
     "emailed_at",
     "digest_id",
 ]
-DELETE_CHUNK = 500  # ids per DELETE statement (SQLite's limit on parameters)
 MAX_DAYS = 31  # days archived per run; the next day's run goes on
-
-
-def _delete(ids: list[int]) -> int:
-    """Delete exactly the rows just archived, in one transaction (a digest's items that stay
-    lose their link to it, as `on_delete=SET_NULL` says)."""
-    deleted = 0
-    with transaction.atomic():
-        for first in range(0, len(ids), DELETE_CHUNK):
-            chunk = ids[first : first + DELETE_CHUNK]
-            _total, by_model = Notification.objects.filter(pk__in=chunk).delete()
-            deleted += by_model.get(Notification._meta.label, 0)
-    return deleted
 
 
 def archive_notifications(
@@ -67,16 +54,14 @@ def archive_notifications(
     """Archive and delete the read notifications created more than `days` days ago
     (NOTIFICATION_RETENTION_DAYS), at most `max_days` days of them per run."""
     days = settings.NOTIFICATION_RETENTION_DAYS if days is None else days
-    result = ArchiveResult(what="notifications")
     if days <= 0:  # kept for good
-        return result
+        return ArchiveResult(what="notifications")
     return archive_by_day(
         Notification.objects.filter(read_at__isnull=False),
         fields=FIELDS,
         cutoff=retention_cutoff(now or timezone.now(), days),
         directory=Path(directory or settings.NOTIFICATION_ARCHIVE_DIR),
         name="notifications",
-        delete=_delete,
+        what="notifications",
         max_days=max_days,
-        result=result,
     )
