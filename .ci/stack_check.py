@@ -4,7 +4,7 @@ Run by .ci/run after the suites: log in, register a directive with one task due 
 approved and dispatched, wait for the beat's tick to e-mail the reminder (into the local SMTP
 sink's maildir), download the exports, and check /healthz, the static files nginx serves and
 the JSON request lines in the stack's log. Standard library only (plus openpyxl and pypdf,
-which the product already needs, to open the downloads); every failure says what it saw.
+which the tests' requirements install, to open the downloads); every failure says what it saw.
 
     python .ci/stack_check.py --base http://127.0.0.1:8113 --maildir var/stack/mail \
         --log var/stack/stack.log

@@ -21,7 +21,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from agencies.models import User
-from exports.xlsx import looks_like_formula
+from exports.xlsx import QUOTED, write_text
 from tasks.deadlines import VIETNAM
 
 from .pdf import labels
@@ -187,7 +187,7 @@ class _Writer:
             "datetime": workbook.add_format({"num_format": DATETIME_FORMAT}),
             "float": workbook.add_format({"num_format": "0.0"}),
             # A text that looks like a formula is stored as text, with Excel's quote prefix.
-            "quoted": workbook.add_format({"quote_prefix": True}),
+            "quoted": workbook.add_format(QUOTED),
         }
 
     def cell(self, row: int, col: int, value: Any, kind: str = "text") -> None:
@@ -195,8 +195,7 @@ class _Writer:
             return
         if isinstance(value, str):
             value = nfc(value)
-            quoted = self.formats["quoted"] if looks_like_formula(value) else None
-            self.ws.write_string(row, col, value, quoted)  # never a formula
+            write_text(self.ws, row, col, value, self.formats["quoted"])  # never a formula
         elif kind in ("date", "datetime") and isinstance(value, dt.date):
             self.ws.write_datetime(row, col, value, self.formats[kind])
         elif isinstance(value, int | float):

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
+from xlsxwriter import Workbook
 
-from .xlsx import csv_text, text_cell
+from .xlsx import QUOTED, csv_text, write_text
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,14 +42,21 @@ def csv_download(
 def xlsx_download(
     sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], filename: str
 ) -> FileResponse:
-    """Written row by row (openpyxl write-only) to a temporary file, headers frozen."""
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet(sheet[:31])  # Excel's limit on a sheet's name
-    ws.freeze_panes = "A2"
-    ws.append(list(headers))
-    for row in rows:
-        ws.append([text_cell(ws, value) for value in row])
+    """Written row by row to a temporary file (XlsxWriter's constant memory, as the lists'
+    spreadsheets), headers frozen; numbers as numbers, everything else as text."""
     out = tempfile.TemporaryFile()
-    workbook.save(out)
+    workbook = Workbook(out, {"constant_memory": True})
+    quoted = workbook.add_format(QUOTED)
+    ws = workbook.add_worksheet(sheet[:31])  # Excel's limit on a sheet's name
+    ws.freeze_panes(1, 0)
+    for col, header in enumerate(headers):
+        write_text(ws, 0, col, str(header), quoted)
+    for number, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, int | float):
+                ws.write_number(number, col, value)
+            elif value is not None and value != "":
+                write_text(ws, number, col, str(value), quoted)
+    workbook.close()
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
