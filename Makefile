@@ -34,16 +34,21 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
-static: install
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-
-# make run collects again only when a static file or the installed packages changed: compressing
-# every file takes 20-40 s, which a second `make run` should not pay.
-STATIC_ROOT_DIR := $(or $(DJANGO_STATIC_ROOT),var/static)
+# make run and make prod-up (make static) collect again only when a static file or the installed
+# packages changed: compressing every file takes 20-40 s, which a second start should not pay.
+# The stamp lives in the STATIC_ROOT Django collects into: DJANGO_STATIC_ROOT from the
+# environment or else .env, as the settings read it. A collected directory (var/static, or
+# DJANGO_STATIC_ROOT inside the checkout) is output, never a source.
+STATIC_ROOT_DIR := $(or $(DJANGO_STATIC_ROOT),$(shell test -f .env && $(BIN)/python -c \
+	"import environ, os; environ.Env.read_env('.env'); print(os.environ.get('DJANGO_STATIC_ROOT', ''))" \
+	2>/dev/null),var/static)
 STATIC_STAMP := $(STATIC_ROOT_DIR)/.collected
-$(STATIC_STAMP): $(PROD_STAMP) $(shell find $(filter-out var/static,$(wildcard */static)) -type f)
+STATIC_OUTPUT := var/static $(patsubst $(CURDIR)/%,%,$(abspath $(STATIC_ROOT_DIR)))
+$(STATIC_STAMP): $(PROD_STAMP) $(shell find $(filter-out $(STATIC_OUTPUT),$(wildcard */static)) -type f)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	touch $@
+
+static: $(STATIC_STAMP)
 
 # The embedded mode, for real use: waitress, DEBUG off, the periodic jobs in a thread, SQLite.
 run: demo $(STATIC_STAMP)
