@@ -8,8 +8,10 @@ assignment's own state machine, driven by the tasks' actions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -25,10 +27,10 @@ from .models import DirectiveProcess, ExtensionProcess
 from .nodes import HumanStep
 
 
-def _state(model: type, pk: int) -> str:
+def _state(model: type[models.Model], pk: int) -> str:
     """A gate reads the state from the database: the action that just ran may have changed
     another copy of the object than the one the process holds."""
-    return model.objects.values_list("state", flat=True).get(pk=pk)
+    return str(model._default_manager.values_list("state", flat=True).get(pk=pk))
 
 
 def may_ask_for_extensions(user: Any) -> bool:
@@ -50,7 +52,8 @@ class DomainFlow:
     permission layer (viewflow's generic process lists are an administrator's tool)."""
 
     lock_impl = lock.select_for_update_lock
-    subject_view_check = None  # (obj, user) -> bool, from agencies.permissions
+    # (obj, user) -> bool, from the subject's app's permissions
+    subject_view_check: Callable[[Any, Any], bool] | None = None
 
     def has_view_permission(self, user: Any, obj: Any = None) -> bool:
         if obj is None or self.subject_view_check is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +10,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tasks.forms import MultipleFileInput
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 DATE_HELP = _("dd/mm/yyyy")
@@ -20,7 +23,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
 
 
-def date_field(label: str, required: bool = True) -> forms.DateField:
+def date_field(label: str | StrPromise, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -61,7 +64,9 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = choices
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
+        decision.choices = choices
         self.fields["decision"].label = _("Decision")
 
 
@@ -89,8 +94,8 @@ class DispatchForm(forms.Form):
                 % {"ref": task.ref or task.position, "old": date_format(task.deadline, "d/m/Y")}
             )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if self.past and not (data.get("note") or "").strip():
             self.add_error("note", _("Say why the deadlines are moved."))
         return data

@@ -29,6 +29,7 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import task_started
 from viewflow.workflow.status import STATUS
 
+from agencies.http import AuthenticatedRequest
 from documents.models import Directive
 from project.errors import ActionConflict
 from project.steps import flow_step
@@ -52,6 +53,12 @@ class HumanStepActivation(ViewActivation):
         task_started.send(sender=self.flow_class, process=self.process, task=self.task)
 
 
+class StepRequest(AuthenticatedRequest):
+    """A step's request: step_view puts the step's activation on it for the step's view."""
+
+    activation: HumanStepActivation
+
+
 def safe_next(request: HttpRequest) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -63,7 +70,7 @@ def step_view(node: HumanStep, origin_view: Callable) -> Callable:
     """Run a step's view: 404 for a wrong step, 403 for a person without the right, a message
     when the step is already done or locked; POSTs run under the flow lock in one transaction."""
 
-    def view(request: HttpRequest, process_pk: int, task_pk: int, **kwargs: Any) -> HttpResponse:
+    def view(request: StepRequest, process_pk: int, task_pk: int, **kwargs: Any) -> HttpResponse:
         task_class = node.flow_class.task_class
         task = task_class._default_manager.filter(pk=task_pk, process_id=process_pk).first()
         if task is None or task.flow_task != node:

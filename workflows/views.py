@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,10 +25,10 @@ from project.menu import current_site
 from project.steps import flow_step
 from tasks import actions as task_actions
 from tasks import permissions as task_perms
-from tasks.models import Task
+from tasks.models import Task, TaskAssignment
 
 from . import forms
-from .nodes import ACTIVE, safe_next, step_url, subject_url
+from .nodes import ACTIVE, StepRequest, safe_next, step_url, subject_url
 
 STEP_DONE = _("“%(step)s” is done.")
 TASK_LIST_APPROVED = _("The task list is approved: it can now be dispatched to the agencies.")
@@ -52,6 +53,7 @@ def next_step_url(process: Any, user: Any) -> str | None:
 class StepView(FormView):
     """A human step: `perform(form)` calls the action; returning False keeps the step open."""
 
+    request: StepRequest
     template_name = "workflows/step.html"
     submit_label = _("Confirm")
 
@@ -207,6 +209,7 @@ class DispatchView(StepView):
         return self.subject().tasks.filter(state="draft").order_by("position", "id")
 
     def perform(self, form: django_forms.Form) -> None:
+        assert isinstance(form, forms.DispatchForm)  # form_class
         task_actions.dispatch_directive(
             self.subject(),
             by=self.request.user,
@@ -237,7 +240,9 @@ class RequestExtensionView(StartStepView):
     template_name = "workflows/task_step.html"
     submit_label = _("Send the request")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    assignment: TaskAssignment
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         raw = request.POST.get("task") or request.GET.get("task") or ""
         if not raw.isdigit():
             raise Http404
@@ -250,11 +255,10 @@ class RequestExtensionView(StartStepView):
         )
         if self.task is None:
             raise Http404
-        self.assignment = task_perms.own_assignment(self.task, request.user)
-        if self.assignment is None or not task_perms.can_request_extension(
-            self.assignment, request.user
-        ):
+        assignment = task_perms.own_assignment(self.task, request.user)
+        if assignment is None or not task_perms.can_request_extension(assignment, request.user):
             raise PermissionDenied
+        self.assignment = assignment
         return super().dispatch(request, *args, **kwargs)
 
     def subject(self) -> Any:
@@ -263,9 +267,10 @@ class RequestExtensionView(StartStepView):
     def get_context_data(self, **kwargs: Any) -> dict:
         context = super().get_context_data(**kwargs)
         context["assignment"] = self.assignment
-        if self.assignment.deadline_passed(timezone.now()):
+        deadline = self.assignment.deadline
+        if deadline is not None and self.assignment.deadline_passed(timezone.now()):
             context["refusal"] = task_actions.EXTENSION_TOO_LATE % {
-                "deadline": date_format(self.assignment.deadline, "d/m/Y")
+                "deadline": date_format(deadline, "d/m/Y")
             }
         return context
 
