@@ -385,10 +385,13 @@ def obligation_create(request: HttpRequest) -> HttpResponse:
         if committee is None:
             messages.info(request, _("Choose the committee for the new obligation."))
             return HttpResponseRedirect(reverse("reporting:obligations"))
-    elif report_perms.can_define_reporting_obligation(user.committee_id, user):
-        committee = user.committee
     else:
-        raise PermissionDenied
+        # A standing office account may have no committee: it has nothing to define for.
+        committee = user.committee
+        if committee is None or not report_perms.can_define_reporting_obligation(
+            committee.pk, user
+        ):
+            raise PermissionDenied
     form = ObligationForm(committee=committee, initial={"starts_on": today_in_vietnam()})
     if request.method == "POST":
         form = ObligationForm(request.POST, committee=committee)

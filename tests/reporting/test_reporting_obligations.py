@@ -279,3 +279,13 @@ def test_an_administrator_chooses_the_committee_first(client, clock, committee, 
     response = client.post(CREATE_URL, form_data(committee=str(committee.pk)))
     assert response.status_code == 302
     assert ReportingObligation.objects.get().committee == committee
+
+
+def test_a_standing_office_user_without_a_committee_is_refused_not_an_error(client, db):
+    """Nothing in the user table ties a secretariat account to a committee: one without it
+    has no obligations to define (the list refuses it too), not a server error."""
+    client.force_login(UserFactory(username="vanphong", role="secretariat", committee=None))
+    assert client.get(LIST_URL).status_code == 403
+    assert client.get(CREATE_URL).status_code == 403
+    assert client.post(CREATE_URL, form_data()).status_code == 403
+    assert ReportingObligation.objects.count() == 0
