@@ -29,6 +29,7 @@ from .pdf.layout import nfc, vn_datetime
 from .pdf.periodic import submission_list
 from .pdf.queries import (
     ReportFilters,
+    committee_agencies,
     coordinating_names,
     directive_label,
     directive_list,
@@ -37,6 +38,7 @@ from .pdf.queries import (
     lead_parts,
     officer_name,
     overdue_parts,
+    task_list,
     task_list_rows,
 )
 
@@ -58,6 +60,9 @@ class Sheet:
     title: str
     columns: list[Column]
     rows: Callable[[ReportFilters, User | None], Iterable[Any]]
+    # How many rows `rows` gives, asked of the database first (one COUNT): whether the export
+    # runs in the background, and its progress bar's end (exports/kinds.py).
+    count: Callable[[ReportFilters, User | None], int]
 
 
 def _local_date(moment: dt.datetime | None) -> dt.date | None:
@@ -122,6 +127,7 @@ def _directives_sheet() -> Sheet:
             Column(labels.COL_TASK_COUNT, 12, lambda d: d.task_count, "int"),
         ],
         lambda f, u: _iterate(directive_list(f, u)),
+        lambda f, u: directive_list(f, u).count(),
     )
 
 
@@ -139,6 +145,8 @@ def _scorecards_sheet() -> Sheet:
             Column(labels.COL_TOTAL_DAYS_LATE, 14, lambda r: r.days_late, "int"),
         ],
         _scorecard_rows,
+        # One grouped query gives every line: never more lines than the committee's agencies.
+        lambda f, u: 1 if f.agency is not None else committee_agencies(f.committee).count(),
     )
 
 
@@ -160,6 +168,7 @@ def _reports_sheet() -> Sheet:
             Column(labels.COL_SUBMISSION, 16, lambda s: labels.SUBMISSIONS.get(s.timeliness, "")),
         ],
         lambda f, u: _iterate(submission_list(f, u)),
+        lambda f, u: submission_list(f, u).count(),
     )
 
 
@@ -167,10 +176,16 @@ def _reports_sheet() -> Sheet:
 SHEETS: dict[str, Callable[[], Sheet]] = {
     "directives": _directives_sheet,
     "tasks": lambda: Sheet(
-        labels.SHEET_TASKS, _task_columns(), lambda f, u: task_list_rows(f, u, chunk=CHUNK)
+        labels.SHEET_TASKS,
+        _task_columns(),
+        lambda f, u: task_list_rows(f, u, chunk=CHUNK),
+        lambda f, u: task_list(f, u).count(),
     ),
     "overdue": lambda: Sheet(
-        labels.SHEET_OVERDUE, _part_columns(), lambda f, u: _iterate(overdue_parts(f, u))
+        labels.SHEET_OVERDUE,
+        _part_columns(),
+        lambda f, u: _iterate(overdue_parts(f, u)),
+        lambda f, u: overdue_parts(f, u).count(),
     ),
     "scorecards": _scorecards_sheet,
     "reports": _reports_sheet,
@@ -205,8 +220,16 @@ class _Writer:
 
 
 @labels.in_vietnamese
-def write_xlsx(kind: str, filters: ReportFilters, out: IO[bytes], user: User | None = None) -> int:
-    """Write the `kind` list to `out` as an .xlsx; return the number of data rows."""
+def write_xlsx(
+    kind: str,
+    filters: ReportFilters,
+    out: IO[bytes],
+    user: User | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the `kind` list to `out` as an .xlsx; return the number of data rows. `progress`
+    is told the number of rows written so far after each row (a background export's bar)."""
     sheet = SHEETS[kind]()
     workbook = Workbook(out, {"constant_memory": True, "remove_timezone": True})
     ws = workbook.add_worksheet(sheet.title[:31])
@@ -224,6 +247,8 @@ def write_xlsx(kind: str, filters: ReportFilters, out: IO[bytes], user: User | N
         count += 1
         for index, column in enumerate(sheet.columns):
             writer.cell(count, index, column.value(obj), column.kind)
+        if progress is not None:
+            progress(count)
 
     info = workbook.add_worksheet(labels.SHEET_INFO)
     info.set_column(0, 0, 24)

@@ -4,6 +4,8 @@ the agency's own deadline (and the original one, if extended), its state and day
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer
 
@@ -73,7 +75,13 @@ def figures_cells(figures: TimelinessFigures) -> list[object]:
 
 
 @labels.in_vietnamese
-def build_overdue_audit(filters: ReportFilters, user: User | None = None) -> bytes:
+def build_overdue_audit(
+    filters: ReportFilters,
+    user: User | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """`progress` is told how many overdue parts have been read (a background export's bar)."""
     meta = DocumentMeta(
         title="Báo cáo kiểm tra nhiệm vụ quá hạn",
         filters=filters.describe(),
@@ -111,8 +119,13 @@ def build_overdue_audit(filters: ReportFilters, user: User | None = None) -> byt
     story.append(CondPageBreak(50 * mm))
     story.append(para("II. DANH SÁCH NHIỆM VỤ QUÁ HẠN THEO ĐƠN VỊ CHỦ TRÌ", "heading"))
     states = labels.ASSIGNMENT_STATES
+    read = 0
 
     def row(part: TaskAssignment) -> list[object]:
+        nonlocal read
+        read += 1
+        if progress is not None:
+            progress(read)
         return [
             directive_label(part.task.directive),
             ref_and_text(part.task),

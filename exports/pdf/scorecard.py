@@ -4,6 +4,8 @@ days late, and its periodic reports on time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
@@ -62,7 +64,13 @@ def period_text(filters: ReportFilters) -> str:
 
 
 @labels.in_vietnamese
-def build_scorecard(filters: ReportFilters, user: User | None = None) -> bytes:
+def build_scorecard(
+    filters: ReportFilters,
+    user: User | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """`progress` is told how many task rows have been read (a background export's bar)."""
     agency = filters.agency
     assert agency is not None, "a scorecard is of one agency"
     meta = DocumentMeta(
@@ -99,18 +107,21 @@ def build_scorecard(filters: ReportFilters, user: User | None = None) -> bytes:
     states = labels.ASSIGNMENT_STATES
     # Streamed in chunks: each part becomes its row of text and is let go (50,000 parts as
     # model instances were most of the document's memory).
-    rows = [
-        [
-            n,
-            directive_label(part.task.directive),
-            ref_and_text(part.task),
-            part_deadline_text(part),
-            states.get(part.state, part.state),
-            timeliness_text(part),
-            part.days_overdue,
-        ]
-        for n, part in enumerate(agency_parts(filters, user).iterator(chunk_size=2000), start=1)
-    ]
+    rows = []
+    for n, part in enumerate(agency_parts(filters, user).iterator(chunk_size=2000), start=1):
+        rows.append(
+            [
+                n,
+                directive_label(part.task.directive),
+                ref_and_text(part.task),
+                part_deadline_text(part),
+                states.get(part.state, part.state),
+                timeliness_text(part),
+                part.days_overdue,
+            ]
+        )
+        if progress is not None:
+            progress(n)
     if rows:
         story.append(data_table(TASK_HEADER, rows, columns(meta, TASK_WIDTHS), align=TASK_ALIGN))
     else:
