@@ -6,6 +6,7 @@ see are a 404; bad filters are a 400 with a message in the user's language.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,8 +22,6 @@ from django.http import (
     HttpResponseForbidden,
 )
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies import permissions as perms
@@ -35,25 +34,15 @@ from project.errors import ActionError, ActionForbidden
 from reporting import permissions as report_perms
 from reporting.models import ReportingPeriod
 
+from .kinds import PDF, committee_of, prepare, stamp, visible_agency
 from .pdf.appendix import build_appendix
 from .pdf.consolidated import build_consolidated
-from .pdf.overdue import build_overdue_audit
-from .pdf.queries import ReportFilters, committee_agencies, parse_date, parse_filters
-from .pdf.scorecard import build_scorecard
-from .spreadsheets import SHEETS, write_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NO_COMMITTEE = _("Choose a committee (?committee=CODE).")
+from .pdf.queries import ReportFilters, parse_date, parse_filters
 
 
 def _committee(request: HttpRequest) -> Committee:
     """The user's own committee; an administrator names one with ?committee=CODE."""
-    code = request.GET.get("committee", "").strip()
-    if perms.is_admin(request.user) and code:
-        return get_object_or_404(Committee, code=code)
-    if request.user.committee_id is None:
-        raise Http404(NO_COMMITTEE)
-    return request.user.committee
+    return committee_of(request.user, request.GET)
 
 
 def document_view(func: Callable) -> Callable:
@@ -86,7 +75,11 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
 
 
 def _stamp(filters: ReportFilters) -> str:
-    return timezone.localtime(filters.now).strftime("%Y%m%d")
+    return stamp(filters)
+
+
+def _agency(request: HttpRequest, committee: Committee, code: str) -> Agency:
+    return visible_agency(request.user, committee, code)
 
 
 # ---- PDFs
@@ -105,25 +98,13 @@ def appendix_pdf(request: HttpRequest, directive_id: int) -> HttpResponse:
 @require_GET
 @document_view
 def overdue_pdf(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
-    return _pdf(build_overdue_audit(filters, request.user), f"qua-han-{_stamp(filters)}.pdf")
-
-
-def _agency(request: HttpRequest, committee: Committee, code: str) -> Agency:
-    agency = committee_agencies(committee).filter(code=code).first()
-    if agency is None or not perms.can_view_agency_figures(committee.pk, agency.pk, request.user):
-        raise Http404
-    return agency
+    return _download("pdf:overdue", request)
 
 
 @require_GET
 @document_view
 def scorecard_pdf(request: HttpRequest, agency_code: str) -> HttpResponse:
-    committee = _committee(request)
-    agency = _agency(request, committee, agency_code)
-    filters = _filters(request, agency=agency)
-    name = f"ket-qua-{agency.code}-{_stamp(filters)}.pdf"
-    return _pdf(build_scorecard(filters, request.user), name)
+    return _download("pdf:scorecard", request, target=agency_code)
 
 
 @require_GET
@@ -208,26 +189,23 @@ def urging_letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
 @require_GET
 @document_view
 def spreadsheet(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in SHEETS:
-        raise Http404
-    filters = _filters(request)
-    if kind == "scorecards" and filters.agency is not None:
-        # ?agency= names one agency's line: only as far as its scorecard PDF may be seen.
-        if not perms.can_view_agency_figures(filters.committee.pk, filters.agency.pk, request.user):
-            raise Http404
-    elif kind == "scorecards":
-        if not perms.is_committee_staff(request.user, filters.committee.pk) and not perms.is_admin(
-            request.user
-        ):
-            # An agency sees its own line only.
-            agency = request.user.agency
-            if agency is None:
-                raise Http404
-            filters = replace(filters, agency=agency)
+    return _download(f"xlsx:{kind}", request)
+
+
+def _download(kind: str, request: HttpRequest, *, target: str = "") -> HttpResponse:
+    """The file, read as exports/kinds.py reads it (the same for a background export)."""
+    prepared = prepare(kind, request.user, request.GET, target=target)
+    if prepared.content_type == PDF:
+        pdf = io.BytesIO()  # the builders give the whole document's bytes anyway
+        prepared.write(pdf, None)
+        return _pdf(pdf.getvalue(), prepared.filename)
     # Rows go to a temporary file (on disk past 8 MiB) and stream out in chunks.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
-    write_xlsx(kind, filters, out, user=request.user)
+    prepared.write(out, None)
     out.seek(0)
     return FileResponse(
-        out, as_attachment=True, filename=f"{kind}-{_stamp(filters)}.xlsx", content_type=XLSX
+        out,
+        as_attachment=prepared.as_attachment,
+        filename=prepared.filename,
+        content_type=prepared.content_type,
     )

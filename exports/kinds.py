@@ -1,0 +1,177 @@
+"""The exports that may grow long — every list's .xlsx, the overdue audit and an agency's
+scorecard — read the same way for the download view and for the background run: who asks, the
+list screen's query string, and (a scorecard) the agency's code give the filters, the
+permission checks, the number of rows (one COUNT) and how the file is written.
+
+The view asks `prepare()` at once and builds the file itself when it has at most
+EXPORT_BACKGROUND_ROWS rows; otherwise exports/background.py stores the request, and the worker
+asks `prepare()` again with the same words and the moment of the request, so the file holds what
+the person would have downloaded then (and a permission lost meanwhile is a refusal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import IO
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies import permissions as perms
+from agencies.models import Agency, Committee, User
+
+from .pdf.overdue import build_overdue_audit
+from .pdf.queries import (
+    ReportFilters,
+    agency_parts,
+    committee_agencies,
+    overdue_parts,
+    parse_filters,
+)
+from .pdf.scorecard import build_scorecard
+from .spreadsheets import SHEETS, write_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+NO_COMMITTEE = _("Choose a committee (?committee=CODE).")
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One export, read and allowed: its filters, file name, and how to count and write it."""
+
+    kind: str
+    filters: ReportFilters
+    user: User
+    filename: str
+    content_type: str
+    count: Callable[[], int]
+    write: Callable[[IO[bytes], Progress | None], None]
+
+    @property
+    def as_attachment(self) -> bool:
+        return self.content_type == XLSX  # PDFs open in the browser, as they always have
+
+
+def committee_of(user: User, params: Mapping[str, str]) -> Committee:
+    """The user's own committee; an administrator names one with ?committee=CODE."""
+    code = (params.get("committee") or "").strip()
+    if perms.is_admin(user) and code:
+        return get_object_or_404(Committee, code=code)
+    if user.committee_id is None:
+        raise Http404(NO_COMMITTEE)
+    return user.committee
+
+
+def visible_agency(user: User, committee: Committee, code: str) -> Agency:
+    """A member agency whose figures the user may see, or a 404."""
+    agency = committee_agencies(committee).filter(code=code).first()
+    if agency is None or not perms.can_view_agency_figures(committee.pk, agency.pk, user):
+        raise Http404
+    return agency
+
+
+def stamp(filters: ReportFilters) -> str:
+    return timezone.localtime(filters.now).strftime("%Y%m%d")
+
+
+def _filters(
+    user: User, params: Mapping[str, str], now: dt.datetime | None, **fixed
+) -> ReportFilters:
+    filters = parse_filters(committee_of(user, params), params, user=user, now=now)
+    return replace(filters, **fixed) if fixed else filters
+
+
+def _spreadsheet(
+    sheet: str, user: User, params: Mapping[str, str], now: dt.datetime | None
+) -> Prepared:
+    if sheet not in SHEETS:
+        raise Http404
+    filters = _filters(user, params, now)
+    if sheet == "scorecards" and filters.agency is not None:
+        # ?agency= names one agency's line: only as far as its scorecard PDF may be seen.
+        if not perms.can_view_agency_figures(filters.committee.pk, filters.agency.pk, user):
+            raise Http404
+    elif sheet == "scorecards":
+        if not perms.is_committee_staff(user, filters.committee.pk) and not perms.is_admin(user):
+            # An agency sees its own line only.
+            if user.agency is None:
+                raise Http404
+            filters = replace(filters, agency=user.agency)
+
+    def write(out: IO[bytes], progress: Progress | None) -> None:
+        write_xlsx(sheet, filters, out, user=user, progress=progress)
+
+    return Prepared(
+        kind=f"xlsx:{sheet}",
+        filters=filters,
+        user=user,
+        filename=f"{sheet}-{stamp(filters)}.xlsx",
+        content_type=XLSX,
+        count=lambda: SHEETS[sheet]().count(filters, user),
+        write=write,
+    )
+
+
+def _overdue(user: User, params: Mapping[str, str], now: dt.datetime | None) -> Prepared:
+    filters = _filters(user, params, now)
+
+    def write(out: IO[bytes], progress: Progress | None) -> None:
+        out.write(build_overdue_audit(filters, user, progress=progress))
+
+    return Prepared(
+        kind="pdf:overdue",
+        filters=filters,
+        user=user,
+        filename=f"qua-han-{stamp(filters)}.pdf",
+        content_type=PDF,
+        count=lambda: overdue_parts(filters, user).count(),
+        write=write,
+    )
+
+
+def _scorecard(
+    user: User, params: Mapping[str, str], now: dt.datetime | None, agency_code: str
+) -> Prepared:
+    committee = committee_of(user, params)
+    agency = visible_agency(user, committee, agency_code)
+    filters = _filters(user, params, now, agency=agency)
+
+    def write(out: IO[bytes], progress: Progress | None) -> None:
+        out.write(build_scorecard(filters, user, progress=progress))
+
+    return Prepared(
+        kind="pdf:scorecard",
+        filters=filters,
+        user=user,
+        filename=f"ket-qua-{agency.code}-{stamp(filters)}.pdf",
+        content_type=PDF,
+        count=lambda: agency_parts(filters, user).count(),
+        write=write,
+    )
+
+
+def prepare(
+    kind: str,
+    user: User,
+    params: Mapping[str, str],
+    *,
+    target: str = "",
+    now: dt.datetime | None = None,
+) -> Prepared:
+    """The export `kind` as `user` asks for it; Http404 if they may not see it, ActionError
+    (with its message) if the filters are wrong."""
+    params = {name: value for name, value in params.items()}
+    if kind.startswith("xlsx:"):
+        return _spreadsheet(kind.removeprefix("xlsx:"), user, params, now)
+    if kind == "pdf:overdue":
+        return _overdue(user, params, now)
+    if kind == "pdf:scorecard":
+        return _scorecard(user, params, now, target)
+    raise Http404
