@@ -69,6 +69,9 @@ class NotificationKind(models.TextChoices):
     TASK_REPORT_RETURNED = "task_report_returned", _("Report returned for more work")
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENSION_DECIDED = "extension_decided", _("Extension decided")
+    # A long export made in the background (exports/background.py)
+    EXPORT_READY = "export_ready", _("Export ready")
+    EXPORT_FAILED = "export_failed", _("Export failed")
 
 
 class Notification(models.Model):

@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from audit.retention import tick_job as access_log_job
 from chasing.outbox import tick_job
+from exports.background import BATCH as EXPORT_BATCH
+from exports.background import delete_old_exports, recover_exports
 from ops.models import Heartbeat
 from project.faults import pause_point
 from reporting.services import create_due_submissions
@@ -60,8 +62,9 @@ class JobResult:
 
 # ---- the jobs, in order: periodic reports first (they open what reminders chase), then the
 # history's "deadline passed" entries, digests (they collect the reminders just sent), the
-# outbox, the access log's retention (audit/retention.py) and the notifications'
-# (retention.py). No job catches the flows up: each flow is the only writer of what it routes,
+# outbox, the access log's retention (audit/retention.py), the notifications'
+# (retention.py) and the long exports' recovery and old files (exports/background.py). No
+# job catches the flows up: each flow is the only writer of what it routes,
 # so there is nothing to reconcile.
 
 
@@ -145,6 +148,18 @@ def notification_archive(now: dt.datetime) -> str:
     return str(result)
 
 
+def exports(now: dt.datetime) -> str:
+    """Long exports lost with their process queued again or failed (every tick: an indexed
+    read when there are none), and once a day the files past EXPORT_KEEP_DAYS deleted."""
+    requeued, failed = recover_exports(now)
+    deleted = 0
+    if not _done_today("exports", now):
+        deleted = delete_old_exports(now)
+        if deleted < EXPORT_BATCH:  # a backlog goes on at the next tick
+            _mark_done("exports", now)
+    return f"{requeued} exports queued again, {failed} failed, {deleted} old files deleted"
+
+
 def outbox(now: dt.datetime) -> str:
     """Send the e-mails waiting in the outbox (retries after a failure, with backoff)."""
     return tick_job(now)
@@ -159,6 +174,7 @@ JOBS: list[tuple[str, Callable[[dt.datetime], str]]] = [
     ("outbox", outbox),
     ("access_log", access_log),
     ("notification_archive", notification_archive),
+    ("exports", exports),
 ]
 
 

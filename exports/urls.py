@@ -24,4 +24,8 @@ urlpatterns = [
         name="urging_letter_pdf",
     ),
     path("xlsx/<str:kind>/", downloads.spreadsheet, name="spreadsheet"),
+    # Long exports (issue 11): the page that follows one, what its script polls, the file.
+    path("exports/<int:export_id>/", downloads.export_page, name="export"),
+    path("exports/<int:export_id>/progress/", downloads.export_progress, name="export_progress"),
+    path("exports/<int:export_id>/file/", downloads.export_file, name="export_file"),
 ]

@@ -20,8 +20,12 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
+    JsonResponse,
 )
-from django.shortcuts import get_object_or_404, redirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies import permissions as perms
@@ -34,7 +38,9 @@ from project.errors import ActionError, ActionForbidden
 from reporting import permissions as report_perms
 from reporting.models import ReportingPeriod
 
-from .kinds import PDF, committee_of, prepare, stamp, visible_agency
+from .background import is_background, start_export
+from .kinds import PDF, XLSX, committee_of, prepare, stamp, visible_agency
+from .models import Export, ExportState
 from .pdf.appendix import build_appendix
 from .pdf.consolidated import build_consolidated
 from .pdf.queries import ReportFilters, parse_date, parse_filters
@@ -192,9 +198,17 @@ def spreadsheet(request: HttpRequest, kind: str) -> HttpResponse:
     return _download(f"xlsx:{kind}", request)
 
 
+# ---- long exports: made in the background, followed on their page, downloaded by their owner
+
+
 def _download(kind: str, request: HttpRequest, *, target: str = "") -> HttpResponse:
-    """The file, read as exports/kinds.py reads it (the same for a background export)."""
+    """The file at once if it is short; else queued for the background (exports/background.py)
+    and the person sent to its page, which follows the progress."""
     prepared = prepare(kind, request.user, request.GET, target=target)
+    total = prepared.count()
+    if is_background(total):
+        export = start_export(prepared, query=request.GET.urlencode(), target=target, total=total)
+        return redirect("exports:export", export_id=export.pk)
     if prepared.content_type == PDF:
         pdf = io.BytesIO()  # the builders give the whole document's bytes anyway
         prepared.write(pdf, None)
@@ -208,4 +222,55 @@ def _download(kind: str, request: HttpRequest, *, target: str = "") -> HttpRespo
         as_attachment=prepared.as_attachment,
         filename=prepared.filename,
         content_type=prepared.content_type,
+    )
+
+
+def _own_export(request: HttpRequest, export_id: int) -> Export:
+    """The export, to the person who asked for it only: anyone else gets a 404."""
+    return get_object_or_404(Export, pk=export_id, user=request.user)
+
+
+@require_GET
+@login_required
+def export_page(request: HttpRequest, export_id: int) -> HttpResponse:
+    export = _own_export(request, export_id)
+    return render(
+        request,
+        "exports/export.html",
+        {"export": export, "page_title": _("Export"), "ExportState": ExportState},
+    )
+
+
+@require_GET
+@login_required
+def export_progress(request: HttpRequest, export_id: int) -> JsonResponse:
+    """What the page's script polls: the state, rows done of total, and the link when ready."""
+    export = _own_export(request, export_id)
+    return JsonResponse(
+        {
+            "state": export.state,
+            "state_label": str(export.get_state_display()),
+            "done": export.done,
+            "total": export.total,
+            "percent": export.percent,
+            "error": export.error,
+            "url": reverse("exports:export_file", args=[export.pk])
+            if export.state == ExportState.DONE
+            else "",
+        }
+    )
+
+
+@require_GET
+@login_required
+def export_file(request: HttpRequest, export_id: int) -> HttpResponseBase:
+    export = _own_export(request, export_id)
+    if export.state != ExportState.DONE or not export.file:
+        raise Http404
+    is_pdf = export.filename.endswith(".pdf")
+    return send_stored_file(
+        export.file,
+        filename=export.filename,
+        content_type=PDF if is_pdf else XLSX,
+        as_attachment=not is_pdf,
     )

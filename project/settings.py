@@ -306,6 +306,20 @@ AXES_VERBOSE = False
 # Celery runs only in production; the embedded default runs `manage.py tick` every minute.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 
+# Long exports (exports/background.py): a list or PDF of more than EXPORT_BACKGROUND_ROWS rows is
+# made in the background — by a Celery worker when there is a broker, else by the embedded
+# server's export thread (`manage.py run`) — and its file kept EXPORT_KEEP_DAYS days under
+# MEDIA_ROOT/exports/, then deleted by the daily tick. Progress is written every
+# EXPORT_PROGRESS_ROWS rows; an export whose progress has not moved for EXPORT_STALE_MINUTES is
+# taken to be lost with its process: queued again once, then marked failed.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+EXPORT_PROGRESS_ROWS = env.int("EXPORT_PROGRESS_ROWS", default=500)
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=15)
+EXPORT_WORKER = env(
+    "EXPORT_WORKER", default="embedded" if CELERY_BROKER_URL.startswith("memory") else "celery"
+)
+
 # The API throttles count in the cache: in production every worker must share one (Redis,
 # e.g. CACHE_URL=redis://127.0.0.1:6379/1); the embedded mode's single process keeps it local.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -314,7 +328,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING (JSON in production)
-CELERY_IMPORTS = ["chasing.celery_tasks"]  # the tick task; beat's schedule is in the database
+# The tick task and the long exports; beat's schedule is in the database.
+CELERY_IMPORTS = ["chasing.celery_tasks", "exports.celery_tasks"]
 
 # Chasing (chasing/reminders.py): reminders go out on working days from this hour (Vietnam time),
 # digests from DIGEST_HOUR; the embedded server ticks every TICK_INTERVAL_SECONDS.

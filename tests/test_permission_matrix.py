@@ -413,6 +413,13 @@ MATRIX: dict[str, list[Entry]] = {
     "exports:spreadsheet": [
         Entry(lambda w: {"kind": "tasks"}, expect={"anonymous": {302, 403, 404}}),
     ],
+    # A long export is its owner's only (tests/exports/test_background.py): anyone else, a 404.
+    **{
+        f"exports:{name}": [
+            Entry(lambda w: {"export_id": 999_999}, expect={"anonymous": LOGIN}, default=404)
+        ]
+        for name in ("export", "export_progress", "export_file")
+    },
     # ---- the API (DRF): the same permission layer; another agency's task is a 404.
     "api-root": [Entry(expect={"anonymous": {401, 403}}, default=200)],
     "api-schema": [Entry(expect={"anonymous": {200, 401, 403}})],  # the schema holds no data

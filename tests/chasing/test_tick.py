@@ -73,6 +73,7 @@ def test_tick_prints_one_line_per_job_and_a_second_run_sends_nothing(
         "outbox",
         "access_log",
         "notification_archive",
+        "exports",
     ]
     # the second task's part is past its deadline: recorded in its history once
     assert "overdue: 1 lead parts newly overdue" in first

@@ -2,8 +2,9 @@
 
 waitress (a production WSGI server in pure Python) serves the site; beside it, a thread runs
 the periodic jobs every TICK_INTERVAL_SECONDS (the same `run_tick()` Celery beat runs in
-production) and another writes the worker heartbeat that /healthz reads. No broker: the
-embedded default needs none. `make dev` keeps Django's development server instead.
+production), another writes the worker heartbeat that /healthz reads, and another makes the
+long exports queued for the background (exports/runner.py). No broker: the embedded default
+needs none. `make dev` keeps Django's development server instead.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
 from chasing.runner import tick_forever
+from exports.runner import export_forever
 from ops.jobs import start_heartbeat
 
 
@@ -47,6 +49,7 @@ class Command(BaseCommand):
                 target=tick_forever, args=(stop, options["interval"]), name="tick", daemon=True
             ).start()
             self.stdout.write(f"Periodic jobs: every {options['interval']:g} s")
+        threading.Thread(target=export_forever, args=(stop,), name="exports", daemon=True).start()
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(
             f"Serving {url} with waitress, {options['threads']} threads, "
