@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from chasing import tick as tick_module
-from chasing.management.commands.serve import tick_forever
 from chasing.models import Notification
+from chasing.runner import tick_forever
 from reporting.models import ReportingObligation, ReportSubmission
 from tests.factories import UserFactory
 
@@ -176,9 +176,9 @@ def test_the_embedded_ticker_survives_errors_and_stops_cleanly(monkeypatch):
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("database is locked")
-        return []
+        return True
 
-    monkeypatch.setattr("chasing.management.commands.serve.run_tick", flaky_tick)
+    monkeypatch.setattr("chasing.runner.run_tick_once", flaky_tick)
     monkeypatch.setattr(connection, "close", lambda: None)
     stop = threading.Event()
     thread = threading.Thread(target=tick_forever, args=(stop, 0.01, 0.0))

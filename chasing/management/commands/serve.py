@@ -1,54 +1,28 @@
-"""`manage.py serve`: the embedded mode — the web server, and the tick every minute beside it.
+"""`manage.py serve` (`make dev`): Django's development server, and beside it the same tick
+thread and worker heartbeat as `manage.py run` (chasing/runner.py, ops/jobs.py), so a developer
+sees the job lines and /healthz as a user of `make run` does.
 
-No broker and no Redis: a background thread runs the same `run_tick()` that Celery beat runs in
-production. An error in a tick is logged and the next tick runs as usual; it never stops the
-server.
+No broker and no Redis. An error in a tick is logged and the next tick runs as usual; it never
+stops the server.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import connection
+from django.core.management.base import BaseCommand, CommandParser
 
-from chasing.tick import run_tick
-
-logger = logging.getLogger("tasks.serve")
-
-
-def tick_forever(
-    stop: threading.Event,
-    interval: float,
-    first_delay: float = 5.0,
-    report: Callable[[str], None] | None = None,
-) -> None:
-    """Run the tick every `interval` seconds until `stop` is set; `report` what it did."""
-    delay = first_delay
-    while not stop.wait(delay):
-        delay = interval
-        try:
-            for result in run_tick():
-                if not result.ok:
-                    logger.error("%s", result)
-                elif result.did_something and report:
-                    report(str(result))
-                else:
-                    logger.info("%s", result)
-        except Exception:  # never let the thread die: the next tick tries again
-            logger.exception("tick failed")
-        finally:
-            connection.close()  # a fresh connection for each tick (and none left dangling)
+from chasing.runner import tick_forever
+from ops.jobs import start_heartbeat
 
 
 class Command(BaseCommand):
-    help = "Run the web server and, beside it, the periodic jobs every minute (no broker)."
+    help = "Run the development server and, beside it, the periodic jobs every minute (no broker)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
         parser.add_argument(
@@ -59,17 +33,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-tick", action="store_true", help="Serve without the tick.")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
         if not options["no_tick"]:
-            thread = threading.Thread(
-                target=tick_forever,
-                args=(stop, options["interval"]),
-                kwargs={"report": self.stdout.write},
-                name="tick",
-                daemon=True,
-            )
-            thread.start()
+            start_heartbeat("worker:embedded")
+            threading.Thread(
+                target=tick_forever, args=(stop, options["interval"]), name="tick", daemon=True
+            ).start()
             self.stdout.write(f"Periodic jobs: every {options['interval']:g} s (manage.py tick)")
         try:
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
