@@ -4,6 +4,8 @@ too)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -44,10 +46,12 @@ class ObligationForm(forms.ModelForm):
             "starts_on",
         ]
 
-    def __init__(self, *args, committee: Committee, **kwargs) -> None:
+    def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.committee = committee
-        self.fields["members"].queryset = reporting.committee_members(committee.pk).order_by("code")
+        members = self.fields["members"]
+        assert isinstance(members, forms.ModelMultipleChoiceField)
+        members.queryset = reporting.committee_members(committee.pk).order_by("code")
         # Working days or the fixed day is needed depending on the rule: validate_obligation
         # decides, so neither is required here.
         self.fields["due_working_days"].required = False
@@ -59,8 +63,8 @@ class ObligationForm(forms.ModelForm):
                 help_text=_("An inactive obligation opens no new periods."),
             )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         values = {name: data.get(name) for name in reporting.OBLIGATION_FIELDS}
         if "active" not in self.fields:
             values.pop("active")
@@ -76,7 +80,7 @@ class ObligationForm(forms.ModelForm):
                 self.add_error(name, messages[0])
         return data
 
-    def action_values(self) -> dict:
+    def action_values(self) -> dict[str, Any]:
         """The cleaned fields as the actions take them."""
         data = self.cleaned_data
         values = {name: data.get(name) for name in reporting.OBLIGATION_FIELDS if name in data}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from agencies.models import Agency, AgencyKind, Committee
+from agencies.models import Agency, AgencyKind, Committee, User
 from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 from tasks.deadlines import Period, today_in_vietnam
@@ -231,7 +231,7 @@ class ReportSubmissionQuerySet(models.QuerySet):
         """The agency still owes something: never sent, or sent back."""
         return self.filter(state__in=[SubmissionState.DUE, SubmissionState.RETURNED])
 
-    def visible_to(self, user) -> ReportSubmissionQuerySet:
+    def visible_to(self, user: User) -> ReportSubmissionQuerySet:
         return report_perms.visible_periodic_reports(self, user)
 
 

@@ -4,7 +4,7 @@ reviews and consolidates, the chair reads. Built on the role checks of agencies/
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import QuerySet
 
@@ -13,8 +13,13 @@ from agencies.permissions import is_active, is_admin, is_committee_staff, is_sec
 if TYPE_CHECKING:
     from agencies.models import User
 
+    from .models import ReportSubmission
 
-def visible_periodic_reports(queryset: QuerySet, user: User) -> QuerySet:
+# the queryset given back is the one taken, narrowed (ReportSubmission.objects.visible_to)
+Submissions = TypeVar("Submissions", bound=QuerySet[Any])
+
+
+def visible_periodic_reports(queryset: Submissions, user: User) -> Submissions:
     if not is_active(user):
         return queryset.none()
     if is_admin(user):
@@ -26,7 +31,7 @@ def visible_periodic_reports(queryset: QuerySet, user: User) -> QuerySet:
     return queryset.none()
 
 
-def can_submit_periodic_report(submission, user: User) -> bool:
+def can_submit_periodic_report(submission: ReportSubmission, user: User) -> bool:
     return (
         is_active(user)
         and user.role in ("agency_officer", "agency_head")
@@ -35,7 +40,7 @@ def can_submit_periodic_report(submission, user: User) -> bool:
     )
 
 
-def can_review_periodic_report(submission, user: User) -> bool:
+def can_review_periodic_report(submission: ReportSubmission, user: User) -> bool:
     return is_secretariat_of(user, submission.period.obligation.committee_id) or is_admin(user)
 
 

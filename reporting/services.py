@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet, Sum
@@ -47,7 +48,10 @@ from .models import (
     SubmissionTimeliness,
 )
 
-PERIODS_PER_YEAR = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+PERIODS_PER_YEAR: dict[str, int] = {
     Period.MONTH: 12,
     Period.QUARTER: 4,
     Period.HALF: 2,
@@ -216,7 +220,7 @@ def validate_figures(
             errors.setdefault(f"lines-{i}-force", []).append(str(FORCE_TWICE))
     if lines and not errors:
         for name in FIGURE_FIELDS:
-            total = sum(int(line[name]) for line in lines)
+            total = sum(cast(int, line[name]) for line in lines)  # check(): whole numbers
             if total != figures[name]:
                 errors.setdefault(name, []).append(
                     str(TOTAL_MISMATCH % {"total": figures[name], "sum": total})
@@ -237,7 +241,9 @@ def _log(submission: ReportSubmission, by: User | None, from_state: str, note: s
     )
 
 
-def _check_transition(submission: ReportSubmission, method_name: str, action: str) -> None:
+def _check_transition(
+    submission: ReportSubmission, method_name: str, action: str | StrPromise
+) -> None:
     if not can_proceed(getattr(submission, method_name)):
         raise ActionError(
             NOT_ALLOWED_NOW % {"state": submission.get_state_display(), "action": action}
@@ -250,7 +256,7 @@ def submit_periodic_report(
     *,
     by: User,
     narrative: str = "",
-    figures: Mapping[str, int] | None = None,
+    figures: Mapping[str, object] | None = None,
     lines: Sequence[Mapping[str, object]] = (),
     files: Iterable[UploadedFile] = (),
 ) -> ReportSubmission:
@@ -261,9 +267,9 @@ def submit_periodic_report(
     method = "resubmit" if submission.state == SubmissionState.RETURNED else "submit"
     _check_transition(submission, method, action)
     form = submission.period.obligation.form
+    values = dict(figures or {})
     if form == DataForm.FIGURES_389:
-        figures = dict(figures or {})
-        errors = validate_figures(figures, lines)
+        errors = validate_figures(values, lines)
         if errors:
             raise FiguresInvalid(errors)
     elif not narrative.strip():
@@ -273,7 +279,7 @@ def submit_periodic_report(
     getattr(submission, method)()
     if form == DataForm.FIGURES_389:
         for name in FIGURE_FIELDS:
-            setattr(submission, name, figures[name])
+            setattr(submission, name, values[name])
     submission.narrative = narrative
     submission.submitted_at = now
     submission.first_submitted_at = submission.first_submitted_at or now
@@ -284,7 +290,7 @@ def submit_periodic_report(
         [
             ReportForceLine(
                 submission=submission,
-                force=line["force"],
+                force=str(line["force"]),
                 **{name: line[name] for name in FIGURE_FIELDS},
             )
             for line in lines
@@ -292,7 +298,7 @@ def submit_periodic_report(
     )
     for upload in files:
         ReportAttachment.objects.create(
-            submission=submission, file=upload, name=upload.name, uploaded_by=by
+            submission=submission, file=upload, name=upload.name or "", uploaded_by=by
         )
     _log(submission, by, from_state)
     return submission
@@ -530,7 +536,7 @@ def validate_obligation(
     today = today or today_in_vietnam()
     errors: dict[str, list[str]] = {}
 
-    def error(name: str, message: str) -> None:
+    def error(name: str, message: str | StrPromise) -> None:
         errors.setdefault(name, []).append(str(message))
 
     if not str(values.get("name") or "").strip():

@@ -3,19 +3,24 @@ and the consolidation of a period. Thin: forms parse, reporting/services.py deci
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from agencies import permissions as perms
+from agencies.http import AuthenticatedRequest
 from agencies.models import Agency, Committee, User
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
@@ -67,6 +72,11 @@ def _figure_fields() -> dict[str, forms.Field]:
     }
 
 
+def _validate_document(upload: UploadedFile) -> None:
+    """The file field's validator: validate_document, whose file type is not needed here."""
+    validate_document(upload)
+
+
 class SubmissionForm(forms.Form):
     narrative = forms.CharField(label=_("Narrative"), widget=forms.Textarea, required=False)
     # checked by content against the document allow-list, and its size (project/uploads.py)
@@ -74,11 +84,11 @@ class SubmissionForm(forms.Form):
     file = forms.FileField(
         label=_("Attach a file"),
         required=False,
-        validators=[validate_document],
+        validators=[_validate_document],
         widget=FileInput(),
     )
 
-    def __init__(self, *args, with_figures: bool = True, **kwargs) -> None:
+    def __init__(self, *args: Any, with_figures: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if with_figures:
             self.fields.update(_figure_fields())
@@ -87,7 +97,7 @@ class SubmissionForm(forms.Form):
 class ForceLineForm(forms.Form):
     force = forms.ChoiceField(label=_("Force"), choices=[("", "—"), *FORCE_CHOICES], required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_figure_fields())
         # In the grid each box has no label of its own: a screen reader names it by its column
@@ -103,7 +113,7 @@ class ForceLineForm(forms.Form):
 ForceLineFormSet = forms.formset_factory(ForceLineForm, extra=len(FORCE_CHOICES), max_num=20)
 
 
-def _submission_or_404(request: HttpRequest, pk: int) -> ReportSubmission:
+def _submission_or_404(request: AuthenticatedRequest, pk: int) -> ReportSubmission:
     queryset = ReportSubmission.objects.visible_to(request.user).select_related(
         "agency", "period__obligation__committee"
     )
@@ -111,7 +121,7 @@ def _submission_or_404(request: HttpRequest, pk: int) -> ReportSubmission:
 
 
 @login_required
-def submission_list(request: HttpRequest) -> HttpResponse:
+def submission_list(request: AuthenticatedRequest) -> HttpResponse:
     """The periodic reports the user can see, newest period first, with their timeliness."""
     queryset = (
         ReportSubmission.objects.visible_to(request.user)
@@ -120,13 +130,13 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         .order_by("-period__ends_on", "period__obligation__name", "agency__code")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    periods = []
+    periods: list[ReportingPeriod] = []
     user = request.user
-    if perms.is_admin(user) or user.role in ("secretariat", "chair"):
-        periods = ReportingPeriod.objects.select_related("obligation").order_by("-ends_on")
-        if not perms.is_admin(user):
-            periods = periods.filter(obligation__committee_id=user.committee_id)
-        periods = list(periods[:24])
+    recent = ReportingPeriod.objects.select_related("obligation").order_by("-ends_on")
+    if perms.is_admin(user):
+        periods = list(recent[:24])
+    elif user.role in ("secretariat", "chair") and user.committee_id is not None:
+        periods = list(recent.filter(obligation__committee_id=user.committee_id)[:24])
     return render(
         request,
         "reporting/list.html",
@@ -162,7 +172,7 @@ def _place_errors(
 
 
 @login_required
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The report; its member fills it in here, the standing office reviews it here."""
     submission = _submission_or_404(request, pk)
     with_figures = submission.period.obligation.form == DataForm.FIGURES_389
@@ -228,7 +238,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
+def review_submission(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = _submission_or_404(request, pk)
     decision = request.POST.get("decision")
     try:
@@ -250,7 +260,7 @@ def review_submission(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
+def consolidation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The committee's figures for one period, year on year, by force and by agency."""
     period = get_object_or_404(
         ReportingPeriod.objects.select_related("obligation__committee"), pk=pk
@@ -299,7 +309,7 @@ def _may_see_obligations(user: User) -> bool:
     )
 
 
-def _obligation_or_404(request: HttpRequest, pk: int) -> ReportingObligation:
+def _obligation_or_404(request: AuthenticatedRequest, pk: int) -> ReportingObligation:
     obligation = get_object_or_404(ReportingObligation.objects.select_related("committee"), pk=pk)
     if not report_perms.can_view_consolidation(obligation.committee_id, request.user):
         raise Http404
@@ -307,7 +317,7 @@ def _obligation_or_404(request: HttpRequest, pk: int) -> ReportingObligation:
 
 
 @login_required
-def obligation_list(request: HttpRequest) -> HttpResponse:
+def obligation_list(request: AuthenticatedRequest) -> HttpResponse:
     """The committee's periodic reporting obligations (an administrator sees every committee's).
     A fixed number of queries however many: the obligations, their members (and, for an
     administrator, the committees to define one for)."""
@@ -329,6 +339,7 @@ def obligation_list(request: HttpRequest) -> HttpResponse:
     if perms.is_admin(user):
         committees = list(Committee.objects.order_by("name"))
     else:
+        assert user.committee_id is not None  # _may_see_obligations
         queryset = queryset.filter(committee_id=user.committee_id)
     return render(
         request,
@@ -343,7 +354,7 @@ def obligation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save_obligation(
-    request: HttpRequest, form: ObligationForm, obligation: ReportingObligation | None
+    request: AuthenticatedRequest, form: ObligationForm, obligation: ReportingObligation | None
 ) -> HttpResponse | None:
     """Run the action; None (and the errors on the form) when it refused."""
     values = form.action_values()
@@ -372,15 +383,13 @@ def _save_obligation(
 
 
 @login_required
-def obligation_create(request: HttpRequest) -> HttpResponse:
+def obligation_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if perms.is_admin(user):
         # An administrator belongs to no committee: the list's per-committee links say which.
-        committee_id = request.GET.get("committee") or request.POST.get("committee")
+        committee_id = request.GET.get("committee") or request.POST.get("committee") or ""
         committee = (
-            Committee.objects.filter(pk=committee_id).first()
-            if (str(committee_id or "").isdigit())
-            else None
+            Committee.objects.filter(pk=committee_id).first() if committee_id.isdigit() else None
         )
         if committee is None:
             messages.info(request, _("Choose the committee for the new obligation."))
@@ -407,7 +416,7 @@ def obligation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def obligation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = _obligation_or_404(request, pk)
     if not report_perms.can_define_reporting_obligation(obligation.committee_id, request.user):
         raise PermissionDenied
@@ -429,7 +438,7 @@ def obligation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def obligation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = _obligation_or_404(request, pk)
     try:
         deleted = reporting.remove_obligation(obligation, by=request.user)
@@ -450,7 +459,7 @@ def obligation_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def submission_file(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """A file attached to a periodic report: only for those who may see the report (404 for
     the rest); never from a public media folder."""
     visible = ReportSubmission.objects.visible_to(request.user)
