@@ -8,6 +8,8 @@ import io
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -19,6 +21,7 @@ from exports.celery_tasks import run as celery_run
 from exports.models import Export, ExportState
 from exports.runner import run_queued_exports
 
+from . import test_spreadsheets
 from .pdf import conftest as pdf_fixtures
 from .pdf.conftest import NOW
 
@@ -254,3 +257,26 @@ def test_with_a_broker_the_export_goes_to_celery_once_committed(
     with django_capture_on_commit_callbacks(execute=True):
         export = ask_for_tasks(client)
     assert sent == [("exports.run", [export.pk])]
+
+
+many_tasks = test_spreadsheets.many_tasks  # 3,004 tasks
+
+
+def test_a_long_export_takes_queries_by_the_chunk_not_by_the_row(
+    many_tasks, small_threshold, settings, client, chair
+):
+    settings.EXPORT_PROGRESS_ROWS = 500
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(chair)
+        export = ask_for_tasks(client)
+        with CaptureQueriesContext(connection) as captured:
+            assert background.run_export(export.pk)
+    export.refresh_from_db()
+    assert (export.state, export.done, export.total) == (ExportState.DONE, 3004, 3004)
+    progress = [
+        q for q in captured.captured_queries if q["sql"].startswith('UPDATE "exports_export"')
+    ]
+    # claim, total, every 500 rows (6), done
+    assert len(progress) == 1 + 1 + 3004 // 500 + 1
+    # 2 chunks of 2,000 tasks, each with its parts; the notification; no query per row
+    assert len(captured.captured_queries) <= 30
