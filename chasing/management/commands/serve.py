@@ -1,6 +1,7 @@
 """`manage.py serve` (`make dev`): Django's development server, and beside it the same tick
-thread and worker heartbeat as `manage.py run` (chasing/runner.py, ops/jobs.py), so a developer
-sees the job lines and /healthz as a user of `make run` does.
+thread, worker heartbeat and export thread as `manage.py run` (chasing/runner.py, ops/jobs.py,
+exports/runner.py), so a developer sees the job lines, /healthz and long exports as a user of
+`make run` does.
 
 No broker and no Redis. An error in a tick is logged and the next tick runs as usual; it never
 stops the server.
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from chasing.runner import tick_forever
+from exports.runner import export_forever
 from ops.jobs import start_heartbeat
 
 
@@ -41,6 +43,7 @@ class Command(BaseCommand):
                 target=tick_forever, args=(stop, options["interval"]), name="tick", daemon=True
             ).start()
             self.stdout.write(f"Periodic jobs: every {options['interval']:g} s (manage.py tick)")
+        threading.Thread(target=export_forever, args=(stop,), name="exports", daemon=True).start()
         try:
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
         finally:
