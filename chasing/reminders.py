@@ -24,11 +24,10 @@ through `notifications.notify`, so none goes out twice.
 
 "Once per stage" and "once per deadline" follow from `since`, when the job last ran (the
 tick's daily record, chasing/tick.py): a reminder stage is due today if the part's stage today
-differs from its stage on that day, or the part was dispatched since; an escalation, if the
+differs from its stage on that day, or the part got its deadline since (dispatched, or moved by
+an extension: it had no stage then on a deadline it did not have); an escalation, if the
 deadline became M working days past since then. After downtime only the stage due *now* is
-sent, never the missed ones. (A deadline extended after the last run to a day whose stage is
-already under way gets no reminder at that stage: the extension's decision is itself notified.)
-Nothing is sent on days off or before REMINDER_HOUR.
+sent, never the missed ones. Nothing is sent on days off or before REMINDER_HOUR.
 """
 
 from __future__ import annotations
@@ -423,12 +422,26 @@ def _stage_conditions(
                 send.append(day)
         due_parts = _on_days(send, "due_at")
         due_submissions = _on_days(send, "period__due_at")
-        if since:  # dispatched since the last run: its stage due now, whatever it was then
-            due_parts |= Q(assigned_at__gt=since) & _on_days(staged, "due_at")
+        if since:  # a deadline got since the last run: its stage due now, whatever it was
+            due_parts |= _deadline_set_since(since) & _on_days(staged, "due_at")
             due_submissions |= Q(period__created_at__gt=since) & _on_days(staged, "period__due_at")
         parts |= Q(task__directive__committee_id__in=committees) & due_parts
         submissions |= Q(period__obligation__committee_id__in=committees) & due_submissions
     return parts, submissions
+
+
+def _deadline_set_since(since: dt.datetime) -> Q:
+    """Parts that got their deadline after `since`: dispatched, or moved (the history's
+    "deadline changed" entry for the agency, as an approved extension writes it). Judged in
+    the same query: no query per part."""
+    return Q(assigned_at__gt=since) | Exists(
+        TaskEvent.objects.filter(
+            task=OuterRef("task_id"),
+            agency=OuterRef("agency_id"),
+            kind=TaskEventKind.DEADLINE_CHANGED,
+            created_at__gt=since,
+        )
+    )
 
 
 def _latest_deadline_late_by(day: dt.date, late: int, index: WorkdayIndex) -> dt.date:

@@ -17,7 +17,13 @@ from agencies import calendar as workdays
 from agencies.models import CalendarDay
 from chasing import tick
 from chasing.models import Notification, OutboxEmail
-from chasing.reminders import LIST_LIMIT, WorkdayIndex, record_new_overdue, reminder_stage
+from chasing.reminders import (
+    LIST_LIMIT,
+    WorkdayIndex,
+    record_new_overdue,
+    reminder_stage,
+    send_reminders,
+)
 from ops.models import Heartbeat
 from tasks import actions
 from tasks.models import TaskAssignment, TaskEvent
@@ -225,6 +231,46 @@ def test_an_extension_restarts_the_reminders_for_the_new_deadline(task, officer,
     ]
 
 
+def extend(task, officer, chair, police, *, on, to):
+    with time_machine.travel(on, tick=False):
+        extension = flows.request_extension(
+            part(task, police), by=officer, new_deadline=to, reason="Chờ kết quả giám định"
+        )
+        flows.decide_extension(extension, by=chair, approve=True)
+
+
+def test_a_deadline_extended_into_a_stage_under_way_gets_that_reminder_next_morning(
+    task, officer, chair, police
+):
+    assert chase(dt.date(2024, 2, 16)) == (2, 0)  # 1 day left on 19/02
+    # extended after that run to Wednesday 21/02: 3 working days left on 16/02, 2 on 19/02 —
+    # the 3-day stage was under way at the last run, but this part never had it
+    extend(task, officer, chair, police, on=at(dt.date(2024, 2, 16), 9), to=dt.date(2024, 2, 21))
+    assert chase(dt.date(2024, 2, 19)) == (2, 0)
+    [notice] = Notification.objects.filter(recipient=officer, kind="reminder", period="2024-02-19")
+    [item] = notice.sections[0]["items"]
+    assert (notice.sections[0]["group"], item["due"], item["days"]) == ("due_soon", "2024-02-21", 2)
+    assert chase(dt.date(2024, 2, 20)) == (2, 0)  # and the 1-day stage on its day
+
+
+def test_a_deadline_extended_into_a_stage_under_way_is_reminded_of_it_once(
+    task, officer, chair, police, committee
+):
+    committee.reminder_working_days = "5,1"  # a stage five working days long
+    committee.save()
+    chase(dt.date(2024, 2, 16))  # 1 day left on 19/02
+    # to Friday 23/02: 5 working days left on 16/02, 4 on 19/02, 3 on 20/02, 2 on 21/02
+    extend(task, officer, chair, police, on=at(dt.date(2024, 2, 16), 9), to=dt.date(2024, 2, 23))
+    for day in days(dt.date(2024, 2, 19), dt.date(2024, 2, 23)):
+        chase(day)
+    assert groups(recipient=officer) == [
+        (dt.date(2024, 2, 16), "reminder", "canbo.ca", {"due_soon": 1}),
+        (dt.date(2024, 2, 19), "reminder", "canbo.ca", {"due_soon": 1}),  # the 5-day stage
+        (dt.date(2024, 2, 22), "reminder", "canbo.ca", {"due_soon": 1}),  # the 1-day stage
+        (dt.date(2024, 2, 23), "reminder", "canbo.ca", {"due_today": 1}),
+    ]
+
+
 def test_committee_settings_change_the_thresholds(task, committee):
     committee.reminder_working_days = "5"
     committee.escalate_after_working_days = 2
@@ -362,6 +408,34 @@ def test_reminder_queries_are_bounded(make_task, people, django_assert_max_num_q
     with django_assert_max_num_queries(40):  # the two jobs, their records and claims
         reminders, escalations = chase(dt.date(2024, 2, 16))
     assert reminders == 2 and escalations == 2
+
+
+def test_reminding_extended_parts_costs_the_same_queries_for_2_or_10(
+    make_task, people, officer, chair, police
+):
+    def reminded(count):
+        with time_machine.travel(at(dt.date(2024, 2, 1)), tick=False):
+            tasks = [make_task(deadline=DEADLINE, title=f"Tuần tra {n}") for n in range(count)]
+        for task in tasks:
+            extend(
+                task,
+                officer,
+                chair,
+                police,
+                on=at(dt.date(2024, 2, 16), 9),
+                to=dt.date(2024, 2, 21),
+            )
+        Notification.objects.all().delete()
+        monday = at(dt.date(2024, 2, 19))
+        with time_machine.travel(monday, tick=False), CaptureQueriesContext(connection) as captured:
+            send_reminders(monday, since=at(dt.date(2024, 2, 16)))
+        notice = Notification.objects.get(recipient=officer, kind="reminder")
+        return len(captured.captured_queries), notice.sections[0]["count"]
+
+    few, listed_few = reminded(2)
+    many, listed_many = reminded(8)
+    assert (listed_few, listed_many) == (2, 10)
+    assert many == few
 
 
 @pytest.mark.parametrize(
