@@ -2,10 +2,10 @@
 the screen's filters applied (listed on a second sheet).
 
 Rows come from the same queries as the screens and the PDFs (exports/pdf/queries.py), read in
-chunks with `.iterator()` (the tasks as plain values, `task_list_rows`: no model instance per
-task or part), and XlsxWriter writes each row to a temporary file as it comes
-(`constant_memory`): openpyxl built an object per cell, which took 68 s for 200,000 tasks
-(issue 11), and memory stays flat whatever the size.
+chunks with `.iterator()` (the tasks and the overdue parts as plain values, `task_list_rows` and
+`overdue_part_rows`: no model instance per row), and XlsxWriter writes each row to a temporary
+file as it comes (`constant_memory`): openpyxl built an object per cell, which took 68 s for
+200,000 tasks (issue 11), and memory stays flat whatever the size.
 """
 
 from __future__ import annotations
@@ -31,12 +31,11 @@ from .pdf.queries import (
     ReportFilters,
     committee_agencies,
     coordinating_names,
-    directive_label,
     directive_list,
     figures_by_agency,
     lead_names,
     lead_parts,
-    officer_name,
+    overdue_part_rows,
     overdue_parts,
     task_list,
     task_list_rows,
@@ -89,16 +88,16 @@ def _task_columns() -> list[Column]:
 
 
 def _part_columns() -> list[Column]:
-    """One row per lead agency's overdue part, against its own deadline."""
+    """One row per lead agency's overdue part (an OverduePartRow), against its own deadline."""
     return [
-        Column(labels.COL_AGENCY, 30, lambda p: p.agency.name),
-        Column(labels.COL_DIRECTIVE, 22, lambda p: directive_label(p.task.directive)),
-        Column(labels.COL_REF, 8, lambda p: p.task.ref),
-        Column(labels.COL_TASK, 60, lambda p: p.task.title),
+        Column(labels.COL_AGENCY, 30, lambda p: p.agency_name),
+        Column(labels.COL_DIRECTIVE, 22, lambda p: p.directive_label),
+        Column(labels.COL_REF, 8, lambda p: p.ref),
+        Column(labels.COL_TASK, 60, lambda p: p.title),
         Column(labels.COL_OWN_DEADLINE, 12, lambda p: p.deadline, "date"),
         Column(labels.COL_ORIGINAL_DEADLINE, 12, lambda p: p.original_deadline, "date"),
         Column(labels.COL_STATE, 22, lambda p: labels.ASSIGNMENT_STATES.get(p.state, p.state)),
-        Column(labels.COL_OFFICER, 24, officer_name),
+        Column(labels.COL_OFFICER, 24, lambda p: p.officer),
         Column(labels.COL_DAYS_OVERDUE, 10, lambda p: p.days_overdue, "int"),
     ]
 
@@ -184,7 +183,7 @@ SHEETS: dict[str, Callable[[], Sheet]] = {
     "overdue": lambda: Sheet(
         labels.SHEET_OVERDUE,
         _part_columns(),
-        lambda f, u: _iterate(overdue_parts(f, u)),
+        lambda f, u: overdue_part_rows(f, u, chunk=CHUNK),
         lambda f, u: overdue_parts(f, u).count(),
     ),
     "scorecards": _scorecards_sheet,

@@ -255,11 +255,7 @@ def task_list_rows(
             parts.setdefault(task_id, []).append(
                 PartRow(agency_id, AgencyName(name, short_name), *rest)
             )
-        missing = {row[1] for row in batch} - directive_labels.keys()
-        for directive in Directive.objects.filter(pk__in=missing).only(
-            "number", "symbol", "issued_on", "subject"
-        ):
-            directive_labels[directive.pk] = directive_label(directive)
+        _add_directive_labels(directive_labels, {row[1] for row in batch})
         for task_id, directive_id, *values in batch:
             yield TaskRow(directive_labels[directive_id], *values, parts.get(task_id, []))
 
@@ -286,6 +282,67 @@ def overdue_parts(filters: ReportFilters, user: User | None = None) -> QuerySet:
         .select_related("agency", "officer", "task__directive")
         .order_by("-days_overdue", "due_at", "task__directive_id", "task__position", "id")
     )
+
+
+def _add_directive_labels(labels_by_id: dict[int, str], directive_ids: set[int]) -> None:
+    """The label of each directive not yet in `labels_by_id`, in one query."""
+    missing = directive_ids - labels_by_id.keys()
+    for directive in Directive.objects.filter(pk__in=missing).only(
+        "number", "symbol", "issued_on", "subject"
+    ):
+        labels_by_id[directive.pk] = directive_label(directive)
+
+
+@dataclass(slots=True)
+class OverduePartRow:
+    """A row of `overdue_parts`, read as plain values: what the overdue list prints."""
+
+    agency_name: str
+    directive_label: str
+    ref: str
+    title: str
+    deadline: dt.date | None
+    original_deadline: dt.date | None
+    state: str
+    officer: str
+    days_overdue: int | None
+
+
+def overdue_part_rows(
+    filters: ReportFilters, user: User | None = None, *, chunk: int = 2000
+) -> Iterator[OverduePartRow]:
+    """`overdue_parts` as OverduePartRows, read with `values_list()` `chunk` parts at a time:
+    no model instance per part, its agency, officer or task."""
+    parts = overdue_parts(filters, user).values_list(
+        "agency__name",
+        "task__directive_id",
+        "task__ref",
+        "task__title",
+        "deadline",
+        "original_deadline",
+        "state",
+        "officer__full_name",
+        "officer__first_name",
+        "officer__last_name",
+        "officer__username",
+        "days_overdue",
+    )
+    directive_labels: dict[int, str] = {}
+    rows = parts.iterator(chunk_size=chunk)
+    while batch := list(islice(rows, chunk)):
+        _add_directive_labels(directive_labels, {row[1] for row in batch})
+        for agency, directive_id, ref, title, deadline, original, state, *officer, days in batch:
+            yield OverduePartRow(
+                agency,
+                directive_labels[directive_id],
+                ref,
+                title,
+                deadline,
+                original,
+                state,
+                _person_name(*officer),
+                days,
+            )
 
 
 def _parts(task: Task | TaskRow) -> Iterable[Any]:
@@ -320,11 +377,18 @@ def part_text(part: TaskAssignment | PartRow, task: Task | TaskRow | None = None
     return text
 
 
+def _person_name(
+    full_name: str | None, first: str | None, last: str | None, username: str | None
+) -> str:
+    """How a person is named in the documents (as User.get_full_name joins first and last)."""
+    return full_name or f"{first or ''} {last or ''}".strip() or username or ""
+
+
 def officer_name(part: TaskAssignment) -> str:
     officer = part.officer
     if officer is None:
         return ""
-    return officer.full_name or officer.get_full_name() or officer.username
+    return _person_name(officer.full_name, officer.first_name, officer.last_name, officer.username)
 
 
 def is_for_all_members(task: Task | TaskRow, parts: list[Any] | None = None) -> bool:

@@ -16,12 +16,14 @@ from exports.pdf.queries import (
     directive_label,
     lead_names,
     lead_parts,
+    officer_name,
+    overdue_parts,
     task_list,
 )
 from exports.spreadsheets import write_xlsx
 from tasks.deadlines import deadline_end
 from tasks.models import Task, TaskAssignment
-from tests.factories import AgencyFactory, MembershipFactory
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 
 from .pdf import conftest as pdf_fixtures
 from .pdf.conftest import NOW
@@ -104,10 +106,20 @@ def every_member_task(scene, committee, police, border_guard):
         )
     )
     later = template.deadline + dt.timedelta(days=90)
+    # Named by first and last name only (no full name), as an imported account may be.
+    clerk = UserFactory(
+        username="canbo.hq",
+        full_name="",
+        first_name="Lan",
+        last_name="Trần Thị",
+        role="agency_officer",
+        committee=committee,
+        agency=customs,
+    )
     parts = [
         (every, police, "lead", "in_progress", later),
         (every, border_guard, "lead", "reported", template.deadline),
-        (every, customs, "lead", "assigned", template.deadline),
+        (every, customs, "lead", "in_progress", template.deadline),
         (cancelled, police, "lead", "assigned", later),
         (cancelled, customs, "lead", "cancelled", template.deadline),
         (cancelled, border_guard, "coordinating", "assigned", None),
@@ -122,6 +134,7 @@ def every_member_task(scene, committee, police, border_guard):
             due_at=deadline_end(deadline) if deadline else None,
             original_deadline=template.deadline if deadline else None,
             reported_at=NOW - dt.timedelta(days=60) if state == "reported" else None,
+            officer=clerk if agency == customs and state != "cancelled" else None,
         )
         for task, agency, role, state, deadline in parts
     )
@@ -160,6 +173,35 @@ def test_task_export_cells_are_what_the_documents_print_of_each_task(every_membe
     assert "Hải quan" in by_ref["III.1"][10]  # named as overdue; the extended part is not
     assert by_ref["III.2"][3] == "Công an tỉnh Kiên Giang"  # the cancelled lead is left out
     assert "hạn" in by_ref["III.2"][10]  # the police's own, later deadline
+
+
+def test_overdue_export_cells_are_what_the_documents_print_of_each_part(every_member_task, filters):
+    """Every cell of the overdue sheet, against the parts as model instances (the audit PDF's
+    query), officers named as the documents name them."""
+    f = filters()
+    _wb, _sheet, _header, rows = read_back(export("overdue", f))
+    with translation.override("vi"):
+        expected = [
+            tuple(
+                _as_read_back(value)
+                for value in (
+                    p.agency.name,
+                    directive_label(p.task.directive),
+                    p.task.ref,
+                    p.task.title,
+                    p.deadline,
+                    p.original_deadline,
+                    labels.ASSIGNMENT_STATES.get(p.state, p.state),
+                    officer_name(p),
+                    p.days_overdue,
+                )
+            )
+            for p in overdue_parts(f)
+        ]
+    assert rows == expected
+    assert ("Cục Hải quan tỉnh Kiên Giang", "III.1", "Lan Trần Thị") in {
+        (r[0], r[2], r[7]) for r in rows
+    }
 
 
 def test_task_export_applies_the_filters(scene, filters, border_guard):
