@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -58,7 +59,7 @@ def _log(directive: Directive, kind: str, by: User | None, **fields: str) -> Dir
     return DirectiveEvent.objects.create(directive=directive, actor=by, kind=kind, **fields)
 
 
-def _transition(directive: Directive, name: str, by: User | None, note: str = "") -> DirectiveEvent:
+def _transition(directive: Directive, name: str, by: User, note: str = "") -> DirectiveEvent:
     method = getattr(directive, name)
     action = ACTION_NAMES[name]
     if not can_proceed(method):
@@ -88,7 +89,8 @@ def register_directive(
     signer_name: str = "",
     signer_title: str = "",
     text: str = "",
-    implements_task=None,
+    # a tasks.Task, which documents (before tasks in the order of apps) cannot name
+    implements_task: Any = None,
     files: Iterable[UploadedFile] = (),
     check_permission: bool = True,
 ) -> Directive:
@@ -126,7 +128,7 @@ def register_directive(
     _log(directive, "registered", by, to_state=directive.state)
     for upload in files:
         DirectiveAttachment.objects.create(
-            directive=directive, file=upload, name=upload.name, uploaded_by=by
+            directive=directive, file=upload, name=upload.name or "", uploaded_by=by
         )
     return directive
 
@@ -186,10 +188,11 @@ def update_directive(
     ]
     names = []
     for upload in files:
+        name = upload.name or ""
         DirectiveAttachment.objects.create(
-            directive=directive, file=upload, name=upload.name, uploaded_by=by
+            directive=directive, file=upload, name=name, uploaded_by=by
         )
-        names.append(upload.name)
+        names.append(name)
     if changed or names:
         _log(directive, "edited", by, note=", ".join(dict.fromkeys([*changed, *names])))
     return directive

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from audit.admin_mixins import AuditedAdmin
 from project.admin_mixins import ReadOnlyAdmin
@@ -20,7 +23,7 @@ class DirectiveAdmin(AuditedAdmin):
     readonly_fields = ["state", "year", "created_by", "created_at", "updated_at"]
     autocomplete_fields = ["implements_task", "superseded_by"]
 
-    def get_readonly_fields(self, request, obj=None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Directive | None = None) -> list[str]:
         # A registered directive stays with its committee: moving it would hand its tasks'
         # sight to another committee.
         fields = list(super().get_readonly_fields(request, obj))

@@ -1,5 +1,6 @@
 """The REST API for directives (read-only; writes go through the pages and flows)."""
 
+from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
 from .models import Directive
@@ -28,5 +29,5 @@ class DirectiveViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DirectiveSerializer
     filterset_fields = ["doc_type", "state", "year"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Directive]:
         return Directive.objects.visible_to(self.request.user).order_by("-issued_on", "-id")

@@ -208,7 +208,7 @@ def _notice(result: UploadsText, message: str) -> None:
 def _in_reading_order(uploads: list[UploadedFile]) -> list[UploadedFile]:
     groups: list[list[UploadedFile]] = [[] for _group in SUFFIX_GROUPS]
     for upload in uploads:
-        suffix = PurePath(upload.name).suffix.lower()
+        suffix = PurePath(upload.name or "").suffix.lower()
         for index, group in enumerate(SUFFIX_GROUPS):
             if suffix in group:
                 groups[index].append(upload)
@@ -221,16 +221,17 @@ def text_from_uploads(uploads: list[UploadedFile]) -> UploadsText:
     result = UploadsText()
     limit = settings.DIRECTIVE_TEXT_MAX_CHARS
     for upload in _in_reading_order(uploads):
+        name = upload.name or ""
         raw = upload.read()
         upload.seek(0)
-        extracted = read_file(upload.name, raw)
+        extracted = read_file(name, raw)
         if len(extracted.text) > limit:
             raise ExtractionRefused(
                 _("“%(name)s” holds more than %(limit)s characters of text.")
-                % {"name": upload.name, "limit": intcomma(limit)}
+                % {"name": name, "limit": intcomma(limit)}
             )
         if extracted.text.strip():
-            result.text, result.source = extracted.text, upload.name
+            result.text, result.source = extracted.text, name
             if extracted.origin == TextOrigin.OCR:
                 _notice(
                     result,
@@ -238,7 +239,7 @@ def text_from_uploads(uploads: list[UploadedFile]) -> UploadsText:
                         "The text of “%(name)s” was read by OCR: check it against the scan "
                         "and correct it before relying on the proposed tasks."
                     )
-                    % {"name": upload.name},
+                    % {"name": name},
                 )
             _notice(result, extracted.note)
             return result
@@ -248,7 +249,7 @@ def text_from_uploads(uploads: list[UploadedFile]) -> UploadsText:
                 "No text could be read from “%(name)s” (a scan?). The file is kept; type or "
                 "paste the text on the directive's edit page."
             )
-            % {"name": upload.name},
+            % {"name": name},
         )
         _notice(result, extracted.note)
     return result

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -49,13 +52,25 @@ class DirectiveFilterForm(forms.Form):
     issuer = forms.ChoiceField(label=_("Issuer"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
 
-    def __init__(self, *args, years=(), issuers=(), **kwargs) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        years: Iterable[int] = (),
+        issuers: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        everything = [("", _("All"))]
-        self.fields["doc_type"].choices = everything + list(DirectiveType.choices)
-        self.fields["year"].choices = everything + [(y, y) for y in years]
-        self.fields["issuer"].choices = everything + [(i, i) for i in issuers]
-        self.fields["state"].choices = everything + list(DirectiveState.choices)
+        everything: list[tuple[Any, Any]] = [("", _("All"))]
+        choices = {
+            "doc_type": everything + list(DirectiveType.choices),
+            "year": everything + [(y, y) for y in years],
+            "issuer": everything + [(i, i) for i in issuers],
+            "state": everything + list(DirectiveState.choices),
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
 
 
 class DirectiveForm(forms.Form):
@@ -84,7 +99,9 @@ class DirectiveForm(forms.Form):
             "the text is read from it. The breakdown editor proposes tasks from it."
         ),
     )
-    files = MultipleFileField(label=_("Files (scan, Word)"))
+    # A declared field, which the form's metaclass moves to base_fields: self.files stays the
+    # request's files at run time, as Django documents for a field of that name.
+    files = MultipleFileField(label=_("Files (scan, Word)"))  # type: ignore[assignment]
     not_a_duplicate = forms.BooleanField(
         label=_("This is not a copy of a directive already registered: register it anyway"),
         required=False,
@@ -109,12 +126,12 @@ class DirectiveForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.messages) from error
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         """Without pasted text, the directive's text comes from an uploaded file
         (documents/extraction.py: a text layer, a .doc, OCR of a scan where Tesseract is
         installed). A file that is refused is a message on the form; a file that gives no text
         is a notice, and the directive is kept without text."""
-        data = super().clean()
+        data = super().clean() or {}
         self.extracted = UploadsText()
         if self.errors or (data.get("text") or "").strip():
             return data
@@ -198,21 +215,23 @@ class DraftTaskForm(forms.Form):
 
     def __init__(
         self,
-        *args,
-        agencies=None,
+        *args: Any,
+        agencies: QuerySet[Agency] | None = None,
         signed_on: dt.date | None = None,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         queryset = agencies if agencies is not None else Agency.objects.none()
-        self.fields["lead"].queryset = queryset
-        self.fields["coordinating"].queryset = queryset
+        for name in ("lead", "coordinating"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = queryset
         # The day "N working days" and "before Tết" count from: the directive's signing.
         self.signed_on = signed_on
         self.computed: RuleDeadline | None = None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         data["recurrence"] = self._recurrence(data)
         lead, coordinating = data.get("lead") or [], data.get("coordinating") or []
         if {a.pk for a in lead} & {a.pk for a in coordinating}:
@@ -234,7 +253,7 @@ class DraftTaskForm(forms.Form):
             data["deadline"] = None
         return data
 
-    def _compute_deadline(self, kind: str, data: dict) -> None:
+    def _compute_deadline(self, kind: str, data: dict[str, Any]) -> None:
         """ "N working days" and "before Tết" are rules: the date is computed from the signing
         day on the one working-day calendar, not typed."""
         if kind == DeadlineKind.WORKING_DAYS and data.get("deadline_days") is None:
@@ -253,7 +272,7 @@ class DraftTaskForm(forms.Form):
         if not (data.get("deadline_text") or "").strip():
             data["deadline_text"] = rule.text
 
-    def _recurrence(self, data: dict) -> dict | None:
+    def _recurrence(self, data: dict[str, Any]) -> dict[str, Any] | None:
         freq, day = data.get("recurrence_freq"), data.get("recurrence_day")
         if not freq:
             return None
@@ -300,7 +319,7 @@ def rule_deadline(
     raise ValueError(f"{kind!r} is not a computed deadline rule")
 
 
-def rule_initial(kind: str, text: str) -> dict:
+def rule_initial(kind: str, text: str) -> dict[str, int | None]:
     """The rule's number back from the words it was stored with (the task keeps the date and
     the words, not the count)."""
     if kind == DeadlineKind.WORKING_DAYS:
@@ -312,7 +331,7 @@ def rule_initial(kind: str, text: str) -> dict:
     return {}
 
 
-def recurrence_initial(recurrence: dict | None) -> dict:
+def recurrence_initial(recurrence: dict[str, Any] | None) -> dict[str, Any]:
     """The form's two recurrence fields for a stored recurrence."""
     if not recurrence:
         return {"recurrence_freq": "", "recurrence_day": None, "recurrence_month": None}
@@ -329,7 +348,16 @@ class AgencySelect(forms.SelectMultiple):
     """A list of agencies whose options also carry the full name and code, which the chips'
     search (breakdown.js) matches: "biên phòng" finds "BĐBP tỉnh"."""
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: int | str,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         agency = getattr(value, "instance", None)
         if agency is not None:
@@ -343,13 +371,19 @@ class ProposalForm(DraftTaskForm):
     take = forms.BooleanField(label=_("Keep this task"), required=False)
     source = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    # set by the breakdown editor: the proposal the card shows, its recurrence in words
+    row: dict[str, Any]
+    recurrence_label: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A card per proposal: a compact list instead of a checkbox per member agency.
         for name in ("lead", "coordinating"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
             # A plain list without JavaScript; breakdown.js turns it into chips with a search.
-            self.fields[name].widget = AgencySelect(attrs={"size": 6, "data-chips": ""})
-            self.fields[name].widget.choices = self.fields[name].choices
+            field.widget = AgencySelect(attrs={"size": 6, "data-chips": ""})
+            field.widget.choices = field.choices
         self.fields["content"].widget.attrs["rows"] = 5
 
 
@@ -363,9 +397,11 @@ class AliasForm(forms.Form):
         error_messages={"required": _("Choose the agency this name means.")},
     )
 
-    def __init__(self, *args, agencies=None, **kwargs) -> None:
+    def __init__(self, *args: Any, agencies: QuerySet[Agency] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = agencies if agencies is not None else Agency.objects.none()
 
 
 class SubmitBreakdownForm(forms.Form):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +19,9 @@ from project.audit import AppendOnlyModel
 from . import permissions as directive_perms
 from .numbers import InvalidDocumentNumber, format_number, parse_document_number
 from .search import fold
+
+if TYPE_CHECKING:
+    from agencies.permissions import AnyUser
 
 
 class DirectiveType(models.TextChoices):
@@ -41,8 +47,21 @@ class DirectiveState(models.TextChoices):
 
 
 class DirectiveQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DirectiveQuerySet:
+    def visible_to(self, user: AnyUser) -> DirectiveQuerySet:
         return directive_perms.visible_directives(self, user)
+
+
+def _on_directive(
+    check: Callable[[Directive, AnyUser], bool],
+) -> Callable[[models.Model, Any], bool]:
+    """A transition's permission from a directive's check: django-fsm types the permission as
+    taking any model and any user; it calls it with the directive and the caller's user."""
+
+    def permission(instance: models.Model, user: Any) -> bool:
+        assert isinstance(instance, Directive)  # the transitions below are the directive's
+        return check(instance, user)
+
+    return permission
 
 
 class Directive(ConcurrentTransitionMixin, models.Model):
@@ -125,7 +144,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.number_symbol} – {self.subject[:80]}" if self.number else self.subject[:80]
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.year = self.issued_on.year if self.issued_on else None
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
@@ -185,7 +204,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.DRAFT],
         target=DirectiveState.AWAITING_APPROVAL,
-        permission=directive_perms.can_manage_directive,
+        permission=_on_directive(directive_perms.can_manage_directive),
     )
     def submit_for_approval(self) -> None:
         pass
@@ -194,7 +213,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.AWAITING_APPROVAL],
         target=DirectiveState.DRAFT,
-        permission=directive_perms.can_approve_directive,
+        permission=_on_directive(directive_perms.can_approve_directive),
     )
     def return_to_draft(self) -> None:
         pass
@@ -203,7 +222,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.AWAITING_APPROVAL],
         target=DirectiveState.ISSUED,
-        permission=directive_perms.can_approve_directive,
+        permission=_on_directive(directive_perms.can_approve_directive),
     )
     def approve(self) -> None:
         pass
@@ -212,7 +231,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.ISSUED],
         target=DirectiveState.CLOSED,
-        permission=directive_perms.can_manage_directive,
+        permission=_on_directive(directive_perms.can_manage_directive),
     )
     def close(self) -> None:
         pass
@@ -221,7 +240,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.ISSUED],
         target=DirectiveState.EXPIRED,
-        permission=directive_perms.can_manage_directive,
+        permission=_on_directive(directive_perms.can_manage_directive),
     )
     def expire(self) -> None:
         pass
@@ -230,7 +249,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DirectiveState.ISSUED],
         target=DirectiveState.SUPERSEDED,
-        permission=directive_perms.can_manage_directive,
+        permission=_on_directive(directive_perms.can_manage_directive),
     )
     def supersede(self) -> None:
         pass

@@ -86,7 +86,7 @@ def read_image_bytes(data: bytes, name: str, budget: Budget | None = None) -> li
     budget = budget or Budget()
     try:
         image = Image.open(io.BytesIO(data))
-        pages = []
+        pages: list[str] = []
         for index in range(min(getattr(image, "n_frames", 1), settings.OCR_MAX_PAGES)):
             if pages and budget.left <= 0:
                 break
@@ -113,7 +113,7 @@ def read_pdf_pages(data: bytes, pages: list[int], budget: Budget | None = None) 
     except pypdfium2.PdfiumError as error:
         raise OcrError(_("The PDF could not be opened to read its scanned pages.")) from error
     try:
-        texts = {}
+        texts: dict[int, str] = {}
         for index in pages[: settings.OCR_MAX_PAGES]:
             if texts and budget.left <= 0:
                 break

@@ -6,7 +6,7 @@ EXISTS subquery (`Directive.objects.visible_to(user)`), single objects with thes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -21,19 +21,23 @@ from agencies.permissions import (
 
 if TYPE_CHECKING:
     from agencies.models import User
+    from agencies.permissions import AnyUser
 
     from .models import Directive, UrgingLetter
 
+# the queryset given back is the one taken, narrowed (Directive.objects.visible_to)
+Directives = TypeVar("Directives", bound=QuerySet[Any])
 
-def can_manage_directive(directive: Directive, user: User) -> bool:
+
+def can_manage_directive(directive: Directive, user: AnyUser) -> bool:
     return is_secretariat_of(user, directive.committee_id) or is_admin(user)
 
 
-def can_approve_directive(directive: Directive, user: User) -> bool:
+def can_approve_directive(directive: Directive, user: AnyUser) -> bool:
     return is_chair_of(user, directive.committee_id) or is_admin(user)
 
 
-def visible_directives(queryset: QuerySet, user: User) -> QuerySet:
+def visible_directives(queryset: Directives, user: AnyUser) -> Directives:
     if not is_active(user):
         return queryset.none()
     if is_admin(user):
@@ -52,7 +56,7 @@ def visible_directives(queryset: QuerySet, user: User) -> QuerySet:
     return queryset.none()
 
 
-def can_view_directive(directive: Directive, user: User) -> bool:
+def can_view_directive(directive: Directive, user: AnyUser) -> bool:
     model = type(directive)
     return visible_directives(model.objects.filter(pk=directive.pk), user).exists()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -31,7 +33,8 @@ from django.views.generic import ListView, TemplateView
 from agencies import actions as agency_actions
 from agencies import calendar as workdays
 from agencies.directory import directory_for_committee
-from agencies.models import Agency
+from agencies.http import AuthenticatedRequest
+from agencies.models import Agency, User
 from breakdown import engine
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
@@ -59,6 +62,11 @@ from .forms import (
 from .models import Directive, DirectiveAttachment, DirectiveEvent, DirectiveState
 from .search import search_terms
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from agencies.permissions import AnyUser
+
 PAGE_SIZE = 25
 # The list can change only while it is a draft: it is frozen while the chair reviews it.
 EDITABLE_STATES = (DirectiveState.DRAFT,)
@@ -79,7 +87,15 @@ def managed_directive(request: HttpRequest, pk: int) -> Directive:
     return directive
 
 
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+def _manager(request: HttpRequest) -> User:
+    """The person behind a request that got past managed_directive, or found a task through
+    visible_to: nobody signed out sees one (a 404), so never AnonymousUser here."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _forbidden(request: HttpRequest, message: str | StrPromise) -> HttpResponse:
     return render(
         request,
         "tasks/forbidden.html",
@@ -88,7 +104,7 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
     )
 
 
-def filter_directives(queryset: QuerySet, data: dict) -> QuerySet:
+def filter_directives(queryset: QuerySet[Directive], data: dict[str, Any]) -> QuerySet[Directive]:
     """The register's search (accent-insensitive, every word must match) and filters."""
     for term in search_terms(data.get("q") or ""):
         queryset = queryset.filter(search_text__contains=term)
@@ -110,8 +126,9 @@ class DirectiveListView(LoginRequiredMixin, ListView):
     template_name = "documents/directive_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "directives"
+    request: AuthenticatedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Directive]:
         visible = Directive.objects.visible_to(self.request.user)
         self.filter_form = DirectiveFilterForm(
             self.request.GET or None,
@@ -135,7 +152,7 @@ class DirectiveListView(LoginRequiredMixin, ListView):
             .order_by("-issued_on", "-id")
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
         return super().get_context_data(
             page_title=_("Directive register"),
@@ -154,7 +171,7 @@ TEXT_STILL_MISSING = _(
 )
 
 
-def _directive_fields(data: dict) -> dict:
+def _directive_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The form's values as the register and update actions take them."""
     return {
         "number": data["number"],
@@ -169,7 +186,7 @@ def _directive_fields(data: dict) -> dict:
     }
 
 
-def _existing_link(directive: Directive, user) -> str:
+def _existing_link(directive: Directive, user: AnyUser) -> str:
     """Where to send someone who registers a directive again: its edit page while it is a
     draft they may change (e.g. to add the text a file did not give), else its page."""
     if directive.state == DirectiveState.DRAFT and directive_perms.can_manage_directive(
@@ -185,12 +202,13 @@ class DirectiveCreateView(LoginRequiredMixin, View):
     the person confirms (documents/duplicates.py)."""
 
     template_name = "documents/directive_form.html"
+    request: AuthenticatedRequest
 
-    def _check(self, request: HttpRequest) -> None:
+    def _check(self, request: AuthenticatedRequest) -> None:
         if not (request.user.is_secretariat and request.user.committee_id):
             raise PermissionDenied
 
-    def _render(self, request: HttpRequest, form: DirectiveForm, **context) -> HttpResponse:
+    def _render(self, request: HttpRequest, form: DirectiveForm, **context: Any) -> HttpResponse:
         return render(
             request,
             self.template_name,
@@ -202,13 +220,14 @@ class DirectiveCreateView(LoginRequiredMixin, View):
             },
         )
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         self._check(request)
         return self._render(request, DirectiveForm(initial={"doc_type": "TB"}))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         self._check(request)
         committee = request.user.committee
+        assert committee is not None  # _check: a standing office with its committee
         form = DirectiveForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form)
@@ -264,14 +283,17 @@ class DirectiveEditView(LoginRequiredMixin, View):
     give. Attaching a file while the text is empty reads the text from it."""
 
     template_name = "documents/directive_form.html"
+    request: AuthenticatedRequest
 
-    def _directive(self, request: HttpRequest, pk: int) -> Directive:
+    def _directive(self, request: AuthenticatedRequest, pk: int) -> Directive:
         directive = managed_directive(request, pk)
         if directive.state not in EDITABLE_STATES:
             raise PermissionDenied
         return directive
 
-    def _render(self, request: HttpRequest, directive: Directive, form: DirectiveForm):
+    def _render(
+        self, request: AuthenticatedRequest, directive: Directive, form: DirectiveForm
+    ) -> HttpResponse:
         return render(
             request,
             self.template_name,
@@ -284,7 +306,7 @@ class DirectiveEditView(LoginRequiredMixin, View):
             },
         )
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         directive = self._directive(request, pk)
         form = DirectiveForm(
             initial={
@@ -300,7 +322,7 @@ class DirectiveEditView(LoginRequiredMixin, View):
         )
         return self._render(request, directive, form)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         directive = self._directive(request, pk)
         form = DirectiveForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -328,8 +350,9 @@ class DirectiveEditView(LoginRequiredMixin, View):
 
 class DirectiveDetailView(LoginRequiredMixin, TemplateView):
     template_name = "documents/directive_detail.html"
+    request: AuthenticatedRequest
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
         directive = get_object_or_404(
             Directive.objects.visible_to(user)
@@ -372,7 +395,7 @@ class DirectiveDetailView(LoginRequiredMixin, TemplateView):
         )
 
 
-def directive_file(request: HttpRequest, pk: int) -> HttpResponse:
+def directive_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     attachment = get_object_or_404(
@@ -387,7 +410,7 @@ def directive_file(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- the breakdown editor: the one place a directive is broken into tasks
 
 
-def member_agencies(directive: Directive) -> QuerySet:
+def member_agencies(directive: Directive) -> QuerySet[Agency]:
     day = directive.issued_on or today_in_vietnam()
     return (
         Agency.objects.filter(memberships__committee=directive.committee_id)
@@ -508,7 +531,9 @@ def recurrence_label(recurrence: dict | None) -> str:
     return str(_("%(freq)s, by day %(day)s") % {"freq": label, "day": recurrence.get("day")})
 
 
-def _proposal_forms(directive: Directive, rows: list[dict], existing: set[str]) -> list:
+def _proposal_forms(
+    directive: Directive, rows: list[dict[str, Any]], existing: set[str]
+) -> list[ProposalForm]:
     agencies = member_agencies(directive)
     forms = []
     for row in rows:
@@ -543,16 +568,17 @@ class BreakdownView(LoginRequiredMixin, View):
 
     template_name = "documents/breakdown.html"
     show_proposals = False
+    request: AuthenticatedRequest
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return self.render_editor(request, managed_directive(request, pk))
 
     def render_editor(
         self,
-        request: HttpRequest,
+        request: AuthenticatedRequest,
         directive: Directive,
         *,
-        proposal_forms: list | None = None,
+        proposal_forms: list[ProposalForm] | None = None,
         status: int = 200,
     ) -> HttpResponse:
         tasks = list(
@@ -570,7 +596,8 @@ class BreakdownView(LoginRequiredMixin, View):
             existing = {t.content.strip() for t in tasks}
             proposal_forms = _proposal_forms(directive, rows, existing)
         for task in tasks:
-            task.recurrence_label = recurrence_label(task.recurrence)
+            # for the template only, not a field of Task
+            task.recurrence_label = recurrence_label(task.recurrence)  # type: ignore[attr-defined]
         for form in proposal_forms or []:
             form.recurrence_label = recurrence_label(form.row["recurrence"])
         agencies = member_agencies(directive)
@@ -603,13 +630,13 @@ class ProposeView(BreakdownView):
 
     show_proposals = True
 
-    def _setup(self, request: HttpRequest, pk: int) -> Directive:
+    def _setup(self, request: AuthenticatedRequest, pk: int) -> Directive:
         return managed_directive(request, pk)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return self.render_editor(request, self._setup(request, pk))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         directive = self._setup(request, pk)
         agencies = member_agencies(directive)
         count = request.POST.get("count", "")
@@ -656,7 +683,7 @@ class ProposeView(BreakdownView):
 
 
 @login_required
-def computed_deadline(request: HttpRequest, pk: int) -> JsonResponse:
+def computed_deadline(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """The date a deadline rule gives for this directive (the editor shows it as the rule is
     chosen): ?kind=working_days&days=N, or ?kind=lunar[&tet_year=Y]."""
     directive = managed_directive(request, pk)
@@ -683,11 +710,11 @@ def map_alias(request: HttpRequest, pk: int) -> HttpResponse:
     directive = managed_directive(request, pk)
     form = AliasForm(request.POST, agencies=member_agencies(directive))
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("directives:propose", directive.pk)
     name, agency = form.cleaned_data["name"], form.cleaned_data["agency"]
     try:
-        agency_actions.map_alias(directive.committee, name, agency, by=request.user)
+        agency_actions.map_alias(directive.committee, name, agency, by=_manager(request))
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
     except ActionError as exc:
@@ -705,7 +732,7 @@ def merge_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("merge") if i.isdigit()]
     tasks = list(directive.tasks.filter(pk__in=ids).select_related("directive"))
     try:
-        merged = task_actions.merge_draft_tasks(tasks, by=request.user)
+        merged = task_actions.merge_draft_tasks(tasks, by=_manager(request))
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
     except ActionError as exc:
@@ -719,8 +746,9 @@ class SplitTaskView(LoginRequiredMixin, View):
     """Choose where a draft task's text is cut in two."""
 
     template_name = "documents/split.html"
+    request: AuthenticatedRequest
 
-    def _task(self, request: HttpRequest, pk: int) -> Task:
+    def _task(self, request: AuthenticatedRequest, pk: int) -> Task:
         task = get_object_or_404(
             Task.objects.visible_to(request.user).select_related("directive__committee"), pk=pk
         )
@@ -728,7 +756,7 @@ class SplitTaskView(LoginRequiredMixin, View):
             raise PermissionDenied
         return task
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         task = self._task(request, pk)
         text = task.content or task.title
         cuts = [0, *task_actions.split_points(text), len(text)]
@@ -747,7 +775,7 @@ class SplitTaskView(LoginRequiredMixin, View):
             },
         )
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         task = self._task(request, pk)
         raw = request.POST.get("at", "")
         try:
@@ -770,7 +798,7 @@ def submit_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitBreakdownForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        workflow_services.submit_breakdown(directive, by=request.user, note=note)
+        workflow_services.submit_breakdown(directive, by=_manager(request), note=note)
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
     except ActionError as exc:
@@ -782,8 +810,15 @@ def submit_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
 
 class DraftTaskCreateView(LoginRequiredMixin, View):
     template_name = "documents/task_form.html"
+    request: AuthenticatedRequest
 
-    def _render(self, request, directive, form, task=None):
+    def _render(
+        self,
+        request: AuthenticatedRequest,
+        directive: Directive,
+        form: DraftTaskForm,
+        task: Task | None = None,
+    ) -> HttpResponse:
         return render(
             request,
             self.template_name,
@@ -795,7 +830,7 @@ class DraftTaskCreateView(LoginRequiredMixin, View):
             },
         )
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         directive = managed_directive(request, pk)
         form = DraftTaskForm(
             agencies=member_agencies(directive),
@@ -804,7 +839,7 @@ class DraftTaskCreateView(LoginRequiredMixin, View):
         )
         return self._render(request, directive, form)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         directive = managed_directive(request, pk)
         form = DraftTaskForm(
             request.POST, agencies=member_agencies(directive), signed_on=directive.issued_on
@@ -822,7 +857,7 @@ class DraftTaskCreateView(LoginRequiredMixin, View):
         return redirect("directives:breakdown", directive.pk)
 
 
-def draft_task_fields(form: DraftTaskForm) -> dict:
+def draft_task_fields(form: DraftTaskForm) -> dict[str, Any]:
     """The task's fields as the create and update actions take them."""
     data = form.cleaned_data
     return {
@@ -839,7 +874,7 @@ def draft_task_fields(form: DraftTaskForm) -> dict:
 
 
 class DraftTaskUpdateView(DraftTaskCreateView):
-    def _task(self, request: HttpRequest, pk: int) -> Task:
+    def _task(self, request: AuthenticatedRequest, pk: int) -> Task:
         task = get_object_or_404(
             Task.objects.visible_to(request.user).select_related("directive__committee"), pk=pk
         )
@@ -847,7 +882,7 @@ class DraftTaskUpdateView(DraftTaskCreateView):
             raise PermissionDenied
         return task
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         task = self._task(request, pk)
         assignments = list(task.assignments.all())
         form = DraftTaskForm(
@@ -868,7 +903,7 @@ class DraftTaskUpdateView(DraftTaskCreateView):
         )
         return self._render(request, task.directive, form, task)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         task = self._task(request, pk)
         form = DraftTaskForm(
             request.POST,
@@ -894,7 +929,7 @@ def delete_draft_task(request: HttpRequest, pk: int) -> HttpResponse:
         Task.objects.visible_to(request.user).select_related("directive__committee"), pk=pk
     )
     try:
-        task_actions.delete_draft_task(task, by=request.user)
+        task_actions.delete_draft_task(task, by=_manager(request))
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
     except ActionError as exc:
