@@ -23,6 +23,7 @@ import logging
 import tempfile
 import threading
 import uuid
+from functools import partial
 
 from celery import current_app
 from django.conf import settings
@@ -219,7 +220,7 @@ def recover_exports(
         )
         if again:
             requeued += 1
-            transaction.on_commit(lambda pk=export.pk: dispatch(pk))
+            transaction.on_commit(partial(dispatch, export.pk))
     return requeued, failed
 
 
@@ -232,7 +233,8 @@ def delete_old_exports(now: dt.datetime) -> int:
         .order_by("pk")[:BATCH]
     )
     for export in old:
-        if export.file:
-            export.file.storage.delete(export.file.name)
+        name = export.file.name
+        if name:
+            export.file.storage.delete(name)
     Export.objects.filter(pk__in=[e.pk for e in old]).delete()
     return len(old)

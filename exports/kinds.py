@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import IO
+from typing import IO, Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -64,9 +64,10 @@ def committee_of(user: User, params: Mapping[str, str]) -> Committee:
     code = (params.get("committee") or "").strip()
     if perms.is_admin(user) and code:
         return get_object_or_404(Committee, code=code)
-    if user.committee_id is None:
+    committee = user.committee
+    if committee is None:
         raise Http404(NO_COMMITTEE)
-    return user.committee
+    return committee
 
 
 def visible_agency(user: User, committee: Committee, code: str) -> Agency:
@@ -82,7 +83,7 @@ def stamp(filters: ReportFilters) -> str:
 
 
 def _filters(
-    user: User, params: Mapping[str, str], now: dt.datetime | None, **fixed
+    user: User, params: Mapping[str, str], now: dt.datetime | None, **fixed: Any
 ) -> ReportFilters:
     filters = parse_filters(committee_of(user, params), params, user=user, now=now)
     return replace(filters, **fixed) if fixed else filters

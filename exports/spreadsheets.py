@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
@@ -102,7 +103,7 @@ def _part_columns() -> list[Column]:
     ]
 
 
-def _iterate(queryset) -> Iterator[Any]:
+def _iterate(queryset: QuerySet[Any]) -> Iterator[Any]:
     return queryset.iterator(chunk_size=CHUNK)
 
 

@@ -11,12 +11,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies import permissions as perms
+from agencies.http import AuthenticatedRequest
 from agencies.models import Agency, Committee
 from chasing import urging
 from documents import permissions as directive_perms
@@ -46,17 +47,17 @@ from .pdf.consolidated import build_consolidated
 from .pdf.queries import ReportFilters, parse_date, parse_filters
 
 
-def _committee(request: HttpRequest) -> Committee:
+def _committee(request: AuthenticatedRequest) -> Committee:
     """The user's own committee; an administrator names one with ?committee=CODE."""
     return committee_of(request.user, request.GET)
 
 
-def document_view(func: Callable) -> Callable:
+def document_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Log-in required; an ActionError becomes a 400 (403 if forbidden) with its message."""
 
     @login_required
     @wraps(func)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return func(request, *args, **kwargs)
         except ActionForbidden as exc:
@@ -67,7 +68,7 @@ def document_view(func: Callable) -> Callable:
     return wrapper
 
 
-def _filters(request: HttpRequest, **fixed) -> ReportFilters:
+def _filters(request: AuthenticatedRequest, **fixed: Any) -> ReportFilters:
     filters = parse_filters(_committee(request), request.GET, user=request.user)
     if fixed:
         filters = replace(filters, **fixed)
@@ -84,7 +85,7 @@ def _stamp(filters: ReportFilters) -> str:
     return stamp(filters)
 
 
-def _agency(request: HttpRequest, committee: Committee, code: str) -> Agency:
+def _agency(request: AuthenticatedRequest, committee: Committee, code: str) -> Agency:
     return visible_agency(request.user, committee, code)
 
 
@@ -93,7 +94,7 @@ def _agency(request: HttpRequest, committee: Committee, code: str) -> Agency:
 
 @require_GET
 @document_view
-def appendix_pdf(request: HttpRequest, directive_id: int) -> HttpResponse:
+def appendix_pdf(request: AuthenticatedRequest, directive_id: int) -> HttpResponse:
     directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
     filters = parse_filters(directive.committee, request.GET, user=request.user)
     filters = replace(filters, directive=directive)
@@ -103,19 +104,19 @@ def appendix_pdf(request: HttpRequest, directive_id: int) -> HttpResponse:
 
 @require_GET
 @document_view
-def overdue_pdf(request: HttpRequest) -> HttpResponse:
+def overdue_pdf(request: AuthenticatedRequest) -> HttpResponseBase:
     return _download("pdf:overdue", request)
 
 
 @require_GET
 @document_view
-def scorecard_pdf(request: HttpRequest, agency_code: str) -> HttpResponse:
+def scorecard_pdf(request: AuthenticatedRequest, agency_code: str) -> HttpResponseBase:
     return _download("pdf:scorecard", request, target=agency_code)
 
 
 @require_GET
 @document_view
-def consolidated_pdf(request: HttpRequest) -> HttpResponse:
+def consolidated_pdf(request: AuthenticatedRequest) -> HttpResponse:
     committee = _committee(request)
     if not report_perms.can_view_consolidation(committee.pk, request.user):
         raise Http404
@@ -132,7 +133,7 @@ def consolidated_pdf(request: HttpRequest) -> HttpResponse:
     return _pdf(build_consolidated(filters, period), f"tong-hop-{_stamp(filters)}.pdf")
 
 
-def _letter_options(request: HttpRequest) -> urging.LetterOptions:
+def _letter_options(request: AuthenticatedRequest) -> urging.LetterOptions:
     data = request.POST if request.method == "POST" else request.GET
     recipients = data.get("recipients")
     return urging.LetterOptions(
@@ -152,7 +153,7 @@ def _letter_options(request: HttpRequest) -> urging.LetterOptions:
 
 @require_GET
 @document_view
-def urging_preview_pdf(request: HttpRequest, agency_code: str) -> HttpResponse:
+def urging_preview_pdf(request: AuthenticatedRequest, agency_code: str) -> HttpResponse:
     committee = _committee(request)
     if not perms.is_committee_staff(request.user, committee.pk):
         raise Http404
@@ -165,7 +166,7 @@ def urging_preview_pdf(request: HttpRequest, agency_code: str) -> HttpResponse:
 
 @require_POST
 @document_view
-def urging_issue(request: HttpRequest, agency_code: str) -> HttpResponse:
+def urging_issue(request: AuthenticatedRequest, agency_code: str) -> HttpResponse:
     committee = _committee(request)
     if not perms.is_committee_staff(request.user, committee.pk):
         raise Http404
@@ -178,7 +179,7 @@ def urging_issue(request: HttpRequest, agency_code: str) -> HttpResponse:
 
 @require_GET
 @document_view
-def urging_letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
+def urging_letter_pdf(request: AuthenticatedRequest, letter_id: int) -> HttpResponseBase:
     letter = get_object_or_404(UrgingLetter, pk=letter_id)
     if not directive_perms.can_view_urging_letter(letter, request.user) or not letter.pdf:
         raise Http404
@@ -194,14 +195,14 @@ def urging_letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
 
 @require_GET
 @document_view
-def spreadsheet(request: HttpRequest, kind: str) -> HttpResponse:
+def spreadsheet(request: AuthenticatedRequest, kind: str) -> HttpResponseBase:
     return _download(f"xlsx:{kind}", request)
 
 
 # ---- long exports: made in the background, followed on their page, downloaded by their owner
 
 
-def _download(kind: str, request: HttpRequest, *, target: str = "") -> HttpResponse:
+def _download(kind: str, request: AuthenticatedRequest, *, target: str = "") -> HttpResponseBase:
     """The file at once if it is short; else queued for the background (exports/background.py)
     and the person sent to its page, which follows the progress."""
     prepared = prepare(kind, request.user, request.GET, target=target)
@@ -225,14 +226,14 @@ def _download(kind: str, request: HttpRequest, *, target: str = "") -> HttpRespo
     )
 
 
-def _own_export(request: HttpRequest, export_id: int) -> Export:
+def _own_export(request: AuthenticatedRequest, export_id: int) -> Export:
     """The export, to the person who asked for it only: anyone else gets a 404."""
     return get_object_or_404(Export, pk=export_id, user=request.user)
 
 
 @require_GET
 @login_required
-def export_page(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_page(request: AuthenticatedRequest, export_id: int) -> HttpResponse:
     export = _own_export(request, export_id)
     return render(
         request,
@@ -243,7 +244,7 @@ def export_page(request: HttpRequest, export_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_progress(request: HttpRequest, export_id: int) -> JsonResponse:
+def export_progress(request: AuthenticatedRequest, export_id: int) -> JsonResponse:
     """What the page's script polls: the state, rows done of total, and the link when ready."""
     export = _own_export(request, export_id)
     return JsonResponse(
@@ -263,7 +264,7 @@ def export_progress(request: HttpRequest, export_id: int) -> JsonResponse:
 
 @require_GET
 @login_required
-def export_file(request: HttpRequest, export_id: int) -> HttpResponseBase:
+def export_file(request: AuthenticatedRequest, export_id: int) -> HttpResponseBase:
     export = _own_export(request, export_id)
     if export.state != ExportState.DONE or not export.file:
         raise Http404

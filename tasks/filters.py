@@ -40,7 +40,7 @@ from .models import (
     TaskAssignment,
     TaskState,
 )
-from .querysets import FIGURE_FILTERS, Timeliness
+from .querysets import FIGURE_FILTERS, TaskQuerySet, Timeliness
 
 LEAD = AssignmentRole.LEAD
 COORDINATING = AssignmentRole.COORDINATING
@@ -159,7 +159,7 @@ def filter_parts(parts: QuerySet, criteria: TaskCriteria) -> QuerySet:
     return parts
 
 
-def filter_tasks(tasks: QuerySet, criteria: TaskCriteria, now: dt.datetime) -> QuerySet:
+def filter_tasks(tasks: TaskQuerySet, criteria: TaskCriteria, now: dt.datetime) -> TaskQuerySet:
     """The tasks that match, annotated with their timeliness at `now`; with an agency, the tasks
     where that agency has a matching part (EXISTS, so a task appears once)."""
     tasks = tasks.filter(_task_conditions(criteria)).with_timeliness(now)

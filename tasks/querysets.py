@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import overload
 
 from django.conf import settings
 from django.db import models
@@ -302,6 +303,16 @@ class AssignmentQuerySet(models.QuerySet):
         # index in order.
         return self.owing().filter(due_at__lt=now).with_timeliness(now).order_by("due_at", "id")
 
+    @overload
+    def timeliness_summary(
+        self, by: None = None, now: dt.datetime | None = None
+    ) -> TimelinessFigures: ...
+
+    @overload
+    def timeliness_summary(
+        self, by: str, now: dt.datetime | None = None
+    ) -> dict[int, TimelinessFigures]: ...
+
     def timeliness_summary(
         self, by: str | None = None, now: dt.datetime | None = None
     ) -> TimelinessFigures | dict[int, TimelinessFigures]:
@@ -462,6 +473,16 @@ class TaskQuerySet(models.QuerySet):
             .filter(timeliness=Timeliness.OPEN_OVERDUE)
             .order_by("-days_overdue", "due_at", "id")
         )
+
+    @overload
+    def timeliness_summary(
+        self, by: None = None, now: dt.datetime | None = None
+    ) -> TimelinessFigures: ...
+
+    @overload
+    def timeliness_summary(
+        self, by: str, now: dt.datetime | None = None
+    ) -> dict[int, TimelinessFigures]: ...
 
     def timeliness_summary(
         self, by: str | None = None, now: dt.datetime | None = None

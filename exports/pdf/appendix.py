@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
@@ -57,10 +59,12 @@ def part_deadline_text(part: TaskAssignment) -> str:
     return text
 
 
-def timeliness_text(task: Task) -> str:
-    text = labels.TIMELINESS.get(task.timeliness, task.timeliness)
-    if task.days_overdue:
-        text = f"{text} ({task.days_overdue} ngày)"
+def timeliness_text(task: Task | TaskAssignment) -> str:
+    # with_timeliness() annotates both (tasks/querysets.py); the models do not declare them
+    timeliness, days = task.timeliness, task.days_overdue  # type: ignore[union-attr]
+    text = labels.TIMELINESS.get(timeliness, timeliness)
+    if days:
+        text = f"{text} ({days} ngày)"
     return text
 
 
@@ -74,7 +78,7 @@ def _leads_cell(task: Task) -> str:
     return "; ".join(a.agency.name for a in leads(task))
 
 
-def task_rows(tasks) -> list[list[object]]:
+def task_rows(tasks: Iterable[Task]) -> list[list[object]]:
     return [
         [
             task.ref or str(number),

@@ -11,9 +11,10 @@ import datetime as dt
 import io
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -77,7 +78,7 @@ def register_fonts() -> None:
 register_fonts()  # paragraphs resolve their fonts when they are made, before build_pdf
 
 
-def _style(name: str, **kwargs) -> ParagraphStyle:
+def _style(name: str, **kwargs: Any) -> ParagraphStyle:
     size = kwargs.pop("fontSize", BODY_SIZE)
     kwargs.setdefault("leading", round(size * 1.2, 1))
     return ParagraphStyle(name, fontName=kwargs.pop("fontName", FONT), fontSize=size, **kwargs)
@@ -196,8 +197,9 @@ class DocumentMeta:
         }
 
 
-def _page_decorations(meta: DocumentMeta):
-    def draw(canvas, doc) -> None:
+def _page_decorations(meta: DocumentMeta) -> Callable[[Any, Any], None]:
+    # reportlab's canvas and document, which it ships without types
+    def draw(canvas: Any, doc: Any) -> None:
         width, height = doc.pagesize
         margins = doc.ndmargins
         canvas.saveState()

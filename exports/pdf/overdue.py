@@ -132,7 +132,7 @@ def build_overdue_audit(
             part_deadline_text(part),
             states.get(part.state, part.state),
             officer_name(part),
-            part.days_overdue,
+            part.days_overdue,  # type: ignore[attr-defined]  # with_timeliness()'s
         ]
 
     groups = overdue_by_agency(filters, user, row=row)

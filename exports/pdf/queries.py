@@ -42,7 +42,7 @@ from tasks.filters import (
 )
 from tasks.filters import committee_agencies as committee_agencies  # for exports/views.py
 from tasks.models import Task, TaskAssignment
-from tasks.querysets import TimelinessFigures
+from tasks.querysets import TaskQuerySet, TimelinessFigures
 
 from . import labels
 from .layout import vn_date
@@ -137,7 +137,7 @@ def _assignments_prefetch(now: dt.datetime) -> Prefetch:
     )
 
 
-def _scoped_tasks(filters: ReportFilters, user: User | None) -> QuerySet:
+def _scoped_tasks(filters: ReportFilters, user: User | None) -> TaskQuerySet:
     """The committee's tasks the user sees that the filters select: the task list's one query
     (tasks/filters.py), so a document lists what the list page shows for the same URL."""
     tasks = Task.objects.filter(directive__committee=filters.committee)
@@ -257,7 +257,10 @@ def task_list_rows(
             )
         _add_directive_labels(directive_labels, {row[1] for row in batch})
         for task_id, directive_id, *values in batch:
-            yield TaskRow(directive_labels[directive_id], *values, parts.get(task_id, []))
+            # one tuple, so that mypy counts its fields (a starred list beside more arguments
+            # reads to it as too many)
+            fields = (directive_labels[directive_id], *values, parts.get(task_id, []))
+            yield TaskRow(*fields)
 
 
 def overdue_list(filters: ReportFilters, user: User | None = None) -> QuerySet:
@@ -396,7 +399,7 @@ def is_for_all_members(task: Task | TaskRow, parts: list[Any] | None = None) -> 
     cáo…"): known from the list queries' `member_count`."""
     parts = leads(task) if parts is None else parts
     members = getattr(task, "member_count", None)
-    return bool(members) and members >= 3 and len({a.agency_id for a in parts}) >= members
+    return members is not None and members >= 3 and len({a.agency_id for a in parts}) >= members
 
 
 def all_members_text(task: Task | TaskRow) -> str:

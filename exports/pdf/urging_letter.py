@@ -168,7 +168,7 @@ def build_urging_letter(letter: LetterContent) -> bytes:
                 directive_label(part.task.directive),
                 ref_and_text(part.task),
                 part_deadline_text(part),
-                part.days_overdue,
+                part.days_overdue,  # type: ignore[attr-defined]  # with_timeliness()'s
             ]
             for n, part in enumerate(letter.parts, start=1)
         ]

@@ -11,6 +11,7 @@ web.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", default="", help="dd/mm/yyyy")
         parser.add_argument("--out", required=True, help=_("the PDF file to write"))
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
         committee = Committee.objects.filter(code=options["committee"]).first()
         if committee is None:
