@@ -14,6 +14,7 @@ notice and an e-mail (through `notify`, so each is claimed and e-mailed once):
 | an extension decided                    | who asked, and the agency's heads               |
 | a task urged by the standing office     | each urged agency's officers and heads          |
 | a periodic report returned              | the agency's officers and heads                 |
+| a long export ready, or failed          | who asked for it                                |
 
 The person who acted is never told of their own act. Notices are collected while the action
 runs and sent once it has committed (a rolled-back action tells nobody); several notices of one
@@ -40,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from agencies.models import Role, User
+from exports.models import Export, ExportState
 from reporting.models import ReportSubmission, SubmissionState, lazy_period_label
 from tasks import permissions as perms
 from tasks.actions import URGE_DEFAULT
@@ -75,6 +77,8 @@ EXTENSION_REJECTED = _("Extension rejected: %(task)s")
 URGED_TITLE = _("Urged: %(task)s")
 PERIODIC_RETURNED = _("Periodic report returned: %(period)s")
 PERIODIC_RETURNED_BODY = _("The standing office returned your report. Reason: %(reason)s")
+EXPORT_READY = _("Your file %(name)s is ready to download")
+EXPORT_FAILED = _("Your file %(name)s could not be made")
 
 
 def _url(name: str, *args: Any) -> str:
@@ -477,3 +481,23 @@ def periodic_report_returned(submission: ReportSubmission, *, by: User, reason: 
         ),
     )
     notices.send_after_commit(str(returns))
+
+
+def export_finished(export: Export) -> None:
+    """A long export made in the background: its link when ready, the reason if it failed.
+    Written in the transaction that sets the export's final state (exports/background.py), so
+    the notice exists exactly when that state does; nobody acted but the machine."""
+    ready = export.state == ExportState.DONE
+    notify(
+        [
+            Message(
+                recipient_id=export.user_id,
+                kind=NotificationKind.EXPORT_READY if ready else NotificationKind.EXPORT_FAILED,
+                object_key=f"export:{export.pk}",
+                period=export.state,
+                title=Text(EXPORT_READY if ready else EXPORT_FAILED, {"name": export.filename}),
+                body="" if ready else export.error,
+                url=_url("exports:export_file" if ready else "exports:export", export.pk),
+            )
+        ]
+    )

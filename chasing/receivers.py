@@ -7,25 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.dispatch import receiver
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from agencies.models import User
 from documents import signals as directive_signals
 from documents.models import Directive
 from exports import signals as export_signals
-from exports.models import Export, ExportState
+from exports.models import Export
 from reporting import signals as report_signals
 from reporting.models import ReportSubmission
 from tasks import signals as task_signals
 from tasks.models import Extension, Task, TaskAssignment
 
 from . import notices
-from .models import NotificationKind
-from .notifications import Message, Text, notify
-
-EXPORT_READY = _("Your file %(name)s is ready to download")
-EXPORT_FAILED = _("Your file %(name)s could not be made")
 
 
 @receiver(task_signals.parts_dispatched, dispatch_uid="chasing.parts_dispatched")
@@ -103,18 +96,4 @@ def tell_periodic_report_returned(
 
 @receiver(export_signals.export_finished, dispatch_uid="chasing.export_finished")
 def tell_export_finished(sender: Any, *, export: Export, **_: Any) -> None:
-    """The person who asked for a long export: its link when ready, the reason if it failed."""
-    ready = export.state == ExportState.DONE
-    notify(
-        [
-            Message(
-                recipient_id=export.user_id,
-                kind=NotificationKind.EXPORT_READY if ready else NotificationKind.EXPORT_FAILED,
-                object_key=f"export:{export.pk}",
-                period=export.state,
-                title=Text(EXPORT_READY if ready else EXPORT_FAILED, {"name": export.filename}),
-                body="" if ready else export.error,
-                url=reverse("exports:export_file" if ready else "exports:export", args=[export.pk]),
-            )
-        ]
-    )
+    notices.export_finished(export)
