@@ -14,7 +14,7 @@ committee's chair and standing office are told, once per deadline, in one notice
 `escalation`) listing every part that crossed it that day. A part whose report awaits the
 standing office's review is not chased (the move is not the agency's). The first time a part is
 seen past its deadline, the typed "deadline passed" entry goes in the task's history
-(`tasks.actions.record_overdue`).
+(`tasks.actions.record_overdue_parts`).
 
 A notice lists the LIST_LIMIT most urgent items of each group and counts the rest, with a link
 to the full list. Who gets what comes from SQL in a bounded number of queries, however many
@@ -56,7 +56,7 @@ from agencies import calendar as workdays
 from agencies.models import Committee, Role, User
 from documents.numbers import format_number
 from reporting.models import ReportSubmission
-from tasks.actions import record_overdue
+from tasks.actions import record_overdue_parts
 from tasks.deadlines import VIETNAM, today_in_vietnam
 from tasks.models import TaskAssignment, TaskEvent, TaskEventKind
 
@@ -689,9 +689,9 @@ OVERDUE_BATCH = 500  # newly overdue parts logged a tick: a backlog spreads over
 
 def record_new_overdue(now: dt.datetime | None = None, limit: int = OVERDUE_BATCH) -> int:
     """Log "deadline passed" in the task's history the first time a lead's part is seen past
-    its own deadline (tasks.actions.record_overdue, once per deadline). Any time of day, days
-    off included: it is a record, not a message. At most `limit` parts a run; the rest next run.
-    Returns how many were recorded."""
+    its own deadline (tasks.actions.record_overdue_parts: once per deadline, one insert a run).
+    Any time of day, days off included: it is a record, not a message. At most `limit` parts a
+    run; the rest next run. Returns how many were recorded."""
     now = now or timezone.now()
     # An entry made after the current deadline ended is this deadline's (an extension can only
     # be asked for before the deadline, so a later deadline has no entry yet).
@@ -707,7 +707,6 @@ def record_new_overdue(now: dt.datetime | None = None, limit: int = OVERDUE_BATC
             TaskAssignment.objects.overdue(now)
             .filter(due_at__lt=now)
             .filter(~Exists(recorded))
-            .select_related("task", "agency")
             .select_for_update(skip_locked=True, of=("self",))[:limit]
         )
-        return sum(record_overdue(part) is not None for part in parts)
+        return len(record_overdue_parts(parts))
