@@ -13,7 +13,13 @@
   var ready = card.querySelector("[data-export-ready]");
   var error = card.querySelector("[data-export-error]");
   var reload = card.querySelector("[data-export-reload]");
+  var pending = card.querySelector("[data-export-pending]");
   if (reload) reload.hidden = true;
+
+  function finish() {
+    if (bar) bar.hidden = true;
+    if (pending) pending.hidden = true; // "being made…" no longer holds
+  }
 
   function show(data) {
     var text = data.state_label;
@@ -26,12 +32,12 @@
       bar.textContent = data.percent + "%";
     }
     if (data.state === "done") {
-      if (bar) bar.hidden = true;
+      finish();
       ready.hidden = false;
       return true;
     }
     if (data.state === "failed") {
-      if (bar) bar.hidden = true;
+      finish();
       error.textContent = data.error;
       error.hidden = false;
       return true;
