@@ -102,6 +102,17 @@ class KeysetPage:
         return self._url(page="last")
 
 
+def _undated_order(field: str, descending: bool = False) -> tuple:
+    """The rows without a date in primary-key order, said as (field, pk): the date is null in
+    all of them, so it changes nothing, but PostgreSQL then reads them in order along the
+    (…, field, id) index the list pages by. Ordered by the key alone, it walks the whole
+    table's primary key backwards for the last page, skipping every other agency's rows (an
+    IS NULL condition does not tell the planner that the index's next column is in order)."""
+    if descending:
+        return F(field).desc(), "-pk"
+    return F(field).asc(), "pk"
+
+
 def _forward(queryset: QuerySet, field: str, after: tuple | None, limit: int) -> list:
     """Up to `limit` rows after `after` in (field ASC NULLS LAST, pk ASC)."""
     rows: list = []
@@ -118,7 +129,7 @@ def _forward(queryset: QuerySet, field: str, after: tuple | None, limit: int) ->
     undated = queryset.filter(**{f"{field}__isnull": True})
     if after is not None and after[0] is None:
         undated = undated.filter(pk__gt=after[1])
-    return rows + list(undated.order_by("pk")[: limit - len(rows)])
+    return rows + list(undated.order_by(*_undated_order(field))[: limit - len(rows)])
 
 
 def _backward(queryset: QuerySet, field: str, before: tuple | None, limit: int) -> list:
@@ -128,7 +139,7 @@ def _backward(queryset: QuerySet, field: str, before: tuple | None, limit: int) 
         undated = queryset.filter(**{f"{field}__isnull": True})
         if before is not None:
             undated = undated.filter(pk__lt=before[1])
-        rows = list(undated.order_by("-pk")[:limit])
+        rows = list(undated.order_by(*_undated_order(field, descending=True))[:limit])
         if len(rows) >= limit:
             return rows
     dated = queryset.filter(**{f"{field}__isnull": False})
