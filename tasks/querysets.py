@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -348,12 +349,15 @@ class TaskQuerySet(models.QuerySet):
             return self.filter(directive__committee_id=user.committee_id)
         if perms.is_agency_staff(user):
             # A part taken away (cancelled) gives no sight, unless the whole task was cancelled.
+            # One EXISTS, the task's own state inside it: PostgreSQL joins it to the agency's
+            # parts along an index and stops at a page's rows. Two EXISTS joined by OR cannot
+            # be a join, so it hashed every part of the agency first (56,000 at 1M tasks).
             mine = _assignment_model(self).objects.filter(
                 task=OuterRef("pk"), agency_id=user.agency_id
             )
-            active = Exists(mine.exclude(state="cancelled"))
-            cancelled_task = Q(state="cancelled") & Exists(mine)
-            return self.exclude(state="draft").filter(active | cancelled_task)
+            cancelled_task = Exact(OuterRef("state"), Value("cancelled"))
+            active = mine.filter(~Q(state="cancelled") | Q(cancelled_task))
+            return self.exclude(state="draft").filter(Exists(active))
         return self.none()
 
     def open(self) -> TaskQuerySet:

@@ -22,6 +22,19 @@ def test_agency_sees_only_its_tasks_as_lead_or_co_ordinator(
     assert not Directive.objects.visible_to(stranger).exists()
 
 
+def test_a_cancelled_task_stays_in_sight_but_a_part_taken_away_does_not(
+    make_task, officer, support_officer, secretariat, police, border_guard
+):
+    cancelled = make_task()
+    actions.cancel_task(cancelled, by=secretariat, reason="Nhiệm vụ không còn phù hợp")
+    moved = make_task(coordinating=[])
+    actions.set_assignments(moved, by=secretariat, lead=[border_guard])
+    # Every part of the cancelled task is cancelled too, yet both agencies still see it; the
+    # police's part of the other task was taken away while the task goes on: out of sight.
+    assert list(Task.objects.visible_to(officer)) == [cancelled]
+    assert list(Task.objects.visible_to(support_officer).order_by("pk")) == [cancelled, moved]
+
+
 def test_draft_tasks_are_not_visible_to_agencies(make_task, officer):
     make_task(dispatch=False)
     assert not Task.objects.visible_to(officer).exists()
