@@ -16,7 +16,6 @@ ActionConflict (and a lost race the database caught) 409, always with a `detail`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db import IntegrityError
 from django.db.models import Prefetch
@@ -98,11 +97,20 @@ class PartSerializer(serializers.ModelSerializer):
         return str(part.officer) if part.officer_id else None
 
 
+class LeadPartsSerializer(serializers.ListSerializer):
+    """A task's lead parts, from its prefetched assignments. A field of TaskSerializer, so its
+    PartSerializer is built once for a whole page (a PartSerializer made per task rebuilt its
+    fields from the model every time: a third of the API list's time)."""
+
+    def get_attribute(self, instance: Task) -> list[TaskAssignment]:
+        return [a for a in instance.assignments.all() if a.role == "lead"]
+
+
 class TaskSerializer(serializers.ModelSerializer):
     directive = serializers.CharField(source="directive.number_symbol", read_only=True)
     timeliness = serializers.CharField(read_only=True)
     days_overdue = serializers.IntegerField(read_only=True)
-    leads = serializers.SerializerMethodField()
+    leads = LeadPartsSerializer(child=PartSerializer(), read_only=True)
     coordinating = serializers.SerializerMethodField()
     my_part = serializers.SerializerMethodField()
 
@@ -127,10 +135,6 @@ class TaskSerializer(serializers.ModelSerializer):
             "my_part",
         ]
         read_only_fields = fields
-
-    def get_leads(self, task: Task) -> list[dict[str, Any]]:
-        parts = [a for a in task.assignments.all() if a.role == "lead"]
-        return PartSerializer(parts, many=True).data
 
     def get_coordinating(self, task: Task) -> list[str]:
         return [

@@ -272,6 +272,19 @@ def test_list_queries_are_bounded(
     assert len(rows) == 12 and all(len(row["leads"]) == 2 for row in rows)
 
 
+@pytest.mark.parametrize("tasks", [3, 60])
+def test_an_agencys_last_page_costs_the_same_however_many_tasks(
+    api, make_task, police, border_guard, officer, tasks, django_assert_max_num_queries
+):
+    made = [make_task(lead=[police, border_guard], coordinating=[]).pk for _ in range(tasks)]
+    with django_assert_max_num_queries(4):
+        body = api(officer).get("/api/tasks/?page=last").json()
+    rows = body["results"]
+    assert [row["id"] for row in rows] == made[-50:]  # the newest, oldest of them first
+    assert all([p["agency"] for p in row["leads"]] == ["KG-CA", "KG-BDBP"] for row in rows)
+    assert all(row["my_part"]["agency"] == "KG-CA" for row in rows)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_extension_requests_give_one_request_and_clear_refusals(api, make_task, officer):
