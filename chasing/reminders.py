@@ -684,7 +684,10 @@ def send_escalations(now: dt.datetime | None = None, *, since: dt.datetime | Non
     return len(notify(_notices(partitions, staff, NotificationKind.ESCALATION, url, today, index)))
 
 
-OVERDUE_BATCH = 500  # newly overdue parts logged a tick: a backlog spreads over a few ticks
+# Newly overdue parts logged a tick (one insert, tasks.actions.record_overdue_parts): more than
+# a day brings at 1M tasks (about 2,300), so the day's scan runs once; a bigger backlog (the
+# first day after an outage) spreads over a few ticks.
+OVERDUE_BATCH = 5000
 
 
 def record_new_overdue(now: dt.datetime | None = None, limit: int = OVERDUE_BATCH) -> int:
