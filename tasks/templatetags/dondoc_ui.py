@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -17,7 +16,12 @@ from tasks.querysets import Timeliness
 
 register = template.Library()
 
+# A date as every screen writes it (the date filter's "d/m/Y"), without the filter's
+# per-call look-up of the format in the active language: a list draws one per row.
+DAY = "%d/%m/%Y"
 _TIMELINESS_LABELS = dict(Timeliness.choices)
+_TASK_STATE_LABELS = dict(TaskState.choices)
+_PART_STATE_LABELS = dict(AssignmentState.choices)
 
 
 @register.simple_tag
@@ -58,7 +62,7 @@ def field(bound_field) -> dict:
 
 @register.filter
 def task_state_label(value: str) -> str:
-    return dict(TaskState.choices).get(value, value)
+    return _TASK_STATE_LABELS.get(value, value)
 
 
 @register.filter
@@ -68,8 +72,10 @@ def directive_state_label(value: str) -> str:
 
 @register.filter
 def part_state_label(value: str) -> str:
-    """An agency's part's state (assigned, in progress, awaiting the head's sign-off…)."""
-    return dict(AssignmentState.choices).get(value, value)
+    """An agency's part's state (assigned, in progress, awaiting the head's sign-off…). Lists
+    use these two filters rather than get_state_display, which hashes every translated label of
+    the field's choices on each call (each hash translates the label)."""
+    return _PART_STATE_LABELS.get(value, value)
 
 
 @register.filter
@@ -83,12 +89,12 @@ def part_deadline(part) -> SafeString:
     """An agency's own deadline, with the one it was first given when it has been extended."""
     if part.deadline is None:
         return format_html("{}", _("none (ongoing)"))
-    text = date_format(part.deadline, "d/m/Y")
+    text = part.deadline.strftime(DAY)
     if part.original_deadline and part.original_deadline != part.deadline:
         return format_html(
             '{} <span class="dd-muted" data-original-deadline>{}</span>',
             text,
-            _("(extended from %(date)s)") % {"date": date_format(part.original_deadline, "d/m/Y")},
+            _("(extended from %(date)s)") % {"date": part.original_deadline.strftime(DAY)},
         )
     return format_html("{}", text)
 
