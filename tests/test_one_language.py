@@ -105,7 +105,16 @@ def monthly(committee, police, border_guard):
 
 
 def test_a_periodic_report_speaks_vietnamese_and_shows_money_in_dong(
-    client, committee, monthly, police, border_guard, officer, support_officer, head, secretariat
+    client,
+    committee,
+    monthly,
+    police,
+    border_guard,
+    officer,
+    support_officer,
+    head,
+    secretariat,
+    django_capture_on_commit_callbacks,
 ):
     with time_machine.travel(at(dt.date(2026, 12, 15)), tick=False):
         reporting.create_due_submissions()
@@ -116,7 +125,9 @@ def test_a_periodic_report_speaks_vietnamese_and_shows_money_in_dong(
             by=officer,
             figures=FIGURES,
         )
-        reporting.return_periodic_report(submission, by=secretariat, reason="Thiếu phụ lục")
+        # The return is told once it commits (chasing/notices.py).
+        with django_capture_on_commit_callbacks(execute=True):
+            reporting.return_periodic_report(submission, by=secretariat, reason="Thiếu phụ lục")
     # The returned notice: Vietnamese for the officer, English for the head who chose it.
     [(title, body)] = titles(officer, "report_returned")
     assert title == "Báo cáo định kỳ bị trả lại: Báo cáo tháng – Tháng 12/2026"
