@@ -559,7 +559,9 @@ def describe(sections: list[dict]) -> list[Described]:
         for item in section["items"]:
             params = {
                 "item": item["title"],
-                "date": date_format(dt.date.fromisoformat(item["due"]), "d/m/Y"),
+                # dd/mm/yyyy, as date_format(…, "d/m/Y") writes it, at a fraction of its cost:
+                # a day's notices at 1M tasks write 60,000 of these.
+                "date": dt.date.fromisoformat(item["due"]).strftime("%d/%m/%Y"),
                 "days": item["days"],
                 "agencies": item.get("agencies") or "—",
             }
