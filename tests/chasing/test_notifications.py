@@ -133,6 +133,29 @@ def test_digest_only_people_get_one_email_a_day_listing_everything(
     assert len(mail.outbox) == 2
 
 
+def test_each_digest_lists_its_own_persons_notices_in_the_same_queries_for_2_or_8_people(
+    committee, police
+):
+    def digests_for(people):
+        users = [
+            UserFactory(committee=committee, agency=police, role="agency_officer", digest_only=True)
+            for _ in range(people)
+        ]
+        with time_machine.travel(at(dt.date(2024, 2, 2), 7), tick=False):
+            notify([message(u, n) for u in users for n in (1, 2)])
+        with time_machine.travel(at(dt.date(2024, 2, 2)), tick=False):
+            with CaptureQueriesContext(connection) as captured:
+                assert send_digests() == people
+        for user in users:
+            digest = Notification.objects.get(recipient=user, kind="digest")
+            listed = Notification.objects.filter(digest=digest).values_list("recipient", flat=True)
+            assert list(listed) == [user.pk, user.pk]
+        Notification.objects.all().delete()
+        return len(captured.captured_queries)
+
+    assert digests_for(2) == digests_for(8)
+
+
 def test_no_digest_on_a_day_off(head):
     head.digest_only = True
     head.save()
