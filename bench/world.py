@@ -51,6 +51,7 @@ from viewflow.workflow.models import Task as FlowTask
 from viewflow.workflow.status import PROCESS, STATUS
 
 from tasks.deadlines import VIETNAM, deadline_end
+from tasks.querysets import refresh_lead_tallies
 from workflows.flows import DirectiveFlow, ExtensionFlow
 
 BENCH_PASSWORD = "scale-bench-389"  # every generated user's password (a scratch database)
@@ -569,7 +570,8 @@ def _work(worker: int, workers: int) -> dict[str, int]:
 
 
 def _refresh_lead_summaries(Task: type[models.Model], tasks: int, workers: int) -> None:
-    """One UPDATE over every task; with workers, one per slice of the ids (1..tasks), at once."""
+    """One UPDATE over every task; with workers, one per slice of the ids (1..tasks), at once,
+    then every lead tally recounted once (each slice's agencies are nearly all of them)."""
     if workers == 1:
         Task.objects.all().refresh_lead_summary()
         return
@@ -577,12 +579,15 @@ def _refresh_lead_summaries(Task: type[models.Model], tasks: int, workers: int) 
 
     def refresh(k: int) -> None:
         try:
-            Task.objects.filter(pk__gt=bounds[k], pk__lte=bounds[k + 1]).refresh_lead_summary()
+            Task.objects.filter(pk__gt=bounds[k], pk__lte=bounds[k + 1]).refresh_lead_summary(
+                tallies=False
+            )
         finally:
             connection.close()  # this thread's
 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(refresh, range(workers)))
+    refresh_lead_tallies(model("TaskAssignment"), model("LeadTally"))
 
 
 def _compact_after_update(table: str) -> None:

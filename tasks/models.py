@@ -18,12 +18,18 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from agencies.models import Agency
+from agencies.models import Agency, Committee
 from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 
 from .deadlines import DeadlineKind, deadline_end
-from .querysets import AssignmentQuerySet, LeadStatus, TaskQuerySet
+from .querysets import (
+    LIVE_INDEX,
+    AssignmentQuerySet,
+    LeadStatus,
+    LeadTallyQuerySet,
+    TaskQuerySet,
+)
 
 
 class TaskState(models.TextChoices):
@@ -320,6 +326,14 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(role="lead", state__in=OWING_STATES),
                 name="assignment_owing_due",
             ),
+            # The lead parts whose timeliness depends on the moment (querysets.LIVE, and those
+            # reported in time): the dashboards count these live, beside the LeadTally.
+            models.Index(
+                fields=["task"],
+                include=["agency", "state", "due_at", "reported_at", "result_reported_at"],
+                condition=LIVE_INDEX,
+                name="assignment_live_lead",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -399,6 +413,33 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
     )
     def cancel(self) -> None:
         pass
+
+
+class LeadTally(models.Model):
+    """How many of a lead agency's parts in a committee's tasks have each settled timeliness
+    (querysets.SETTLED: done on time, done late, no deadline, reported in time): values the
+    moment of asking cannot change, so the dashboards add them to the live parts counted when
+    asked instead of reading every part. A stored copy, recounted from the parts only by
+    querysets.refresh_lead_tallies, in the transaction of the action that changes a part."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    timeliness = models.CharField(max_length=16)
+    parts = models.PositiveIntegerField()
+
+    objects = LeadTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("settled parts count")
+        verbose_name_plural = _("settled parts counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "agency", "timeliness"], name="leadtally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {self.committee}: {self.timeliness} {self.parts}"
 
 
 class ExtensionState(models.TextChoices):

@@ -9,11 +9,13 @@ Every list, dashboard, export and PDF asks these, so they never disagree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import overload
 
+from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     Case,
     Count,
@@ -24,6 +26,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -131,6 +134,24 @@ DONE_LATE = Q(state="accepted", due_at__isnull=False) & ~Q(result_reported_at__l
 # by this many days (the result's day after the deadline's, in Vietnam).
 DAYS_LATE = DaysBetween(_local_date("result_reported_at"), _local_date("due_at"))
 
+# The lead parts the figures count, split by whether the moment of asking can still change
+# their timeliness. SETTLED: accepted (done on time or late), open with no deadline, or
+# REPORTED_IN_TIME: with_timeliness gives them the same value at every moment, so their counts
+# are kept per committee and agency (LeadTally). LIVE: open with a deadline they can still
+# miss (or have missed): counted at the moment of asking. Draft and cancelled parts are in
+# neither, and no figure counts them.
+SETTLED = Q(role="lead") & (
+    Q(state="accepted") | Q(state__in=OPEN, due_at__isnull=True) | REPORTED_IN_TIME
+)
+# The partial index that finds LIVE parts (with the few reported in time); LIVE repeats its
+# terms as written, which is how the planner knows the index holds every LIVE part.
+LIVE_INDEX = Q(role="lead", state__in=OPEN, due_at__isnull=False)
+LIVE = LIVE_INDEX & (
+    Q(state__in=OWING)
+    | Q(state="reported", reported_at__isnull=True)
+    | Q(state="reported", reported_at__gt=F("due_at"))
+)
+
 # How urgent an open lead's part is: a task is as urgent as its most urgent open lead.
 _OPEN_RANK = {
     Timeliness.NO_DEADLINE: 1,
@@ -206,13 +227,19 @@ def _summarise(
     computed once per row and the database returns a handful of (key, value, count) rows, which
     fold into the figures here."""
     fields = [key, "timeliness"] if key else ["timeliness"]
-    rows = queryset.order_by().values(*fields).annotate(rows=Count("*"))
+    return _fold(queryset.order_by().values(*fields).annotate(rows=Count("*")), key)
+
+
+def _fold(
+    rows: Iterable[dict], key: str | None
+) -> TimelinessFigures | dict[int, TimelinessFigures]:
+    """(key, timeliness, rows) counts, folded into each key's figures."""
     counts: dict[object, dict[str, int]] = {}
     for row in rows:
         if key and row[key] is None:
             continue
         per_value = counts.setdefault(row[key] if key else None, {})
-        per_value[row["timeliness"]] = row["rows"]
+        per_value[row["timeliness"]] = per_value.get(row["timeliness"], 0) + row["rows"]
     figures = {
         group: TimelinessFigures(
             **{
@@ -330,6 +357,96 @@ class AssignmentQuerySet(models.QuerySet):
         if by not in keys:
             raise ValueError(f"cannot summarise by {by!r}")
         return _summarise(queryset, keys[by])
+
+
+class LeadTallyQuerySet(models.QuerySet):
+    def timeliness_summary(
+        self, committee: int | None = None, now: dt.datetime | None = None
+    ) -> dict[int, TimelinessFigures]:
+        """Each lead agency's figures over its parts of a committee's tasks (every committee's
+        with None), as `AssignmentQuerySet.timeliness_summary(by="agency")` counts them: the
+        settled parts' stored counts and the live parts counted now, in one statement (both
+        read the same snapshot, so a part that settles meanwhile is counted once)."""
+        stored = self.all()
+        live = AssignmentQuerySet(apps.get_model("tasks", "TaskAssignment")).filter(LIVE)
+        if committee is not None:
+            stored = stored.filter(committee_id=committee)
+            # A LIVE part's task is under way with a dated lead still owing: its stored
+            # summary says OPEN (a test holds them together), which leaves the committee's
+            # finished tasks out of the join.
+            live = live.filter(
+                task__directive__committee_id=committee, task__lead_status=LeadStatus.OPEN
+            )
+        stored_rows = (
+            stored.order_by().values("agency_id", "timeliness").annotate(rows=Sum("parts"))
+        )
+        live_rows = (
+            live.with_timeliness(now)
+            .order_by()
+            .values("agency_id", "timeliness")
+            .annotate(rows=Count("*"))
+        )
+        figures = _fold(stored_rows.union(live_rows, all=True), "agency_id")
+        assert isinstance(figures, dict)
+        return figures
+
+
+def refresh_lead_tallies(
+    assignment_model: type[models.Model],
+    tally_model: type[models.Model],
+    tasks: models.QuerySet | None = None,
+) -> None:
+    """Recount the settled lead parts (SETTLED) of every (committee, lead agency) that has a
+    lead part in `tasks`, from the parts themselves, with `with_timeliness` (their value is the
+    same at every moment); every pair when `tasks` is None. The one writer of LeadTally:
+    called by `TaskQuerySet.refresh_lead_summary` in each action's transaction, by the
+    migration that fills it and by the scale bench's loader. Takes the models so a migration
+    can pass its historical ones.
+
+    Two actions recounting the same pair one after the other must not each miss the other's
+    change: on PostgreSQL each pair is locked (a transaction-level advisory lock, in a fixed
+    order) before it is recounted, and the recount, a later statement, sees every change
+    committed before the lock was granted (READ COMMITTED). SQLite runs one writer at a time."""
+    settled = AssignmentQuerySet(assignment_model).filter(SETTLED)
+    tallies = tally_model.objects.all()
+    if tasks is not None:
+        pairs = sorted(
+            set(
+                assignment_model.objects.filter(task__in=tasks.values("pk"), role="lead")
+                .order_by()
+                .values_list("task__directive__committee_id", "agency_id")
+                .distinct()
+            )
+        )
+        if not pairs:
+            return
+        connection = connections[tally_model.objects.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for pair in pairs:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", pair)
+        agencies: dict[int, list[int]] = {}
+        for committee, agency in pairs:
+            agencies.setdefault(committee, []).append(agency)
+        scope = Q()
+        tally_scope = Q()
+        for committee, members in agencies.items():
+            scope |= Q(task__directive__committee_id=committee, agency_id__in=members)
+            tally_scope |= Q(committee_id=committee, agency_id__in=members)
+        settled = settled.filter(scope)
+        tallies = tallies.filter(tally_scope)
+    counts = (
+        settled.with_timeliness()
+        .order_by()
+        .values_list("task__directive__committee_id", "agency_id", "timeliness")
+        .annotate(parts=Count("*"))
+    )
+    fresh = [
+        tally_model(committee_id=committee, agency_id=agency, timeliness=value, parts=parts)
+        for committee, agency, value, parts in counts
+    ]
+    tallies.delete()
+    tally_model.objects.bulk_create(fresh, batch_size=5000)
 
 
 def _assignment_model(tasks: models.QuerySet) -> type[models.Model]:
@@ -454,11 +571,20 @@ class TaskQuerySet(models.QuerySet):
         )
         return self.annotate(timeliness=timeliness, days_overdue=days_overdue)
 
-    def refresh_lead_summary(self) -> int:
-        """Recompute the stored summary of these tasks' leads, set-wise (one UPDATE). Called by
-        tasks/actions.py in every action's transaction, by the migration that added it, and by
-        the scale bench after loading. Returns the number of tasks updated."""
-        return self.update(**lead_summary(_assignment_model(self)))
+    def refresh_lead_summary(self, tallies: bool = True) -> int:
+        """Recompute the stored summary of these tasks' leads, set-wise (one UPDATE), and the
+        settled-part counts of their lead agencies in their committees (refresh_lead_tallies).
+        Called by tasks/actions.py in every action's transaction, by the migration that added
+        it, and by loaders after writing behind the actions (`tallies=False` only for a loader
+        that recounts every tally itself afterwards). Returns the number of tasks updated."""
+        assignment_model = _assignment_model(self)
+        updated = self.update(**lead_summary(assignment_model))
+        if tallies:
+            tally_model = apps.get_model("tasks", "LeadTally")
+            refresh_lead_tallies(
+                assignment_model, tally_model, self if self.query.has_filters() else None
+            )
+        return updated
 
     def implementing(self, task) -> TaskQuerySet:
         """The tasks of the published directives that carry `task` out (a child committee's

@@ -12,16 +12,28 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agencies.models import User
 from project.errors import ActionError
 from tasks import actions
-from tasks.models import Task, TaskAssignment
+from tasks.models import LeadTally, Task, TaskAssignment
 from tasks.querysets import FIGURE_FILTERS, Timeliness
-from tests.factories import UserFactory
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from workflows import services as flows
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = dt.date(2021, 3, 31)
-MOVES = ["acknowledge", "report", "accept", "return", "extend", "cancel_task", "wait"]
+MOVES = [
+    "acknowledge",
+    "report",
+    "accept",
+    "return",
+    "extend",
+    "refuse_extension",
+    "drop_lead",
+    "add_lead",
+    "cancel_task",
+    "wait",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +63,25 @@ def _apply(move: str, task: Task, part: TaskAssignment, people: dict) -> None:
                 reason="Chờ số liệu",
             )
             flows.decide_extension(extension, by=people["chair"], approve=True)
+        elif move == "refuse_extension" and part.state in ("assigned", "in_progress", "returned"):
+            extension = flows.request_extension(
+                part,
+                by=officer,
+                new_deadline=(part.deadline or DEADLINE) + dt.timedelta(days=10),
+                reason="Chờ số liệu",
+            )
+            flows.decide_extension(extension, by=people["chair"], approve=False, note="Không")
+        elif move in ("drop_lead", "add_lead") and task.state == "assigned":
+            # The standing office takes this lead's part away, or gives the other agency one.
+            leads = [
+                a.agency for a in task.assignments.filter(role="lead").exclude(state="cancelled")
+            ]
+            if move == "add_lead":
+                wanted = [*leads, people["customs"].agency]
+            else:
+                wanted = [a for a in leads if a.pk != part.agency_id]
+            if wanted and len({a.pk for a in wanted}) == len(wanted):
+                actions.set_assignments(task, by=people["secretariat"], lead=wanted)
         elif move == "cancel_task" and task.state == "assigned":
             actions.cancel_task(task, by=people["secretariat"], reason="Không còn phù hợp")
     except ActionError:  # a move refused at this moment (deadline passed, …)
@@ -81,7 +112,7 @@ def _both(ids: list[int], now: dt.datetime) -> tuple[dict, dict]:
             st.lists(
                 st.tuples(
                     st.sampled_from(MOVES),
-                    st.integers(min_value=0, max_value=1),  # which lead
+                    st.integers(min_value=0, max_value=2),  # which lead
                     st.integers(min_value=-15, max_value=25),  # day, from the deadline
                 ),
                 max_size=7,
@@ -95,9 +126,16 @@ def _both(ids: list[int], now: dt.datetime) -> tuple[dict, dict]:
 def test_the_stored_summary_always_gives_the_derived_timeliness(
     make_task, police, border_guard, officer, secretariat, chair, committee, plans, looks
 ):
+    customs_officer = User.objects.filter(agency__code="KG-HQ").first()  # one per test run
+    if customs_officer is None:
+        customs = AgencyFactory(code="KG-HQ", name="Cục Hải quan tỉnh Kiên Giang")
+        MembershipFactory(committee=committee, agency=customs)
+        customs_officer = UserFactory(role="agency_officer", committee=committee, agency=customs)
     people = {
         "KG-CA": officer,
         "KG-BDBP": UserFactory(role="agency_officer", committee=committee, agency=border_guard),
+        "KG-HQ": customs_officer,
+        "customs": customs_officer,
         "secretariat": secretariat,
         "chair": chair,
     }
@@ -112,17 +150,18 @@ def test_the_stored_summary_always_gives_the_derived_timeliness(
             )
             for leads, dated, _moves in plans
         ]
-    for task, (leads, _dated, moves) in zip(tasks, plans, strict=True):
+    for task, (_leads, _dated, moves) in zip(tasks, plans, strict=True):
         ids.append(task.pk)
         for move, which, day in sorted(moves, key=lambda m: m[2]):
             when = dt.datetime.combine(DEADLINE, dt.time(10), tzinfo=VN) + dt.timedelta(days=day)
             with time_machine.travel(when, tick=False):
                 task.refresh_from_db()
-                part = (
+                parts = list(
                     TaskAssignment.objects.filter(task=task, role="lead")
                     .select_related("agency", "task")
-                    .order_by("agency__code")[min(which, leads - 1)]
+                    .order_by("agency__code")
                 )
+                part = parts[min(which, len(parts) - 1)]
                 _apply(move, task, part, people)
     for look in looks:
         now = dt.datetime.combine(DEADLINE, dt.time(12), tzinfo=VN) + dt.timedelta(days=look)
@@ -151,6 +190,24 @@ def _assert_dashboard_figures_are_the_derived_ones(ids: list[int], now: dt.datet
     parts = TaskAssignment.objects.filter(task__in=ids, role="lead").with_timeliness(now)
     for agency, figures in tasks.timeliness_summary(by="agency", now=now).items():
         assert _figures(figures) == _counted(parts.filter(agency=agency))
+    # Each lead's figures as the dashboards read them (settled parts' stored counts and the
+    # live ones counted now) over every lead part of the committee and of all committees.
+    every = TaskAssignment.objects.filter(role="lead").with_timeliness(now)
+    committee = Task.objects.get(pk=ids[0]).directive.committee_id
+    for scope, counted in (
+        (committee, every.filter(task__directive__committee=committee)),
+        (None, every),
+    ):
+        expected = {
+            agency: _counted(counted.filter(agency=agency))
+            for agency in set(counted.values_list("agency", flat=True))
+        }
+        tallied = LeadTally.objects.timeliness_summary(scope, now=now)
+        assert {a: _figures(f) for a, f in tallied.items() if f.total} == {
+            a: e
+            for a, e in expected.items()
+            if e["done_on_time"] + e["done_late"] + e["open_on_time"] + e["open_overdue"]
+        }
     # The most overdue list: every owed part with_timeliness calls overdue, and only those.
     owed_overdue = parts.owing().filter(FIGURE_FILTERS["open_overdue"])
     assert set(parts.overdue(now).values_list("pk", flat=True)) == set(

@@ -9,7 +9,7 @@ import time_machine
 from project.errors import ActionConflict
 from tasks import actions
 from tasks.deadlines import VIETNAM
-from tasks.models import Extension, TaskAssignment, TaskEvent, TaskState
+from tasks.models import Extension, LeadTally, TaskAssignment, TaskEvent, TaskState
 from tests.factories import UserFactory
 from tests.races import race
 from workflows import services
@@ -144,3 +144,29 @@ def test_stale_page_gets_the_conflict_message(part, officer):
         actions.acknowledge(part, by=officer)
         with pytest.raises(ActionConflict):
             actions.acknowledge(stale, by=officer)
+
+
+def test_accepting_many_parts_of_one_agency_at_once_counts_each_on_the_dashboard(
+    make_task, officer, secretariat, committee, police
+):
+    """Each acceptance recounts the agency's settled parts in the committee (LeadTally):
+    counted at once, none may miss another's, or the dashboard would show fewer done."""
+    committee.reports_need_head_approval = False
+    committee.save()
+    office = [secretariat] + [
+        UserFactory(role="secretariat", committee=committee) for _ in range(7)
+    ]
+    parts = []
+    with time_machine.travel(NOVEMBER, tick=False):
+        for _ in office:
+            part = TaskAssignment.objects.get(task=make_task(), role="lead")
+            actions.submit_report(actions.acknowledge(part, by=officer), by=officer, text="Xong")
+            parts.append(part.pk)
+        outcomes = race(
+            [lambda pk=pk: TaskAssignment.objects.get(pk=pk) for pk in parts],
+            [lambda p, o=o: actions.accept_report(p, by=o) for o in office],
+        )
+    assert outcomes == ["won"] * len(office)
+    figures = LeadTally.objects.timeliness_summary(committee.pk)[police.pk]
+    assert figures.done_on_time == len(office)
+    assert figures.open == 0
