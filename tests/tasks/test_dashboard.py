@@ -117,3 +117,17 @@ def test_the_dashboard_figures_are_what_with_timeliness_says(client, role):
     assert [days for _pk, days in overdue] == [days for _pk, days in expected[: len(overdue)]]
     # Every overdue part, not only the first ten, is one with_timeliness calls overdue.
     assert set(parts.overdue(NOW).values_list("pk", "days_overdue")) == set(expected)
+
+
+@pytest.mark.parametrize("role", ["secretariat", "chair"])
+def test_a_committee_role_without_its_committee_sees_no_committees_figures(client, role):
+    """Such accounts exist (the user table allows them); LeadTally's summary over committee
+    None means every committee, which only the administrator may see."""
+    committee = _committee_with_tasks(6)
+    names = list(committee.agencies.values_list("name", flat=True))
+    client.force_login(UserFactory(role=role, committee=None))
+    response = client.get(reverse("dashboard:index"))
+    assert response.status_code == 200
+    assert response.context["ranking"] == []
+    page = response.content.decode()
+    assert not any(name in page for name in names)
