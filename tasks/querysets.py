@@ -413,6 +413,9 @@ def refresh_lead_tallies(
         pairs = sorted(
             set(
                 assignment_model.objects.filter(task__in=tasks.values("pk"), role="lead")
+                # Draft parts are never counted and no part goes back to draft: a draft task's
+                # edits (the breakdown editor makes several in one transaction) lock nothing.
+                .exclude(state="draft")
                 .order_by()
                 .values_list("task__directive__committee_id", "agency_id")
                 .distinct()

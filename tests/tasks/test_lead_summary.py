@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agencies.models import User
+from documents import actions as documents_actions
 from project.errors import ActionError
 from tasks import actions
 from tasks.models import LeadTally, Task, TaskAssignment
@@ -238,3 +241,27 @@ def test_a_task_overdue_by_one_lead_is_overdue_until_that_lead_reports_in_time_o
     stored, derived = _both([task.pk], after)
     assert stored[task.pk] == derived[task.pk]
     assert stored[task.pk][0] in (Timeliness.OPEN_ON_TIME, Timeliness.DUE_SOON)
+
+
+def test_editing_a_draft_task_recounts_no_tally_and_takes_no_lock(committee, secretariat):
+    """Draft parts are never counted: the breakdown editor, which makes several tasks in one
+    transaction, must not take the tallies' locks (two offices proposing at once could
+    deadlock on them)."""
+    police, guard = AgencyFactory(), AgencyFactory()
+    for agency in (police, guard):
+        MembershipFactory(committee=committee, agency=agency)
+    directive = documents_actions.register_directive(
+        committee,
+        by=secretariat,
+        number="07/KH-BCĐ389",
+        subject="Kế hoạch cao điểm",
+        issued_on=dt.date(2030, 1, 10),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        task = actions.create_task(
+            directive, by=secretariat, title="Tuần tra", lead=[police, guard], deadline=None
+        )
+        actions.set_assignments(task, lead=[guard], coordinating=[police], by=secretariat)
+    touched = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in touched if "leadtally" in sql.lower() or "advisory" in sql]
+    assert LeadTally.objects.count() == 0
