@@ -68,7 +68,22 @@ def is_background(total: int) -> bool:
 
 
 def start_export(prepared: Prepared, *, query: str, target: str = "", total: int) -> Export:
-    """Queue `prepared` for the background; the worker hears of it once this commits."""
+    """Queue `prepared` for the background; the worker hears of it once this commits. The same
+    file asked for again while it is still being made is that export, not a second one (a
+    double click, a reload): one person cannot fill the worker with copies."""
+    pending = (
+        Export.objects.filter(
+            user=prepared.user,
+            kind=prepared.kind,
+            query=query,
+            target=target,
+            state__in=(ExportState.QUEUED, ExportState.RUNNING),
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if pending is not None:
+        return pending
     with transaction.atomic():
         export = Export.objects.create(
             user=prepared.user,

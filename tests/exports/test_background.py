@@ -280,3 +280,16 @@ def test_a_long_export_takes_queries_by_the_chunk_not_by_the_row(
     assert len(progress) == 1 + 1 + 3004 // 500 + 1
     # 2 chunks of 2,000 tasks, each with its parts; the notification; no query per row
     assert len(captured.captured_queries) <= 30
+
+
+def test_asking_again_while_it_is_being_made_opens_the_same_export(
+    scene, at_now, small_threshold, client, chair
+):
+    client.force_login(chair)
+    first = ask_for_tasks(client)
+    again = client.get(reverse("exports:spreadsheet", args=["tasks"]), {"status": "all"})
+    assert again["Location"] == reverse("exports:export", args=[first.pk])
+    assert Export.objects.count() == 1
+    run_queued_exports()  # made: asking once more makes a new file
+    client.get(reverse("exports:spreadsheet", args=["tasks"]), {"status": "all"})
+    assert Export.objects.count() == 2
