@@ -82,9 +82,10 @@ def stamp(filters: ReportFilters) -> str:
     return timezone.localtime(filters.now).strftime("%Y%m%d")
 
 
-def _filters(
-    user: User, params: Mapping[str, str], now: dt.datetime | None, **fixed: Any
+def filters_for(
+    user: User, params: Mapping[str, str], now: dt.datetime | None = None, **fixed: Any
 ) -> ReportFilters:
+    """The list screen's filters from its query string, in the user's committee."""
     filters = parse_filters(committee_of(user, params), params, user=user, now=now)
     return replace(filters, **fixed) if fixed else filters
 
@@ -94,7 +95,7 @@ def _spreadsheet(
 ) -> Prepared:
     if sheet not in SHEETS:
         raise Http404
-    filters = _filters(user, params, now)
+    filters = filters_for(user, params, now)
     if sheet == "scorecards" and filters.agency is not None:
         # ?agency= names one agency's line: only as far as its scorecard PDF may be seen.
         if not perms.can_view_agency_figures(filters.committee.pk, filters.agency.pk, user):
@@ -121,7 +122,7 @@ def _spreadsheet(
 
 
 def _overdue(user: User, params: Mapping[str, str], now: dt.datetime | None) -> Prepared:
-    filters = _filters(user, params, now)
+    filters = filters_for(user, params, now)
 
     def write(out: IO[bytes], progress: Progress | None) -> None:
         out.write(build_overdue_audit(filters, user, progress=progress))
@@ -142,7 +143,7 @@ def _scorecard(
 ) -> Prepared:
     committee = committee_of(user, params)
     agency = visible_agency(user, committee, agency_code)
-    filters = _filters(user, params, now, agency=agency)
+    filters = filters_for(user, params, now, agency=agency)
 
     def write(out: IO[bytes], progress: Progress | None) -> None:
         out.write(build_scorecard(filters, user, progress=progress))

@@ -25,12 +25,12 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies import permissions as perms
 from agencies.http import AuthenticatedRequest
-from agencies.models import Agency, Committee
 from chasing import urging
 from documents import permissions as directive_perms
 from documents.models import Directive, UrgingLetter
@@ -40,16 +40,11 @@ from reporting import permissions as report_perms
 from reporting.models import ReportingPeriod
 
 from .background import is_background, start_export
-from .kinds import PDF, XLSX, committee_of, prepare, stamp, visible_agency
+from .kinds import PDF, XLSX, committee_of, filters_for, prepare, stamp, visible_agency
 from .models import Export, ExportState
 from .pdf.appendix import build_appendix
 from .pdf.consolidated import build_consolidated
-from .pdf.queries import ReportFilters, parse_date, parse_filters
-
-
-def _committee(request: AuthenticatedRequest) -> Committee:
-    """The user's own committee; an administrator names one with ?committee=CODE."""
-    return committee_of(request.user, request.GET)
+from .pdf.queries import parse_date, parse_filters
 
 
 def document_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -68,25 +63,10 @@ def document_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     return wrapper
 
 
-def _filters(request: AuthenticatedRequest, **fixed: Any) -> ReportFilters:
-    filters = parse_filters(_committee(request), request.GET, user=request.user)
-    if fixed:
-        filters = replace(filters, **fixed)
-    return filters
-
-
 def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response = HttpResponse(data, content_type=PDF)
+    response["Content-Disposition"] = content_disposition_header(False, name) or "inline"
     return response
-
-
-def _stamp(filters: ReportFilters) -> str:
-    return stamp(filters)
-
-
-def _agency(request: AuthenticatedRequest, committee: Committee, code: str) -> Agency:
-    return visible_agency(request.user, committee, code)
 
 
 # ---- PDFs
@@ -98,7 +78,7 @@ def appendix_pdf(request: AuthenticatedRequest, directive_id: int) -> HttpRespon
     directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
     filters = parse_filters(directive.committee, request.GET, user=request.user)
     filters = replace(filters, directive=directive)
-    name = f"phu-luc-{directive.number or directive.pk}-{_stamp(filters)}.pdf"
+    name = f"phu-luc-{directive.number or directive.pk}-{stamp(filters)}.pdf"
     return _pdf(build_appendix(filters, request.user), name)
 
 
@@ -117,10 +97,10 @@ def scorecard_pdf(request: AuthenticatedRequest, agency_code: str) -> HttpRespon
 @require_GET
 @document_view
 def consolidated_pdf(request: AuthenticatedRequest) -> HttpResponse:
-    committee = _committee(request)
+    committee = committee_of(request.user, request.GET)
     if not report_perms.can_view_consolidation(committee.pk, request.user):
         raise Http404
-    filters = _filters(request)
+    filters = filters_for(request.user, request.GET)
     period = None
     if request.GET.get("period"):
         # One period (the consolidation page's download): of this committee, or not found.
@@ -130,7 +110,7 @@ def consolidated_pdf(request: AuthenticatedRequest) -> HttpResponse:
         ).first()
         if period is None:
             raise Http404
-    return _pdf(build_consolidated(filters, period), f"tong-hop-{_stamp(filters)}.pdf")
+    return _pdf(build_consolidated(filters, period), f"tong-hop-{stamp(filters)}.pdf")
 
 
 def _letter_options(request: AuthenticatedRequest) -> urging.LetterOptions:
@@ -154,10 +134,10 @@ def _letter_options(request: AuthenticatedRequest) -> urging.LetterOptions:
 @require_GET
 @document_view
 def urging_preview_pdf(request: AuthenticatedRequest, agency_code: str) -> HttpResponse:
-    committee = _committee(request)
+    committee = committee_of(request.user, request.GET)
     if not perms.is_committee_staff(request.user, committee.pk):
         raise Http404
-    agency = _agency(request, committee, agency_code)
+    agency = visible_agency(request.user, committee, agency_code)
     data = urging.preview_urging_letter(
         committee, agency, by=request.user, options=_letter_options(request)
     )
@@ -167,10 +147,10 @@ def urging_preview_pdf(request: AuthenticatedRequest, agency_code: str) -> HttpR
 @require_POST
 @document_view
 def urging_issue(request: AuthenticatedRequest, agency_code: str) -> HttpResponse:
-    committee = _committee(request)
+    committee = committee_of(request.user, request.GET)
     if not perms.is_committee_staff(request.user, committee.pk):
         raise Http404
-    agency = _agency(request, committee, agency_code)
+    agency = visible_agency(request.user, committee, agency_code)
     letter = urging.issue_urging_letter(
         committee, agency, by=request.user, options=_letter_options(request)
     )
