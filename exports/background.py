@@ -160,7 +160,7 @@ def run_export(export_id: int) -> bool:
             target=export.target,
             now=export.created_at,
         )
-        progress.save(total=prepared.count())
+        # The rows were counted when the export was asked for (its total); not again here.
         with tempfile.TemporaryFile() as out:
             prepared.write(out, progress)
             out.seek(0)
