@@ -34,8 +34,8 @@ from .pdf.queries import (
 )
 from .pdf.scorecard import build_scorecard
 from .spreadsheets import SHEETS, write_xlsx
+from .xlsx import XLSX
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 NO_COMMITTEE = _("Choose a committee (?committee=CODE).")
 
@@ -56,7 +56,16 @@ class Prepared:
 
     @property
     def as_attachment(self) -> bool:
-        return self.content_type == XLSX  # PDFs open in the browser, as they always have
+        return is_attachment(self.kind)
+
+
+def is_attachment(kind: str) -> bool:
+    """A spreadsheet downloads; a PDF opens in the browser, as it always has."""
+    return kind.startswith("xlsx:")
+
+
+def content_type(kind: str) -> str:
+    return XLSX if is_attachment(kind) else PDF
 
 
 def committee_of(user: User, params: Mapping[str, str]) -> Committee:
@@ -83,10 +92,17 @@ def stamp(filters: ReportFilters) -> str:
 
 
 def filters_for(
-    user: User, params: Mapping[str, str], now: dt.datetime | None = None, **fixed: Any
+    user: User,
+    params: Mapping[str, str],
+    now: dt.datetime | None = None,
+    *,
+    committee: Committee | None = None,
+    **fixed: Any,
 ) -> ReportFilters:
-    """The list screen's filters from its query string, in the user's committee."""
-    filters = parse_filters(committee_of(user, params), params, user=user, now=now)
+    """The list screen's filters from its query string, in the user's committee (`committee`
+    when the caller has already read it)."""
+    committee = committee or committee_of(user, params)
+    filters = parse_filters(committee, params, user=user, now=now)
     return replace(filters, **fixed) if fixed else filters
 
 
@@ -121,21 +137,34 @@ def _spreadsheet(
     )
 
 
-def _overdue(user: User, params: Mapping[str, str], now: dt.datetime | None) -> Prepared:
-    filters = filters_for(user, params, now)
+def _pdf(
+    kind: str,
+    filters: ReportFilters,
+    user: User,
+    filename: str,
+    build: Callable[..., bytes],
+    rows: Callable[[ReportFilters, User], Any],
+) -> Prepared:
+    """A PDF export: `build` makes its bytes, `rows` is the queryset its length is counted on."""
 
     def write(out: IO[bytes], progress: Progress | None) -> None:
-        out.write(build_overdue_audit(filters, user, progress=progress))
+        out.write(build(filters, user, progress=progress))
 
     return Prepared(
-        kind="pdf:overdue",
+        kind=kind,
         filters=filters,
         user=user,
-        filename=f"qua-han-{stamp(filters)}.pdf",
+        filename=filename,
         content_type=PDF,
-        count=lambda: overdue_parts(filters, user).count(),
+        count=lambda: rows(filters, user).count(),
         write=write,
     )
+
+
+def _overdue(user: User, params: Mapping[str, str], now: dt.datetime | None) -> Prepared:
+    filters = filters_for(user, params, now)
+    name = f"qua-han-{stamp(filters)}.pdf"
+    return _pdf("pdf:overdue", filters, user, name, build_overdue_audit, overdue_parts)
 
 
 def _scorecard(
@@ -143,20 +172,9 @@ def _scorecard(
 ) -> Prepared:
     committee = committee_of(user, params)
     agency = visible_agency(user, committee, agency_code)
-    filters = filters_for(user, params, now, agency=agency)
-
-    def write(out: IO[bytes], progress: Progress | None) -> None:
-        out.write(build_scorecard(filters, user, progress=progress))
-
-    return Prepared(
-        kind="pdf:scorecard",
-        filters=filters,
-        user=user,
-        filename=f"ket-qua-{agency.code}-{stamp(filters)}.pdf",
-        content_type=PDF,
-        count=lambda: agency_parts(filters, user).count(),
-        write=write,
-    )
+    filters = filters_for(user, params, now, committee=committee, agency=agency)
+    name = f"ket-qua-{agency.code}-{stamp(filters)}.pdf"
+    return _pdf("pdf:scorecard", filters, user, name, build_scorecard, agency_parts)
 
 
 def prepare(

@@ -12,9 +12,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from xlsxwriter import Workbook
 
-from .xlsx import QUOTED, csv_text, write_text
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .xlsx import QUOTED, XLSX, csv_text, write_text
 
 
 class _Echo:
@@ -59,4 +57,4 @@ def xlsx_download(
                 write_text(ws, number, col, str(value), quoted)
     workbook.close()
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)

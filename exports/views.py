@@ -40,7 +40,16 @@ from reporting import permissions as report_perms
 from reporting.models import ReportingPeriod
 
 from .background import is_background, start_export
-from .kinds import PDF, XLSX, committee_of, filters_for, prepare, stamp, visible_agency
+from .kinds import (
+    PDF,
+    committee_of,
+    content_type,
+    filters_for,
+    is_attachment,
+    prepare,
+    stamp,
+    visible_agency,
+)
 from .models import Export, ExportState
 from .pdf.appendix import build_appendix
 from .pdf.consolidated import build_consolidated
@@ -248,10 +257,9 @@ def export_file(request: AuthenticatedRequest, export_id: int) -> HttpResponseBa
     export = _own_export(request, export_id)
     if export.state != ExportState.DONE or not export.file:
         raise Http404
-    is_pdf = export.filename.endswith(".pdf")
     return send_stored_file(
         export.file,
         filename=export.filename,
-        content_type=PDF if is_pdf else XLSX,
-        as_attachment=not is_pdf,
+        content_type=content_type(export.kind),
+        as_attachment=is_attachment(export.kind),
     )

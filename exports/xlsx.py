@@ -16,6 +16,7 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The properties of the format `write_text` is given (`workbook.add_format(QUOTED)`).
 QUOTED = {"quote_prefix": True}
