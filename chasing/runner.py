@@ -1,4 +1,4 @@
-"""The tick in the embedded server's own thread (`manage.py run`): the same run_tick() Celery
+"""The tick in the embedded server's own thread (`manage.py run` and `serve`): the same run_tick() Celery
 beat runs in production, with the same log lines and the `tick` heartbeat /healthz reads
 (ops/jobs.py). Here, not in ops: ops runs the apps without importing them (docs/architecture.md).
 """
@@ -10,7 +10,8 @@ import time
 
 from django.db import close_old_connections, connection
 
-from ops.jobs import beat, log_job, logger
+from exports.runner import export_forever
+from ops.jobs import beat, log_job, logger, start_heartbeat
 
 from .tick import run_tick
 
@@ -41,3 +42,15 @@ def tick_forever(stop: threading.Event, interval: float, first_delay: float = 5.
             logger.exception("tick failed")
         finally:
             connection.close()
+
+
+def start_embedded_jobs(stop: threading.Event, *, interval: float, tick: bool = True) -> None:
+    """What the embedded server runs beside its web server (`manage.py run` and `serve`): the
+    worker heartbeat and the tick every `interval` seconds (unless `tick` is off), and always
+    the long exports' thread. Each thread ends when `stop` is set."""
+    if tick:
+        start_heartbeat("worker:embedded")
+        threading.Thread(
+            target=tick_forever, args=(stop, interval), name="tick", daemon=True
+        ).start()
+    threading.Thread(target=export_forever, args=(stop,), name="exports", daemon=True).start()

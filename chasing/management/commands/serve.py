@@ -16,9 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from chasing.runner import tick_forever
-from exports.runner import export_forever
-from ops.jobs import start_heartbeat
+from chasing.runner import start_embedded_jobs
 
 
 class Command(BaseCommand):
@@ -37,13 +35,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
+        start_embedded_jobs(stop, interval=options["interval"], tick=not options["no_tick"])
         if not options["no_tick"]:
-            start_heartbeat("worker:embedded")
-            threading.Thread(
-                target=tick_forever, args=(stop, options["interval"]), name="tick", daemon=True
-            ).start()
             self.stdout.write(f"Periodic jobs: every {options['interval']:g} s (manage.py tick)")
-        threading.Thread(target=export_forever, args=(stop,), name="exports", daemon=True).start()
         try:
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
         finally:

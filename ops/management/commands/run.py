@@ -17,9 +17,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
-from chasing.runner import tick_forever
-from exports.runner import export_forever
-from ops.jobs import start_heartbeat
+from chasing.runner import start_embedded_jobs
 
 
 class Command(BaseCommand):
@@ -43,13 +41,9 @@ class Command(BaseCommand):
                 self.style.WARNING("DJANGO_DEBUG is on: use `make dev` for development.")
             )
         stop = threading.Event()
+        start_embedded_jobs(stop, interval=options["interval"], tick=not options["no_tick"])
         if not options["no_tick"]:
-            start_heartbeat("worker:embedded")
-            threading.Thread(
-                target=tick_forever, args=(stop, options["interval"]), name="tick", daemon=True
-            ).start()
             self.stdout.write(f"Periodic jobs: every {options['interval']:g} s")
-        threading.Thread(target=export_forever, args=(stop,), name="exports", daemon=True).start()
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(
             f"Serving {url} with waitress, {options['threads']} threads, "
