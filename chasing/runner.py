@@ -1,6 +1,7 @@
-"""The tick in the embedded server's own thread (`manage.py run` and `serve`): the same run_tick() Celery
-beat runs in production, with the same log lines and the `tick` heartbeat /healthz reads
-(ops/jobs.py). Here, not in ops: ops runs the apps without importing them (docs/architecture.md).
+"""The embedded server's background jobs (`manage.py run` and `serve`): the tick in its own
+thread, the same run_tick() Celery beat runs in production, with the same log lines and the
+`tick` heartbeat /healthz reads (ops/jobs.py), and the long exports' thread. Here, not in ops:
+ops runs the apps without importing them (docs/architecture.md).
 """
 
 from __future__ import annotations
