@@ -360,6 +360,17 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class LeadTallyQuerySet(models.QuerySet):
+    def summary_for(self, user, now: dt.datetime | None = None) -> dict[int, TimelinessFigures]:
+        """The per-agency figures this person may see, by TaskQuerySet.visible_to's rule for
+        committee staff: every committee's for the administrator, their committee's for its
+        standing office and chairs, none for anyone else (a committee role not yet given its
+        committee included: committee None would mean every committee here)."""
+        if perms.is_admin(user):
+            return self.timeliness_summary(None, now)
+        if perms.is_active(user) and user.role in ("secretariat", "chair") and user.committee_id:
+            return self.timeliness_summary(user.committee_id, now)
+        return {}
+
     def timeliness_summary(
         self, committee: int | None = None, now: dt.datetime | None = None
     ) -> dict[int, TimelinessFigures]:

@@ -569,12 +569,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         parts = tasks.parts()
         total = tasks.timeliness_summary()
         # Each lead's figures over its parts: the settled ones counted ahead, the rest now.
-        if roles.is_admin(user):
-            by_agency = LeadTally.objects.timeliness_summary(None)  # every committee
-        elif user.committee_id is None:  # a committee role not yet given its committee
-            by_agency = {}
-        else:
-            by_agency = LeadTally.objects.timeliness_summary(user.committee_id)
+        by_agency = LeadTally.objects.summary_for(user)
         by_directive = tasks.timeliness_summary(by="directive")
         agency_names = Agency.objects.in_bulk(list(by_agency))
 
