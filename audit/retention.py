@@ -137,6 +137,9 @@ def _delete(rows: QuerySet, ids: list[int]) -> int:
     return deleted
 
 
+MAX_DAYS = 31  # days archived per run; the next run goes on
+
+
 def retention_cutoff(now: dt.datetime, days: int) -> dt.datetime:
     """The start of the day (the site's time zone) `days` days before `now`'s: rows created
     before it are past a retention of `days` days."""
@@ -149,17 +152,22 @@ def archive_by_day(
     rows: QuerySet,
     *,
     fields: list[str],
-    cutoff: dt.datetime,
+    now: dt.datetime | None,
+    days: int,
     directory: Path,
     name: str,
     what: str,
-    max_days: int = 31,
+    max_days: int = MAX_DAYS,
 ) -> ArchiveResult:
-    """Archive, then delete, the `rows` created before `cutoff` (a day's start), whole days
-    (the site's time zone) at a time, one file per day (`name`-YYYY-MM-DD.jsonl.gz), at most
-    `max_days` days per run (the tick catches up); the result counts them as `what`."""
+    """Archive, then delete, the `rows` past a retention of `days` days (none when `days` is 0
+    or less: kept for good), whole days (the site's time zone) at a time, one file per day
+    (`name`-YYYY-MM-DD.jsonl.gz), at most `max_days` days per run (the tick catches up); the
+    result counts them as `what`."""
     local = timezone.get_default_timezone()
     result = ArchiveResult(what=what)
+    if days <= 0:
+        return result
+    cutoff = retention_cutoff(now or timezone.now(), days)
     for _ in range(max_days):
         oldest = (
             rows.filter(created_at__lt=cutoff)
@@ -193,17 +201,15 @@ def archive_access_log(
     *,
     days: int | None = None,
     directory: Path | None = None,
-    max_days: int = 31,
+    max_days: int = MAX_DAYS,
 ) -> ArchiveResult:
     """Archive and delete access events older than `days` (ACCESS_LOG_RETENTION_DAYS), whole
     days (the site's time zone) at a time, at most `max_days` days per run (the tick catches up)."""
-    days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
-    if days <= 0:  # kept for good
-        return ArchiveResult()
     return archive_by_day(
         AccessEvent.objects.all(),
         fields=FIELDS,
-        cutoff=retention_cutoff(now or timezone.now(), days),
+        now=now,
+        days=settings.ACCESS_LOG_RETENTION_DAYS if days is None else days,
         directory=Path(directory or settings.ACCESS_LOG_ARCHIVE_DIR),
         name="access-log",
         what="access events",

@@ -16,9 +16,8 @@ import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
-from audit.retention import ArchiveResult, archive_by_day, retention_cutoff
+from audit.retention import MAX_DAYS, ArchiveResult, archive_by_day
 
 from .models import Notification
 
@@ -41,7 +40,6 @@ FIELDS = [
     "emailed_at",
     "digest_id",
 ]
-MAX_DAYS = 31  # days archived per run; the next day's run goes on
 
 
 def archive_notifications(
@@ -53,13 +51,11 @@ def archive_notifications(
 ) -> ArchiveResult:
     """Archive and delete the read notifications created more than `days` days ago
     (NOTIFICATION_RETENTION_DAYS), at most `max_days` days of them per run."""
-    days = settings.NOTIFICATION_RETENTION_DAYS if days is None else days
-    if days <= 0:  # kept for good
-        return ArchiveResult(what="notifications")
     return archive_by_day(
         Notification.objects.filter(read_at__isnull=False),
         fields=FIELDS,
-        cutoff=retention_cutoff(now or timezone.now(), days),
+        now=now,
+        days=settings.NOTIFICATION_RETENTION_DAYS if days is None else days,
         directory=Path(directory or settings.NOTIFICATION_ARCHIVE_DIR),
         name="notifications",
         what="notifications",
