@@ -247,7 +247,12 @@ def wait_healthy(base: str, timeout: float) -> dict:
             with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
                 return json.load(response)
         except urllib.error.HTTPError as error:
-            body = json.load(error)
+            # Until gunicorn listens, nginx answers 502 with its own HTML page, not our JSON.
+            text = error.read().decode(errors="replace")
+            try:
+                body = json.loads(text)
+            except ValueError:
+                body = {"status": error.code, "body": text[:200]}
         except OSError as error:
             body = {"error": str(error)}
         time.sleep(2)
