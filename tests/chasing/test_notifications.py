@@ -51,6 +51,31 @@ def test_the_same_message_is_claimed_once(officer):
     assert Notification.objects.count() == 1
 
 
+def test_a_batch_partly_claimed_already_writes_only_the_new_messages_field_for_field(officer):
+    due = dt.datetime(2024, 2, 20, 23, 59, 59, tzinfo=VN)
+    sections = ({"group": "overdue", "count": 2, "items": [{"title": 'Nhiệm vụ "A"\n'}]},)
+    notify([message(officer, 1)])
+    with CaptureQueriesContext(connection) as queries:
+        won = notify(
+            [
+                message(officer, n, url=f"/work/{n}/", due_at=due, sections=sections)
+                for n in (1, 2, 3)
+            ]
+        )
+    assert [n.object_key for n in won] == ["task:2", "task:3"]
+    inserts = [q for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert len(inserts) == 1  # one statement for the whole batch, however many rows
+    stored = Notification.objects.get(object_key="task:3")
+    assert (stored.title, stored.body, stored.url, stored.due_at, stored.sections) == (
+        "Quá hạn: nhiệm vụ 3",
+        "Nội dung",
+        "/work/3/",
+        due,
+        list(sections),
+    )
+    assert Notification.objects.get(object_key="task:1").url == ""  # the first claim stands
+
+
 def test_email_goes_after_commit_and_once(officer, django_capture_on_commit_callbacks):
     officer.email = "canbo.ca@example.vn"
     officer.save()
