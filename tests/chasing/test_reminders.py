@@ -536,3 +536,19 @@ def test_a_part_first_seen_overdue_is_logged_once_per_deadline(two_leads, police
         (border_guard, "19/02/2024", None),
         (police, "19/02/2024", None),
     ]
+
+
+@pytest.mark.vietnamese
+def test_readers_of_two_languages_in_one_run_each_get_theirs_and_a_title_is_kept_verbatim(
+    make_task, people, head
+):
+    head.language = "en"
+    head.save()
+    title = "Giảm 50% thủ tục (%(item)s)"
+    with time_machine.travel(at(dt.date(2024, 2, 1)), tick=False):
+        make_task(deadline=dt.date(2024, 2, 22), title=title)
+    chase(dt.date(2024, 2, 19))  # 3 working days left: the officer and the head
+    english = Notification.objects.get(recipient=head, kind="reminder")
+    vietnamese = Notification.objects.get(recipient__username="canbo.ca", kind="reminder")
+    assert title in english.body and "due 22/02/2024, in 3 working days" in english.body
+    assert title in vietnamese.body and "hạn 22/02/2024, còn 3 ngày làm việc" in vietnamese.body
