@@ -136,6 +136,11 @@ class Directive(ConcurrentTransitionMixin, models.Model):
                 name="directive_number_unique_per_year",
             )
         ]
+        indexes = [
+            # A committee's directives without reading their texts (an index-only scan): the
+            # dashboards' figures join every task and tally row to it.
+            models.Index(fields=["committee", "id"], name="directive_committee_id"),
+        ]
         permissions = [
             ("approve_directive", _("Can approve a directive's task list")),
             ("manage_directive", _("Can register, break down and dispatch a directive")),
