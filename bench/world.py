@@ -51,7 +51,7 @@ from viewflow.workflow.models import Task as FlowTask
 from viewflow.workflow.status import PROCESS, STATUS
 
 from tasks.deadlines import VIETNAM, deadline_end
-from tasks.querysets import refresh_lead_tallies
+from tasks.querysets import refresh_directive_tallies, refresh_lead_tallies
 from workflows.flows import DirectiveFlow, ExtensionFlow
 
 BENCH_PASSWORD = "scale-bench-389"  # every generated user's password (a scratch database)
@@ -571,7 +571,8 @@ def _work(worker: int, workers: int) -> dict[str, int]:
 
 def _refresh_lead_summaries(Task: type[models.Model], tasks: int, workers: int) -> None:
     """One UPDATE over every task; with workers, one per slice of the ids (1..tasks), at once,
-    then every lead tally recounted once (each slice's agencies are nearly all of them)."""
+    then every lead and directive tally recounted once (each slice's agencies are nearly all
+    of them)."""
     if workers == 1:
         Task.objects.all().refresh_lead_summary()
         return
@@ -588,6 +589,7 @@ def _refresh_lead_summaries(Task: type[models.Model], tasks: int, workers: int) 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(refresh, range(workers)))
     refresh_lead_tallies(model("TaskAssignment"), model("LeadTally"))
+    refresh_directive_tallies(Task, model("DirectiveTally"))
 
 
 def _compact_after_update(table: str) -> None:

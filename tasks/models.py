@@ -26,6 +26,7 @@ from .deadlines import DeadlineKind, deadline_end
 from .querysets import (
     LIVE_INDEX,
     AssignmentQuerySet,
+    DirectiveTallyQuerySet,
     LeadStatus,
     LeadTallyQuerySet,
     TaskQuerySet,
@@ -413,6 +414,32 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
     )
     def cancel(self) -> None:
         pass
+
+
+class DirectiveTally(models.Model):
+    """How many of a directive's tasks have each settled timeliness (querysets.SETTLED_TASKS:
+    done on time, done late, no deadline), so the dashboards add them to the open tasks counted
+    when asked instead of reading every task. A stored copy, recounted from the tasks' stored
+    summaries only by querysets.refresh_directive_tallies, in the transaction of the action
+    that changes a part."""
+
+    directive = models.ForeignKey("documents.Directive", on_delete=models.CASCADE, related_name="+")
+    timeliness = models.CharField(max_length=16)
+    tasks = models.PositiveIntegerField()
+
+    objects = DirectiveTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("settled tasks count")
+        verbose_name_plural = _("settled tasks counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directive", "timeliness"], name="directivetally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directive_id}: {self.timeliness} {self.tasks}"
 
 
 class LeadTally(models.Model):

@@ -112,6 +112,16 @@ class TimelinessFigures:
         base = self.done + self.open_overdue
         return round(100 * self.done_on_time / base, 1) if base else None
 
+    @classmethod
+    def sum(cls, many: Iterable[TimelinessFigures]) -> TimelinessFigures:
+        """The figures of several groups together (a committee's, from its directives')."""
+        names = [name for name in cls.__dataclass_fields__]
+        totals = dict.fromkeys(names, 0)
+        for figures in many:
+            for name in names:
+                totals[name] += getattr(figures, name)
+        return cls(**totals)
+
 
 # The timeliness values each figure counts: "Đang thực hiện trong hạn" counts everything open
 # and not yet overdue. The list filters and the grouped counts both read it.
@@ -226,32 +236,37 @@ def _summarise(
     """Count rows annotated with `timeliness`, grouped by (key, timeliness): the CASE is
     computed once per row and the database returns a handful of (key, value, count) rows, which
     fold into the figures here."""
-    fields = [key, "timeliness"] if key else ["timeliness"]
-    return _fold(queryset.order_by().values(*fields).annotate(rows=Count("*")), key)
+    if key is None:
+        rows = queryset.order_by().values_list("timeliness").annotate(rows=Count("*"))
+        return _fold(((None, value, n) for value, n in rows), None)
+    return _fold(queryset.order_by().values_list(key, "timeliness").annotate(rows=Count("*")), key)
+
+
+# Which figures each timeliness value counts in (FIGURE_VALUES turned round).
+_VALUE_FIGURES: dict[str, list[str]] = {
+    value: [name for name, values in FIGURE_VALUES.items() if value in values]
+    for value in {value for values in FIGURE_VALUES.values() for value in values}
+}
 
 
 def _fold(
-    rows: Iterable[dict], key: str | None
+    rows: Iterable[tuple], key: str | None
 ) -> TimelinessFigures | dict[int, TimelinessFigures]:
-    """(key, timeliness, rows) counts, folded into each key's figures."""
+    """(key, timeliness, rows) tuples, folded into each key's figures (an administrator's
+    dashboard folds some 100,000: tuples, and each value's figures looked up once)."""
     counts: dict[object, dict[str, int]] = {}
-    for row in rows:
-        if key and row[key] is None:
+    for group, value, number in rows:
+        if key and group is None:
             continue
-        per_value = counts.setdefault(row[key] if key else None, {})
-        per_value[row["timeliness"]] = per_value.get(row["timeliness"], 0) + row["rows"]
-    figures = {
-        group: TimelinessFigures(
-            **{
-                name: sum(per_value.get(value, 0) for value in values)
-                for name, values in FIGURE_VALUES.items()
-            }
-        )
-        for group, per_value in counts.items()
-    }
+        figures_of = counts.get(group)
+        if figures_of is None:
+            figures_of = counts[group] = dict.fromkeys(FIGURE_VALUES, 0)
+        for name in _VALUE_FIGURES.get(value, ()):
+            figures_of[name] += number
+    figures = {group: TimelinessFigures(**named) for group, named in counts.items()}
     if key is None:
         return figures.get(None, TimelinessFigures())
-    return dict(sorted(figures.items()))
+    return {group: figures[group] for group in sorted(figures)}
 
 
 def _due_soon_until(now: dt.datetime, due_soon_days: int | None) -> dt.datetime:
@@ -359,17 +374,26 @@ class AssignmentQuerySet(models.QuerySet):
         return _summarise(queryset, keys[by])
 
 
+_NOBODY = -1  # no committee's figures (None means every committee's)
+
+
+def _tally_scope(user) -> int | None:
+    """Whose committee figures this person may see from a tally, by TaskQuerySet.visible_to's
+    rule for committee staff: every committee's (None) for the administrator, their
+    committee's for its standing office and chairs, none (_NOBODY) for anyone else, a
+    committee role not yet given its committee included."""
+    if perms.is_admin(user):
+        return None
+    if perms.is_active(user) and user.role in ("secretariat", "chair") and user.committee_id:
+        return int(user.committee_id)
+    return _NOBODY
+
+
 class LeadTallyQuerySet(models.QuerySet):
     def summary_for(self, user, now: dt.datetime | None = None) -> dict[int, TimelinessFigures]:
-        """The per-agency figures this person may see, by TaskQuerySet.visible_to's rule for
-        committee staff: every committee's for the administrator, their committee's for its
-        standing office and chairs, none for anyone else (a committee role not yet given its
-        committee included: committee None would mean every committee here)."""
-        if perms.is_admin(user):
-            return self.timeliness_summary(None, now)
-        if perms.is_active(user) and user.role in ("secretariat", "chair") and user.committee_id:
-            return self.timeliness_summary(user.committee_id, now)
-        return {}
+        """The per-agency figures this person may see (_tally_scope)."""
+        scope = _tally_scope(user)
+        return {} if scope == _NOBODY else self.timeliness_summary(scope, now)
 
     def timeliness_summary(
         self, committee: int | None = None, now: dt.datetime | None = None
@@ -389,12 +413,12 @@ class LeadTallyQuerySet(models.QuerySet):
                 task__directive__committee_id=committee, task__lead_status=LeadStatus.OPEN
             )
         stored_rows = (
-            stored.order_by().values("agency_id", "timeliness").annotate(rows=Sum("parts"))
+            stored.order_by().values_list("agency_id", "timeliness").annotate(rows=Sum("parts"))
         )
         live_rows = (
             live.with_timeliness(now)
             .order_by()
-            .values("agency_id", "timeliness")
+            .values_list("agency_id", "timeliness")
             .annotate(rows=Count("*"))
         )
         figures = _fold(stored_rows.union(live_rows, all=True), "agency_id")
@@ -458,6 +482,89 @@ def refresh_lead_tallies(
     fresh = [
         tally_model(committee_id=committee, agency_id=agency, timeliness=value, parts=parts)
         for committee, agency, value, parts in counts
+    ]
+    tallies.delete()
+    tally_model.objects.bulk_create(fresh, batch_size=5000)
+
+
+# The task summaries whose figures the moment of asking cannot change: counted ahead per
+# directive (DirectiveTally). An OPEN task is counted when asked; the rest count in no figure.
+SETTLED_TASKS = (LeadStatus.DONE_ON_TIME, LeadStatus.DONE_LATE, LeadStatus.NO_DEADLINE)
+
+
+class DirectiveTallyQuerySet(models.QuerySet):
+    def summary_for(self, user, now: dt.datetime | None = None) -> dict[int, TimelinessFigures]:
+        """The per-directive task figures this person may see (_tally_scope)."""
+        scope = _tally_scope(user)
+        return {} if scope == _NOBODY else self.timeliness_summary(scope, now)
+
+    def timeliness_summary(
+        self, committee: int | None = None, now: dt.datetime | None = None
+    ) -> dict[int, TimelinessFigures]:
+        """Each directive's task figures, as `TaskQuerySet.timeliness_summary(by="directive")`
+        counts them, over a committee's directives (every committee's with None): the settled
+        tasks' stored counts and the open ones counted now along the index on (directive,
+        lead_status), in one statement (one snapshot: a task that settles meanwhile is counted
+        once)."""
+        stored = self.all()
+        live = TaskQuerySet(apps.get_model("tasks", "Task")).filter(lead_status=LeadStatus.OPEN)
+        if committee is not None:
+            stored = stored.filter(directive__committee_id=committee)
+            live = live.filter(directive__committee_id=committee)
+        stored_rows = (
+            stored.order_by().values_list("directive_id", "timeliness").annotate(rows=Sum("tasks"))
+        )
+        live_rows = (
+            live.with_timeliness(now)
+            .order_by()
+            .values_list("directive_id", "timeliness")
+            .annotate(rows=Count("*"))
+        )
+        figures = _fold(stored_rows.union(live_rows, all=True), "directive_id")
+        assert isinstance(figures, dict)
+        return figures
+
+
+def refresh_directive_tallies(
+    task_model: type[models.Model],
+    tally_model: type[models.Model],
+    tasks: models.QuerySet | None = None,
+) -> None:
+    """Recount the settled tasks (SETTLED_TASKS) of every directive with a task in `tasks`,
+    from their stored summaries (every directive when `tasks` is None). The one writer of
+    DirectiveTally, called as refresh_lead_tallies is and locking the same way (one advisory
+    lock per directive, after the lead tallies' and in order, so two actions never wait for
+    each other in a circle); a draft task counts in no figure, so its edits lock nothing."""
+    counted = TaskQuerySet(task_model).filter(lead_status__in=SETTLED_TASKS)
+    tallies = tally_model.objects.all()
+    if tasks is not None:
+        directives = sorted(
+            set(
+                tasks.exclude(state="draft")
+                .order_by()
+                .values_list("directive_id", flat=True)
+                .distinct()
+            )
+        )
+        if not directives:
+            return
+        connection = connections[tally_model.objects.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for directive in directives:
+                    # The one-number key space: apart from the lead tallies' two-number keys.
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [directive])
+        counted = counted.filter(directive_id__in=directives)
+        tallies = tallies.filter(directive_id__in=directives)
+    counts = (
+        counted.with_timeliness()
+        .order_by()
+        .values_list("directive_id", "timeliness")
+        .annotate(tasks=Count("*"))
+    )
+    fresh = [
+        tally_model(directive_id=directive, timeliness=value, tasks=number)
+        for directive, value, number in counts
     ]
     tallies.delete()
     tally_model.objects.bulk_create(fresh, batch_size=5000)
@@ -586,18 +693,18 @@ class TaskQuerySet(models.QuerySet):
         return self.annotate(timeliness=timeliness, days_overdue=days_overdue)
 
     def refresh_lead_summary(self, tallies: bool = True) -> int:
-        """Recompute the stored summary of these tasks' leads, set-wise (one UPDATE), and the
-        settled-part counts of their lead agencies in their committees (refresh_lead_tallies).
+        """Recompute the stored summary of these tasks' leads, set-wise (one UPDATE), the
+        settled-part counts of their lead agencies in their committees (refresh_lead_tallies)
+        and the settled-task counts of their directives (refresh_directive_tallies).
         Called by tasks/actions.py in every action's transaction, by the migration that added
         it, and by loaders after writing behind the actions (`tallies=False` only for a loader
         that recounts every tally itself afterwards). Returns the number of tasks updated."""
         assignment_model = _assignment_model(self)
         updated = self.update(**lead_summary(assignment_model))
         if tallies:
-            tally_model = apps.get_model("tasks", "LeadTally")
-            refresh_lead_tallies(
-                assignment_model, tally_model, self if self.query.has_filters() else None
-            )
+            scope = self if self.query.has_filters() else None
+            refresh_lead_tallies(assignment_model, apps.get_model("tasks", "LeadTally"), scope)
+            refresh_directive_tallies(self.model, apps.get_model("tasks", "DirectiveTally"), scope)
         return updated
 
     def implementing(self, task) -> TaskQuerySet:

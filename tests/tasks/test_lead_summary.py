@@ -18,7 +18,7 @@ from agencies.models import User
 from documents import actions as documents_actions
 from project.errors import ActionError
 from tasks import actions
-from tasks.models import LeadTally, Task, TaskAssignment
+from tasks.models import DirectiveTally, LeadTally, Task, TaskAssignment
 from tasks.querysets import FIGURE_FILTERS, Timeliness
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from workflows import services as flows
@@ -211,6 +211,21 @@ def _assert_dashboard_figures_are_the_derived_ones(ids: list[int], now: dt.datet
             for a, e in expected.items()
             if e["done_on_time"] + e["done_late"] + e["open_on_time"] + e["open_overdue"]
         }
+    # Each directive's task figures as the dashboards read them (settled tasks' stored counts
+    # and the open ones counted now), for the committee and for all committees.
+    for scope in (committee, None):
+        every_task = (
+            Task.objects.all() if scope is None else Task.objects.filter(directive__committee=scope)
+        )
+        assert {
+            d: _figures(f)
+            for d, f in DirectiveTally.objects.timeliness_summary(scope, now=now).items()
+            if f.total
+        } == {
+            d: _figures(f)
+            for d, f in every_task.timeliness_summary(by="directive", now=now).items()
+            if f.total
+        }
     # The most overdue list: every owed part with_timeliness calls overdue, and only those.
     owed_overdue = parts.owing().filter(FIGURE_FILTERS["open_overdue"])
     assert set(parts.overdue(now).values_list("pk", flat=True)) == set(
@@ -263,5 +278,5 @@ def test_editing_a_draft_task_recounts_no_tally_and_takes_no_lock(committee, sec
         )
         actions.set_assignments(task, lead=[guard], coordinating=[police], by=secretariat)
     touched = [q["sql"] for q in captured.captured_queries]
-    assert not [sql for sql in touched if "leadtally" in sql.lower() or "advisory" in sql]
-    assert LeadTally.objects.count() == 0
+    assert not [sql for sql in touched if "tally" in sql.lower() or "advisory" in sql]
+    assert LeadTally.objects.count() == DirectiveTally.objects.count() == 0

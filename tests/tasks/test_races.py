@@ -6,11 +6,13 @@ import datetime as dt
 import pytest
 import time_machine
 
+from documents.actions import register_directive
 from project.errors import ActionConflict
 from tasks import actions
+from tasks.actions import create_task
 from tasks.deadlines import VIETNAM
-from tasks.models import Extension, LeadTally, TaskAssignment, TaskEvent, TaskState
-from tests.factories import UserFactory
+from tasks.models import DirectiveTally, Extension, LeadTally, TaskAssignment, TaskEvent, TaskState
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.races import race
 from workflows import services
 
@@ -169,4 +171,58 @@ def test_accepting_many_parts_of_one_agency_at_once_counts_each_on_the_dashboard
     assert outcomes == ["won"] * len(office)
     figures = LeadTally.objects.timeliness_summary(committee.pk)[police.pk]
     assert figures.done_on_time == len(office)
+    assert figures.open == 0
+    # And each recounts its directive's settled tasks (DirectiveTally), all of them here.
+    by_directive = DirectiveTally.objects.timeliness_summary(committee.pk)
+    assert sum(f.done_on_time for f in by_directive.values()) == len(office)
+    assert sum(f.open for f in by_directive.values()) == 0
+
+
+def test_accepting_the_parts_of_one_directive_at_once_counts_each_task(
+    committee, secretariat, chair
+):
+    """Different agencies' tasks of one directive, accepted at the same moment: each
+    acceptance recounts the directive's settled tasks (DirectiveTally), and none may miss
+    another's, or the dashboard would show fewer tasks done than there are."""
+    committee.reports_need_head_approval = False
+    committee.save()
+    agencies = [AgencyFactory() for _ in range(6)]
+    officers = []
+    for agency in agencies:
+        MembershipFactory(committee=committee, agency=agency)
+        officers.append(UserFactory(role="agency_officer", committee=committee, agency=agency))
+    office = [secretariat] + [
+        UserFactory(role="secretariat", committee=committee) for _ in agencies[1:]
+    ]
+    with time_machine.travel(NOVEMBER, tick=False):
+        directive = register_directive(
+            committee,
+            by=secretariat,
+            number="9/TB-BCĐ",
+            subject="Kết luận",
+            issued_on=NOVEMBER.date(),
+        )
+        tasks = [
+            create_task(
+                directive, by=secretariat, title=f"Việc {n}", lead=[agency], coordinating=[],
+                deadline=dt.date(2020, 12, 31),
+            )
+            for n, agency in enumerate(agencies)
+        ]  # fmt: skip
+        services.start_directive_flow(directive)
+        services.submit_breakdown(directive, by=secretariat)
+        services.decide_task_list(directive, by=chair, approve=True)
+        services.dispatch(directive, by=secretariat)
+        parts = []
+        for task, officer in zip(tasks, officers, strict=True):
+            part = TaskAssignment.objects.get(task=task, role="lead")
+            actions.submit_report(actions.acknowledge(part, by=officer), by=officer, text="Xong")
+            parts.append(part.pk)
+        outcomes = race(
+            [lambda pk=pk: TaskAssignment.objects.get(pk=pk) for pk in parts],
+            [lambda p, o=o: actions.accept_report(p, by=o) for o in office],
+        )
+    assert outcomes == ["won"] * len(office)
+    figures = DirectiveTally.objects.timeliness_summary(committee.pk)[directive.pk]
+    assert figures.done_on_time == len(agencies)
     assert figures.open == 0
