@@ -11,6 +11,7 @@ for and decided on the extension flow's pages (workflows/), which the pages here
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -68,6 +70,7 @@ from .models import (
     WORKING_STATES,
     AssignmentRole,
     AssignmentState,
+    DirectiveTally,
     Extension,
     ExtensionState,
     LeadTally,
@@ -84,6 +87,7 @@ from .models import (
 from .querysets import Timeliness, TimelinessFigures
 
 PAGE_SIZE = 25
+RANKING_PAGE_SIZE = 50  # a committee's agencies on one page; the administrator's all, paged
 # Long texts a list never shows: left out of the rows (and of any sort the database does).
 LIST_DEFERRED = (
     "task__content",
@@ -567,19 +571,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             raise PermissionDenied
         tasks = Task.objects.visible_to(user)
         parts = tasks.parts()
-        total = tasks.timeliness_summary()
-        # Each lead's figures over its parts: the settled ones counted ahead, the rest now.
+        # The tasks' figures per directive and each lead's over its parts: the settled ones
+        # counted ahead, the rest now; the committee's are its directives' added up.
+        by_directive = DirectiveTally.objects.summary_for(user)
+        total = TimelinessFigures.sum(by_directive.values())
         by_agency = LeadTally.objects.summary_for(user)
-        by_directive = tasks.timeliness_summary(by="directive")
         agency_names = Agency.objects.in_bulk(list(by_agency))
 
         scale = max((f.total for f in by_agency.values()), default=0)
         agency_rows = [
-            {
-                "agency": agency_names[pk],
-                "figures": figures,
-                "segments": _bar_segments(figures, scale),
-            }
+            {"agency": agency_names[pk], "figures": figures}
             for pk, figures in by_agency.items()
             if pk in agency_names and figures.total
         ]
@@ -593,10 +594,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 str(row["agency"]),
             ),
         )
-        shown = sorted(
+        # The ranking a page at a time: every agency of every committee, for the administrator.
+        ranking_page = Paginator(ranking, RANKING_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        shown = heapq.nsmallest(
+            15,
             ((pk, figures) for pk, figures in by_directive.items() if figures.total),
             key=lambda item: (-item[1].open_overdue, -item[1].total),
-        )[:15]
+        )
         # Only the directives shown, without their texts (the state: django-fsm reads it).
         directives = Directive.objects.only(
             "state", "doc_type", "number", "symbol", "subject"
@@ -610,8 +614,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             total=total,
             figure_cards=_figure_cards(total),
             legend=FIGURES,
-            ranking=ranking,
-            chart_rows=sorted(agency_rows, key=lambda row: -row["figures"].total)[:15],
+            ranking=ranking_page.object_list,
+            page_obj=ranking_page,
+            paginator=ranking_page.paginator,
+            chart_rows=[
+                {**row, "segments": _bar_segments(row["figures"], scale)}
+                for row in sorted(agency_rows, key=lambda row: -row["figures"].total)[:15]
+            ],
             directive_rows=directive_rows,
             overdue=overdue,
             awaiting_directives=Directive.objects.visible_to(user)

@@ -131,3 +131,29 @@ def test_a_committee_role_without_its_committee_sees_no_committees_figures(clien
     assert response.context["ranking"] == []
     page = response.content.decode()
     assert not any(name in page for name in names)
+    assert response.context["directive_rows"] == []
+    assert response.context["total"].total == 0
+
+
+def test_the_ranking_goes_a_page_at_a_time(client, monkeypatch):
+    """The administrator ranks every agency of every committee: a page at a time, numbered on
+    from the page before; a page that does not exist shows the last, and a bad one the first."""
+    monkeypatch.setattr("tasks.views.RANKING_PAGE_SIZE", 2)
+    for _ in range(2):
+        _committee_with_tasks(6, second_lead=True)
+    client.force_login(UserFactory(role="admin", committee=None))
+    url = reverse("dashboard:index")
+    first = client.get(url)
+    ranked = [row["agency"] for row in first.context["ranking"]]
+    assert len(ranked) == 2
+    assert 'rel="next"' in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert [row["agency"] for row in second.context["ranking"]] != ranked
+    assert "<tr><td>3</td>" in second.content.decode()
+    assert 'rel="prev"' in second.content.decode()
+    every = sum(
+        (client.get(url, {"page": n}).context["ranking"] for n in (1, 2)), []
+    )  # two committees, two leads each: every lead agency once over the two pages
+    assert len({row["agency"].pk for row in every}) == 4
+    assert client.get(url, {"page": "x"}).context["ranking"] == first.context["ranking"]
+    assert client.get(url, {"page": 99}).context["page_obj"].number == 2
