@@ -552,3 +552,15 @@ def test_readers_of_two_languages_in_one_run_each_get_theirs_and_a_title_is_kept
     vietnamese = Notification.objects.get(recipient__username="canbo.ca", kind="reminder")
     assert title in english.body and "due 22/02/2024, in 3 working days" in english.body
     assert title in vietnamese.body and "hạn 22/02/2024, còn 3 ngày làm việc" in vietnamese.body
+
+
+def test_a_backlog_bigger_than_a_run_is_logged_most_overdue_first_over_several_runs(make_task):
+    with time_machine.travel(at(dt.date(2024, 2, 1)), tick=False):
+        tasks = [
+            make_task(deadline=dt.date(2024, 2, day), title=f"Việc {day}") for day in (7, 2, 6, 5)
+        ]
+    with time_machine.travel(at(dt.date(2024, 2, 20), 1), tick=False):
+        assert [record_new_overdue(limit=3), record_new_overdue(limit=3)] == [3, 1]
+        assert record_new_overdue(limit=3) == 0
+    logged = TaskEvent.objects.filter(kind="overdue").order_by("pk").values_list("task", flat=True)
+    assert list(logged) == [tasks[1].pk, tasks[3].pk, tasks[2].pk, tasks[0].pk]  # 2, 5, 6, 7/02
