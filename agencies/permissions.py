@@ -44,11 +44,22 @@ def is_admin(user: AnyUser) -> bool:
 
 
 def is_secretariat_of(user: AnyUser, committee_id: int | None) -> bool:
-    return _active(user) and user.role == "secretariat" and user.committee_id == committee_id
+    # Committee None is nobody's: an account not yet given its committee is no one's office.
+    return (
+        _active(user)
+        and user.role == "secretariat"
+        and committee_id is not None
+        and user.committee_id == committee_id
+    )
 
 
 def is_chair_of(user: AnyUser, committee_id: int | None) -> bool:
-    return _active(user) and user.role == "chair" and user.committee_id == committee_id
+    return (
+        _active(user)
+        and user.role == "chair"
+        and committee_id is not None
+        and user.committee_id == committee_id
+    )
 
 
 def is_committee_staff(user: AnyUser, committee_id: int | None) -> bool:

@@ -110,10 +110,8 @@ class ImportView(LoginRequiredMixin, View):
 
 def _letters_of(request: AuthenticatedRequest) -> QuerySet[UrgingLetter]:
     user = request.user
-    if not perms.is_committee_staff(user, user.committee_id):
+    if not perms.is_committee_staff(user, user.committee_id):  # no committee: no one's staff
         raise PermissionDenied
-    if user.committee_id is None:  # a committee role not yet given its committee
-        return UrgingLetter.objects.none()
     return UrgingLetter.objects.filter(committee_id=user.committee_id)
 
 

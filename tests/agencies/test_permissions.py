@@ -2,6 +2,10 @@
 
 import datetime as dt
 
+import pytest
+from django.urls import reverse
+
+from agencies import permissions as perms
 from documents.actions import register_directive
 from documents.models import Directive
 from tasks import actions, permissions
@@ -106,3 +110,15 @@ def test_inactive_or_anonymous_users_see_nothing(make_task, officer):
     officer.is_active = False
     assert not Task.objects.visible_to(officer).exists()
     assert not Task.objects.visible_to(AnonymousUser()).exists()
+
+
+@pytest.mark.parametrize("role", ["secretariat", "chair"])
+def test_a_committee_role_without_its_committee_is_no_committees_staff(db, client, role):
+    """The user table allows a standing-office or chair account with no committee yet: it must
+    not count as the staff of whatever has no committee either (None == None)."""
+    user = UserFactory(role=role, committee=None)
+    assert not perms.is_committee_staff(user, None)
+    assert not perms.is_secretariat_of(user, None)
+    assert not perms.is_chair_of(user, None)
+    client.force_login(user)
+    assert client.get(reverse("egov:letters")).status_code == 403
