@@ -110,9 +110,11 @@ class ImportView(LoginRequiredMixin, View):
 
 def _letters_of(request: AuthenticatedRequest) -> QuerySet[UrgingLetter]:
     user = request.user
-    if not perms.is_committee_staff(user, user.committee_id):  # no committee: no one's staff
+    committee_id = user.committee_id
+    # An account not yet given its committee is no one's staff.
+    if committee_id is None or not perms.is_committee_staff(user, committee_id):
         raise PermissionDenied
-    return UrgingLetter.objects.filter(committee_id=user.committee_id)
+    return UrgingLetter.objects.filter(committee_id=committee_id)
 
 
 class LetterListView(LoginRequiredMixin, ListView):
