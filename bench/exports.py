@@ -90,6 +90,7 @@ def build_world(size: int) -> None:
                 TaskAssignment(
                     task_id=task.pk,
                     agency=agency,
+                    committee_id=committee.pk,
                     role="lead",
                     state=state,
                     deadline=task.deadline,

@@ -104,6 +104,7 @@ def populate() -> None:
             TaskAssignment(
                 task_id=pk,
                 agency=agencies[pk % len(agencies)],
+                committee_id=directive.committee_id,
                 role="lead",
                 state="in_progress",
                 deadline=deadline,

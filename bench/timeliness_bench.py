@@ -95,6 +95,7 @@ def main() -> None:
                     TaskAssignment(
                         task=task,
                         agency=agency,
+                        committee_id=task.directive.committee_id,
                         role="lead",
                         state="cancelled" if cancelled else state,
                         deadline=deadline,

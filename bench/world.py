@@ -1049,7 +1049,7 @@ def _tasks_of(
         for agency, part in zip(lead_ids, parts, strict=True):
             _write_part(
                 loader, rng, ids, clock, plan, task_id, agency, part, secretariat, dispatched,
-                classes,
+                classes, committee=directive.committee,
             )  # fmt: skip
         for agency in coord_ids:
             state = "draft" if not dispatched else "cancelled" if cancelled else "assigned"
@@ -1058,6 +1058,7 @@ def _tasks_of(
                 id=ids.assignment(),
                 task_id=task_id,
                 agency_id=agency,
+                committee_id=directive.committee,
                 role="coordinating",
                 state=state,
                 deadline=deadline,
@@ -1180,6 +1181,8 @@ def _write_part(
     secretariat: int,
     dispatched: bool,
     classes: tuple[type[models.Model], ...],
+    *,
+    committee: int,
 ) -> None:
     _Task, Assignment, Extension, _Event, Report, Notification = classes
     now, today = plan.now, plan.today
@@ -1190,6 +1193,7 @@ def _write_part(
         id=assignment_id,
         task_id=task_id,
         agency_id=agency,
+        committee_id=committee,
         role="lead",
         state=part["state"],
         officer_id=officer,

@@ -271,6 +271,17 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="assignments"
     )
+    # The committee whose task this is: its directive's, which never changes; copied when the
+    # part is made so a committee's parts are one index range (the dashboards' live counts)
+    # instead of a join through every task and directive.
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     role = models.CharField(_("role"), max_length=12, choices=AssignmentRole.choices)
     state = FSMField(
         _("state"),
@@ -334,6 +345,13 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
                 include=["agency", "state", "due_at", "reported_at", "result_reported_at"],
                 condition=LIVE_INDEX,
                 name="assignment_live_lead",
+            ),
+            # The same parts by committee and agency, read whole by the dashboards.
+            models.Index(
+                fields=["committee", "agency"],
+                include=["state", "due_at", "reported_at", "result_reported_at"],
+                condition=LIVE_INDEX,
+                name="assignment_live_committee",
             ),
         ]
 

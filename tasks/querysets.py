@@ -406,12 +406,7 @@ class LeadTallyQuerySet(models.QuerySet):
         live = AssignmentQuerySet(apps.get_model("tasks", "TaskAssignment")).filter(LIVE)
         if committee is not None:
             stored = stored.filter(committee_id=committee)
-            # A LIVE part's task is under way with a dated lead still owing: its stored
-            # summary says OPEN (a test holds them together), which leaves the committee's
-            # finished tasks out of the join.
-            live = live.filter(
-                task__directive__committee_id=committee, task__lead_status=LeadStatus.OPEN
-            )
+            live = live.filter(committee_id=committee)  # one range of an index
         stored_rows = (
             stored.order_by().values_list("agency_id", "timeliness").annotate(rows=Sum("parts"))
         )

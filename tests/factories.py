@@ -107,6 +107,7 @@ class TaskAssignmentFactory(DjangoModelFactory):
 
     task = factory.SubFactory(TaskFactory)
     agency = factory.SubFactory(AgencyFactory)
+    committee = factory.LazyAttribute(lambda part: part.task.directive.committee)
     role = "lead"
 
 

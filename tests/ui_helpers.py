@@ -64,6 +64,7 @@ def make_bulk_tasks(
             part = TaskAssignment(
                 task=task,
                 agency=agency,
+                committee_id=task.directive.committee_id,
                 role="lead",
                 state=state,
                 officer=officer if state != "assigned" and agency == lead else None,
@@ -81,7 +82,13 @@ def make_bulk_tasks(
                 part.accepted_at = now
             parts.append(part)
         parts.append(
-            TaskAssignment(task=task, agency=coordinating, role="coordinating", state="assigned")
+            TaskAssignment(
+                task=task,
+                agency=coordinating,
+                committee_id=task.directive.committee_id,
+                role="coordinating",
+                state="assigned",
+            )
         )
     parts = TaskAssignment.objects.bulk_create(parts)
     by_task = {p.task_id: p for p in parts if p.role == "lead" and p.agency_id == lead.pk}

@@ -128,6 +128,7 @@ def every_member_task(scene, committee, police, border_guard):
         TaskAssignment(
             task=task,
             agency=agency,
+            committee_id=task.directive.committee_id,
             role=role,
             state=state,
             deadline=deadline,
@@ -315,6 +316,7 @@ def many_tasks(scene, police):
             TaskAssignment(
                 task_id=pk,
                 agency=police,
+                committee_id=template.directive.committee_id,
                 role="lead",
                 state="assigned",
                 deadline=template.deadline,
