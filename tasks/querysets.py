@@ -389,36 +389,64 @@ def _tally_scope(user) -> int | None:
     return _NOBODY
 
 
-class LeadTallyQuerySet(models.QuerySet):
+class _TallyQuerySet(models.QuerySet):
+    """A stored count of settled rows per (group, timeliness), read beside the live rows
+    counted at the moment of asking. Subclasses say which rows are live, how both narrow to
+    a committee, and what the group is and what the count is called."""
+
+    group: str  # the key of the figures, a column of both the tally and the live rows
+    counted: str  # the tally's count column
+
+    def _live(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def _in_committee(
+        self, stored: models.QuerySet, live: models.QuerySet, committee: int
+    ) -> tuple[models.QuerySet, models.QuerySet]:
+        raise NotImplementedError
+
     def summary_for(self, user, now: dt.datetime | None = None) -> dict[int, TimelinessFigures]:
-        """The per-agency figures this person may see (_tally_scope)."""
+        """The figures this person may see (_tally_scope)."""
         scope = _tally_scope(user)
         return {} if scope == _NOBODY else self.timeliness_summary(scope, now)
 
     def timeliness_summary(
         self, committee: int | None = None, now: dt.datetime | None = None
     ) -> dict[int, TimelinessFigures]:
-        """Each lead agency's figures over its parts of a committee's tasks (every committee's
-        with None), as `AssignmentQuerySet.timeliness_summary(by="agency")` counts them: the
-        settled parts' stored counts and the live parts counted now, in one statement (both
-        read the same snapshot, so a part that settles meanwhile is counted once)."""
-        stored = self.all()
-        live = AssignmentQuerySet(apps.get_model("tasks", "TaskAssignment")).filter(LIVE)
+        """Each group's figures over a committee's rows (every committee's with None): the
+        settled rows' stored counts and the live rows counted now, in one statement (both read
+        the same snapshot, so a row that settles meanwhile is counted once)."""
+        stored, live = self.all(), self._live()
         if committee is not None:
-            stored = stored.filter(committee_id=committee)
-            live = live.filter(committee_id=committee)  # one range of an index
+            stored, live = self._in_committee(stored, live, committee)
         stored_rows = (
-            stored.order_by().values_list("agency_id", "timeliness").annotate(rows=Sum("parts"))
+            stored.order_by().values_list(self.group, "timeliness").annotate(rows=Sum(self.counted))
         )
         live_rows = (
             live.with_timeliness(now)
             .order_by()
-            .values_list("agency_id", "timeliness")
+            .values_list(self.group, "timeliness")
             .annotate(rows=Count("*"))
         )
-        figures = _fold(stored_rows.union(live_rows, all=True), "agency_id")
+        figures = _fold(stored_rows.union(live_rows, all=True), self.group)
         assert isinstance(figures, dict)
         return figures
+
+
+class LeadTallyQuerySet(_TallyQuerySet):
+    """Each lead agency's figures over its parts of a committee's tasks, as
+    `AssignmentQuerySet.timeliness_summary(by="agency")` counts them."""
+
+    group, counted = "agency_id", "parts"
+
+    def _live(self) -> models.QuerySet:
+        return AssignmentQuerySet(apps.get_model("tasks", "TaskAssignment")).filter(LIVE)
+
+    def _in_committee(
+        self, stored: models.QuerySet, live: models.QuerySet, committee: int
+    ) -> tuple[models.QuerySet, models.QuerySet]:
+        # The live parts: one range of an index.
+        return stored.filter(committee_id=committee), live.filter(committee_id=committee)
 
 
 def refresh_lead_tallies(
@@ -487,37 +515,22 @@ def refresh_lead_tallies(
 SETTLED_TASKS = (LeadStatus.DONE_ON_TIME, LeadStatus.DONE_LATE, LeadStatus.NO_DEADLINE)
 
 
-class DirectiveTallyQuerySet(models.QuerySet):
-    def summary_for(self, user, now: dt.datetime | None = None) -> dict[int, TimelinessFigures]:
-        """The per-directive task figures this person may see (_tally_scope)."""
-        scope = _tally_scope(user)
-        return {} if scope == _NOBODY else self.timeliness_summary(scope, now)
+class DirectiveTallyQuerySet(_TallyQuerySet):
+    """Each directive's task figures, as `TaskQuerySet.timeliness_summary(by="directive")`
+    counts them; the open tasks counted along the index on (directive, lead_status)."""
 
-    def timeliness_summary(
-        self, committee: int | None = None, now: dt.datetime | None = None
-    ) -> dict[int, TimelinessFigures]:
-        """Each directive's task figures, as `TaskQuerySet.timeliness_summary(by="directive")`
-        counts them, over a committee's directives (every committee's with None): the settled
-        tasks' stored counts and the open ones counted now along the index on (directive,
-        lead_status), in one statement (one snapshot: a task that settles meanwhile is counted
-        once)."""
-        stored = self.all()
-        live = TaskQuerySet(apps.get_model("tasks", "Task")).filter(lead_status=LeadStatus.OPEN)
-        if committee is not None:
-            stored = stored.filter(directive__committee_id=committee)
-            live = live.filter(directive__committee_id=committee)
-        stored_rows = (
-            stored.order_by().values_list("directive_id", "timeliness").annotate(rows=Sum("tasks"))
+    group, counted = "directive_id", "tasks"
+
+    def _live(self) -> models.QuerySet:
+        return TaskQuerySet(apps.get_model("tasks", "Task")).filter(lead_status=LeadStatus.OPEN)
+
+    def _in_committee(
+        self, stored: models.QuerySet, live: models.QuerySet, committee: int
+    ) -> tuple[models.QuerySet, models.QuerySet]:
+        return (
+            stored.filter(directive__committee_id=committee),
+            live.filter(directive__committee_id=committee),
         )
-        live_rows = (
-            live.with_timeliness(now)
-            .order_by()
-            .values_list("directive_id", "timeliness")
-            .annotate(rows=Count("*"))
-        )
-        figures = _fold(stored_rows.union(live_rows, all=True), "directive_id")
-        assert isinstance(figures, dict)
-        return figures
 
 
 def refresh_directive_tallies(
