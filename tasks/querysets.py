@@ -449,6 +449,18 @@ class LeadTallyQuerySet(_TallyQuerySet):
         return stored.filter(committee_id=committee), live.filter(committee_id=committee)
 
 
+def _lock_in_order(tally_model: type[models.Model], keys: list[tuple[int, ...]]) -> None:
+    """On PostgreSQL, a transaction-level advisory lock on each key, in the order given (sorted
+    by the callers, so two actions never wait for each other in a circle). SQLite runs one
+    writer at a time."""
+    connection = connections[tally_model.objects.db]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute(f"SELECT pg_advisory_xact_lock({', '.join(['%s'] * len(key))})", key)
+
+
 def refresh_lead_tallies(
     assignment_model: type[models.Model],
     tally_model: type[models.Model],
@@ -481,11 +493,7 @@ def refresh_lead_tallies(
         )
         if not pairs:
             return
-        connection = connections[tally_model.objects.db]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for pair in pairs:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", pair)
+        _lock_in_order(tally_model, pairs)
         agencies: dict[int, list[int]] = {}
         for committee, agency in pairs:
             agencies.setdefault(committee, []).append(agency)
@@ -556,12 +564,8 @@ def refresh_directive_tallies(
         )
         if not directives:
             return
-        connection = connections[tally_model.objects.db]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for directive in directives:
-                    # The one-number key space: apart from the lead tallies' two-number keys.
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [directive])
+        # One-number keys: a key space apart from the lead tallies' (committee, agency) pairs.
+        _lock_in_order(tally_model, [(directive,) for directive in directives])
         counted = counted.filter(directive_id__in=directives)
         tallies = tallies.filter(directive_id__in=directives)
     counts = (
