@@ -71,6 +71,7 @@ class Directive(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="directives",
         help_text=_("The committee that tracks this directive."),
+        db_index=False,  # directive_committee_id (committee, id) leads with it
     )
     doc_type = models.CharField(_("type"), max_length=4, choices=DirectiveType.choices)
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)

@@ -487,7 +487,7 @@ def refresh_lead_tallies(
                 # edits (the breakdown editor makes several in one transaction) lock nothing.
                 .exclude(state="draft")
                 .order_by()
-                .values_list("task__directive__committee_id", "agency_id")
+                .values_list("committee_id", "agency_id")
                 .distinct()
             )
         )
@@ -497,17 +497,15 @@ def refresh_lead_tallies(
         agencies: dict[int, list[int]] = {}
         for committee, agency in pairs:
             agencies.setdefault(committee, []).append(agency)
-        scope = Q()
-        tally_scope = Q()
+        scope = Q()  # the same columns on the parts and on the tally
         for committee, members in agencies.items():
-            scope |= Q(task__directive__committee_id=committee, agency_id__in=members)
-            tally_scope |= Q(committee_id=committee, agency_id__in=members)
+            scope |= Q(committee_id=committee, agency_id__in=members)
         settled = settled.filter(scope)
-        tallies = tallies.filter(tally_scope)
+        tallies = tallies.filter(scope)
     counts = (
         settled.with_timeliness()
         .order_by()
-        .values_list("task__directive__committee_id", "agency_id", "timeliness")
+        .values_list("committee_id", "agency_id", "timeliness")
         .annotate(parts=Count("*"))
     )
     fresh = [

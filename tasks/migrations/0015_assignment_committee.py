@@ -16,7 +16,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("agencies", "0004_user_language"),
-        ("tasks", "0016_directive_tally"),
+        ("tasks", "0014_taskevent_overdue_index"),
     ]
 
     operations = [

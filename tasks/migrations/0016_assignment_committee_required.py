@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     # Apart from the fill: on PostgreSQL a table cannot be altered in the transaction that
     # queued its deferred foreign-key checks.
-    dependencies = [("tasks", "0017_assignment_committee")]
+    dependencies = [("tasks", "0015_assignment_committee")]
 
     operations = [
         migrations.AlterField(

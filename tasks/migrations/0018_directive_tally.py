@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0005_permission_names'),
-        ('tasks', '0015_lead_tally'),
+        ('tasks', '0017_lead_tally'),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0004_user_language'),
-        ('tasks', '0014_taskevent_overdue_index'),
+        ('tasks', '0016_assignment_committee_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
