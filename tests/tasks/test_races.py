@@ -148,6 +148,20 @@ def test_stale_page_gets_the_conflict_message(part, officer):
             actions.acknowledge(stale, by=officer)
 
 
+def _report_then_accept_at_once(tasks, officers, office) -> list[str]:
+    """Each task's lead part reported by its officer, then all accepted at the same moment, one
+    by each member of the standing office: the race's outcomes."""
+    parts = []
+    for task, officer in zip(tasks, officers, strict=True):
+        part = TaskAssignment.objects.get(task=task, role="lead")
+        actions.submit_report(actions.acknowledge(part, by=officer), by=officer, text="Xong")
+        parts.append(part.pk)
+    return race(
+        [lambda pk=pk: TaskAssignment.objects.get(pk=pk) for pk in parts],
+        [lambda p, o=o: actions.accept_report(p, by=o) for o in office],
+    )
+
+
 def test_accepting_many_parts_of_one_agency_at_once_counts_each_on_the_dashboard(
     make_task, officer, secretariat, committee, police
 ):
@@ -158,16 +172,9 @@ def test_accepting_many_parts_of_one_agency_at_once_counts_each_on_the_dashboard
     office = [secretariat] + [
         UserFactory(role="secretariat", committee=committee) for _ in range(7)
     ]
-    parts = []
     with time_machine.travel(NOVEMBER, tick=False):
-        for _ in office:
-            part = TaskAssignment.objects.get(task=make_task(), role="lead")
-            actions.submit_report(actions.acknowledge(part, by=officer), by=officer, text="Xong")
-            parts.append(part.pk)
-        outcomes = race(
-            [lambda pk=pk: TaskAssignment.objects.get(pk=pk) for pk in parts],
-            [lambda p, o=o: actions.accept_report(p, by=o) for o in office],
-        )
+        tasks = [make_task() for _ in office]
+        outcomes = _report_then_accept_at_once(tasks, [officer] * len(office), office)
     assert outcomes == ["won"] * len(office)
     figures = LeadTally.objects.timeliness_summary(committee.pk)[police.pk]
     assert figures.done_on_time == len(office)
@@ -213,15 +220,7 @@ def test_accepting_the_parts_of_one_directive_at_once_counts_each_task(
         services.submit_breakdown(directive, by=secretariat)
         services.decide_task_list(directive, by=chair, approve=True)
         services.dispatch(directive, by=secretariat)
-        parts = []
-        for task, officer in zip(tasks, officers, strict=True):
-            part = TaskAssignment.objects.get(task=task, role="lead")
-            actions.submit_report(actions.acknowledge(part, by=officer), by=officer, text="Xong")
-            parts.append(part.pk)
-        outcomes = race(
-            [lambda pk=pk: TaskAssignment.objects.get(pk=pk) for pk in parts],
-            [lambda p, o=o: actions.accept_report(p, by=o) for o in office],
-        )
+        outcomes = _report_then_accept_at_once(tasks, officers, office)
     assert outcomes == ["won"] * len(office)
     figures = DirectiveTally.objects.timeliness_summary(committee.pk)[directive.pk]
     assert figures.done_on_time == len(agencies)
