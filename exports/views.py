@@ -109,7 +109,7 @@ def consolidated_pdf(request: AuthenticatedRequest) -> HttpResponse:
     committee = committee_of(request.user, request.GET)
     if not report_perms.can_view_consolidation(committee.pk, request.user):
         raise Http404
-    filters = filters_for(request.user, request.GET)
+    filters = filters_for(request.user, request.GET, committee=committee)
     period = None
     if request.GET.get("period"):
         # One period (the consolidation page's download): of this committee, or not found.
