@@ -50,13 +50,16 @@ class Prepared:
     filters: ReportFilters
     user: User
     filename: str
-    content_type: str
     count: Callable[[], int]
     write: Callable[[IO[bytes], Progress | None], None]
 
     @property
     def as_attachment(self) -> bool:
         return is_attachment(self.kind)
+
+    @property
+    def content_type(self) -> str:
+        return content_type(self.kind)
 
 
 def is_attachment(kind: str) -> bool:
@@ -131,7 +134,6 @@ def _spreadsheet(
         filters=filters,
         user=user,
         filename=f"{sheet}-{stamp(filters)}.xlsx",
-        content_type=XLSX,
         count=lambda: SHEETS[sheet]().count(filters, user),
         write=write,
     )
@@ -155,7 +157,6 @@ def _pdf(
         filters=filters,
         user=user,
         filename=filename,
-        content_type=PDF,
         count=lambda: rows(filters, user).count(),
         write=write,
     )
