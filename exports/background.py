@@ -27,6 +27,7 @@ from functools import partial
 
 from celery import current_app
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F
@@ -71,20 +72,23 @@ def start_export(prepared: Prepared, *, query: str, target: str = "", total: int
     """Queue `prepared` for the background; the worker hears of it once this commits. The same
     file asked for again while it is still being made is that export, not a second one (a
     double click, a reload): one person cannot fill the worker with copies."""
-    pending = (
-        Export.objects.filter(
-            user=prepared.user,
-            kind=prepared.kind,
-            query=query,
-            target=target,
-            state__in=(ExportState.QUEUED, ExportState.RUNNING),
-        )
-        .order_by("-pk")
-        .first()
-    )
-    if pending is not None:
-        return pending
     with transaction.atomic():
+        # One person's requests one at a time: two at once would each find none pending and
+        # queue two. The person's row is the lock (PostgreSQL; SQLite has one writer anyway).
+        get_user_model().objects.select_for_update().only("pk").get(pk=prepared.user.pk)
+        pending = (
+            Export.objects.filter(
+                user=prepared.user,
+                kind=prepared.kind,
+                query=query,
+                target=target,
+                state__in=(ExportState.QUEUED, ExportState.RUNNING),
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if pending is not None:
+            return pending
         export = Export.objects.create(
             user=prepared.user,
             kind=prepared.kind,

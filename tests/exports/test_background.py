@@ -20,6 +20,7 @@ from exports import background, kinds
 from exports.celery_tasks import run as celery_run
 from exports.models import Export, ExportState
 from exports.runner import run_queued_exports
+from tests.races import race
 
 from . import test_spreadsheets
 from .pdf import conftest as pdf_fixtures
@@ -295,3 +296,19 @@ def test_asking_again_while_it_is_being_made_opens_the_same_export(
     run_queued_exports()  # made: asking once more makes a new file
     client.get(reverse("exports:spreadsheet", args=["tasks"]), {"status": "all"})
     assert Export.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_export_asked_for_at_the_same_moment_is_queued_once(
+    scene, at_now, small_threshold, chair
+):
+    """A double click reaches the server as two requests at once: each must not find the
+    other's export missing and queue a second copy."""
+    prepared = kinds.prepare("xlsx:tasks", chair, {"status": "all"})
+    ask = lambda _prepared: background.start_export(  # noqa: E731
+        _prepared, query="status=all", total=4
+    )
+    outcomes = race(lambda: prepared, [ask] * 6)
+    assert outcomes == ["won"] * 6
+    assert Export.objects.count() == 1
