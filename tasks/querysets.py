@@ -411,24 +411,27 @@ class _TallyQuerySet(models.QuerySet):
         return {} if scope == _NOBODY else self.timeliness_summary(scope, now)
 
     def timeliness_summary(
-        self, committee: int | None = None, now: dt.datetime | None = None
+        self, committee: int | None = None, now: dt.datetime | None = None, *, by: str = ""
     ) -> dict[int, TimelinessFigures]:
         """Each group's figures over a committee's rows (every committee's with None): the
         settled rows' stored counts and the live rows counted now, in one statement (both read
-        the same snapshot, so a row that settles meanwhile is counted once)."""
+        the same snapshot, so a row that settles meanwhile is counted once). `by` groups them
+        coarser, by a lookup both the tally and the live rows reach (the committee, for the
+        administrator: the database folds 20,000 directives into 64 committees, not Python)."""
+        group = by or self.group
         stored, live = self.all(), self._live()
         if committee is not None:
             stored, live = self._in_committee(stored, live, committee)
         stored_rows = (
-            stored.order_by().values_list(self.group, "timeliness").annotate(rows=Sum(self.counted))
+            stored.order_by().values_list(group, "timeliness").annotate(rows=Sum(self.counted))
         )
         live_rows = (
             live.with_timeliness(now)
             .order_by()
-            .values_list(self.group, "timeliness")
+            .values_list(group, "timeliness")
             .annotate(rows=Count("*"))
         )
-        figures = _fold(stored_rows.union(live_rows, all=True), self.group)
+        figures = _fold(stored_rows.union(live_rows, all=True), group)
         assert isinstance(figures, dict)
         return figures
 

@@ -43,7 +43,7 @@ from django.views.generic import ListView, TemplateView
 from viewflow.workflow.models import Task as FlowTask
 
 from agencies import permissions as roles
-from agencies.models import Agency
+from agencies.models import Agency, Committee
 from documents.models import Directive, DirectiveState
 from project import keyset
 from project.downloads import send_stored_file
@@ -572,9 +572,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         tasks = Task.objects.visible_to(user)
         parts = tasks.parts()
         # The tasks' figures per directive and each lead's over its parts: the settled ones
-        # counted ahead, the rest now; the committee's are its directives' added up.
-        by_directive = DirectiveTally.objects.summary_for(user)
-        total = TimelinessFigures.sum(by_directive.values())
+        # counted ahead, the rest now; the committee's are its directives' added up. The
+        # administrator, over every committee, sees each committee's figures instead of the
+        # directives'.
+        if roles.is_admin(user):
+            by_directive = {}
+            by_committee = DirectiveTally.objects.timeliness_summary(by="directive__committee")
+            total = TimelinessFigures.sum(by_committee.values())
+        else:
+            by_directive = DirectiveTally.objects.summary_for(user)
+            by_committee = {}
+            total = TimelinessFigures.sum(by_directive.values())
         by_agency = LeadTally.objects.summary_for(user)
         agency_names = Agency.objects.in_bulk(list(by_agency))
 
@@ -606,6 +614,20 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "state", "doc_type", "number", "symbol", "subject"
         ).in_bulk([pk for pk, _figures in shown])
         directive_rows = [{"directive": directives[pk], "figures": f} for pk, f in shown]
+        # The administrator's table: every committee with a task, most overdue first.
+        committees = Committee.objects.in_bulk(list(by_committee))
+        committee_rows = sorted(
+            (
+                {"committee": committees[pk], "figures": figures}
+                for pk, figures in by_committee.items()
+                if pk in committees and figures.total
+            ),
+            key=lambda row: (
+                -row["figures"].open_overdue,
+                -row["figures"].total,
+                row["committee"].name,
+            ),
+        )
         overdue = list(
             parts.overdue().select_related("task__directive", "agency").defer(*LIST_DEFERRED)[:10]
         )
@@ -622,6 +644,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 for row in sorted(agency_rows, key=lambda row: -row["figures"].total)[:15]
             ],
             directive_rows=directive_rows,
+            by_committee=roles.is_admin(user),
+            committee_rows=committee_rows,
             overdue=overdue,
             awaiting_directives=Directive.objects.visible_to(user)
             .filter(state=DirectiveState.AWAITING_APPROVAL)

@@ -9,6 +9,8 @@
    logs out with Tab, Enter and Space (and typing), seeing where the focus is at every stop.
 3. The periodic-report pages for each role, at desktop and phone width: within the screen,
    axe-core clean, the by-force grid's boxes named by column and row (screenshots r01–r08).
+4. The administrator's dashboard, every committee's figures, at desktop and phone width
+   (screenshots d01).
 """
 
 import datetime as dt
@@ -24,7 +26,14 @@ from reporting import services as reporting
 from reporting.models import ReportSubmission
 from tasks.models import TaskAssignment
 from tests.browser.a11y import Audit, require_axe
-from tests.factories import ReportingObligationFactory
+from tests.factories import (
+    AgencyFactory,
+    CommitteeFactory,
+    MembershipFactory,
+    ReportingObligationFactory,
+    UserFactory,
+)
+from tests.ui_helpers import make_bulk_tasks
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -428,6 +437,45 @@ def test_periodic_report_pages_fit_the_screen_and_pass_axe(
                 assert box["x"] + box["width"] <= who.page.viewport_size["width"], selector
             who.go("/reporting/obligations/new/")
             who.shot("r08-obligation-form")
+    finally:
+        Person.audit = None
+    audit.assert_clean()
+
+
+# ---- 4. the administrator's dashboard
+
+
+def test_the_administrators_dashboard_shows_each_committee_within_the_screen(
+    live_server, browser, committee, police, border_guard, officer
+):
+    """Over every committee, the administrator reads a line per committee (not 15 directives
+    of anyone's): in Vietnamese, within a phone's width, axe-core clean."""
+    require_axe()
+    make_bulk_tasks(committee, lead=police, coordinating=border_guard, officer=officer, rows=8)
+    province = CommitteeFactory(name="Ban Chỉ đạo 389 tỉnh Lạng Sơn")
+    lead, helper = AgencyFactory(), AgencyFactory()
+    for agency in (lead, helper):
+        MembershipFactory(committee=province, agency=agency)
+    province_officer = UserFactory(role="agency_officer", committee=province, agency=lead)
+    make_bulk_tasks(province, lead=lead, coordinating=helper, officer=province_officer, rows=6)
+    admin = UserFactory(role="admin", committee=None)
+    audit = Audit()
+    Person.audit = audit
+    try:
+        for phone in (False, True):
+            who = Person(
+                browser, live_server.url, admin, "admin-phone" if phone else "admin", phone=phone
+            )
+            who.login()
+            who.go("/dashboard/")
+            table = who.page.locator("#by-committee")
+            assert table.locator("h2").inner_text() == "Theo Ban Chỉ đạo"
+            rows = table.locator("tbody tr")
+            assert rows.count() == 2
+            assert "Ban Chỉ đạo 389 tỉnh Lạng Sơn" in table.inner_text()
+            who.shot("d01-admin-dashboard")
+            assert_fits(who, who.name, "the dashboard")
+            who.context.close()
     finally:
         Person.audit = None
     audit.assert_clean()

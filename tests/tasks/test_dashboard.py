@@ -104,6 +104,18 @@ def test_the_dashboard_figures_are_what_with_timeliness_says(client, role):
         assert f'aria-label="Results of {row["agency"]} (PDF)"' in response.content.decode()
     for row in page["directive_rows"]:
         assert _shown(row["figures"]) == _expected(timed_tasks, directive=row["directive"])
+    # The administrator sees every committee's figures where a committee's staff see its
+    # directives'.
+    if role == "admin":
+        assert not page["directive_rows"]
+        shown = {row["committee"]: _shown(row["figures"]) for row in page["committee_rows"]}
+        assert len(shown) == 2
+        assert shown == {each: _expected(timed_tasks, directive__committee=each) for each in shown}
+        assert "By steering committee" in response.content.decode()
+    else:
+        assert page["directive_rows"]
+        assert page["committee_rows"] == []
+        assert "By steering committee" not in response.content.decode()
     # The most overdue parts first, each as overdue as with_timeliness counts it.
     overdue = [(part.pk, part.days_overdue) for part in page["overdue"]]
     assert overdue
