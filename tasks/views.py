@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
@@ -557,6 +557,36 @@ def _bar_segments(figures: TimelinessFigures, scale: int) -> list[dict]:
     return segments
 
 
+def _agency_ranking(
+    by_agency: dict[int, TimelinessFigures], page_number: str | None
+) -> tuple[list[dict], Page, list[dict]]:
+    """The ranking's page asked for (best on-time rate first, agencies with nothing due yet
+    last) and the chart's 15 agencies with most parts. Sorted on figures and names alone
+    (every agency of every committee, for the administrator); an agency is built only for a
+    row drawn."""
+    names = Agency.objects.labels()
+    counted = {pk: f for pk, f in by_agency.items() if pk in names and f.total}
+    rates = {pk: f.on_time_rate for pk, f in counted.items()}
+    order = sorted(
+        counted,
+        key=lambda pk: (rates[pk] is None, -(rates[pk] or 0), counted[pk].open_overdue, names[pk]),
+    )
+    page = Paginator(order, RANKING_PAGE_SIZE).get_page(page_number)
+    charted = heapq.nsmallest(15, counted, key=lambda pk: -counted[pk].total)
+    agencies = Agency.objects.in_bulk([*page.object_list, *charted])
+    scale = max((f.total for f in by_agency.values()), default=0)
+    ranking = [{"agency": agencies[pk], "figures": counted[pk]} for pk in page.object_list]
+    chart = [
+        {
+            "agency": agencies[pk],
+            "figures": counted[pk],
+            "segments": _bar_segments(counted[pk], scale),
+        }
+        for pk in charted
+    ]
+    return ranking, page, chart
+
+
 class DashboardView(LoginRequiredMixin, TemplateView):
     """The four figures of the committee's tasks (a task is done on time only when every lead
     finished on time), each lead agency's figures over its own parts (a task with two leads
@@ -584,26 +614,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             by_committee = {}
             total = TimelinessFigures.sum(by_directive.values())
         by_agency = LeadTally.objects.summary_for(user)
-        agency_names = Agency.objects.in_bulk(list(by_agency))
-
-        scale = max((f.total for f in by_agency.values()), default=0)
-        agency_rows = [
-            {"agency": agency_names[pk], "figures": figures}
-            for pk, figures in by_agency.items()
-            if pk in agency_names and figures.total
-        ]
-        # Ranking: best on-time rate first; agencies with nothing due yet go last.
-        ranking = sorted(
-            agency_rows,
-            key=lambda row: (
-                row["figures"].on_time_rate is None,
-                -(row["figures"].on_time_rate or 0),
-                row["figures"].open_overdue,
-                str(row["agency"]),
-            ),
-        )
-        # The ranking a page at a time: every agency of every committee, for the administrator.
-        ranking_page = Paginator(ranking, RANKING_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        ranking, ranking_page, chart_rows = _agency_ranking(by_agency, self.request.GET.get("page"))
         shown = heapq.nsmallest(
             15,
             ((pk, figures) for pk, figures in by_directive.items() if figures.total),
@@ -636,13 +647,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             total=total,
             figure_cards=_figure_cards(total),
             legend=FIGURES,
-            ranking=ranking_page.object_list,
+            ranking=ranking,
             page_obj=ranking_page,
             paginator=ranking_page.paginator,
-            chart_rows=[
-                {**row, "segments": _bar_segments(row["figures"], scale)}
-                for row in sorted(agency_rows, key=lambda row: -row["figures"].total)[:15]
-            ],
+            chart_rows=chart_rows,
             directive_rows=directive_rows,
             by_committee=roles.is_admin(user),
             committee_rows=committee_rows,
