@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tasks.deadlines import VIETNAM
-from tasks.models import Task, TaskAssignment
-from tasks.querysets import FIGURE_FILTERS
+from tasks.models import LeadTally, Task, TaskAssignment
+from tasks.querysets import FIGURE_FILTERS, TimelinessFigures
 from tests.factories import AgencyFactory, CommitteeFactory, MembershipFactory, UserFactory
 from tests.ui_helpers import make_bulk_tasks
 
@@ -169,3 +169,32 @@ def test_the_ranking_goes_a_page_at_a_time(client, monkeypatch):
     assert len({row["agency"].pk for row in every}) == 4
     assert client.get(url, {"page": "x"}).context["ranking"] == first.context["ranking"]
     assert client.get(url, {"page": 99}).context["page_obj"].number == 2
+
+
+def test_the_ranking_puts_the_best_on_time_rate_first_and_breaks_ties_by_name(client, monkeypatch):
+    """Best rate first; on a tie, fewer overdue first, then by name as shown; an agency with
+    nothing done or overdue yet last; one with no part at all not listed."""
+    committee = CommitteeFactory()
+    named = {}
+    for name in ("Sở Tư pháp", "Công an tỉnh", "Cục Hải quan", "Bộ đội Biên phòng", "Sở Y tế"):
+        named[name] = AgencyFactory(name=name, short_name="")
+        MembershipFactory(committee=committee, agency=named[name])
+    figures = {
+        "Sở Tư pháp": TimelinessFigures(done_on_time=1, done_late=1),  # 50 %
+        "Công an tỉnh": TimelinessFigures(done_on_time=3, done_late=1),  # 75 %
+        "Cục Hải quan": TimelinessFigures(done_on_time=1, open_overdue=1),  # 50 %, 1 overdue
+        "Bộ đội Biên phòng": TimelinessFigures(done_on_time=2, done_late=2),  # 50 %
+        "Sở Y tế": TimelinessFigures(open_on_time=4),  # nothing to rate yet
+    }
+    by_agency = {named[name].pk: f for name, f in figures.items()}
+    by_agency[AgencyFactory(name="Chưa có phần việc").pk] = TimelinessFigures()
+    monkeypatch.setattr(LeadTally.objects, "summary_for", lambda user: by_agency)
+    client.force_login(UserFactory(role="chair", committee=committee))
+    ranking = client.get(reverse("dashboard:index")).context["ranking"]
+    assert [str(row["agency"]) for row in ranking] == [
+        "Công an tỉnh",
+        "Bộ đội Biên phòng",
+        "Sở Tư pháp",
+        "Cục Hải quan",
+        "Sở Y tế",
+    ]
