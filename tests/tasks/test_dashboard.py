@@ -158,11 +158,13 @@ def test_the_ranking_goes_a_page_at_a_time(client, monkeypatch):
     first = client.get(url)
     ranked = [row["agency"] for row in first.context["ranking"]]
     assert len(ranked) == 2
-    assert 'rel="next"' in first.content.decode()
+    # The next page opens at the ranking, not at the top of the dashboard.
+    assert 'href="?page=2#ranking" rel="next"' in first.content.decode()
+    assert 'id="ranking"' in first.content.decode()
     second = client.get(url, {"page": 2})
     assert [row["agency"] for row in second.context["ranking"]] != ranked
     assert "<tr><td>3</td>" in second.content.decode()
-    assert 'rel="prev"' in second.content.decode()
+    assert 'href="?page=1#ranking" rel="prev"' in second.content.decode()
     every = sum(
         (client.get(url, {"page": n}).context["ranking"] for n in (1, 2)), []
     )  # two committees, two leads each: every lead agency once over the two pages
