@@ -353,6 +353,15 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
                 condition=LIVE_INDEX,
                 name="assignment_live_committee",
             ),
+            # Every lead part by committee and agency: LeadTally's one writer recounts an
+            # agency's settled parts along it in every action, without reading the table
+            # (at 1M tasks, 200 → 15 ms for the agency with 57,000 parts).
+            models.Index(
+                fields=["committee", "agency"],
+                include=["state", "due_at", "reported_at", "result_reported_at"],
+                condition=models.Q(role="lead"),
+                name="assignment_lead_committee",
+            ),
         ]
 
     def __str__(self) -> str:
