@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +30,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from agencies.calendar import is_working_day
 from agencies.models import User
 from chasing.outbox import Email, enqueue, send_after_commit
+from project.db import insert_ignoring_conflicts
 from tasks.deadlines import VIETNAM, today_in_vietnam
 
 from .models import Notification, NotificationKind
@@ -158,50 +158,15 @@ def notify(messages: Iterable[Message], *, now: dt.datetime | None = None) -> li
             )
         )
     with transaction.atomic():
-        _insert_ignoring_conflicts(rows)
+        # One short statement repeated, bound on the server on PostgreSQL: the first tick at
+        # 1M tasks writes 7,400 notices (bulk_create's multi-row VALUES took ~5 of its ~7 s).
+        insert_ignoring_conflicts(Notification, rows)
         won = list(Notification.objects.filter(claim=token).order_by("pk"))
         to_email = [n for n in won if n.email_wanted]
         for start in range(0, len(to_email), EMAIL_BATCH):
             batch = to_email[start : start + EMAIL_BATCH]
             send_after_commit(enqueue(_emails_for(batch, emails, languages)))
     return won
-
-
-def _insert_ignoring_conflicts(rows: list[Notification]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE), a row a statement through
-    one executemany, in the rows' order. bulk_create(ignore_conflicts=True) wrote multi-row
-    VALUES: psycopg binds parameters on the client, so each 500-row statement was a megabyte
-    or two of SQL that psycopg split and quoted and PostgreSQL parsed, ~5 of the ~7 s the
-    first tick at 1M tasks spent writing its 7,400 notices; one short statement repeated
-    sends each row's values as they are."""
-    if not rows:
-        return
-    ops = connection.ops
-    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-    sql = "{} {} ({}) VALUES ({}) {}".format(
-        ops.insert_statement(on_conflict=OnConflict.IGNORE),
-        ops.quote_name(Notification._meta.db_table),
-        ", ".join(ops.quote_name(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
-    )
-    params = [  # each value as bulk_create prepares it
-        [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields] for row in rows
-    ]
-    if connection.vendor == "postgresql":
-        # Bound on the server (the cursor Django uses with OPTIONS server_side_binding): each
-        # row's values go as they are, not quoted into the text of 7,400 statements for
-        # PostgreSQL to parse (~1.7 -> ~0.9 s at 1M tasks). Through Django's cursor wrapper,
-        # so the query is counted and logged as any other.
-        from django.db.backends.postgresql.base import ServerBindingCursor
-
-        connection.ensure_connection()
-        wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-        with wrap(ServerBindingCursor(connection.connection)) as cursor:
-            cursor.executemany(sql, params)
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _emails_for(

@@ -1,0 +1,55 @@
+"""Database helpers Django does not ship, for any app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import Model
+from django.db.models.constants import OnConflict
+
+
+def insert_ignoring_conflicts(model: type[Model], objs: Sequence[Model]) -> None:
+    """Insert `objs` (instances of `model`, primary keys left to the database) with INSERT …
+    ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE), a row a statement through one
+    executemany, in their order: a row that would break a unique constraint is left out.
+
+    bulk_create(ignore_conflicts=True) writes multi-row VALUES, and psycopg binds parameters
+    on the client: each 500-row statement was a megabyte or two of SQL for psycopg to split
+    and quote and PostgreSQL to parse. One short statement repeated sends each row's values as
+    they are. Each value is prepared as bulk_create prepares it (pre_save, then for the
+    database), so a field that fills itself on insert is still filled."""
+    if not objs:
+        return
+    ops = connection.ops
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = [cast(str, f.column) for f in fields]  # a concrete field always has one
+    sql = "{} {} ({}) VALUES ({}) {}".format(
+        ops.insert_statement(on_conflict=OnConflict.IGNORE),
+        ops.quote_name(model._meta.db_table),
+        ", ".join(ops.quote_name(column) for column in columns),
+        ", ".join(["%s"] * len(fields)),
+        ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
+    )
+    params = [
+        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs
+    ]
+    if connection.vendor == "postgresql":
+        # Bound on the server (the cursor Django uses with OPTIONS server_side_binding): each
+        # row's values go as they are, not quoted into the text of every statement for
+        # PostgreSQL to parse (7,400 notices at 1M tasks: ~1.7 -> ~0.9 s). Through Django's
+        # cursor wrapper, so the query is counted and logged as any other. Imported here, so
+        # that an SQLite installation never loads the PostgreSQL backend.
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        connection.ensure_connection()
+        # Any: django-stubs types the wrappers' argument as Django's own wrapper, and this
+        # psycopg cursor class without its connection argument.
+        raw: Any = cast(Any, ServerBindingCursor)(connection.connection)
+        wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+        with wrap(raw) as cursor:
+            cursor.executemany(sql, params)
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

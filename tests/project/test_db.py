@@ -1,0 +1,60 @@
+"""project/db.py: the insert that leaves out rows a unique constraint already holds."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import CalendarDay, CalendarDayKind
+from project.db import insert_ignoring_conflicts
+
+pytestmark = pytest.mark.django_db
+
+
+def day(date: dt.date, note: str) -> CalendarDay:
+    return CalendarDay(date=date, kind=CalendarDayKind.DAY_OFF, note=note)
+
+
+def test_rows_already_held_are_left_out_and_the_others_go_in_in_order_in_one_statement():
+    held = CalendarDay.objects.create(date=dt.date(2024, 2, 12), kind="day_off", note="Tết")
+    rows = [
+        day(dt.date(2024, 2, 9), "Nghỉ Tết: 'đầu'"),
+        day(dt.date(2024, 2, 12), "thay thế"),
+        day(dt.date(2024, 2, 13), "Nghỉ Tết: cuối"),
+        day(dt.date(2024, 2, 9), "lần hai"),  # the same key twice in one call: the first stays
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        insert_ignoring_conflicts(CalendarDay, rows)
+    assert len(captured.captured_queries) == 1  # counted, as any query through Django
+    stored = CalendarDay.objects.order_by("pk")
+    assert [(d.date, d.note) for d in stored] == [
+        (dt.date(2024, 2, 12), "Tết"),  # what was there stands
+        (dt.date(2024, 2, 9), "Nghỉ Tết: 'đầu'"),
+        (dt.date(2024, 2, 13), "Nghỉ Tết: cuối"),
+    ]
+    assert stored[0].pk == held.pk
+
+
+def test_nothing_to_insert_asks_nothing():
+    with CaptureQueriesContext(connection) as captured:
+        insert_ignoring_conflicts(CalendarDay, [])
+    assert captured.captured_queries == []
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_values_are_bound_on_the_server():
+    """The client-side cursor quoted every row's values into the statement's text for
+    PostgreSQL to parse again (notify() at 1M tasks: ~1.7 s instead of ~0.9 s)."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    with mock.patch.object(
+        ServerBindingCursor,
+        "executemany",
+        autospec=True,
+        side_effect=ServerBindingCursor.executemany,
+    ) as executemany:
+        insert_ignoring_conflicts(CalendarDay, [day(dt.date(2024, 9, 2), "Quốc khánh")])
+    assert executemany.call_count == 1
+    assert CalendarDay.objects.get().note == "Quốc khánh"
