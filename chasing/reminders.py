@@ -661,39 +661,62 @@ def _notices(
 def send_reminders(now: dt.datetime | None = None, *, since: dt.datetime | None = None) -> int:
     """Today's notice to each person who owes something (overdue, due today, a reminder stage
     reached since `since`, when the job last ran). Returns how many notices were sent."""
-    now = now or timezone.now()
-    if not is_chasing_time(now):
-        return 0
-    since = since if since and since < now else None  # a clock set back: as if never run
-    today = today_in_vietnam(now)
-    index = WorkdayIndex()
-    soon_parts, soon_submissions = _stage_conditions(today, since, index)
-    partitions = _agency_partitions(now, soon_parts, soon_submissions)
-    if not partitions:
-        return 0
-    staff = Staff(agency_ids=[key[0] for key in partitions])
-    url = reverse("work:inbox")
-    return len(notify(_notices(partitions, staff, NotificationKind.REMINDER, url, today, index)))
+
+    def owed(now: dt.datetime, today: dt.date, since: dt.datetime | None, index: WorkdayIndex):
+        return _agency_partitions(now, *_stage_conditions(today, since, index))
+
+    return _send_daily_notices(
+        now,
+        since,
+        find=owed,
+        to=lambda agency_ids: Staff(agency_ids=agency_ids),  # each agency's own people
+        kind=NotificationKind.REMINDER,
+        url_name="work:inbox",
+    )
 
 
 def send_escalations(now: dt.datetime | None = None, *, since: dt.datetime | None = None) -> int:
     """Deadlines M working days past since `since`: one notice to each chair and standing
     office member listing them. Returns how many notices were sent."""
+
+    def newly_long_overdue(
+        now: dt.datetime, today: dt.date, since: dt.datetime | None, index: WorkdayIndex
+    ):
+        conditions = _escalation_conditions(today, since, index)
+        return {} if conditions is None else _escalation_partitions(now, *conditions)
+
+    return _send_daily_notices(
+        now,
+        since,
+        find=newly_long_overdue,
+        to=lambda committee_ids: Staff(committee_ids=committee_ids),  # chairs, standing office
+        kind=NotificationKind.ESCALATION,
+        url_name="work:overdue",
+    )
+
+
+def _send_daily_notices(
+    now: dt.datetime | None,
+    since: dt.datetime | None,
+    *,
+    find: Callable[..., dict[PartitionKey, Partition]],
+    to: Callable[[list[int]], Staff],
+    kind: str,
+    url_name: str,
+) -> int:
+    """What both jobs do around their own rules: at chasing time, the partitions `find` sees
+    today (keyed first by agency or committee), one notice to each person `to` names for them."""
     now = now or timezone.now()
     if not is_chasing_time(now):
         return 0
     since = since if since and since < now else None  # a clock set back: as if never run
     today = today_in_vietnam(now)
     index = WorkdayIndex()
-    conditions = _escalation_conditions(today, since, index)
-    if conditions is None:
-        return 0
-    partitions = _escalation_partitions(now, *conditions)
+    partitions = find(now, today, since, index)
     if not partitions:
         return 0
-    staff = Staff(committee_ids=[key[0] for key in partitions])
-    url = reverse("work:overdue")
-    return len(notify(_notices(partitions, staff, NotificationKind.ESCALATION, url, today, index)))
+    staff = to([key[0] for key in partitions])
+    return len(notify(_notices(partitions, staff, kind, reverse(url_name), today, index)))
 
 
 # Newly overdue parts logged a tick (one insert, tasks.actions.record_overdue_parts): more than
