@@ -36,7 +36,6 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
@@ -45,6 +44,7 @@ from exports.models import Export, ExportState
 from reporting.models import ReportSubmission, SubmissionState, lazy_period_label
 from tasks import permissions as perms
 from tasks.actions import URGE_DEFAULT
+from tasks.deadlines import vn_date
 from tasks.models import Extension, Task, TaskAssignment
 from tasks.signals import ReportMove
 
@@ -86,10 +86,6 @@ def _url(name: str, *args: Any) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:  # pragma: no cover - the site's URLs not wired (a bare command)
         return ""
-
-
-def _fmt(day: dt.date | None) -> str:
-    return date_format(day, "d/m/Y") if day else ""
 
 
 def _directive_name(directive: Any) -> str:
@@ -249,7 +245,7 @@ def _part_dispatched(notices: Notices, assignment: TaskAssignment) -> None:
         "task": str(task),
         "directive": _directive_name(directive),
         "role": assignment.get_role_display(),
-        "deadline": _fmt(assignment.deadline or task.deadline) or NO_DEADLINE,
+        "deadline": vn_date(assignment.deadline or task.deadline) or NO_DEADLINE,
     }
     item = _Item(
         title=Text(DISPATCHED_ONE, params),
@@ -392,8 +388,8 @@ def extension_requested(extension: Extension, *, by: User, occurrence: str) -> N
     assignment = extension.assignment
     params = {
         **_part_params(assignment),
-        "current": _fmt(extension.current_deadline),
-        "requested": _fmt(extension.requested_deadline),
+        "current": vn_date(extension.current_deadline),
+        "requested": vn_date(extension.requested_deadline),
         "reason": extension.reason,
     }
     notices.add(
@@ -408,7 +404,7 @@ def extension_decided(extension: Extension, *, by: User, occurrence: str) -> Non
     """Who asked, and the agency's heads."""
     notices = Notices(by=by)
     assignment = extension.assignment
-    params = {**_part_params(assignment), "date": _fmt(extension.requested_deadline)}
+    params = {**_part_params(assignment), "date": vn_date(extension.requested_deadline)}
     if extension.state == "approved":
         item = _part_item(
             assignment,

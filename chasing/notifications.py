@@ -23,7 +23,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
@@ -31,7 +30,7 @@ from agencies.calendar import is_working_day
 from agencies.models import User
 from chasing.outbox import Email, enqueue, send_after_commit
 from project.db import insert_ignoring_conflicts
-from tasks.deadlines import VIETNAM, today_in_vietnam
+from tasks.deadlines import VIETNAM, today_in_vietnam, vn_date
 
 from .models import Notification, NotificationKind
 
@@ -261,7 +260,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
             kind=NotificationKind.DIGEST,
             object_key="digest",
             period=today.isoformat(),
-            title=Text(DIGEST_TITLE, {"date": date_format(today, "d/m/Y"), "count": len(rows)}),
+            title=Text(DIGEST_TITLE, {"date": vn_date(today), "count": len(rows)}),
             body=Text.listing(DIGEST_INTRO, [_digest_line(row) for row in rows]),
             url=notification_list_url(),
         )

@@ -56,7 +56,7 @@ from agencies.models import Committee, Role, User
 from documents.numbers import format_number
 from reporting.models import ReportSubmission
 from tasks.actions import record_overdue_parts
-from tasks.deadlines import VIETNAM, today_in_vietnam
+from tasks.deadlines import VIETNAM, today_in_vietnam, vn_date
 from tasks.models import TaskAssignment, TaskEvent, TaskEventKind
 
 from .models import NotificationKind
@@ -561,9 +561,7 @@ def describe(sections: list[dict]) -> list[Described]:
         for item in section["items"]:
             params = {
                 "item": item["title"],
-                # dd/mm/yyyy, as date_format(…, "d/m/Y") writes it, at a fraction of its cost:
-                # a day's notices at 1M tasks write 60,000 of these.
-                "date": dt.date.fromisoformat(item["due"]).strftime("%d/%m/%Y"),
+                "date": vn_date(dt.date.fromisoformat(item["due"])),
                 "agencies": item.get("agencies") or "—",
             }
             lines.append((_line(group, item["days"], language) % params, item["url"]))
@@ -615,7 +613,7 @@ def _body(sections: list[dict]) -> str:
 
 
 def _title(sections: list[dict], day: dt.date) -> str:
-    date = day.strftime("%d/%m/%Y")  # as date_format(day, "d/m/Y") writes it, for less
+    date = vn_date(day)
     if sections and sections[0]["group"] == LONG_OVERDUE:
         return str(ESCALATION_TITLE % {"date": date, "count": sections[0]["count"]})
     summary = ", ".join(str(SUMMARY[s["group"]] % {"count": s["count"]}) for s in sections)

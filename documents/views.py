@@ -39,7 +39,7 @@ from breakdown import engine
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
 from tasks import actions as task_actions
-from tasks.deadlines import DeadlineKind, today_in_vietnam
+from tasks.deadlines import DeadlineKind, today_in_vietnam, vn_date
 from tasks.models import Task, TaskAssignment, TaskState
 from workflows import services as workflow_services
 from workflows.queries import actions_for
@@ -701,7 +701,7 @@ def computed_deadline(request: AuthenticatedRequest, pk: int) -> JsonResponse:
         days=int(days) if days else None,
         tet_year=int(year) if year else None,
     )
-    return JsonResponse({"date": rule.date.strftime("%d/%m/%Y"), "text": rule.text})
+    return JsonResponse({"date": vn_date(rule.date), "text": rule.text})
 
 
 @require_POST

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, cast
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -475,10 +474,6 @@ def format_vnd_billions(value: int) -> str:
     """VND as "tỷ đồng" with three decimals, Vietnamese style: 48167000000 → 48,167."""
     text = f"{value / 1_000_000_000:,.3f}"
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def format_date(day: dt.date) -> str:
-    return date_format(day, "d/m/Y")
 
 
 # ---- obligations: the standing office defines what members owe (issue 5)

@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -33,7 +32,7 @@ from project.steps import require_flow_step
 
 from . import permissions as perms
 from . import signals
-from .deadlines import DeadlineKind, deadline_end
+from .deadlines import DeadlineKind, deadline_end, vn_date
 from .models import (
     AssignmentRole,
     AssignmentState,
@@ -134,10 +133,6 @@ def atomic_action(func: Callable) -> Callable:
             _touched.reset(token)
 
     return _atomic_action(tracked)
-
-
-def _fmt(day: dt.date | None) -> str:
-    return date_format(day, "d/m/Y") if day else ""
 
 
 def _log(
@@ -495,12 +490,12 @@ def _dispatch(
             task,
             TaskEventKind.DEADLINE_CHANGED,
             by,
-            from_value=_fmt(old),
-            to_value=_fmt(new_deadline),
+            from_value=vn_date(old),
+            to_value=vn_date(new_deadline),
             note=reason,
         )
     elif task.due_at is not None and task.due_at < now:
-        raise ActionError(DEADLINE_PASSED % {"task": task, "deadline": _fmt(task.deadline)})
+        raise ActionError(DEADLINE_PASSED % {"task": task, "deadline": vn_date(task.deadline)})
     task.assigned_at = now
     event = _move(task, "dispatch", by)
     for assignment in task.assignments.select_related("agency"):
@@ -863,11 +858,11 @@ def request_extension(
     if assignment.deadline is None:
         raise ActionError(EXTENSION_NO_DEADLINE)
     if assignment.deadline_passed(timezone.now()):
-        raise ActionError(EXTENSION_TOO_LATE % {"deadline": _fmt(assignment.deadline)})
+        raise ActionError(EXTENSION_TOO_LATE % {"deadline": vn_date(assignment.deadline)})
     if not reason.strip():
         raise ActionError(REASON_REQUIRED)
     if new_deadline <= assignment.deadline:
-        raise ActionError(EXTENSION_NOT_LATER % {"current": _fmt(assignment.deadline)})
+        raise ActionError(EXTENSION_NOT_LATER % {"current": vn_date(assignment.deadline)})
     if assignment.extensions.filter(state="requested").exists():
         raise ActionError(EXTENSION_PENDING)
     try:
@@ -888,8 +883,8 @@ def request_extension(
         TaskEventKind.EXTENSION_REQUESTED,
         by,
         agency=assignment.agency,
-        from_value=_fmt(assignment.deadline),
-        to_value=_fmt(new_deadline),
+        from_value=vn_date(assignment.deadline),
+        to_value=vn_date(new_deadline),
         note=reason,
     )
     signals.extension_requested.send(
@@ -937,8 +932,8 @@ def approve_extension(extension: Extension, *, by: User, note: str = "") -> Exte
         TaskEventKind.DEADLINE_CHANGED,
         by,
         agency=assignment.agency,
-        from_value=_fmt(old),
-        to_value=_fmt(assignment.deadline),
+        from_value=vn_date(old),
+        to_value=vn_date(assignment.deadline),
         note=extension.reason,
     )
     signals.extension_decided.send(
@@ -1018,8 +1013,8 @@ def update_draft_task(
             task,
             TaskEventKind.DEADLINE_CHANGED,
             by,
-            from_value=_fmt(old_deadline),
-            to_value=_fmt(task.deadline),
+            from_value=vn_date(old_deadline),
+            to_value=vn_date(task.deadline),
         )
     _replace_assignments(task, lead, coordinating, by)
     return task
@@ -1125,8 +1120,8 @@ def merge_draft_tasks(tasks: Sequence[Task], *, by: User) -> Task:
             keep,
             TaskEventKind.DEADLINE_CHANGED,
             by,
-            from_value=_fmt(old_deadline),
-            to_value=_fmt(keep.deadline),
+            from_value=vn_date(old_deadline),
+            to_value=vn_date(keep.deadline),
         )
     _replace_assignments(keep, list(lead.values()), list(coordinating.values()), by)
     reason = str(MERGED_INTO % {"task": keep})
@@ -1253,7 +1248,7 @@ def record_overdue_parts(assignments: Sequence[TaskAssignment]) -> list[TaskEven
     )
     events = []
     for assignment in assignments:
-        key = (assignment.task_id, assignment.agency_id, _fmt(assignment.deadline))
+        key = (assignment.task_id, assignment.agency_id, vn_date(assignment.deadline))
         if key in already:
             continue
         already.add(key)

@@ -32,6 +32,7 @@ from agencies.models import Agency, Committee, User
 from documents.models import Directive, DirectiveState
 from documents.numbers import InvalidDocumentNumber, parse_document_number
 
+from .deadlines import vn_date
 from .models import (
     OPEN_ASSIGNMENT_STATES,
     AssignmentRole,
@@ -218,9 +219,7 @@ class TaskFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
-            raise forms.ValidationError(
-                BAD_RANGE % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
-            )
+            raise forms.ValidationError(BAD_RANGE % {"start": vn_date(start), "end": vn_date(end)})
         return data
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from project.uploads import check_uploads
 
+from .deadlines import vn_date
 from .models import ReportKind, TaskReport
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -28,7 +29,7 @@ class DateInput(forms.TextInput):
 
     def format_value(self, value):
         if hasattr(value, "strftime"):
-            return value.strftime("%d/%m/%Y")
+            return vn_date(value)
         return value
 
 

@@ -22,7 +22,7 @@ from agencies.models import Agency, Committee
 from project.attachments import Attachment
 from project.audit import AppendOnlyModel
 
-from .deadlines import DeadlineKind, deadline_end
+from .deadlines import DeadlineKind, deadline_end, vn_date
 from .querysets import (
     LIVE_INDEX,
     AssignmentQuerySet,
@@ -560,7 +560,7 @@ class Extension(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task} → {self.requested_deadline:%d/%m/%Y}"
+        return f"{self.task} → {vn_date(self.requested_deadline)}"
 
     @transition(field=state, source=ExtensionState.REQUESTED, target=ExtensionState.APPROVED)
     def approve(self) -> None:

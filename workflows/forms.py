@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from tasks.deadlines import vn_date
 from tasks.forms import MultipleFileInput
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class DispatchForm(forms.Form):
         for task in self.past:
             self.fields[f"deadline_{task.pk}"] = date_field(
                 _("New deadline for task %(ref)s (was %(old)s)")
-                % {"ref": task.ref or task.position, "old": date_format(task.deadline, "d/m/Y")}
+                % {"ref": task.ref or task.position, "old": vn_date(task.deadline)}
             )
 
     def clean(self) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -25,6 +24,7 @@ from project.menu import current_site
 from project.steps import flow_step
 from tasks import actions as task_actions
 from tasks import permissions as task_perms
+from tasks.deadlines import vn_date
 from tasks.models import Task, TaskAssignment
 
 from . import forms
@@ -269,9 +269,7 @@ class RequestExtensionView(StartStepView):
         context["assignment"] = self.assignment
         deadline = self.assignment.deadline
         if deadline is not None and self.assignment.deadline_passed(timezone.now()):
-            context["refusal"] = task_actions.EXTENSION_TOO_LATE % {
-                "deadline": date_format(deadline, "d/m/Y")
-            }
+            context["refusal"] = task_actions.EXTENSION_TOO_LATE % {"deadline": vn_date(deadline)}
         return context
 
     def perform(self, form: django_forms.Form) -> None:
@@ -303,4 +301,4 @@ class DecideExtensionView(DecisionStepView):
         if form.cleaned_data["decision"] != "approve":
             return str(EXTENSION_REJECTED)
         extension = self.subject()
-        return EXTENSION_APPROVED % {"date": date_format(extension.requested_deadline, "d/m/Y")}
+        return EXTENSION_APPROVED % {"date": vn_date(extension.requested_deadline)}

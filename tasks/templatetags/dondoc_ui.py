@@ -11,14 +11,12 @@ from django.utils.translation import gettext as _
 
 from documents.models import DirectiveState
 from project.menu import DondocApplication, current_site, menu_for
+from tasks.deadlines import vn_date
 from tasks.models import AssignmentState, TaskState
 from tasks.querysets import Timeliness
 
 register = template.Library()
 
-# A date as every screen writes it (the date filter's "d/m/Y"), without the filter's
-# per-call look-up of the format in the active language: a list draws one per row.
-DAY = "%d/%m/%Y"
 _TIMELINESS_LABELS = dict(Timeliness.choices)
 _TASK_STATE_LABELS = dict(TaskState.choices)
 _PART_STATE_LABELS = dict(AssignmentState.choices)
@@ -89,12 +87,12 @@ def part_deadline(part) -> SafeString:
     """An agency's own deadline, with the one it was first given when it has been extended."""
     if part.deadline is None:
         return format_html("{}", _("none (ongoing)"))
-    text = part.deadline.strftime(DAY)
+    text = vn_date(part.deadline)
     if part.original_deadline and part.original_deadline != part.deadline:
         return format_html(
             '{} <span class="dd-muted" data-original-deadline>{}</span>',
             text,
-            _("(extended from %(date)s)") % {"date": part.original_deadline.strftime(DAY)},
+            _("(extended from %(date)s)") % {"date": vn_date(part.original_deadline)},
         )
     return format_html("{}", text)
 

@@ -18,6 +18,7 @@ from breakdown import (
     read_directive_file,
 )
 from breakdown.engine import Breakdown
+from tasks.deadlines import vn_date
 
 
 class Command(BaseCommand):
@@ -87,7 +88,7 @@ def _names(codes: list[str], directory: AgencyDirectory) -> str:
 
 
 def _date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
+    return vn_date(value) or "—"
 
 
 _WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
