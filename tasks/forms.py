@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from project.uploads import check_uploads
 
-from .deadlines import vn_date
+from .deadlines import VIETNAM, vn_date
 from .models import ReportKind, TaskReport
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -117,7 +117,8 @@ class TaskReportForm(forms.Form):
 def contribution_label(report: TaskReport) -> str:
     text = " ".join(report.text.split())
     short = text if len(text) <= 120 else text[:119] + "…"
-    return f"{report.agency} ({report.submitted_at:%d/%m/%Y}): {short}"
+    day = report.submitted_at.astimezone(VIETNAM).date()  # the database gives it back in UTC
+    return f"{report.agency} ({vn_date(day)}): {short}"
 
 
 class ContributionForm(forms.Form):
