@@ -8,6 +8,8 @@ Celery message delivered twice, a stale export queued again) never both write it
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -32,6 +34,8 @@ class Export(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     query = models.TextField(_("query string"), blank=True)  # the list screen's filters
     target = models.CharField(_("target"), max_length=100, blank=True)  # a scorecard's agency
+    # Who the person was when they asked (scope_of): the file shows what they could see then.
+    scope = models.CharField(_("asked as"), max_length=100, blank=True, editable=False)
     state = models.CharField(
         _("state"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED
     )
@@ -55,6 +59,11 @@ class Export(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.state})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and not self.scope:
+            self.scope = scope_of(self.user)
+        super().save(*args, **kwargs)
+
     @property
     def percent(self) -> int:
         if self.state == ExportState.DONE:
@@ -64,3 +73,9 @@ class Export(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (ExportState.DONE, ExportState.FAILED)
+
+
+def scope_of(user: Any) -> str:
+    """What decides which rows a person's lists show them: their role, committee and agency
+    (and whether they are a superuser). A file made for one scope is not handed to another."""
+    return f"{user.role}:{user.committee_id or ''}:{user.agency_id or ''}:{int(user.is_superuser)}"

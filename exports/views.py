@@ -21,6 +21,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseForbidden,
     JsonResponse,
+    QueryDict,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,7 +51,7 @@ from .kinds import (
     stamp,
     visible_agency,
 )
-from .models import Export, ExportState
+from .models import Export, ExportState, scope_of
 from .pdf.appendix import build_appendix
 from .pdf.consolidated import build_consolidated
 from .pdf.queries import parse_date, parse_filters
@@ -215,6 +216,12 @@ def _download(kind: str, request: AuthenticatedRequest, *, target: str = "") -> 
     )
 
 
+NO_LONGER_YOURS = _(
+    "Your role, committee or agency has changed since you asked for this file, or you can no "
+    "longer see this list. Please ask for it again."
+)
+
+
 def _own_export(request: AuthenticatedRequest, export_id: int) -> Export:
     """The export, to the person who asked for it only: anyone else gets a 404."""
     return get_object_or_404(Export, pk=export_id, user=request.user)
@@ -257,9 +264,27 @@ def export_file(request: AuthenticatedRequest, export_id: int) -> HttpResponseBa
     export = _own_export(request, export_id)
     if export.state != ExportState.DONE or not export.file:
         raise Http404
+    if not _still_theirs(export, request.user):
+        return HttpResponseForbidden(str(NO_LONGER_YOURS))  # logged as a denial (audit)
     return send_stored_file(
         export.file,
         filename=export.filename,
         content_type=content_type(export.kind),
         as_attachment=is_attachment(export.kind),
     )
+
+
+def _still_theirs(export: Export, user: Any) -> bool:
+    """A file shows what its owner could see when they asked, and may be weeks old: it is
+    handed over only while they are who they were then (scope_of: role, committee, agency) and
+    may still ask for the same list with the same words, as the worker asked (kinds.prepare).
+    A deactivated account never gets this far: its session no longer logs it in."""
+    if export.scope and export.scope != scope_of(user):  # exports older than the scope: ""
+        return False
+    try:
+        prepare(
+            export.kind, user, QueryDict(export.query), target=export.target, now=export.created_at
+        )
+    except (Http404, ActionError):
+        return False
+    return True

@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from audit.models import AccessEvent, AccessEventKind
 from chasing.models import Notification, NotificationKind
 from chasing.tick import exports as exports_tick_job
 from exports import background, kinds
 from exports.celery_tasks import run as celery_run
 from exports.models import Export, ExportState
 from exports.runner import run_queued_exports
+from tests.factories import CommitteeFactory
 from tests.races import race
 
 from . import test_spreadsheets
@@ -154,6 +156,75 @@ def test_only_the_person_who_asked_sees_or_downloads_the_export(
     client.force_login(chair)
     for name in names:
         assert client.get(reverse(f"exports:{name}", args=[export.pk])).status_code == 200
+
+
+def made_for(client, person) -> tuple[Export, str]:
+    """A finished export of the scene's tasks, asked for by `person`, and its file's link."""
+    client.force_login(person)
+    export = ask_for_tasks(client)
+    run_queued_exports()
+    file_url = reverse("exports:export_file", args=[export.pk])
+    assert client.get(file_url).status_code == 200
+    return export, file_url
+
+
+def another_committee(person) -> None:
+    person.committee = CommitteeFactory(code="bcd389-ag", name="Ban Chỉ đạo 389 tỉnh An Giang")
+
+
+def another_role(person) -> None:
+    person.role = "secretariat"
+
+
+@pytest.mark.parametrize("move", [another_committee, another_role])
+def test_a_finished_file_is_refused_once_its_owner_has_moved_and_the_refusal_is_logged(
+    scene, at_now, small_threshold, client, chair, move
+):
+    """The file shows what its owner could see when they asked: moved to another committee or
+    role since, they no longer get it (a 403 with its reason, in the access log's denials)."""
+    export, file_url = made_for(client, chair)
+    committee, role = chair.committee, chair.role
+    move(chair)
+    chair.save()
+    response = client.get(file_url)
+    assert response.status_code == 403
+    assert "changed since you asked for this file" in response.content.decode()
+    denial = AccessEvent.objects.get(kind=AccessEventKind.DENIED)
+    assert (denial.user, denial.path, denial.status) == (chair, file_url, 403)
+    chair.committee, chair.role = committee, role  # moved back: theirs again
+    chair.save()
+    assert client.get(file_url).status_code == 200
+
+
+def test_a_file_asked_for_before_scopes_were_kept_is_refused_if_the_list_is_now_refused(
+    scene, at_now, small_threshold, client, chair
+):
+    export, file_url = made_for(client, chair)
+    Export.objects.filter(pk=export.pk).update(scope="")  # asked for before this release
+    assert client.get(file_url).status_code == 200  # nothing changed: still theirs
+    chair.committee = None  # no committee: no list of any committee
+    chair.save()
+    assert client.get(file_url).status_code == 403
+
+
+def test_a_deactivated_account_is_sent_to_the_login_page_not_given_the_file(
+    scene, at_now, small_threshold, client, chair
+):
+    export, file_url = made_for(client, chair)
+    chair.is_active = False
+    chair.save()
+    response = client.get(file_url)
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+@pytest.mark.vietnamese
+def test_the_refusal_of_a_moved_owner_is_in_vietnamese(
+    scene, at_now, small_threshold, client, chair
+):
+    export, file_url = made_for(client, chair)
+    chair.role = "secretariat"
+    chair.save()
+    assert "Xin yêu cầu tạo lại." in client.get(file_url).content.decode()
 
 
 def test_a_long_agency_scorecard_is_made_in_the_background_as_a_pdf(
