@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -35,8 +35,7 @@ from tasks.deadlines import VIETNAM, today_in_vietnam, vn_date
 from .models import Notification, NotificationKind
 
 DIGEST_LOOKBACK = dt.timedelta(days=7)  # a digest never reaches back further than this
-DIGEST_LINK_BATCH = 100  # digests linked to their notices by one UPDATE (a WHEN each)
-EMAIL_BATCH = 5000  # notifications per e-mail job (bounded IN lists)
+EMAIL_BATCH = 5000  # notifications per e-mail job, and per UPDATE (bounded IN lists)
 DIGEST_TITLE = ngettext_lazy(
     "Daily digest for %(date)s: %(count)s item",
     "Daily digest for %(date)s: %(count)s items",
@@ -268,17 +267,19 @@ def send_digests(now: dt.datetime | None = None) -> int:
     ]
     with transaction.atomic():
         won = notify(messages, now=now)
-        # What each digest lists joins it: one UPDATE for a batch of people, not one a person
-        # (at 1M tasks a morning has 750 digests).
-        for start in range(0, len(won), DIGEST_LINK_BATCH):
-            digest_of = {d.recipient_id: d.pk for d in won[start : start + DIGEST_LINK_BATCH]}
-            ids = [row["pk"] for recipient_id in digest_of for row in items[recipient_id]]
-            Notification.objects.filter(pk__in=ids, digest__isnull=True).update(
-                digest=Case(
-                    *(When(recipient_id=r, then=Value(pk)) for r, pk in digest_of.items()),
-                    output_field=IntegerField(),
-                )
-            )
+        # What each digest lists joins it: each listed notice takes its person's digest of today
+        # (one UPDATE a batch of notices, not one a person: a morning at 1M tasks has 750).
+        todays_digest = Notification.objects.filter(
+            recipient_id=OuterRef("recipient_id"),
+            kind=NotificationKind.DIGEST,
+            object_key="digest",
+            period=today.isoformat(),
+        ).values("pk")
+        listed = [row["pk"] for digest in won for row in items[digest.recipient_id]]
+        for start in range(0, len(listed), EMAIL_BATCH):
+            Notification.objects.filter(
+                pk__in=listed[start : start + EMAIL_BATCH], digest__isnull=True
+            ).update(digest=Subquery(todays_digest))
     return len(won)
 
 
