@@ -94,6 +94,20 @@ def validate_recurrence(value: dict | None) -> None:
         raise ValidationError(_("A monthly or quarterly recurrence needs a day from 1 to 31."))
 
 
+# Transition conditions. django-fsm types a condition as taking any model; it calls it with the
+# object whose transition it guards.
+
+
+def _all_leads_accepted(instance: models.Model) -> bool:
+    assert isinstance(instance, Task)  # Task.complete's
+    return instance.all_leads_accepted()
+
+
+def _is_lead(instance: models.Model) -> bool:
+    assert isinstance(instance, TaskAssignment)  # the assignment's transitions'
+    return instance.is_lead
+
+
 class Task(ConcurrentTransitionMixin, models.Model):
     directive = models.ForeignKey(
         "documents.Directive",
@@ -243,7 +257,7 @@ class Task(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=TaskState.ASSIGNED,
         target=TaskState.COMPLETED,
-        conditions=[all_leads_accepted],
+        conditions=[_all_leads_accepted],
     )
     def complete(self) -> None:
         pass
@@ -397,7 +411,7 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=AssignmentState.ASSIGNED,
         target=AssignmentState.IN_PROGRESS,
-        conditions=[lambda a: a.is_lead],
+        conditions=[_is_lead],
     )
     def acknowledge(self) -> None:
         pass
@@ -406,7 +420,7 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=list(WORKING_STATES),
         target=AssignmentState.AWAITING_HEAD,
-        conditions=[lambda a: a.is_lead],
+        conditions=[_is_lead],
     )
     def submit_to_head(self) -> None:
         pass
@@ -421,7 +435,7 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[*WORKING_STATES, AssignmentState.AWAITING_HEAD],
         target=AssignmentState.REPORTED,
-        conditions=[lambda a: a.is_lead],
+        conditions=[_is_lead],
     )
     def report(self) -> None:
         pass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import overload
+from typing import TYPE_CHECKING, Any, overload
 
 from django.apps import apps
 from django.conf import settings
@@ -40,6 +40,15 @@ from agencies import permissions as perms
 
 from .deadlines import VIETNAM, deadline_end, today_in_vietnam
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
+    from agencies.models import Agency
+    from agencies.permissions import AnyUser
+
+    from .models import Task
+
 # An assignment's open states (tasks.models.OPEN_ASSIGNMENT_STATES; repeated as plain strings
 # because the models import this module).
 OPEN = ("assigned", "in_progress", "awaiting_head", "reported", "returned")
@@ -63,19 +72,32 @@ class DaysBetween(models.Func):
     output_field = models.IntegerField()
     arity = 2
 
-    def __init__(self, end, start, **extra):
+    def __init__(self, end: Any, start: Any, **extra: Any) -> None:
         super().__init__(end, start, **extra)
 
-    def as_sql(self, compiler, connection, **extra_context):
-        # PostgreSQL: date - date is an integer number of days.
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> _AsSqlType:
+        # PostgreSQL: date - date is an integer number of days. The template is always this
+        # one: a caller's function, template or joiner would not be a difference in days.
         return self.as_sql_template(compiler, connection, "((%(expressions)s))", " - ")
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         return self.as_sql_template(
             compiler, connection, "CAST(julianday(%(expressions)s) AS INTEGER)", ") - julianday("
         )
 
-    def as_sql_template(self, compiler, connection, template, joiner):
+    def as_sql_template(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, template: str, joiner: str
+    ) -> _AsSqlType:
         return super().as_sql(compiler, connection, template=template, arg_joiner=joiner)
 
 
@@ -191,7 +213,7 @@ def lead_summary(assignment_model: type[models.Model]) -> dict[str, models.Expre
     by DAYS_LATE; an open part can still be missed unless REPORTED_IN_TIME. Takes the model so
     a migration can pass its historical one (no calendar is read: nothing here depends on the
     moment)."""
-    leads = assignment_model.objects.filter(task=OuterRef("pk"), role="lead").exclude(
+    leads = assignment_model._default_manager.filter(task=OuterRef("pk"), role="lead").exclude(
         state="cancelled"
     )
     open_leads = leads.filter(state__in=OPEN)
@@ -250,11 +272,11 @@ _VALUE_FIGURES: dict[str, list[str]] = {
 
 
 def _fold(
-    rows: Iterable[tuple], key: str | None
+    rows: Iterable[tuple[int | None, str, int]], key: str | None
 ) -> TimelinessFigures | dict[int, TimelinessFigures]:
     """(key, timeliness, rows) tuples, folded into each key's figures (an administrator's
     dashboard folds some 100,000: tuples, and each value's figures looked up once)."""
-    counts: dict[object, dict[str, int]] = {}
+    counts: dict[int | None, dict[str, int]] = {}
     for group, value, number in rows:
         if key and group is None:
             continue
@@ -266,7 +288,8 @@ def _fold(
     figures = {group: TimelinessFigures(**named) for group, named in counts.items()}
     if key is None:
         return figures.get(None, TimelinessFigures())
-    return {group: figures[group] for group in sorted(figures)}
+    # Grouped, no group is None (skipped above).
+    return {group: figures[group] for group in sorted(g for g in figures if g is not None)}
 
 
 def _due_soon_until(now: dt.datetime, due_soon_days: int | None) -> dt.datetime:
@@ -287,7 +310,7 @@ class AssignmentQuerySet(models.QuerySet):
         """Lead parts on which the agency still has to act: what urging chases."""
         return self.filter(role="lead", state__in=OWING)
 
-    def of_agency(self, agency) -> AssignmentQuerySet:
+    def of_agency(self, agency: Agency | int) -> AssignmentQuerySet:
         return self.filter(agency=agency)
 
     def with_timeliness(
@@ -377,7 +400,7 @@ class AssignmentQuerySet(models.QuerySet):
 _NOBODY = -1  # no committee's figures (None means every committee's)
 
 
-def _tally_scope(user) -> int | None:
+def _tally_scope(user: AnyUser) -> int | None:
     """Whose committee figures this person may see from a tally, by TaskQuerySet.visible_to's
     rule for committee staff: every committee's (None) for the administrator, their
     committee's for its standing office and chairs, none (_NOBODY) for anyone else, a
@@ -397,15 +420,17 @@ class _TallyQuerySet(models.QuerySet):
     group: str  # the key of the figures, a column of both the tally and the live rows
     counted: str  # the tally's count column
 
-    def _live(self) -> models.QuerySet:
+    def _live(self) -> AssignmentQuerySet | TaskQuerySet:
         raise NotImplementedError
 
     def _in_committee(
-        self, stored: models.QuerySet, live: models.QuerySet, committee: int
-    ) -> tuple[models.QuerySet, models.QuerySet]:
+        self, stored: models.QuerySet, live: AssignmentQuerySet | TaskQuerySet, committee: int
+    ) -> tuple[models.QuerySet, AssignmentQuerySet | TaskQuerySet]:
         raise NotImplementedError
 
-    def summary_for(self, user, now: dt.datetime | None = None) -> dict[int, TimelinessFigures]:
+    def summary_for(
+        self, user: AnyUser, now: dt.datetime | None = None
+    ) -> dict[int, TimelinessFigures]:
         """The figures this person may see (_tally_scope)."""
         scope = _tally_scope(user)
         return {} if scope == _NOBODY else self.timeliness_summary(scope, now)
@@ -419,7 +444,8 @@ class _TallyQuerySet(models.QuerySet):
         coarser, by a lookup both the tally and the live rows reach (the committee, for the
         administrator: the database folds 20,000 directives into 64 committees, not Python)."""
         group = by or self.group
-        stored, live = self.all(), self._live()
+        stored: models.QuerySet = self.all()
+        live = self._live()
         if committee is not None:
             stored, live = self._in_committee(stored, live, committee)
         stored_rows = (
@@ -442,12 +468,12 @@ class LeadTallyQuerySet(_TallyQuerySet):
 
     group, counted = "agency_id", "parts"
 
-    def _live(self) -> models.QuerySet:
+    def _live(self) -> AssignmentQuerySet:
         return AssignmentQuerySet(apps.get_model("tasks", "TaskAssignment")).filter(LIVE)
 
     def _in_committee(
-        self, stored: models.QuerySet, live: models.QuerySet, committee: int
-    ) -> tuple[models.QuerySet, models.QuerySet]:
+        self, stored: models.QuerySet, live: AssignmentQuerySet | TaskQuerySet, committee: int
+    ) -> tuple[models.QuerySet, AssignmentQuerySet | TaskQuerySet]:
         # The live parts: one range of an index.
         return stored.filter(committee_id=committee), live.filter(committee_id=committee)
 
@@ -456,7 +482,7 @@ def _lock_in_order(tally_model: type[models.Model], keys: list[tuple[int, ...]])
     """On PostgreSQL, a transaction-level advisory lock on each key, in the order given (sorted
     by the callers, so two actions never wait for each other in a circle). SQLite runs one
     writer at a time."""
-    connection = connections[tally_model.objects.db]
+    connection = connections[tally_model._default_manager.db]
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -480,12 +506,12 @@ def refresh_lead_tallies(
     change: on PostgreSQL each pair is locked (a transaction-level advisory lock, in a fixed
     order) before it is recounted, and the recount, a later statement, sees every change
     committed before the lock was granted (READ COMMITTED). SQLite runs one writer at a time."""
-    settled = AssignmentQuerySet(assignment_model).filter(SETTLED)
-    tallies = tally_model.objects.all()
+    settled: AssignmentQuerySet = AssignmentQuerySet(assignment_model).filter(SETTLED)
+    tallies = tally_model._default_manager.all()
     if tasks is not None:
         pairs = sorted(
             set(
-                assignment_model.objects.filter(task__in=tasks.values("pk"), role="lead")
+                assignment_model._default_manager.filter(task__in=tasks.values("pk"), role="lead")
                 # Draft parts are never counted and no part goes back to draft: a draft task's
                 # edits (the breakdown editor makes several in one transaction) lock nothing.
                 .exclude(state="draft")
@@ -516,7 +542,7 @@ def refresh_lead_tallies(
         for committee, agency, value, parts in counts
     ]
     tallies.delete()
-    tally_model.objects.bulk_create(fresh, batch_size=5000)
+    tally_model._default_manager.bulk_create(fresh, batch_size=5000)
 
 
 # The task summaries whose figures the moment of asking cannot change: counted ahead per
@@ -530,12 +556,12 @@ class DirectiveTallyQuerySet(_TallyQuerySet):
 
     group, counted = "directive_id", "tasks"
 
-    def _live(self) -> models.QuerySet:
+    def _live(self) -> TaskQuerySet:
         return TaskQuerySet(apps.get_model("tasks", "Task")).filter(lead_status=LeadStatus.OPEN)
 
     def _in_committee(
-        self, stored: models.QuerySet, live: models.QuerySet, committee: int
-    ) -> tuple[models.QuerySet, models.QuerySet]:
+        self, stored: models.QuerySet, live: AssignmentQuerySet | TaskQuerySet, committee: int
+    ) -> tuple[models.QuerySet, AssignmentQuerySet | TaskQuerySet]:
         return (
             stored.filter(directive__committee_id=committee),
             live.filter(directive__committee_id=committee),
@@ -552,8 +578,8 @@ def refresh_directive_tallies(
     DirectiveTally, called as refresh_lead_tallies is and locking the same way (one advisory
     lock per directive, after the lead tallies' and in order, so two actions never wait for
     each other in a circle); a draft task counts in no figure, so its edits lock nothing."""
-    counted = TaskQuerySet(task_model).filter(lead_status__in=SETTLED_TASKS)
-    tallies = tally_model.objects.all()
+    counted: TaskQuerySet = TaskQuerySet(task_model).filter(lead_status__in=SETTLED_TASKS)
+    tallies = tally_model._default_manager.all()
     if tasks is not None:
         directives = sorted(
             set(
@@ -580,7 +606,7 @@ def refresh_directive_tallies(
         for directive, value, number in counts
     ]
     tallies.delete()
-    tally_model.objects.bulk_create(fresh, batch_size=5000)
+    tally_model._default_manager.bulk_create(fresh, batch_size=5000)
 
 
 def _assignment_model(tasks: models.QuerySet) -> type[models.Model]:
@@ -589,7 +615,7 @@ def _assignment_model(tasks: models.QuerySet) -> type[models.Model]:
 
 
 class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TaskQuerySet:
+    def visible_to(self, user: AnyUser) -> TaskQuerySet:
         """What this person may see: the committee's tasks for its staff, an agency's tasks
         (lead or co-ordinating, once dispatched) for the agency's staff; one EXISTS query."""
         if not perms.is_active(user):
@@ -603,7 +629,7 @@ class TaskQuerySet(models.QuerySet):
             # One EXISTS, the task's own state inside it: PostgreSQL joins it to the agency's
             # parts along an index and stops at a page's rows. Two EXISTS joined by OR cannot
             # be a join, so it hashed every part of the agency first (56,000 at 1M tasks).
-            mine = _assignment_model(self).objects.filter(
+            mine = _assignment_model(self)._default_manager.filter(
                 task=OuterRef("pk"), agency_id=user.agency_id
             )
             cancelled_task = Exact(OuterRef("state"), Value("cancelled"))
@@ -617,12 +643,12 @@ class TaskQuerySet(models.QuerySet):
     def parts(self) -> AssignmentQuerySet:
         """The agencies' parts of these tasks: every part, with no semi-join over every task,
         when these are all the tasks (the administrator's)."""
-        assignments = _assignment_model(self).objects.all()
+        assignments: AssignmentQuerySet = AssignmentQuerySet(_assignment_model(self))
         if not self.query.has_filters():
             return assignments
         return assignments.filter(task__in=self.values("pk"))
 
-    def led_by(self, agency) -> TaskQuerySet:
+    def led_by(self, agency: Agency | int) -> TaskQuerySet:
         return self.filter(assignments__agency=agency, assignments__role="lead")
 
     def with_timeliness(
@@ -666,8 +692,8 @@ class TaskQuerySet(models.QuerySet):
         finished on time; an open task is as urgent as its most urgent open lead)."""
         now = now or timezone.now()
         leads = (
-            _assignment_model(self)
-            .objects.filter(task=OuterRef("pk"), role="lead")
+            AssignmentQuerySet(_assignment_model(self))
+            .filter(task=OuterRef("pk"), role="lead")
             .exclude(state="cancelled")
             .with_timeliness(now, due_soon_days)
         )
@@ -720,7 +746,7 @@ class TaskQuerySet(models.QuerySet):
             refresh_directive_tallies(self.model, apps.get_model("tasks", "DirectiveTally"), scope)
         return updated
 
-    def implementing(self, task) -> TaskQuerySet:
+    def implementing(self, task: Task | int) -> TaskQuerySet:
         """The tasks of the published directives that carry `task` out (a child committee's
         plan for a parent committee's task): how the parent task's progress rolls up."""
         return self.filter(
