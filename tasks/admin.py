@@ -12,7 +12,7 @@ class AssignmentInline(admin.TabularInline):
     model = TaskAssignment
     extra = 0
     can_delete = False
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "agency",
         "role",
         "state",
@@ -23,7 +23,7 @@ class AssignmentInline(admin.TabularInline):
         "reported_at",
         "result_reported_at",
         "accepted_at",
-    ]
+    )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

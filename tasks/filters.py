@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -28,7 +28,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies import permissions as roles
-from agencies.models import Agency, Committee, User
+from agencies.models import Agency, Committee
 from documents.models import Directive, DirectiveState
 from documents.numbers import InvalidDocumentNumber, parse_document_number
 
@@ -41,7 +41,10 @@ from .models import (
     TaskAssignment,
     TaskState,
 )
-from .querysets import FIGURE_FILTERS, TaskQuerySet, Timeliness
+from .querysets import FIGURE_FILTERS, AssignmentQuerySet, TaskQuerySet, Timeliness
+
+if TYPE_CHECKING:
+    from agencies.permissions import AnyUser
 
 LEAD = AssignmentRole.LEAD
 COORDINATING = AssignmentRole.COORDINATING
@@ -142,7 +145,7 @@ def _status_condition(status: str, tabs: dict[str, Q], *, lead_only: bool) -> Q:
     return Q()
 
 
-def filter_parts(parts: QuerySet, criteria: TaskCriteria) -> QuerySet:
+def filter_parts(parts: AssignmentQuerySet, criteria: TaskCriteria) -> AssignmentQuerySet:
     """The agency's parts that match, from parts annotated `with_timeliness`."""
     assert criteria.agency is not None
     parts = parts.filter(agency=criteria.agency).filter(_task_conditions(criteria, "task__"))
@@ -175,7 +178,7 @@ def filter_tasks(tasks: TaskQuerySet, criteria: TaskCriteria, now: dt.datetime) 
     return tasks
 
 
-def committee_agencies(committee: Committee) -> QuerySet:
+def committee_agencies(committee: Committee) -> QuerySet[Agency]:
     """The committee's member agencies, by code: what a list or a document may name."""
     return Agency.objects.filter(memberships__committee=committee).order_by("code")
 
@@ -216,7 +219,7 @@ class TaskFilterForm(forms.Form):
         return self.filterset.find_agency(value) if value else None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
             raise forms.ValidationError(BAD_RANGE % {"start": vn_date(start), "end": vn_date(end)})
@@ -254,11 +257,13 @@ class TaskFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = TaskFilterForm
 
+    queryset: TaskQuerySet  # Task.objects.visible_to(user), given in __init__
+
     def __init__(
         self,
         data: Any = None,
         *,
-        user: User | None,
+        user: AnyUser,
         committee: Committee | None = None,
         now: dt.datetime | None = None,
         **kwargs: Any,
@@ -270,6 +275,11 @@ class TaskFilter(django_filters.FilterSet):
         if committee is not None:
             tasks = tasks.filter(directive__committee=committee)
         super().__init__(data, queryset=tasks, **kwargs)
+
+    def get_form_class(self) -> type[TaskFilterForm]:
+        form_class = super().get_form_class()
+        assert issubclass(form_class, TaskFilterForm)  # Meta.form, with the filters' fields
+        return form_class
 
     @property
     def form(self) -> TaskFilterForm:
@@ -309,7 +319,7 @@ class TaskFilter(django_filters.FilterSet):
 
     def find_agency(self, value: str) -> Agency:
         """A member agency by code (documents, commands) or by id (the list's links)."""
-        agencies = Agency.objects.all()
+        agencies: QuerySet[Agency] = Agency.objects.all()
         if self.committee is not None:
             agencies = committee_agencies(self.committee)
         lookup = {"pk": int(value)} if value.isdigit() else {"code__iexact": value}
@@ -346,10 +356,11 @@ class TaskFilter(django_filters.FilterSet):
             timeliness=data.get("timeliness") or "",
         )
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: QuerySet) -> TaskQuerySet:
+        assert isinstance(queryset, TaskQuerySet)  # qs passes self.queryset.all()
         return filter_tasks(queryset, self.criteria, self.now)
 
-    def parts(self, parts: QuerySet | None = None) -> QuerySet:
+    def parts(self, parts: AssignmentQuerySet | None = None) -> AssignmentQuerySet:
         """The agency's matching parts (the list page's rows when it shows one agency), each
         with its own timeliness: the parts behind exactly the tasks of `qs`."""
         if parts is None:

@@ -3,9 +3,13 @@ standing office's review, urging and comments."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import User
 from project.uploads import check_uploads
 
 from .deadlines import VIETNAM, vn_date
@@ -72,6 +76,11 @@ class MultipleFileField(forms.FileField):
         return check_uploads([single(item, initial) for item in items])
 
 
+class ContributionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: TaskReport) -> str:
+        return contribution_label(obj)
+
+
 class TaskReportForm(forms.Form):
     """A lead agency's result report or progress update on its own part, with files and, for a
     result, the co-ordinators' contributions it builds on."""
@@ -93,10 +102,12 @@ class TaskReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Please write the report.")},
     )
-    files = MultipleFileField(
+    # A declared field, which the form's metaclass moves to base_fields: self.files stays the
+    # request's files at run time, as Django documents for a field of that name.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Attached files"), help_text=_("PDF, Word, Excel or images; up to 20 MB each.")
     )
-    contributions = forms.ModelMultipleChoiceField(
+    contributions = ContributionChoiceField(
         label=_("Co-ordinating agencies' contributions to attach"),
         queryset=TaskReport.objects.none(),
         required=False,
@@ -104,14 +115,16 @@ class TaskReportForm(forms.Form):
         help_text=_("Only with a result report."),
     )
 
-    def __init__(self, *args, contributions=None, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, contributions: QuerySet[TaskReport] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contributions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
         if contributions is None:
             del self.fields["contributions"]
         else:
             field.queryset = contributions
-            field.label_from_instance = contribution_label
 
 
 def contribution_label(report: TaskReport) -> str:
@@ -129,7 +142,9 @@ class ContributionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Please write the contribution.")},
     )
-    files = MultipleFileField(
+    # A declared field, which the form's metaclass moves to base_fields: self.files stays the
+    # request's files at run time, as Django documents for a field of that name.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Attached files"), help_text=_("PDF, Word, Excel or images; up to 20 MB each.")
     )
 
@@ -150,9 +165,11 @@ class OfficerForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of your agency's officers.")},
     )
 
-    def __init__(self, *args, officers=None, **kwargs) -> None:
+    def __init__(self, *args: Any, officers: QuerySet[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
+        field = self.fields["officer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = officers
 
 
 class SignOffForm(forms.Form):
@@ -166,8 +183,8 @@ class SignOffForm(forms.Form):
         help_text=_("Required when you send the report back."),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("decision") == "send_back" and not (data.get("note") or "").strip():
             self.add_error("note", _("Please say why you send the report back."))
         return data
@@ -184,8 +201,8 @@ class ReviewForm(forms.Form):
         help_text=_("Required when you return the report."),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("decision") == "return" and not (data.get("note") or "").strip():
             self.add_error("note", _("Please give a reason for returning the report."))
         return data
@@ -197,7 +214,9 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Please write the comment.")},
     )
-    files = MultipleFileField(label=_("Attached files"))
+    # A declared field, which the form's metaclass moves to base_fields: self.files stays the
+    # request's files at run time, as Django documents for a field of that name.
+    files = MultipleFileField(label=_("Attached files"))  # type: ignore[assignment]
 
 
 class UrgeForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.html import format_html
@@ -14,6 +15,9 @@ from project.menu import DondocApplication, current_site, menu_for
 from tasks.deadlines import vn_date
 from tasks.models import AssignmentState, TaskState
 from tasks.querysets import Timeliness
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 register = template.Library()
 
@@ -59,17 +63,17 @@ def field(bound_field) -> dict:
 
 
 @register.filter
-def task_state_label(value: str) -> str:
+def task_state_label(value: str) -> str | StrPromise:
     return _TASK_STATE_LABELS.get(value, value)
 
 
 @register.filter
-def directive_state_label(value: str) -> str:
+def directive_state_label(value: str) -> str | StrPromise:
     return dict(DirectiveState.choices).get(value, value)
 
 
 @register.filter
-def part_state_label(value: str) -> str:
+def part_state_label(value: str) -> str | StrPromise:
     """An agency's part's state (assigned, in progress, awaiting the head's sign-off…). Lists
     use these two filters rather than get_state_display, which hashes every translated label of
     the field's choices on each call (each hash translates the label)."""
@@ -77,7 +81,7 @@ def part_state_label(value: str) -> str:
 
 
 @register.filter
-def state_label_for(value: str, event) -> str:
+def state_label_for(value: str, event) -> str | StrPromise:
     """A logged state: an agency's part's when the entry concerns an agency, else the task's."""
     return part_state_label(value) if event.agency_id else task_state_label(value)
 
