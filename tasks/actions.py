@@ -162,7 +162,12 @@ def _log(
     )
     for upload in files:
         TaskAttachment.objects.create(
-            task=task, report=report, event=event, file=upload, name=upload.name, uploaded_by=by
+            task=task,
+            report=report,
+            event=event,
+            file=upload,
+            name=upload.name or "",
+            uploaded_by=by,
         )
     return event
 
@@ -188,12 +193,17 @@ def _move(
     from_state = obj.state
     method()
     obj.save()
-    task = obj if isinstance(obj, Task) else obj.task
+    # A part's move is logged on its task, naming its agency; a task's names none. (The part is
+    # asked about first: mypy cannot narrow isinstance on django-fsm's models to the other.)
+    if isinstance(obj, TaskAssignment):
+        task, agency = obj.task, obj.agency
+    else:
+        task, agency = obj, None
     return _log(
         task,
         TaskEventKind.TRANSITION,
         by,
-        agency=None if isinstance(obj, Task) else obj.agency,
+        agency=agency,
         from_value=from_state,
         to_value=obj.state,
         note=note,
@@ -729,7 +739,7 @@ def submit_report(
             report=report,
             event=event,
             file=upload,
-            name=upload.name,
+            name=upload.name or "",
             uploaded_by=by,
         )
     return report
@@ -1100,7 +1110,7 @@ def merge_draft_tasks(tasks: Sequence[Task], *, by: User) -> Task:
     for pk in lead:
         coordinating.pop(pk, None)
     dated = [t for t in tasks if t.deadline is not None]
-    earliest = min(dated, key=lambda t: t.deadline) if dated else keep
+    earliest = min(dated, key=lambda t: t.deadline or dt.date.max) if dated else keep  # all dated
     old_deadline = keep.deadline
     texts = [(t.content or t.title).strip() for t in tasks]
     keep.title = "; ".join(t.title for t in tasks)[:500]

@@ -16,6 +16,7 @@ ActionConflict (and a lost race the database caught) 409, always with a `detail`
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError
 from django.db.models import Prefetch
@@ -38,6 +39,9 @@ from workflows import services as flows
 from . import actions
 from . import permissions as perms
 from .models import Extension, Task, TaskAssignment, TaskReport
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 NO_PART = _("Your agency has no part in this task: you cannot “%(action)s” it.")
 # A primary key as the database can hold it; anything else is a 404, never a 500.
@@ -201,6 +205,14 @@ class ExtensionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _person(request: Request) -> User:
+    """The person calling: every endpoint requires a signed-in user (IsAuthenticated, the
+    default permission), so never AnonymousUser here."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def _user(username: str) -> User:
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
@@ -240,7 +252,11 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(fresh).data, status=code)
 
     def _own(
-        self, request: Request, call: Callable, serializer_class: type | None, name: str
+        self,
+        request: Request,
+        call: Callable,
+        serializer_class: type | None,
+        name: str | StrPromise,
     ) -> Response:
         """Run `call(own_part, data)` on the requesting person's agency's part of the task."""
         task = self.get_object()
@@ -271,7 +287,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
 
         def call(part: TaskAssignment, data: dict) -> None:
             officer = _user(data["officer"]) if data.get("officer") else None
-            actions.acknowledge(part, by=request.user, officer=officer, note=data["text"])
+            actions.acknowledge(part, by=_person(request), officer=officer, note=data["text"])
 
         return self._own(request, call, AcknowledgeSerializer, _("acknowledge"))
 
@@ -281,7 +297,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         """A progress update on your agency's part."""
         return self._own(
             request,
-            lambda part, d: actions.post_progress(part, by=request.user, text=d["text"]),
+            lambda part, d: actions.post_progress(part, by=_person(request), text=d["text"]),
             NoteSerializer,
             _("post progress"),
         )
@@ -292,7 +308,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         """A co-ordinating agency's contribution, which the leads can attach to their report."""
         return self._own(
             request,
-            lambda part, d: actions.post_contribution(part, by=request.user, text=d["text"]),
+            lambda part, d: actions.post_contribution(part, by=_person(request), text=d["text"]),
             NoteSerializer,
             _("post a contribution"),
         )
@@ -310,7 +326,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
             if len(contributions) != len(set(data["contributions"])):
                 raise ActionError(actions.CONTRIBUTION_FOREIGN)
             actions.submit_report(
-                part, by=request.user, text=data["text"], contributions=contributions
+                part, by=_person(request), text=data["text"], contributions=contributions
             )
 
         return self._own(request, call, ReportSerializer, _("submit the report"))
@@ -321,7 +337,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         """The agency head sends the officer's report on to the standing office."""
         return self._own(
             request,
-            lambda part, d: actions.sign_off_report(part, by=request.user, note=d["text"]),
+            lambda part, d: actions.sign_off_report(part, by=_person(request), note=d["text"]),
             NoteSerializer,
             _("sign the report off"),
         )
@@ -332,7 +348,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         """The agency head sends the officer's report back, with a note."""
         return self._own(
             request,
-            lambda part, d: actions.send_back_report(part, by=request.user, reason=d["text"]),
+            lambda part, d: actions.send_back_report(part, by=_person(request), reason=d["text"]),
             NoteSerializer,
             _("send the report back"),
         )
@@ -344,7 +360,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         return self._own(
             request,
             lambda part, d: actions.reassign_officer(
-                part, by=request.user, officer=_user(d["officer"])
+                part, by=_person(request), officer=_user(d["officer"])
             ),
             OfficerSerializer,
             _("name another officer"),
@@ -361,7 +377,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         if mine is None:
             raise ActionForbidden(NO_PART % {"action": _("ask for an extension")})
         extension = flows.request_extension(
-            mine, by=request.user, new_deadline=data["new_deadline"], reason=data["reason"]
+            mine, by=_person(request), new_deadline=data["new_deadline"], reason=data["reason"]
         )
         return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
@@ -377,7 +393,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         return self._named(
             request,
             agency_code,
-            lambda part, d: actions.accept_report(part, by=request.user, note=d["text"]),
+            lambda part, d: actions.accept_report(part, by=_person(request), note=d["text"]),
         )
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
@@ -391,7 +407,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         return self._named(
             request,
             agency_code,
-            lambda part, d: actions.return_report(part, by=request.user, reason=d["text"]),
+            lambda part, d: actions.return_report(part, by=_person(request), reason=d["text"]),
         )
 
     @extend_schema(request=UrgeSerializer, responses=TaskSerializer)
@@ -407,7 +423,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
                 task=task,
                 agency__code=data["agency"],
             ).agency
-        actions.urge_task(task, by=request.user, note=data["text"], agency=agency)
+        actions.urge_task(task, by=_person(request), note=data["text"], agency=agency)
         return self._answer(task)
 
 
@@ -426,7 +442,7 @@ class ExtensionViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         flows.decide_extension(
-            extension, by=request.user, approve=approve, note=serializer.validated_data["text"]
+            extension, by=_person(request), approve=approve, note=serializer.validated_data["text"]
         )
         extension = self.get_queryset().get(pk=extension.pk)
         return Response(self.get_serializer(extension).data, status=status.HTTP_200_OK)

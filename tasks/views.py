@@ -32,7 +32,7 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +43,7 @@ from django.views.generic import ListView, TemplateView
 from viewflow.workflow.models import Task as FlowTask
 
 from agencies import permissions as roles
+from agencies.http import AuthenticatedRequest
 from agencies.models import Agency, Committee
 from documents.models import Directive, DirectiveState
 from project import keyset
@@ -84,7 +85,7 @@ from .models import (
     TaskReport,
     TaskState,
 )
-from .querysets import Timeliness, TimelinessFigures
+from .querysets import AssignmentQuerySet, Timeliness, TimelinessFigures
 
 PAGE_SIZE = 25
 RANKING_PAGE_SIZE = 50  # a committee's agencies on one page; the administrator's all, paged
@@ -236,6 +237,8 @@ class TaskListView(LoginRequiredMixin, ListView):
     timeliness derived from its leads'; filtered to one agency (?agency=), they see that
     agency's parts, as the dashboard counts them."""
 
+    request: AuthenticatedRequest
+    object_list: QuerySet  # get_queryset's rows, paged by keyset.paginate
     template_name = "tasks/task_list.html"
     context_object_name = "rows"
 
@@ -319,6 +322,7 @@ class TaskListView(LoginRequiredMixin, ListView):
 class ReviewQueueView(LoginRequiredMixin, ListView):
     """Each agency's result awaiting the standing office's review, oldest first."""
 
+    request: AuthenticatedRequest
     template_name = "tasks/review_queue.html"
     paginate_by = PAGE_SIZE
     context_object_name = "parts"
@@ -349,6 +353,7 @@ class ReviewQueueView(LoginRequiredMixin, ListView):
 class OverdueView(LoginRequiredMixin, ListView):
     """Each lead agency's part past its own deadline, most days overdue first, with "urge"."""
 
+    request: AuthenticatedRequest
     template_name = "tasks/overdue.html"
     paginate_by = PAGE_SIZE
     context_object_name = "parts"
@@ -387,6 +392,7 @@ class ApprovalQueueView(LoginRequiredMixin, TemplateView):
     """What waits for a decision: task lists to approve and agencies' extension requests (each
     decided on its flow step's page)."""
 
+    request: AuthenticatedRequest
     template_name = "tasks/approvals.html"
 
     def get_context_data(self, **kwargs: Any) -> dict:
@@ -425,6 +431,7 @@ class AgencyView(LoginRequiredMixin, ListView):
     sign-off, what is overdue, its officers with their open parts, and every part with the
     officer in charge (who can be changed here)."""
 
+    request: AuthenticatedRequest
     template_name = "tasks/agency.html"
     paginate_by = PAGE_SIZE
     context_object_name = "parts"
@@ -435,7 +442,7 @@ class AgencyView(LoginRequiredMixin, ListView):
         if self.status not in PART_FILTERS:
             self.status = "open"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and not (
             roles.is_agency_staff(user) and user.role == "agency_head"
@@ -443,7 +450,7 @@ class AgencyView(LoginRequiredMixin, ListView):
             return _forbidden(request, _("This page is for the agency's head."))
         return super().dispatch(request, *args, **kwargs)
 
-    def parts(self) -> QuerySet:
+    def parts(self) -> AssignmentQuerySet:
         return (
             Task.objects.visible_to(self.request.user)
             .parts()
@@ -477,6 +484,7 @@ class AgencyView(LoginRequiredMixin, ListView):
             .order_by("due_at", "id")[:50]
         )
         overdue = list(parts.overdue().select_related("task__directive", "officer")[:20])
+        assert user.agency_id is not None  # dispatch lets only an agency's head in
         officers = list(_officers(user.agency_id))
         load = {
             row["officer"]: row
@@ -593,6 +601,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     credits only the lead that finished), a ranking, the most overdue parts and what awaits
     approval."""
 
+    request: AuthenticatedRequest
     template_name = "tasks/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict:
@@ -627,18 +636,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         directive_rows = [{"directive": directives[pk], "figures": f} for pk, f in shown]
         # The administrator's table: every committee with a task, most overdue first.
         committees = Committee.objects.in_bulk(list(by_committee))
-        committee_rows = sorted(
-            (
-                {"committee": committees[pk], "figures": figures}
-                for pk, figures in by_committee.items()
-                if pk in committees and figures.total
-            ),
-            key=lambda row: (
-                -row["figures"].open_overdue,
-                -row["figures"].total,
-                row["committee"].name,
-            ),
-        )
+        committee_rows = [
+            {"committee": committee, "figures": figures}
+            for committee, figures in sorted(
+                (
+                    (committees[pk], figures)
+                    for pk, figures in by_committee.items()
+                    if pk in committees and figures.total
+                ),
+                key=lambda row: (-row[1].open_overdue, -row[1].total, row[0].name),
+            )
+        ]
         overdue = list(
             parts.overdue().select_related("task__directive", "agency").defer(*LIST_DEFERRED)[:10]
         )
@@ -833,6 +841,7 @@ def task_page_context(request: HttpRequest, pk: int) -> dict:
 
 
 class TaskDetailView(LoginRequiredMixin, TemplateView):
+    request: AuthenticatedRequest
     template_name = "tasks/task_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict:
@@ -905,9 +914,10 @@ class ReportView(LoginRequiredMixin, TemplateView):
     asks for it, then to the standing office) or a progress update, with files, and the
     co-ordinators' contributions it builds on."""
 
+    request: AuthenticatedRequest
     template_name = "tasks/report_form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.part = visible_part(request, kwargs["pk"])
@@ -1098,7 +1108,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_task_url(task.pk) + "#history")
 
 
-def task_file(request: HttpRequest, pk: int) -> HttpResponse:
+def task_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A file attached to a task: only for those who may see the task, and, while its report
     waits for the agency head's sign-off, only for the agency (404 for the rest)."""
     if not request.user.is_authenticated:
