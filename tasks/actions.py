@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -112,14 +113,17 @@ NO_STATE_CHANGE = {
 # their stored summary of the leads is refreshed before the action's transaction commits.
 _touched: ContextVar[set[int] | None] = ContextVar("touched_tasks", default=None)
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def atomic_action(func: Callable) -> Callable:
+
+def atomic_action(func: Callable[P, R]) -> Callable[P, R]:
     """project.errors.atomic_action (one transaction, a lost race is ActionConflict), and, in
     that transaction, the stored summary of the leads of every task the action touched
     (Task.lead_status …, querysets.lead_summary): the one place it is written."""
 
     @functools.wraps(func)
-    def tracked(*args, **kwargs):
+    def tracked(*args: P.args, **kwargs: P.kwargs) -> R:
         if _touched.get() is not None:  # an action inside another: the outer one refreshes
             return func(*args, **kwargs)
         token = _touched.set(set())
@@ -227,7 +231,7 @@ def _locked(assignment: TaskAssignment) -> TaskAssignment:
 # ---- creating and assigning (while the directive is a draft)
 
 
-def _check_list_editable(directive, by: User | None, action: str) -> None:
+def _check_list_editable(directive: Directive, by: User | None, action: str) -> None:
     if by is not None and not directive_perms.can_manage_directive(directive, by):
         raise ActionForbidden(NOT_PERMITTED % {"action": action})
     if directive.state != "draft":
@@ -236,7 +240,7 @@ def _check_list_editable(directive, by: User | None, action: str) -> None:
 
 @atomic_action
 def create_task(
-    directive,
+    directive: Directive,
     *,
     by: User | None,
     title: str,

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from audit.admin_mixins import AuditedAdmin
 from project.admin_mixins import ReadOnlyAdmin
@@ -25,7 +27,7 @@ class AssignmentInline(admin.TabularInline):
         "accepted_at",
     )
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -52,10 +54,10 @@ class TaskAdmin(AuditedAdmin):
 
     # Tasks are created by breaking a directive down (tasks.actions.create_task), which logs
     # them; the admin corrects wording only.
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
         return False
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +39,7 @@ from workflows import services as flows
 from . import actions
 from . import permissions as perms
 from .models import Extension, Task, TaskAssignment, TaskReport
+from .querysets import TaskQuerySet
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -229,7 +230,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["state", "directive"]
     lookup_value_regex = ID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> TaskQuerySet:
         now = timezone.now()
         parts = TaskAssignment.objects.with_timeliness(now).select_related("agency", "officer")
         return (
@@ -433,7 +434,7 @@ class ExtensionViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
     serializer_class = ExtensionSerializer
     lookup_value_regex = ID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Extension]:
         visible = Task.objects.visible_to(self.request.user).values("pk")
         return Extension.objects.filter(task__in=visible).select_related("agency").order_by("id")
 

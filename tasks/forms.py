@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +32,7 @@ class DateInput(forms.TextInput):
             }
         )
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> Any:
         if hasattr(value, "strftime"):
             return vn_date(value)
         return value
@@ -41,7 +42,7 @@ class VietnameseDateField(forms.DateField):
     widget = DateInput
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 31/12/2020.")}
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         super().__init__(**kwargs)
 
@@ -63,12 +64,12 @@ class MultipleFileInput(FileInput):
 class MultipleFileField(forms.FileField):
     """Any number of files (Django's documented pattern)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         single = super().clean
         items = data if isinstance(data, (list, tuple)) else [data] if data else []
         # Content checked against the allow-list of document types, sizes capped (each and
@@ -150,7 +151,7 @@ class ContributionForm(forms.Form):
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: User) -> str:
         position = f" – {obj.position}" if getattr(obj, "position", "") else ""
         return f"{obj}{position}"
 

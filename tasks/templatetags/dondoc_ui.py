@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.html import format_html
@@ -13,11 +13,15 @@ from django.utils.translation import gettext as _
 from documents.models import DirectiveState
 from project.menu import DondocApplication, current_site, menu_for
 from tasks.deadlines import vn_date
-from tasks.models import AssignmentState, TaskState
+from tasks.models import AssignmentState, TaskAssignment, TaskEvent, TaskState
 from tasks.querysets import Timeliness
 
 if TYPE_CHECKING:
+    from django.forms import BoundField
+    from django.http import HttpRequest
     from django_stubs_ext import StrPromise
+
+    from agencies.permissions import AnyUser
 
 register = template.Library()
 
@@ -27,12 +31,12 @@ _PART_STATE_LABELS = dict(AssignmentState.choices)
 
 
 @register.simple_tag
-def dondoc_menu(request) -> list[dict]:
+def dondoc_menu(request: HttpRequest) -> list[dict]:
     return menu_for(request)
 
 
 @register.simple_tag
-def other_applications(site, user) -> list:
+def other_applications(site: Any, user: AnyUser) -> list:
     """Applications other than ours (the flows engineer's), that this user may open."""
     if site is None:
         return []
@@ -58,7 +62,7 @@ def percent(value: float | None) -> str:
 
 
 @register.inclusion_tag("project/field.html")
-def field(bound_field) -> dict:
+def field(bound_field: BoundField) -> dict:
     return {"field": bound_field}
 
 
@@ -81,13 +85,13 @@ def part_state_label(value: str) -> str | StrPromise:
 
 
 @register.filter
-def state_label_for(value: str, event) -> str | StrPromise:
+def state_label_for(value: str, event: TaskEvent) -> str | StrPromise:
     """A logged state: an agency's part's when the entry concerns an agency, else the task's."""
     return part_state_label(value) if event.agency_id else task_state_label(value)
 
 
 @register.filter
-def part_deadline(part) -> SafeString:
+def part_deadline(part: TaskAssignment) -> SafeString:
     """An agency's own deadline, with the one it was first given when it has been extended."""
     if part.deadline is None:
         return format_html("{}", _("none (ongoing)"))
@@ -102,7 +106,7 @@ def part_deadline(part) -> SafeString:
 
 
 @register.simple_tag
-def dondoc_site(current=None):
+def dondoc_site(current: Any = None) -> Any:
     """The viewflow site for pages served outside it (notifications, periodic reports), so they
     get the same menu and colours; pages inside the site keep their own."""
     return current or current_site()

@@ -1,5 +1,7 @@
 """Recount every task's stored summary of its leads and the dashboards' tallies from the parts."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
@@ -13,7 +15,7 @@ class Command(BaseCommand):
         "after writing tasks or parts behind them (SQL, a partial restore)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 # Actions recount their own pairs meanwhile: they wait for this recount to
