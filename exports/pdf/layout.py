@@ -350,26 +350,38 @@ def data_table(
         body.append([_cell(value, align[i], widths[i]) for i, value in enumerate(total_row)])
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, TABLE_SIZE, 13),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("GRID", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     for i, a in enumerate(align):
         style.append(("ALIGN", (i, 1), (i, -1), a))
-    return PagedTable(head, body, list(widths), style, bold_last_row=total_row is not None)
+    return PagedTable(
+        head, body, list(widths), style, align=align, bold_last_row=total_row is not None
+    )
 
 
 MEASURE_CHUNK = 200
+GRID_WIDTH = 0.5
+HEADER_BACKGROUND = colors.HexColor("#EEEEEE")
+TOTAL_BACKGROUND = colors.HexColor("#F5F5F5")
+CELL_LEADING = 13  # the table's FONT command: TABLE_SIZE on 13 pt
+# reportlab's default top and bottom padding of a cell, which the table's style keeps
+CELL_TOP_PADDING = CELL_BOTTOM_PADDING = 3
 
 
 class PagedTable(Flowable):
     """A long table laid out page by page, its header row repeated at the top of each part.
 
-    Every row is measured once (one reportlab Table of all rows, wrapped once); prefix sums of
-    the row heights then tell in O(log n) how many rows fit the space left on a page.
+    Every row is measured once; prefix sums of the row heights then tell in O(log n) how many
+    rows fit the space left on a page. A table of plain-text cells (what `data_table` makes of
+    everything but a flowable) is measured by counting its lines and each page of it drawn
+    straight on the canvas (`TablePage`), as reportlab's Table would draw it: a Table per page,
+    its cell styles and a text object per line were most of a 40,000-row document's time
+    (issue 11). A flowable in a cell, or a row taller than a page, goes through reportlab.
     """
 
     def __init__(
@@ -379,47 +391,63 @@ class PagedTable(Flowable):
         widths: list[float],
         style: list[tuple],
         *,
+        align: list[str] | None = None,
         bold_last_row: bool = False,
-        _measured: tuple[float, list[float]] | None = None,
+        _measured: tuple[Table, list[float], bool] | None = None,
         _start: int = 0,
     ) -> None:
         super().__init__()
         self.header, self.rows, self.widths, self.style = header, rows, widths, style
+        self.align = align or ["LEFT"] * len(widths)
         self.bold_last_row = bold_last_row
         self.start = _start
         if _measured is None:
             _measured = self._measure()
-        self.header_height, self.prefix = _measured
+        self.head_table, self.prefix, self.plain = _measured
+        self.header_height = self.head_table._rowHeights[0]
         self.width = sum(widths)
 
-    def _measure(self) -> tuple[float, list[float]]:
+    def _measure(self) -> tuple[Table, list[float], bool]:
+        # The header alone, as a table drawn on every page of a plain table.
+        head = Table([self.header], colWidths=self.widths, style=self.style)
+        head.wrap(sum(self.widths), 10**9)
+        plain = all(isinstance(cell, str) for row in self.rows for cell in row)
+        prefix = [0.0]
+        if plain:
+            # reportlab's height of a row of strings: its most lines, and the padding
+            padding = CELL_TOP_PADDING + CELL_BOTTOM_PADDING
+            total = 0.0
+            for row in self.rows:
+                breaks = max([cell.count("\n") for cell in row], default=0)  # type: ignore[attr-defined]
+                total += CELL_LEADING * (breaks + 1) + padding
+                prefix.append(total)
+            return head, prefix, plain
         # reportlab finds each unmeasured row with a linear scan, so one probe of n rows is
         # quadratic; probes of MEASURE_CHUNK rows (row heights do not depend on other rows)
         # keep it linear.
-        width = sum(self.widths)
-        heights = self._probe([self.header], width)
-        prefix = [0.0]
         for start in range(0, len(self.rows), MEASURE_CHUNK):
-            for height in self._probe(self.rows[start : start + MEASURE_CHUNK], width):
+            for height in self._probe(self.rows[start : start + MEASURE_CHUNK]):
                 prefix.append(prefix[-1] + height)
-        return heights[0], prefix
+        return head, prefix, plain
 
-    def _probe(self, rows: list[list[Cell]], width: float) -> list[float]:
+    def _probe(self, rows: list[list[Cell]]) -> list[float]:
         probe = Table(rows, colWidths=self.widths, style=self.style)
-        probe.wrap(width, 10**9)
+        probe.wrap(sum(self.widths), 10**9)
         return list(probe._rowHeights)
 
     def _height_of(self, start: int, end: int) -> float:
         return self.header_height + self.prefix[end] - self.prefix[start]
 
-    def _part(self, start: int, end: int, *, measured: bool = True) -> Table:
+    def _part(self, start: int, end: int, *, measured: bool = True) -> Flowable:
+        if self.plain and measured:
+            return TablePage(self, start, end)
         heights = [self.header_height] + [
             self.prefix[i + 1] - self.prefix[i] for i in range(start, end)
         ]
         style = list(self.style)
         if self.bold_last_row and end == len(self.rows):
-            style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F5F5F5")))
-            style.append(("FONT", (0, -1), (-1, -1), FONT_BOLD, TABLE_SIZE, 13))
+            style.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_BACKGROUND))
+            style.append(("FONT", (0, -1), (-1, -1), FONT_BOLD, TABLE_SIZE, CELL_LEADING))
         return Table(
             [self.header, *self.rows[start:end]],
             colWidths=self.widths,
@@ -436,8 +464,9 @@ class PagedTable(Flowable):
             self.rows,
             self.widths,
             self.style,
+            align=self.align,
             bold_last_row=self.bold_last_row,
-            _measured=(self.header_height, self.prefix),
+            _measured=(self.head_table, self.prefix, self.plain),
             _start=start,
         )
 
@@ -470,6 +499,84 @@ class PagedTable(Flowable):
         part = self._part(self.start, len(self.rows))
         part.wrapOn(self.canv, self.width, self._height_of(self.start, len(self.rows)))
         part.drawOn(self.canv, 0, 0)
+
+
+class TablePage(Flowable):
+    """The rows `start:end` of a plain PagedTable under its header, drawn as reportlab's Table
+    draws them (same positions, fonts, backgrounds and grid), without a Table: the header is
+    the table's one header Table, the body's text goes in one text object."""
+
+    def __init__(self, table: PagedTable, start: int, end: int) -> None:
+        super().__init__()
+        self.table, self.start, self.end = table, start, end
+        self.width = table.width
+        self.height = table._height_of(start, end)
+        self.hAlign = "CENTER"  # as a Table's
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        table, canvas = self.table, self.canv
+        widths, prefix = table.widths, table.prefix
+        lefts = [0.0]
+        for width in widths:
+            lefts.append(lefts[-1] + width)
+        # where each column's text starts, as Table._drawCell places a string
+        anchors = []
+        for left, width, align in zip(lefts[:-1], widths, table.align, strict=True):
+            if align == "RIGHT":
+                anchors.append(left + width - CELL_PADDING)
+            elif align in ("CENTER", "CENTRE"):
+                anchors.append(left + (width + CELL_PADDING - CELL_PADDING) * 0.5)
+            else:
+                anchors.append(left + CELL_PADDING)
+        body_top = self.height - table.header_height
+        bottom = body_top - (prefix[self.end] - prefix[self.start])
+        total_row = table.bold_last_row and self.end == len(table.rows)
+
+        canvas.saveState()
+        table.head_table.drawOn(canvas, 0, body_top)
+        if total_row:
+            top = body_top - (prefix[self.end - 1] - prefix[self.start])
+            canvas.setFillColor(TOTAL_BACKGROUND)
+            canvas.rect(0, top, self.width, bottom - top, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+        text = canvas.beginText()
+        text.setFont(FONT, TABLE_SIZE, CELL_LEADING)
+        font = FONT
+        for index in range(self.start, self.end):
+            if total_row and index == self.end - 1:
+                font = FONT_BOLD
+                text.setFont(font, TABLE_SIZE, CELL_LEADING)
+            top = body_top - (prefix[index] - prefix[self.start])
+            first = top - CELL_TOP_PADDING - TABLE_SIZE
+            for cell, anchor, align in zip(table.rows[index], anchors, table.align, strict=True):
+                y = first
+                for line in cell.split("\n"):  # type: ignore[attr-defined]  # plain: str
+                    if not line:  # reportlab draws an empty string: nothing to see
+                        y -= CELL_LEADING
+                        continue
+                    x = anchor
+                    if align == "RIGHT":
+                        x -= stringWidth(line, font, TABLE_SIZE)
+                    elif align in ("CENTER", "CENTRE"):
+                        x -= 0.5 * stringWidth(line, font, TABLE_SIZE)
+                    text.setTextOrigin(x, y)
+                    text.textLine(line)
+                    y -= CELL_LEADING
+        canvas.drawText(text)
+        # the grid below the header: as Table's GRID, round caps and joins
+        canvas.setLineCap(1)
+        canvas.setLineJoin(1)
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(GRID_WIDTH)
+        for index in range(self.start + 1, self.end + 1):
+            y = body_top - (prefix[index] - prefix[self.start])
+            canvas.line(0, y, self.width, y)
+        for x in lefts:
+            canvas.line(x, bottom, x, body_top)
+        canvas.restoreState()
 
 
 def columns(meta: DocumentMeta, fractions: Sequence[float]) -> list[float]:
