@@ -290,8 +290,10 @@ def overdue_parts(filters: ReportFilters, user: User | None = None) -> QuerySet:
 def _add_directive_labels(labels_by_id: dict[int, str], directive_ids: set[int]) -> None:
     """The label of each directive not yet in `labels_by_id`, in one query."""
     missing = directive_ids - labels_by_id.keys()
+    # `state` too: django-fsm's ConcurrentTransitionMixin reads it as each instance is made,
+    # and a deferred state cost a query per directive.
     for directive in Directive.objects.filter(pk__in=missing).only(
-        "number", "symbol", "issued_on", "subject"
+        "number", "symbol", "issued_on", "subject", "state"
     ):
         labels_by_id[directive.pk] = directive_label(directive)
 

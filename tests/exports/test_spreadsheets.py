@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from documents.actions import register_directive
 from exports.pdf import labels
 from exports.pdf.queries import (
     coordinating_names,
@@ -343,6 +344,45 @@ def test_large_export_streams_in_chunks_with_bounded_queries(
     assert response["Content-Disposition"].startswith('attachment; filename="tasks-')
     _wb, _sheet, _header, rows = read_back(data)
     assert len(rows) == 3004
+
+
+@pytest.mark.parametrize("kind", ["tasks", "overdue"])
+def test_directive_labels_take_one_query_however_many_directives(
+    kind, scene, committee, secretariat, client, chair, django_assert_max_num_queries
+):
+    template = scene["tasks"][0]  # overdue, led by the police
+    for n in range(6):
+        with time_machine.travel(dt.datetime(2020, 10, 8, 9, 0, tzinfo=pdf_fixtures.VN)):
+            directive = register_directive(
+                committee,
+                by=secretariat,
+                number=f"{400 + n}/TB-VPUBND",
+                issued_on=dt.date(2020, 10, 7),
+                subject=f"Kết luận số {n}",
+                issuer_name="Văn phòng UBND tỉnh Kiên Giang",
+            )
+        task = Task.objects.create(
+            directive=directive,
+            ref="1",
+            position=1,
+            title=f"Nhiệm vụ của văn bản {n}",
+            deadline=template.deadline,
+            due_at=template.due_at,
+            state="assigned",
+            deadline_kind="date",
+        )
+        part = template.assignments.get(role="lead")
+        part.pk, part.task = None, task
+        part.save()
+        Task.objects.filter(pk=task.pk).refresh_lead_summary()
+    client.force_login(chair)
+    with time_machine.travel(NOW, tick=False):
+        with django_assert_max_num_queries(10):  # not one more per directive
+            response = client.get(reverse("exports:spreadsheet", args=[kind]))
+            data = b"".join(response.streaming_content)
+    _wb, _sheet, _header, rows = read_back(data)
+    cells = " ".join(str(cell) for row in rows for cell in row)
+    assert all(f"{400 + n}/TB-VPUBND" in cells for n in range(6))
 
 
 @pytest.mark.parametrize("kind", ["directives", "tasks", "overdue", "scorecards", "reports"])
