@@ -13,6 +13,8 @@ from tasks.models import Task, TaskAssignment
 from . import labels
 from .layout import DocumentMeta, build_pdf, columns, data_table, empty_notice, nfc, para, vn_date
 from .queries import (
+    AgencyPartRow,
+    OverduePartRow,
     ReportFilters,
     coordinating_names,
     directive_label,
@@ -22,8 +24,13 @@ from .queries import (
     task_list,
 )
 
+# What the parts' texts below read: a Task (TaskAssignment) instance, or a part's row of plain
+# values (exports/pdf/queries.py) with the same attributes.
+TaskWords = Task | OverduePartRow | AgencyPartRow
+OwnDeadline = TaskAssignment | OverduePartRow | AgencyPartRow
 
-def task_text(task: Task) -> str:
+
+def task_text(task: TaskWords) -> str:
     """The task's words once. Its title is most often the first sentence of its content: then
     the content alone says everything; a content that does not start with the title follows
     it."""
@@ -37,7 +44,7 @@ def task_text(task: Task) -> str:
     return f"{title}\n{content}"
 
 
-def ref_and_text(task: Task) -> str:
+def ref_and_text(task: TaskWords) -> str:
     return f"{task.ref}. {task_text(task)}" if task.ref else task_text(task)
 
 
@@ -49,7 +56,7 @@ def deadline_text(task: Task) -> str:
     return "\n".join(parts) or labels.TIMELINESS["no_deadline"]
 
 
-def part_deadline_text(part: TaskAssignment) -> str:
+def part_deadline_text(part: OwnDeadline) -> str:
     """A lead agency's own deadline, and the original one when it was extended."""
     if part.deadline is None:
         return labels.TIMELINESS["no_deadline"]
@@ -59,7 +66,7 @@ def part_deadline_text(part: TaskAssignment) -> str:
     return text
 
 
-def timeliness_text(task: Task | TaskAssignment) -> str:
+def timeliness_text(task: Task | TaskAssignment | AgencyPartRow) -> str:
     # with_timeliness() annotates both (tasks/querysets.py); the models do not declare them
     timeliness, days = task.timeliness, task.days_overdue  # type: ignore[union-attr]
     text = labels.TIMELINESS.get(timeliness, timeliness)

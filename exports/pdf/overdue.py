@@ -10,7 +10,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer
 
 from agencies.models import User
-from tasks.models import TaskAssignment
 from tasks.querysets import TimelinessFigures
 
 from . import labels
@@ -25,10 +24,9 @@ from .layout import (
     report_heading,
 )
 from .queries import (
+    OverduePartRow,
     ReportFilters,
-    directive_label,
     figures_by_agency,
-    officer_name,
     overdue_by_agency,
 )
 
@@ -121,26 +119,26 @@ def build_overdue_audit(
     states = labels.ASSIGNMENT_STATES
     read = 0
 
-    def row(part: TaskAssignment) -> list[object]:
+    def row(part: OverduePartRow) -> list[object]:
         nonlocal read
         read += 1
         if progress is not None:
             progress(read)
         return [
-            directive_label(part.task.directive),
-            ref_and_text(part.task),
+            part.directive_label,
+            ref_and_text(part),
             part_deadline_text(part),
             states.get(part.state, part.state),
-            officer_name(part),
-            part.days_overdue,  # type: ignore[attr-defined]  # with_timeliness()'s
+            part.officer,
+            part.days_overdue,
         ]
 
     groups = overdue_by_agency(filters, user, row=row)
     if not groups:
         story.append(empty_notice(labels.NO_OVERDUE))
-    for index, (agency, parts) in enumerate(groups, start=1):
+    for index, (agency_name, parts) in enumerate(groups, start=1):
         story.append(CondPageBreak(40 * mm))
-        story.append(para(f"{index}. {agency.name} ({len(parts)} nhiệm vụ quá hạn)", "heading"))
+        story.append(para(f"{index}. {agency_name} ({len(parts)} nhiệm vụ quá hạn)", "heading"))
         rows = [[n, *cells] for n, cells in enumerate(parts, start=1)]
         story.append(
             data_table(OVERDUE_HEADER, rows, columns(meta, OVERDUE_WIDTHS), align=OVERDUE_ALIGN)

@@ -300,12 +300,16 @@ def _add_directive_labels(labels_by_id: dict[int, str], directive_ids: set[int])
 
 @dataclass(slots=True)
 class OverduePartRow:
-    """A row of `overdue_parts`, read as plain values: what the overdue list prints."""
+    """A row of `overdue_parts`, read as plain values: what the overdue list and the audit
+    print."""
 
+    agency_id: int
     agency_name: str
     directive_label: str
     ref: str
     title: str
+    # The task's content, which only the audit prints (appendix.task_text): "" unless asked for.
+    content: str
     deadline: dt.date | None
     original_deadline: dt.date | None
     state: str
@@ -314,11 +318,17 @@ class OverduePartRow:
 
 
 def overdue_part_rows(
-    filters: ReportFilters, user: User | None = None, *, chunk: int = 2000
+    filters: ReportFilters,
+    user: User | None = None,
+    *,
+    chunk: int = 2000,
+    content: bool = False,
 ) -> Iterator[OverduePartRow]:
     """`overdue_parts` as OverduePartRows, read with `values_list()` `chunk` parts at a time:
-    no model instance per part, its agency, officer or task."""
-    parts = overdue_parts(filters, user).values_list(
+    no model instance per part, its agency, officer or task; `content=True` reads each task's
+    content too."""
+    columns = [
+        "agency_id",
         "agency__name",
         "task__directive_id",
         "task__ref",
@@ -331,23 +341,68 @@ def overdue_part_rows(
         "officer__last_name",
         "officer__username",
         "days_overdue",
-    )
+    ]
+    if content:
+        columns.append("task__content")
     directive_labels: dict[int, str] = {}
-    rows = parts.iterator(chunk_size=chunk)
+    rows = overdue_parts(filters, user).values_list(*columns).iterator(chunk_size=chunk)
     while batch := list(islice(rows, chunk)):
-        _add_directive_labels(directive_labels, {row[1] for row in batch})
-        for agency, directive_id, ref, title, deadline, original, state, *officer, days in batch:
+        _add_directive_labels(directive_labels, {row[2] for row in batch})
+        for agency_id, agency, directive_id, ref, title, *values in batch:
+            deadline, original, state, full, first, last, username, days, *text = values
             yield OverduePartRow(
+                agency_id,
                 agency,
                 directive_labels[directive_id],
                 ref,
                 title,
+                text[0] if text else "",
                 deadline,
                 original,
                 state,
-                _person_name(*officer),
+                _person_name(full, first, last, username),
                 days,
             )
+
+
+@dataclass(slots=True)
+class AgencyPartRow:
+    """A row of `agency_parts`, read as plain values: what the scorecard prints of a part."""
+
+    directive_label: str
+    ref: str
+    title: str
+    content: str
+    deadline: dt.date | None
+    original_deadline: dt.date | None
+    state: str
+    timeliness: str
+    days_overdue: int | None
+
+
+def agency_part_rows(
+    filters: ReportFilters, user: User | None = None, *, chunk: int = 2000
+) -> Iterator[AgencyPartRow]:
+    """`agency_parts` as AgencyPartRows, read with `values_list()` `chunk` parts at a time: a
+    scorecard of 50,000 parts builds no model instance (nor django-fsm's set-up of each)."""
+    parts = agency_parts(filters, user).values_list(
+        "task__directive_id",
+        "task__ref",
+        "task__title",
+        "task__content",
+        "deadline",
+        "original_deadline",
+        "state",
+        "timeliness",
+        "days_overdue",
+    )
+    directive_labels: dict[int, str] = {}
+    rows = parts.iterator(chunk_size=chunk)
+    while batch := list(islice(rows, chunk)):
+        _add_directive_labels(directive_labels, {row[0] for row in batch})
+        for directive_id, *values in batch:
+            fields = (directive_labels[directive_id], *values)  # one tuple, for mypy
+            yield AgencyPartRow(*fields)
 
 
 def _parts(task: Task | TaskRow) -> Iterable[Any]:
@@ -479,15 +534,15 @@ def overdue_by_agency(
     filters: ReportFilters,
     user: User | None,
     *,
-    row: Callable[[TaskAssignment], T],
-) -> list[tuple[Agency, list[T]]]:
-    """Every overdue lead part grouped by its agency, each group most overdue first; `row`
-    turns each part into what the caller keeps (a row of text), as the parts stream in chunks,
-    so a national audit does not hold every part as model instances."""
-    groups: dict[int, tuple[Agency, list[T]]] = {}
-    for part in overdue_parts(filters, user).iterator(chunk_size=2000):
-        groups.setdefault(part.agency_id, (part.agency, []))[1].append(row(part))
-    return sorted(groups.values(), key=lambda g: (-len(g[1]), g[0].name))
+    row: Callable[[OverduePartRow], T],
+) -> list[tuple[str, list[T]]]:
+    """Every overdue lead part grouped by its agency (named), each group most overdue first;
+    `row` turns each part into what the caller keeps (a row of text), as the parts stream in
+    chunks as plain values (`overdue_part_rows`), so a national audit holds no model instance."""
+    groups: dict[int, tuple[str, list[T]]] = {}
+    for part in overdue_part_rows(filters, user, content=True):
+        groups.setdefault(part.agency_id, (part.agency_name, []))[1].append(row(part))
+    return sorted(groups.values(), key=lambda g: (-len(g[1]), g[0]))
 
 
 def agency_parts(filters: ReportFilters, user: User | None = None) -> QuerySet:

@@ -26,7 +26,7 @@ from .layout import (
 )
 from .overdue import rate_text
 from .periodic import periodic_on_time
-from .queries import AgencyFigures, ReportFilters, agency_parts, directive_label, figures_by_agency
+from .queries import AgencyFigures, ReportFilters, agency_part_rows, figures_by_agency
 
 TASK_HEADER = [
     labels.COL_NO,
@@ -105,15 +105,15 @@ def build_scorecard(
     story.append(Spacer(1, 4 * mm))
     story.append(para("II. DANH SÁCH NHIỆM VỤ", "heading"))
     states = labels.ASSIGNMENT_STATES
-    # Streamed in chunks: each part becomes its row of text and is let go (50,000 parts as
-    # model instances were most of the document's memory).
+    # Streamed in chunks of plain values: each part becomes its row of text and is let go
+    # (50,000 parts as model instances were most of the document's memory).
     rows = []
-    for n, part in enumerate(agency_parts(filters, user).iterator(chunk_size=2000), start=1):
+    for n, part in enumerate(agency_part_rows(filters, user), start=1):
         rows.append(
             [
                 n,
-                directive_label(part.task.directive),
-                ref_and_text(part.task),
+                part.directive_label,
+                ref_and_text(part),
                 part_deadline_text(part),
                 states.get(part.state, part.state),
                 timeliness_text(part),
