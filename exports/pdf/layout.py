@@ -18,14 +18,23 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFBase85Encode,
+    PDFName,
+    PDFStream,
+    PDFZCompress,
+)
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -215,6 +224,26 @@ def _page_decorations(meta: DocumentMeta) -> Callable[[Any, Any], None]:
     return draw
 
 
+class _PageEncodingCanvas(Canvas):
+    """A canvas that encodes each page's content as the page ends, with the filters the
+    document would apply when it is saved (PDFPage.check_format), so the file is the same:
+    a 6,000-page table held every page's drawing as text until then (issue 11)."""
+
+    def showPage(self) -> None:
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        if not (page.compression and page.stream) or page.Contents:
+            return
+        filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+        content = page.stream
+        for encoding in reversed(filters):
+            content = encoding.encode(content)
+        stream = PDFStream(content=content)
+        stream.dictionary["Filter"] = PDFArray([PDFName(f.pdfname) for f in filters])
+        stream.__Comment__ = "page stream"
+        page.Contents, page.stream = stream, None
+
+
 def build_pdf(story: list[Flowable], meta: DocumentMeta) -> bytes:
     """Lay `story` out on A4 pages of the decree and return the PDF's bytes. Its caller, a
     document's builder, runs under `labels.in_vietnamese`: the entry sets the language once."""
@@ -249,7 +278,7 @@ def build_pdf(story: list[Flowable], meta: DocumentMeta) -> bytes:
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="nd30", frames=[frame], onPage=_page_decorations(meta))])
-    doc.build(story or [para(labels.NOTHING_TO_SHOW, "empty")])
+    doc.build(story or [para(labels.NOTHING_TO_SHOW, "empty")], canvasmaker=_PageEncodingCanvas)
     return buffer.getvalue()
 
 
