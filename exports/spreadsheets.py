@@ -74,6 +74,7 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
 def _task_columns() -> list[Column]:
     """One row per task (a TaskRow): its derived timeliness, and each lead's part in one
     cell."""
+    states, timeliness = labels.TASK_STATES, labels.TIMELINESS  # read once, not once a row
     return [
         Column(labels.COL_DIRECTIVE, 22, lambda t: t.directive_label),
         Column(labels.COL_REF, 8, lambda t: t.ref),
@@ -82,8 +83,8 @@ def _task_columns() -> list[Column]:
         Column(labels.COL_COORDINATING, 30, coordinating_names),
         Column(labels.COL_DEADLINE, 12, lambda t: t.deadline, "date"),
         Column(labels.COL_DEADLINE_TEXT, 24, lambda t: t.deadline_text),
-        Column(labels.COL_STATE, 16, lambda t: labels.TASK_STATES.get(t.state, t.state)),
-        Column(labels.COL_TIMELINESS, 24, lambda t: labels.TIMELINESS.get(t.timeliness, "")),
+        Column(labels.COL_STATE, 16, lambda t: states.get(t.state, t.state)),
+        Column(labels.COL_TIMELINESS, 24, lambda t: timeliness.get(t.timeliness, "")),
         Column(labels.COL_DAYS_OVERDUE, 10, lambda t: t.days_overdue, "int"),
         Column(labels.COL_LEAD_PARTS, 50, lead_parts),
         Column(labels.COL_COMPLETED, 14, lambda t: _local_date(t.completed_at), "date"),
@@ -92,6 +93,7 @@ def _task_columns() -> list[Column]:
 
 def _part_columns() -> list[Column]:
     """One row per lead agency's overdue part (an OverduePartRow), against its own deadline."""
+    states = labels.ASSIGNMENT_STATES
     return [
         Column(labels.COL_AGENCY, 30, lambda p: p.agency_name),
         Column(labels.COL_DIRECTIVE, 22, lambda p: p.directive_label),
@@ -99,7 +101,7 @@ def _part_columns() -> list[Column]:
         Column(labels.COL_TASK, 60, lambda p: p.title),
         Column(labels.COL_OWN_DEADLINE, 12, lambda p: p.deadline, "date"),
         Column(labels.COL_ORIGINAL_DEADLINE, 12, lambda p: p.original_deadline, "date"),
-        Column(labels.COL_STATE, 22, lambda p: labels.ASSIGNMENT_STATES.get(p.state, p.state)),
+        Column(labels.COL_STATE, 22, lambda p: states.get(p.state, p.state)),
         Column(labels.COL_OFFICER, 24, lambda p: p.officer),
         Column(labels.COL_DAYS_OVERDUE, 10, lambda p: p.days_overdue, "int"),
     ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
 
 from django.utils import translation
@@ -173,6 +174,6 @@ def __getattr__(name: str) -> Any:
         if name in _WORDS:
             _read[key] = str(_WORDS[name])
         else:
-            _read[key] = {code: str(word) for code, word in _CHOICES[name].items()}
-    value = _read[key]
-    return dict(value) if isinstance(value, dict) else value
+            # read-only, so that it is handed out as it is, not copied for each read
+            _read[key] = MappingProxyType({code: str(w) for code, w in _CHOICES[name].items()})
+    return _read[key]
