@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from xlsxwriter.format import Format
 from xlsxwriter.utility import _preserve_whitespace
 from xlsxwriter.worksheet import Worksheet
-from xlsxwriter.xmlwriter import XMLwriter
+from xlsxwriter.xmlwriter import XMLwriter, re_control_chars_1
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,8 +45,9 @@ def csv_text(value: Any) -> Any:
 # ---- a row of cells as one piece of XML
 
 # XlsxWriter's own tests for a string that needs more than writing out (xmlwriter.py, utility.py):
-# XML's special characters, control characters and its _xHHHH_ escapes, edge whitespace.
-_NEEDS_WORK = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# XML's special characters, control characters and its _xHHHH_ escapes (looked for only where
+# "_x" is: a search for either pattern at once costs twice as much), edge whitespace.
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]")
 
 
 class Formats(Protocol):
@@ -60,7 +61,12 @@ def inline_text(ref: str, value: str, formats: Formats) -> str:
     never a formula: one that looks like a formula carries the quote prefix's format."""
     style = f' s="{formats.index("quoted")}"' if value.startswith(FORMULA_STARTS) else ""
     space = ""
-    if _NEEDS_WORK.search(value):
+    if (
+        _SPECIAL.search(value)
+        or ("_x" in value and re_control_chars_1.search(value))
+        or value[:1].isspace()
+        or value[-1:].isspace()  # (\s$ of _preserve_whitespace: before a last \n, a \n too)
+    ):
         value = XMLwriter._escape_control_characters(value)
         if _preserve_whitespace(value):
             space = ' xml:space="preserve"'

@@ -17,6 +17,8 @@ TEXTS = [
     "Dòng một\nDòng hai",
     " khoảng trắng ở hai đầu ",
     "điều khiển \x01 và _x0041_",
+    "chỉ _x0041_ và _xyz",
+    "xuống dòng ở cuối\n",
     'dấu "ngoặc kép"',
 ]
 
