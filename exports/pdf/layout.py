@@ -344,16 +344,31 @@ def wrap_lines(text: str, width: float) -> str:
     return "\n".join(lines)
 
 
-def _cell(value: Cell, align: str, width: float) -> Cell:
+def _cell(value: Cell, align: str, width: float, seen: dict[str, str] | None = None) -> Cell:
     """A table cell as a plain string, wrapped here to the column's width: the table draws it
     in its font and the column's alignment. A Paragraph per cell (parsed as markup, its lines
     broken and drawn one fragment at a time) was most of a 20,000-row document's time and
-    memory (issue 11)."""
+    memory (issue 11). `seen` keeps the column's short texts wrapped: a date, a state or a
+    directive's number comes back thousands of times, wrapped once and held once."""
     if isinstance(value, Flowable):
         return value
     text = nfc(value)
+    if " " not in text and text.isprintable():  # one word, never broken: a number, a date
+        return text
+    if seen is None or len(text) > SHORT_TEXT:
+        return _wrapped(text, width)
+    cell = seen.get(text)
+    if cell is None:
+        cell = seen[text] = _wrapped(text, width)
+    return cell
+
+
+def _wrapped(text: str, width: float) -> str:
     wrapped = wrap_lines(text, width - 2 * CELL_PADDING)
     return text if "\n" not in wrapped and "\n" not in text else wrapped
+
+
+SHORT_TEXT = 80
 
 
 def data_table(
@@ -372,8 +387,9 @@ def data_table(
     """
     align = list(align or ["LEFT"] * len(header))
     head = [para(h, "cell_head") for h in header]
+    seen: list[dict[str, str]] = [{} for _ in header]
     body: list[list[Cell]] = [
-        [_cell(value, align[i], widths[i]) for i, value in enumerate(row)] for row in rows
+        [_cell(value, align[i], widths[i], seen[i]) for i, value in enumerate(row)] for row in rows
     ]
     if total_row is not None:
         body.append([_cell(value, align[i], widths[i]) for i, value in enumerate(total_row)])
