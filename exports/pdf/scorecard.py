@@ -4,7 +4,7 @@ days late, and its periodic reports on time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
@@ -105,13 +105,18 @@ def build_scorecard(
     story.append(Spacer(1, 4 * mm))
     story.append(para("II. DANH SÁCH NHIỆM VỤ", "heading"))
     states = labels.ASSIGNMENT_STATES
-    # Streamed in chunks of plain values: each part becomes its row of text and is let go
-    # (50,000 parts as model instances were most of the document's memory).
-    rows = []
-    for n, part in enumerate(agency_part_rows(filters, user), start=1):
-        rows.append(
-            [
-                n,
+    read = 0
+
+    def rows() -> Iterator[list[object]]:
+        # Streamed in chunks of plain values: each part becomes its row of text, which the
+        # table wraps to its columns as it comes, and is let go (50,000 parts as model
+        # instances, then their rows of text twice, unwrapped and wrapped, were most of the
+        # document's memory).
+        nonlocal read
+        for part in agency_part_rows(filters, user):
+            read += 1
+            yield [
+                read,
                 part.directive_label,
                 ref_and_text(part),
                 part_deadline_text(part),
@@ -119,13 +124,11 @@ def build_scorecard(
                 timeliness_text(part),
                 part.days_overdue,
             ]
-        )
-        if progress is not None:
-            progress(n)
-    if rows:
-        story.append(data_table(TASK_HEADER, rows, columns(meta, TASK_WIDTHS), align=TASK_ALIGN))
-    else:
-        story.append(empty_notice(labels.NO_TASKS))
+            if progress is not None:
+                progress(read)
+
+    table = data_table(TASK_HEADER, rows(), columns(meta, TASK_WIDTHS), align=TASK_ALIGN)
+    story.append(table if read else empty_notice(labels.NO_TASKS))
 
     story.append(Spacer(1, 4 * mm))
     story.append(para("III. BÁO CÁO ĐỊNH KỲ", "heading"))
