@@ -11,11 +11,12 @@ apostrophe, the convention spreadsheet programs read as "this is text".
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Protocol
 
 from xlsxwriter.format import Format
-from xlsxwriter.utility import _preserve_whitespace
+from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate
 from xlsxwriter.worksheet import Worksheet
 from xlsxwriter.xmlwriter import XMLwriter, re_control_chars_1
 
@@ -45,9 +46,12 @@ def csv_text(value: Any) -> Any:
 # ---- a row of cells as one piece of XML
 
 # XlsxWriter's own tests for a string that needs more than writing out (xmlwriter.py, utility.py):
-# XML's special characters, control characters and its _xHHHH_ escapes (looked for only where
-# "_x" is: a search for either pattern at once costs twice as much), edge whitespace.
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]")
+# XML's special characters, control characters and the two non-characters XML forbids (U+FFFE,
+# U+FFFF), its _xHHHH_ escapes (looked for only where "_x" is: a search for either pattern at
+# once costs twice as much), edge whitespace.
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# Excel's longest text in a cell, in UTF-16 units (XlsxWriter cuts a longer one there).
+MAX_TEXT = 32767
 
 
 class Formats(Protocol):
@@ -60,6 +64,9 @@ def inline_text(ref: str, value: str, formats: Formats) -> str:
     """A string cell at `ref` as XlsxWriter writes one in constant memory (an inline string),
     never a formula: one that looks like a formula carries the quote prefix's format."""
     style = f' s="{formats.index("quoted")}"' if value.startswith(FORMULA_STARTS) else ""
+    # A text too long for a cell is cut as XlsxWriter cuts it: Excel calls the file damaged.
+    if len(value) > MAX_TEXT // 2 and _utf16_len(value) > MAX_TEXT:
+        value = _utf16_truncate(value, MAX_TEXT)
     space = ""
     if (
         _SPECIAL.search(value)
@@ -76,6 +83,8 @@ def inline_text(ref: str, value: str, formats: Formats) -> str:
 
 def number(ref: str, value: float, xf: int | None) -> str:
     """A number cell at `ref` (in a format, e.g. a date's), as XlsxWriter writes one."""
+    if not math.isfinite(value):  # XlsxWriter refuses them too: Excel has no such number
+        raise ValueError(f"{ref}: {value} is not a number a spreadsheet can hold")
     style = "" if xf is None else f' s="{xf}"'
     return f'<c r="{ref}"{style}><v>{value:.16G}</v></c>'
 

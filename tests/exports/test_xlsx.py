@@ -20,6 +20,9 @@ TEXTS = [
     "chỉ _x0041_ và _xyz",
     "xuống dòng ở cuối\n",
     'dấu "ngoặc kép"',
+    "không phải ký tự \ufffe và \uffff",  # XML forbids them: written as _xFFFE_, _xFFFF_
+    "dài quá một ô " + "x" * 40_000,  # cut at Excel's 32,767
+    "😀" * 20_000,  # two UTF-16 units each: cut at 16,383 of them
 ]
 
 
