@@ -39,7 +39,7 @@ from ops.jobs import log_job
 from project.errors import ActionError
 
 from .kinds import Prepared, prepare
-from .models import Export, ExportState
+from .models import Export, ExportState, scope_of
 from .signals import export_finished
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,9 @@ def start_export(prepared: Prepared, *, query: str, target: str = "", total: int
                 kind=prepared.kind,
                 query=query,
                 target=target,
+                # Asked as someone else (a role or committee changed meanwhile): a new file,
+                # for the pending one would be refused to the person as they are now.
+                scope=scope_of(prepared.user),
                 state__in=(ExportState.QUEUED, ExportState.RUNNING),
             )
             .order_by("-pk")

@@ -369,6 +369,22 @@ def test_asking_again_while_it_is_being_made_opens_the_same_export(
     assert Export.objects.count() == 2
 
 
+def test_asking_again_as_someone_else_while_it_is_being_made_makes_a_new_export(
+    scene, at_now, small_threshold, client, chair
+):
+    """The pending file was asked for as a chair; now the standing office's, the person would be
+    refused it when made (a file is handed only to the scope that asked): a new one is queued."""
+    client.force_login(chair)
+    first = ask_for_tasks(client)
+    chair.role = "secretariat"
+    chair.save()
+    again = client.get(reverse("exports:spreadsheet", args=["tasks"]), {"status": "all"})
+    assert Export.objects.count() == 2
+    second = Export.objects.exclude(pk=first.pk).get()
+    assert again["Location"] == reverse("exports:export", args=[second.pk])
+    assert second.scope != first.scope
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_export_asked_for_at_the_same_moment_is_queued_once(
