@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
@@ -265,7 +266,8 @@ def export_file(request: AuthenticatedRequest, export_id: int) -> HttpResponseBa
     if export.state != ExportState.DONE or not export.file:
         raise Http404
     if not _still_theirs(export, request.user):
-        return HttpResponseForbidden(str(NO_LONGER_YOURS))  # logged as a denial (audit)
+        # The framed 403 page, with the reason and a way back; logged as a denial (audit).
+        raise PermissionDenied(NO_LONGER_YOURS)
     return send_stored_file(
         export.file,
         filename=export.filename,

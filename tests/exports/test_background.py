@@ -224,7 +224,9 @@ def test_the_refusal_of_a_moved_owner_is_in_vietnamese(
     export, file_url = made_for(client, chair)
     chair.role = "secretariat"
     chair.save()
-    assert "Xin yêu cầu tạo lại." in client.get(file_url).content.decode()
+    page = client.get(file_url).content.decode()
+    assert "Vui lòng yêu cầu xuất lại tệp." in page
+    assert 'href="/"' in page  # the framed page, with the way back
 
 
 def test_a_long_agency_scorecard_is_made_in_the_background_as_a_pdf(
