@@ -45,6 +45,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from tasks import deadlines
 from tasks.deadlines import VIETNAM
 
 from . import labels
@@ -164,12 +165,11 @@ def para(text: object, style: str = "body", *, markup: bool = False) -> Paragrap
 
 
 def vn_date(day: dt.date | dt.datetime | None) -> str:
-    """dd/mm/yyyy, the way every screen shows a date."""
-    if day is None:
-        return ""
+    """dd/mm/yyyy, the way every screen shows a date (tasks.deadlines.vn_date); a moment is
+    shown as its day in Vietnam."""
     if isinstance(day, dt.datetime):
         day = timezone.localtime(day, VIETNAM).date() if timezone.is_aware(day) else day.date()
-    return day.strftime("%d/%m/%Y")
+    return deadlines.vn_date(day)
 
 
 def vn_datetime(moment: dt.datetime) -> str:
@@ -587,8 +587,8 @@ class TablePage(Flowable):
         for left, width, align in zip(lefts[:-1], widths, table.align, strict=True):
             if align == "RIGHT":
                 anchors.append(left + width - CELL_PADDING)
-            elif align in ("CENTER", "CENTRE"):
-                anchors.append(left + (width + CELL_PADDING - CELL_PADDING) * 0.5)
+            elif align in ("CENTER", "CENTRE"):  # (the left and right paddings are equal)
+                anchors.append(left + width / 2)
             else:
                 anchors.append(left + CELL_PADDING)
         body_top = self.height - table.header_height
