@@ -234,9 +234,7 @@ def task_list_rows(
     django-fsm's per-instance set-up were half of the xlsx's time). Each directive's label is
     made once."""
     tasks = _task_list_tasks(filters, user).values_list(*TASK_ROW_FIELDS)
-    directive_labels: dict[int, str] = {}
-    rows = tasks.iterator(chunk_size=chunk)
-    while batch := list(islice(rows, chunk)):
+    for batch, directive_labels in _labelled_batches(tasks, 1, chunk):
         parts: dict[int, list[PartRow]] = {}
         for task_id, agency_id, name, short_name, *rest in (
             TaskAssignment.objects.filter(task_id__in=[row[0] for row in batch])
@@ -256,7 +254,6 @@ def task_list_rows(
             parts.setdefault(task_id, []).append(
                 PartRow(agency_id, AgencyName(name, short_name), *rest)
             )
-        _add_directive_labels(directive_labels, {row[1] for row in batch})
         for task_id, directive_id, *values in batch:
             # one tuple, so that mypy counts its fields (a starred list beside more arguments
             # reads to it as too many)
@@ -288,15 +285,23 @@ def overdue_parts(filters: ReportFilters, user: User | None = None) -> QuerySet:
     )
 
 
-def _add_directive_labels(labels_by_id: dict[int, str], directive_ids: set[int]) -> None:
-    """The label of each directive not yet in `labels_by_id`, in one query."""
-    missing = directive_ids - labels_by_id.keys()
-    # `state` too: django-fsm's ConcurrentTransitionMixin reads it as each instance is made,
-    # and a deferred state cost a query per directive.
-    for directive in Directive.objects.filter(pk__in=missing).only(
-        "number", "symbol", "issued_on", "subject", "state"
-    ):
-        labels_by_id[directive.pk] = directive_label(directive)
+def _labelled_batches(
+    queryset: QuerySet, directive_at: int, chunk: int
+) -> Iterator[tuple[list[tuple], dict[int, str]]]:
+    """The rows of a `values_list()` queryset, `chunk` at a time, each batch with the labels
+    of its directives (the id at `directive_at` in a row): a directive's label is made once,
+    and its directives read in one query per batch."""
+    labels_by_id: dict[int, str] = {}
+    rows = queryset.iterator(chunk_size=chunk)
+    while batch := list(islice(rows, chunk)):
+        missing = {row[directive_at] for row in batch} - labels_by_id.keys()
+        # `state` too: django-fsm's ConcurrentTransitionMixin reads it as each instance is
+        # made, and a deferred state cost a query per directive.
+        for directive in Directive.objects.filter(pk__in=missing).only(
+            "number", "symbol", "issued_on", "subject", "state"
+        ):
+            labels_by_id[directive.pk] = directive_label(directive)
+        yield batch, labels_by_id
 
 
 @dataclass(slots=True)
@@ -345,10 +350,8 @@ def overdue_part_rows(
     ]
     if content:
         columns.append("task__content")
-    directive_labels: dict[int, str] = {}
-    rows = overdue_parts(filters, user).values_list(*columns).iterator(chunk_size=chunk)
-    while batch := list(islice(rows, chunk)):
-        _add_directive_labels(directive_labels, {row[2] for row in batch})
+    rows = overdue_parts(filters, user).values_list(*columns)
+    for batch, directive_labels in _labelled_batches(rows, 2, chunk):
         for agency_id, agency, directive_id, ref, title, *values in batch:
             deadline, original, state, full, first, last, username, days, *text = values
             yield OverduePartRow(
@@ -397,10 +400,7 @@ def agency_part_rows(
         "timeliness",
         "days_overdue",
     )
-    directive_labels: dict[int, str] = {}
-    rows = parts.iterator(chunk_size=chunk)
-    while batch := list(islice(rows, chunk)):
-        _add_directive_labels(directive_labels, {row[0] for row in batch})
+    for batch, directive_labels in _labelled_batches(parts, 0, chunk):
         for directive_id, *values in batch:
             fields = (directive_labels[directive_id], *values)  # one tuple, for mypy
             yield AgencyPartRow(*fields)
