@@ -33,8 +33,8 @@ from django.views.generic import ListView, TemplateView
 from agencies import actions as agency_actions
 from agencies import calendar as workdays
 from agencies.directory import directory_for_committee
-from agencies.http import AuthenticatedRequest
-from agencies.models import Agency, User
+from agencies.http import AuthenticatedRequest, signed_in
+from agencies.models import Agency
 from breakdown import engine
 from project.downloads import send_stored_file
 from project.errors import ActionError, ActionForbidden
@@ -85,14 +85,6 @@ def managed_directive(request: HttpRequest, pk: int) -> Directive:
     if not directive_perms.can_manage_directive(directive, request.user):
         raise PermissionDenied
     return directive
-
-
-def _manager(request: HttpRequest) -> User:
-    """The person behind a request that got past managed_directive, or found a task through
-    visible_to: nobody signed out sees one (a 404), so never AnonymousUser here."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _forbidden(request: HttpRequest, message: str | StrPromise) -> HttpResponse:
@@ -714,7 +706,7 @@ def map_alias(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("directives:propose", directive.pk)
     name, agency = form.cleaned_data["name"], form.cleaned_data["agency"]
     try:
-        agency_actions.map_alias(directive.committee, name, agency, by=_manager(request))
+        agency_actions.map_alias(directive.committee, name, agency, by=signed_in(request))
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
     except ActionError as exc:
@@ -732,7 +724,7 @@ def merge_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("merge") if i.isdigit()]
     tasks = list(directive.tasks.filter(pk__in=ids).select_related("directive"))
     try:
-        merged = task_actions.merge_draft_tasks(tasks, by=_manager(request))
+        merged = task_actions.merge_draft_tasks(tasks, by=signed_in(request))
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
     except ActionError as exc:
@@ -798,7 +790,7 @@ def submit_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitBreakdownForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        workflow_services.submit_breakdown(directive, by=_manager(request), note=note)
+        workflow_services.submit_breakdown(directive, by=signed_in(request), note=note)
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
     except ActionError as exc:
@@ -929,7 +921,7 @@ def delete_draft_task(request: HttpRequest, pk: int) -> HttpResponse:
         Task.objects.visible_to(request.user).select_related("directive__committee"), pk=pk
     )
     try:
-        task_actions.delete_draft_task(task, by=_manager(request))
+        task_actions.delete_draft_task(task, by=signed_in(request))
     except ActionForbidden as exc:
         return _forbidden(request, exc.message)
     except ActionError as exc:

@@ -31,6 +31,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from agencies.http import signed_in
 from agencies.models import User
 from project.errors import ActionConflict, ActionError, ActionForbidden
 from project.keyset import IdCursorPagination
@@ -206,14 +207,6 @@ class ExtensionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _person(request: Request) -> User:
-    """The person calling: every endpoint requires a signed-in user (IsAuthenticated, the
-    default permission), so never AnonymousUser here."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _user(username: str) -> User:
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
@@ -288,7 +281,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
 
         def call(part: TaskAssignment, data: dict) -> None:
             officer = _user(data["officer"]) if data.get("officer") else None
-            actions.acknowledge(part, by=_person(request), officer=officer, note=data["text"])
+            actions.acknowledge(part, by=signed_in(request), officer=officer, note=data["text"])
 
         return self._own(request, call, AcknowledgeSerializer, _("acknowledge"))
 
@@ -298,7 +291,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         """A progress update on your agency's part."""
         return self._own(
             request,
-            lambda part, d: actions.post_progress(part, by=_person(request), text=d["text"]),
+            lambda part, d: actions.post_progress(part, by=signed_in(request), text=d["text"]),
             NoteSerializer,
             _("post progress"),
         )
@@ -309,7 +302,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         """A co-ordinating agency's contribution, which the leads can attach to their report."""
         return self._own(
             request,
-            lambda part, d: actions.post_contribution(part, by=_person(request), text=d["text"]),
+            lambda part, d: actions.post_contribution(part, by=signed_in(request), text=d["text"]),
             NoteSerializer,
             _("post a contribution"),
         )
@@ -327,7 +320,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
             if len(contributions) != len(set(data["contributions"])):
                 raise ActionError(actions.CONTRIBUTION_FOREIGN)
             actions.submit_report(
-                part, by=_person(request), text=data["text"], contributions=contributions
+                part, by=signed_in(request), text=data["text"], contributions=contributions
             )
 
         return self._own(request, call, ReportSerializer, _("submit the report"))
@@ -338,7 +331,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         """The agency head sends the officer's report on to the standing office."""
         return self._own(
             request,
-            lambda part, d: actions.sign_off_report(part, by=_person(request), note=d["text"]),
+            lambda part, d: actions.sign_off_report(part, by=signed_in(request), note=d["text"]),
             NoteSerializer,
             _("sign the report off"),
         )
@@ -349,7 +342,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         """The agency head sends the officer's report back, with a note."""
         return self._own(
             request,
-            lambda part, d: actions.send_back_report(part, by=_person(request), reason=d["text"]),
+            lambda part, d: actions.send_back_report(part, by=signed_in(request), reason=d["text"]),
             NoteSerializer,
             _("send the report back"),
         )
@@ -361,7 +354,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         return self._own(
             request,
             lambda part, d: actions.reassign_officer(
-                part, by=_person(request), officer=_user(d["officer"])
+                part, by=signed_in(request), officer=_user(d["officer"])
             ),
             OfficerSerializer,
             _("name another officer"),
@@ -378,7 +371,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         if mine is None:
             raise ActionForbidden(NO_PART % {"action": _("ask for an extension")})
         extension = flows.request_extension(
-            mine, by=_person(request), new_deadline=data["new_deadline"], reason=data["reason"]
+            mine, by=signed_in(request), new_deadline=data["new_deadline"], reason=data["reason"]
         )
         return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
@@ -394,7 +387,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         return self._named(
             request,
             agency_code,
-            lambda part, d: actions.accept_report(part, by=_person(request), note=d["text"]),
+            lambda part, d: actions.accept_report(part, by=signed_in(request), note=d["text"]),
         )
 
     @extend_schema(request=NoteSerializer, responses=TaskSerializer)
@@ -408,7 +401,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         return self._named(
             request,
             agency_code,
-            lambda part, d: actions.return_report(part, by=_person(request), reason=d["text"]),
+            lambda part, d: actions.return_report(part, by=signed_in(request), reason=d["text"]),
         )
 
     @extend_schema(request=UrgeSerializer, responses=TaskSerializer)
@@ -424,7 +417,7 @@ class TaskViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
                 task=task,
                 agency__code=data["agency"],
             ).agency
-        actions.urge_task(task, by=_person(request), note=data["text"], agency=agency)
+        actions.urge_task(task, by=signed_in(request), note=data["text"], agency=agency)
         return self._answer(task)
 
 
@@ -443,7 +436,10 @@ class ExtensionViewSet(DomainErrors, viewsets.ReadOnlyModelViewSet):
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         flows.decide_extension(
-            extension, by=_person(request), approve=approve, note=serializer.validated_data["text"]
+            extension,
+            by=signed_in(request),
+            approve=approve,
+            note=serializer.validated_data["text"],
         )
         extension = self.get_queryset().get(pk=extension.pk)
         return Response(self.get_serializer(extension).data, status=status.HTTP_200_OK)

@@ -43,8 +43,8 @@ from django.views.generic import ListView, TemplateView
 from viewflow.workflow.models import Task as FlowTask
 
 from agencies import permissions as roles
-from agencies.http import AuthenticatedRequest
-from agencies.models import Agency, Committee, User
+from agencies.http import AuthenticatedRequest, signed_in
+from agencies.models import Agency, Committee
 from documents.models import Directive, DirectiveState
 from project import keyset
 from project.downloads import send_stored_file
@@ -136,14 +136,6 @@ def visible_part(request: HttpRequest, pk: int) -> TaskAssignment:
         .select_related("task__directive__committee", "agency", "officer")
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def _person(request: HttpRequest) -> User:
-    """The person behind a request that found a task or a part through visible_to: nobody
-    signed out sees one (a 404 first), so never AnonymousUser here."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _task_url(task_id: int, part_id: int | None = None) -> str:
@@ -881,10 +873,10 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     form = OfficerForm(request.POST, officers=_officers(part.agency_id))
     if request.POST.get("officer") and not form.is_valid():
         return _form_errors(request, form, back)
-    officer = form.cleaned_data["officer"] if request.POST.get("officer") else _person(request)
+    officer = form.cleaned_data["officer"] if request.POST.get("officer") else signed_in(request)
     try:
         _check_seen(request, part)
-        actions.acknowledge(part, by=_person(request), officer=officer)
+        actions.acknowledge(part, by=signed_in(request), officer=officer)
     except ActionError as exc:
         return _fail(request, exc, back)
     messages.success(
@@ -907,7 +899,7 @@ def reassign_officer(request: HttpRequest, pk: int) -> HttpResponse:
     officer = form.cleaned_data["officer"]
     try:
         _check_seen(request, part)
-        actions.reassign_officer(part, by=_person(request), officer=officer)
+        actions.reassign_officer(part, by=signed_in(request), officer=officer)
     except ActionError as exc:
         return _fail(request, exc, back)
     messages.success(
@@ -1003,7 +995,7 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.post_contribution(
             part,
-            by=_person(request),
+            by=signed_in(request),
             text=form.cleaned_data["text"],
             files=form.cleaned_data["files"],
         )
@@ -1027,10 +1019,10 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _check_seen(request, part)
         if form.cleaned_data["decision"] == "send_on":
-            actions.sign_off_report(part, by=_person(request), note=note)
+            actions.sign_off_report(part, by=signed_in(request), note=note)
             messages.success(request, _("Report signed off and sent to the standing office."))
         else:
-            actions.send_back_report(part, by=_person(request), reason=note)
+            actions.send_back_report(part, by=signed_in(request), reason=note)
             messages.success(request, _("Report sent back to the officer."))
     except ActionError as exc:
         return _fail(request, exc, back)
@@ -1054,7 +1046,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _check_seen(request, part)
         if form.cleaned_data["decision"] == "accept":
-            part = actions.accept_report(part, by=_person(request), note=note)
+            part = actions.accept_report(part, by=signed_in(request), note=note)
             part.task.refresh_from_db(fields=["state"])
             if part.task.state == TaskState.COMPLETED:
                 messages.success(
@@ -1067,7 +1059,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"agency": part.agency},
                 )
         else:
-            actions.return_report(part, by=_person(request), reason=note)
+            actions.return_report(part, by=signed_in(request), reason=note)
             messages.success(request, _("Report returned to %(agency)s.") % {"agency": part.agency})
     except ActionError as exc:
         return _fail(request, exc, back)
@@ -1095,7 +1087,7 @@ def urge(request: HttpRequest, pk: int) -> HttpResponse:
         if agency is None:
             raise Http404
     try:
-        events = actions.urge_task(task, by=_person(request), note=note, agency=agency)
+        events = actions.urge_task(task, by=signed_in(request), note=note, agency=agency)
     except ActionError as exc:
         return _fail(request, exc, back)
     names = ", ".join(str(e.agency) for e in events)
@@ -1112,7 +1104,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.comment_on_task(
             task,
-            by=_person(request),
+            by=signed_in(request),
             text=form.cleaned_data["text"],
             files=form.cleaned_data["files"],
         )
