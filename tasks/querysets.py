@@ -429,11 +429,11 @@ class _TallyQuerySet(models.QuerySet):
         raise NotImplementedError
 
     def summary_for(
-        self, user: AnyUser, now: dt.datetime | None = None
+        self, user: AnyUser, now: dt.datetime | None = None, *, by: str = ""
     ) -> dict[int, TimelinessFigures]:
-        """The figures this person may see (_tally_scope)."""
+        """The figures this person may see (_tally_scope), grouped `by` (timeliness_summary)."""
         scope = _tally_scope(user)
-        return {} if scope == _NOBODY else self.timeliness_summary(scope, now)
+        return {} if scope == _NOBODY else self.timeliness_summary(scope, now, by=by)
 
     def timeliness_summary(
         self, committee: int | None = None, now: dt.datetime | None = None, *, by: str = ""

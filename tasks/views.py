@@ -616,7 +616,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         # directives'.
         if roles.is_admin(user):
             by_directive = {}
-            by_committee = DirectiveTally.objects.timeliness_summary(by="directive__committee")
+            by_committee = DirectiveTally.objects.summary_for(user, by="directive__committee")
             total = TimelinessFigures.sum(by_committee.values())
         else:
             by_directive = DirectiveTally.objects.summary_for(user)
