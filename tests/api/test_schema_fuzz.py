@@ -63,7 +63,6 @@ def fuzz(operation, token, real_ids):
 
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
-        deadline=None,
         derandomize=True,
         database=None,
         suppress_health_check=list(HealthCheck),

@@ -106,7 +106,7 @@ def _both(ids: list[int], now: dt.datetime) -> tuple[dict, dict]:
     return stored, derived
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, suppress_health_check=list(HealthCheck))
 @given(
     plans=st.lists(
         st.tuples(

@@ -206,7 +206,7 @@ OUTCOMES = ["untouched", "acknowledged", "reported", "accepted", "returned"]
 DEADLINE = dt.date(2021, 3, 31)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, suppress_health_check=list(HealthCheck))
 @given(
     plans=st.lists(
         st.lists(
