@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Lookup, Model
 from django.db.models.constants import OnConflict
+from django.db.models.sql.compiler import SQLCompiler
 
 
 def insert_ignoring_conflicts(model: type[Model], objs: Sequence[Model]) -> None:
@@ -53,3 +55,32 @@ def insert_ignoring_conflicts(model: type[Model], objs: Sequence[Model]) -> None
         return
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+class AnyOf(Lookup):
+    """`field IN (ids)` for a long list of ids, written on PostgreSQL as `field = ANY(%s)`, the
+    list one array parameter: `filter(AnyOf(F("task_id"), ids))`.
+
+    Django's IN takes a placeholder per value and prepares each one, and psycopg quotes each
+    into the statement's text: for the national task list's 95 batches of 2,000 task ids, that
+    was 1.3 of the 2.9 s spent reading the tasks' parts (issue 11). SQLite has no arrays: IN."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def __init__(self, lhs: F | Any, rhs: Sequence[int]) -> None:
+        super().__init__(lhs, [int(value) for value in rhs])
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            return "1 = 0", ()  # IN () is not SQL
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)

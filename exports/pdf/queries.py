@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     Prefetch,
     QuerySet,
@@ -31,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Committee, Membership, User
 from documents.models import Directive
+from project.db import AnyOf
 from project.errors import ActionError
 from tasks.filters import (
     BAD_CHOICE,
@@ -237,7 +239,7 @@ def task_list_rows(
     for batch, directive_labels in _labelled_batches(tasks, 1, chunk):
         parts: dict[int, list[PartRow]] = {}
         for task_id, agency_id, name, short_name, *rest in (
-            TaskAssignment.objects.filter(task_id__in=[row[0] for row in batch])
+            TaskAssignment.objects.filter(AnyOf(F("task_id"), [row[0] for row in batch]))
             .with_timeliness(filters.now)
             .order_by("task_id", "role", "agency__code")
             .values_list(
