@@ -39,6 +39,7 @@ from .pdf.queries import (
     lead_parts,
     overdue_part_rows,
     overdue_parts,
+    part_words,
     task_list,
     task_list_rows,
 )
@@ -74,7 +75,8 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
 def _task_columns() -> list[Column]:
     """One row per task (a TaskRow): its derived timeliness, and each lead's part in one
     cell."""
-    states, timeliness = labels.TASK_STATES, labels.TIMELINESS  # read once, not once a row
+    # read once, not once a row
+    states, timeliness, words = labels.TASK_STATES, labels.TIMELINESS, part_words()
     return [
         Column(labels.COL_DIRECTIVE, 22, lambda t: t.directive_label),
         Column(labels.COL_REF, 8, lambda t: t.ref),
@@ -86,7 +88,7 @@ def _task_columns() -> list[Column]:
         Column(labels.COL_STATE, 16, lambda t: states.get(t.state, t.state)),
         Column(labels.COL_TIMELINESS, 24, lambda t: timeliness.get(t.timeliness, "")),
         Column(labels.COL_DAYS_OVERDUE, 10, lambda t: t.days_overdue, "int"),
-        Column(labels.COL_LEAD_PARTS, 50, lead_parts),
+        Column(labels.COL_LEAD_PARTS, 50, lambda t: lead_parts(t, words=words)),
         Column(labels.COL_COMPLETED, 14, lambda t: _local_date(t.completed_at), "date"),
     ]
 

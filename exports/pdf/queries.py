@@ -427,16 +427,49 @@ def coordinating_names(task: Task | TaskRow) -> str:
     )
 
 
-def part_text(part: TaskAssignment | PartRow, task: Task | TaskRow | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class PartWords:
+    """The words a lead's part is told in, read from the catalogue once (`part_words()`): a
+    long export tells 400,000 parts, and each read of `labels.X` asks Django for the active
+    language."""
+
+    states: Mapping[str, str]
+    own_deadline: str
+    # "open_overdue" and "done_late", as they follow a part's state
+    late: Mapping[str, str]
+    all_members: str
+    overdue_members: str
+    all_overdue: str
+
+
+def part_words() -> PartWords:
+    """PartWords in the active language."""
+    timeliness = labels.TIMELINESS
+    return PartWords(
+        states=labels.ASSIGNMENT_STATES,
+        own_deadline=labels.OWN_DEADLINE,
+        late={key: timeliness[key].lower() for key in ("open_overdue", "done_late")},
+        all_members=labels.ALL_MEMBERS,
+        overdue_members=labels.OVERDUE_MEMBERS,
+        all_overdue=labels.ALL_OVERDUE,
+    )
+
+
+def part_text(
+    part: TaskAssignment | PartRow,
+    task: Task | TaskRow | None = None,
+    words: PartWords | None = None,
+) -> str:
     """One lead's part as the documents print it: its state and, when it differs from the
     task's, its own deadline ("Đang thực hiện, hạn 28/02/2021 (gia hạn)")."""
-    text = labels.ASSIGNMENT_STATES.get(part.state, part.state)
+    words = words or part_words()
+    text = words.states.get(part.state, part.state)
     task = task or part.task  # type: ignore[union-attr]  # a PartRow comes with its task
     if part.deadline and part.deadline != task.deadline:
-        text = f"{text}, {labels.OWN_DEADLINE % vn_date(part.deadline)}"
-    timeliness = getattr(part, "timeliness", "")
-    if timeliness in ("open_overdue", "done_late"):
-        text = f"{text} – {labels.TIMELINESS[timeliness].lower()}"
+        text = f"{text}, {words.own_deadline % vn_date(part.deadline)}"
+    late = words.late.get(getattr(part, "timeliness", ""))
+    if late:
+        text = f"{text} – {late}"
     return text
 
 
@@ -462,34 +495,38 @@ def is_for_all_members(task: Task | TaskRow, parts: list[Any] | None = None) -> 
     return members is not None and members >= 3 and len({a.agency_id for a in parts}) >= members
 
 
-def all_members_text(task: Task | TaskRow) -> str:
+def all_members_text(task: Task | TaskRow, words: PartWords | None = None) -> str:
     """ "Các thành viên Ban Chỉ đạo", how their parts stand, and who is overdue by name."""
+    words = words or part_words()
     parts = leads(task)
     counts: dict[str, int] = {}
     for part in parts:
-        label = labels.ASSIGNMENT_STATES.get(part.state, part.state)
+        label = words.states.get(part.state, part.state)
         counts[label] = counts.get(label, 0) + 1
-    lines = [labels.ALL_MEMBERS, "; ".join(f"{label}: {n}" for label, n in counts.items())]
+    lines = [words.all_members, "; ".join(f"{label}: {n}" for label, n in counts.items())]
     late = [
         a.agency.short_name or a.agency.name
         for a in parts
         if getattr(a, "timeliness", "") == "open_overdue"
     ]
     if late and len(late) == len(parts):
-        lines.append(labels.ALL_OVERDUE)
+        lines.append(words.all_overdue)
     elif late:
-        lines.append(labels.OVERDUE_MEMBERS % ", ".join(late))
+        lines.append(words.overdue_members % ", ".join(late))
     return "\n".join(lines)
 
 
-def lead_parts(task: Task | TaskRow, *, names: bool = True) -> str:
+def lead_parts(task: Task | TaskRow, *, names: bool = True, words: PartWords | None = None) -> str:
     """Each lead's part, one per line: "Công an tỉnh Kiên Giang: Đã hoàn thành"; a task of
-    every member: "Các thành viên Ban Chỉ đạo" and how their parts stand."""
-    if names and is_for_all_members(task):
-        return all_members_text(task)
+    every member: "Các thành viên Ban Chỉ đạo" and how their parts stand. `words`: read once
+    by a caller that tells many tasks."""
+    words = words or part_words()
+    parts = leads(task)
+    if names and is_for_all_members(task, parts):
+        return all_members_text(task, words)
     if names:
-        return "\n".join(f"{a.agency.name}: {part_text(a, task)}" for a in leads(task))
-    return "\n".join(part_text(a, task) for a in leads(task))
+        return "\n".join(f"{a.agency.name}: {part_text(a, task, words)}" for a in parts)
+    return "\n".join(part_text(a, task, words) for a in parts)
 
 
 # ---- figures
