@@ -23,7 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from agencies.models import User
-from exports.xlsx import QUOTED, RowSheet, inline_text, number, write_text
+from exports.xlsx import QUOTED, RowSheet, inline_text, inline_text_tail, number, write_text
 from tasks.deadlines import VIETNAM
 
 from .pdf import labels
@@ -48,6 +48,10 @@ DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 CHUNK = 2000  # rows fetched per query while streaming
 COLUMN_LETTERS = [xl_col_to_name(col) for col in range(26)]
+# `_Writer.row` keeps the cells of texts up to SHORT_TEXT characters, at most KEPT_TEXTS of them
+# (then starts again): enough for the names and states that repeat, flat memory whatever the size.
+SHORT_TEXT = 200
+KEPT_TEXTS = 20_000
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,9 @@ class _Writer:
         }
         self._serials: dict[dt.date, float] = {}  # a date's number, worked out once
         self._indexes: dict[str, int] = {}  # each format's number in the workbook
+        # Each short text's cell after its reference (a directive, an agency, a state repeats
+        # down a column): escaped and normalised once, not once per cell.
+        self._texts: dict[str, str] = {}
 
     def cell(self, row: int, col: int, value: Any, kind: str = "text") -> None:
         if value is None or value == "":
@@ -239,6 +246,7 @@ class _Writer:
         assert isinstance(ws, RowSheet)
         indexes = self._indexes
         serials = self._serials
+        texts = self._texts
         line = str(row + 1)
         cells = []
         first = last = -1
@@ -247,7 +255,14 @@ class _Writer:
                 continue
             ref = COLUMN_LETTERS[col] + line
             if isinstance(value, str):
-                cells.append(inline_text(ref, value if value.isascii() else nfc(value), self))
+                tail = texts.get(value)
+                if tail is None:
+                    tail = inline_text_tail(value if value.isascii() else nfc(value), self)
+                    if len(value) <= SHORT_TEXT:
+                        if len(texts) >= KEPT_TEXTS:
+                            texts.clear()
+                        texts[value] = tail
+                cells.append(f'<c r="{ref}"{tail}')
             elif kind in ("date", "datetime") and isinstance(value, dt.date):
                 serial = serials.get(value)
                 if serial is None:

@@ -63,6 +63,12 @@ class Formats(Protocol):
 def inline_text(ref: str, value: str, formats: Formats) -> str:
     """A string cell at `ref` as XlsxWriter writes one in constant memory (an inline string),
     never a formula: one that looks like a formula carries the quote prefix's format."""
+    return f'<c r="{ref}"{inline_text_tail(value, formats)}'
+
+
+def inline_text_tail(value: str, formats: Formats) -> str:
+    """`inline_text` after the cell's reference: the same for the same text wherever it is,
+    so that a writer may keep it for the next cell with that text."""
     style = f' s="{formats.index("quoted")}"' if value.startswith(FORMULA_STARTS) else ""
     # A text too long for a cell is cut as XlsxWriter cuts it: Excel calls the file damaged.
     if len(value) > MAX_TEXT // 2 and _utf16_len(value) > MAX_TEXT:
@@ -78,7 +84,7 @@ def inline_text(ref: str, value: str, formats: Formats) -> str:
         if _preserve_whitespace(value):
             space = ' xml:space="preserve"'
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+    return f'{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
 
 def number(ref: str, value: float, xf: int | None) -> str:

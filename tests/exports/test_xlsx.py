@@ -6,6 +6,7 @@ import zipfile
 
 from xlsxwriter import Workbook
 
+from exports import spreadsheets
 from exports.xlsx import QUOTED, RowSheet, inline_text, number, write_text
 
 TEXTS = [
@@ -65,3 +66,36 @@ def test_a_row_of_xml_is_what_xlsxwriter_writes_cell_by_cell():
             ws.write_xml_row(row, 0, 2, cells)
 
     assert _sheet_xml(_workbook(by_row)) == _sheet_xml(_workbook(by_cell))
+
+
+def test_the_lists_writer_keeps_repeated_texts_and_still_writes_what_xlsxwriter_writes(
+    monkeypatch,
+):
+    """`_Writer.row` keeps each short text's cell for the next time it comes (a directive, an
+    agency, a state repeat down a column), starting again when it holds KEPT_TEXTS: every row
+    is still the row XlsxWriter writes cell by cell (`_Writer.cell`)."""
+    monkeypatch.setattr(spreadsheets, "KEPT_TEXTS", 3)  # so that it starts again, often
+    day = dt.date(2024, 2, 29)
+    kinds = ["text", "text", "int", "date"]
+    rows = [
+        [text, TEXTS[(n * 7) % len(TEXTS)], n, day if n % 2 else None]
+        for n, text in enumerate(TEXTS * 3 + TEXTS[::-1], start=1)
+    ]
+
+    def written(by_row: bool) -> str:
+        out = io.BytesIO()
+        workbook = Workbook(out, {"constant_memory": True, "remove_timezone": True})
+        ws = workbook.add_worksheet("Danh sách", worksheet_class=RowSheet)
+        writer = spreadsheets._Writer(workbook, ws)
+        for number_, values in enumerate(rows, start=1):
+            if by_row:
+                writer.row(number_, values, kinds)
+            else:
+                for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+                    writer.cell(number_, col, value, kind)
+        workbook.close()
+        return _sheet_xml(out.getvalue())
+
+    by_row = written(by_row=True)
+    assert by_row == written(by_row=False)
+    assert by_row.count("<row ") == len(rows)
