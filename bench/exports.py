@@ -80,17 +80,15 @@ def build_world(size: int) -> None:
                 deadline_kind="date",
             )
         )
-    Task.objects.bulk_create(tasks, batch_size=2000)
     parts = []
-    for n, task in enumerate(Task.objects.order_by("position").only("pk", "deadline", "due_at")):
+    for n, task in enumerate(Task.objects.bulk_create(tasks, batch_size=2000)):
         state = STATES[n % len(STATES)]
         leads = [agencies[0]] + ([agencies[1 + n % 39]] if n % 2 else [])
         for agency in leads:
             parts.append(
-                TaskAssignment(
-                    task_id=task.pk,
+                TaskAssignment.for_task(
+                    task,
                     agency=agency,
-                    committee_id=committee.pk,
                     role="lead",
                     state=state,
                     deadline=task.deadline,

@@ -96,22 +96,19 @@ def populate() -> None:
     ]
     for task in tasks:
         task.due_at = deadline_end(task.deadline)
-    Task.objects.bulk_create(tasks, batch_size=2000)
-    rows = Task.objects.filter(directive=directive).values_list("pk", "deadline", "due_at")
     # Each task's lead agency's part, under way against the task's deadline.
     TaskAssignment.objects.bulk_create(
         [
-            TaskAssignment(
-                task_id=pk,
-                agency=agencies[pk % len(agencies)],
-                committee_id=directive.committee_id,
+            TaskAssignment.for_task(
+                task,
+                agency=agencies[task.pk % len(agencies)],
                 role="lead",
                 state="in_progress",
-                deadline=deadline,
-                original_deadline=deadline,
-                due_at=due_at,
+                deadline=task.deadline,
+                original_deadline=task.deadline,
+                due_at=task.due_at,
             )
-            for pk, deadline, due_at in rows
+            for task in Task.objects.bulk_create(tasks, batch_size=2000)
         ],
         batch_size=2000,
     )

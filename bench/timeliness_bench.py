@@ -92,10 +92,9 @@ def main() -> None:
             for agency, state in zip(leads, states, strict=True):
                 reported = now - dt.timedelta(days=rng.randint(0, 300))
                 parts.append(
-                    TaskAssignment(
-                        task=task,
+                    TaskAssignment.for_task(
+                        task,
                         agency=agency,
-                        committee_id=task.directive.committee_id,
                         role="lead",
                         state="cancelled" if cancelled else state,
                         deadline=deadline,

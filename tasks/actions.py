@@ -353,9 +353,7 @@ def _replace_assignments(
             continue
         if existing and dispatched:
             continue  # refused above
-        assignment = TaskAssignment(
-            task=task, agency=agency, role=role, committee_id=task.directive.committee_id
-        )
+        assignment = TaskAssignment.for_task(task, agency=agency, role=role)
         if dispatched:
             _start_assignment(assignment, task, now, by, carried, parts)
         else:

@@ -9,6 +9,7 @@ it is completed by the same action, in the same transaction, that accepts its la
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -380,6 +381,13 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"
+
+    @classmethod
+    def for_task(cls, task: Task, **fields: Any) -> TaskAssignment:
+        """A new, unsaved part of `task`, with the task's committee copied into it: the one
+        place that rule lives. Every creator, one part or a bulk_create, makes parts with this
+        (save() fills nothing; a part without its committee fails on the NOT NULL column)."""
+        return cls(task=task, committee_id=task.directive.committee_id, **fields)
 
     @property
     def is_lead(self) -> bool:

@@ -102,13 +102,24 @@ class TaskFactory(DjangoModelFactory):
 
 
 class TaskAssignmentFactory(DjangoModelFactory):
+    """A part made as the actions make one: TaskAssignment.for_task copies its committee."""
+
     class Meta:
         model = TaskAssignment
 
     task = factory.SubFactory(TaskFactory)
     agency = factory.SubFactory(AgencyFactory)
-    committee = factory.LazyAttribute(lambda part: part.task.directive.committee)
     role = "lead"
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        return model_class.for_task(kwargs.pop("task"), **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        part = cls._build(model_class, *args, **kwargs)
+        part.save()
+        return part
 
 
 class ReportingObligationFactory(DjangoModelFactory):

@@ -61,10 +61,9 @@ def make_bulk_tasks(
         state = PART_STATES[i % len(PART_STATES)]
         leads = [lead] if second_lead is None else [lead, second_lead]
         for agency in leads:
-            part = TaskAssignment(
-                task=task,
+            part = TaskAssignment.for_task(
+                task,
                 agency=agency,
-                committee_id=task.directive.committee_id,
                 role="lead",
                 state=state,
                 officer=officer if state != "assigned" and agency == lead else None,
@@ -82,10 +81,9 @@ def make_bulk_tasks(
                 part.accepted_at = now
             parts.append(part)
         parts.append(
-            TaskAssignment(
-                task=task,
+            TaskAssignment.for_task(
+                task,
                 agency=coordinating,
-                committee_id=task.directive.committee_id,
                 role="coordinating",
                 state="assigned",
             )

@@ -126,10 +126,9 @@ def every_member_task(scene, committee, police, border_guard):
         (cancelled, border_guard, "coordinating", "assigned", None),
     ]
     TaskAssignment.objects.bulk_create(
-        TaskAssignment(
-            task=task,
+        TaskAssignment.for_task(
+            task,
             agency=agency,
-            committee_id=task.directive.committee_id,
             role=role,
             state=state,
             deadline=deadline,
@@ -296,7 +295,7 @@ def many_tasks(scene, police):
     """3,000 more open tasks led by the police, bulk-inserted for speed."""
     directive = scene["directive"]
     template = scene["tasks"][1]
-    Task.objects.bulk_create(
+    tasks = Task.objects.bulk_create(
         [
             Task(
                 directive=directive,
@@ -314,17 +313,16 @@ def many_tasks(scene, police):
     )
     TaskAssignment.objects.bulk_create(
         [
-            TaskAssignment(
-                task_id=pk,
+            TaskAssignment.for_task(
+                task,
                 agency=police,
-                committee_id=template.directive.committee_id,
                 role="lead",
                 state="assigned",
                 deadline=template.deadline,
                 due_at=template.due_at,
                 original_deadline=template.deadline,
             )
-            for pk in Task.objects.filter(ref__startswith="III.").values_list("pk", flat=True)
+            for task in tasks
         ],
         batch_size=1000,
     )
