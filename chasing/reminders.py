@@ -656,65 +656,58 @@ def _notices(
 # ---- the jobs
 
 
+@dataclass(frozen=True)
+class _Run:
+    """A daily job's run at chasing time: when it runs, its day in Vietnam, when the job last
+    ran (None: never, or the clock was set back), and the working-day index its counts share."""
+
+    now: dt.datetime
+    today: dt.date
+    since: dt.datetime | None
+    index: WorkdayIndex
+
+
+def _chasing_run(now: dt.datetime | None, since: dt.datetime | None) -> _Run | None:
+    """This run, or None outside chasing time (a day off, or before REMINDER_HOUR)."""
+    now = now or timezone.now()
+    if not is_chasing_time(now):
+        return None
+    return _Run(
+        now=now,
+        today=today_in_vietnam(now),
+        since=since if since and since < now else None,  # a clock set back: as if never run
+        index=WorkdayIndex(),
+    )
+
+
 def send_reminders(now: dt.datetime | None = None, *, since: dt.datetime | None = None) -> int:
     """Today's notice to each person who owes something (overdue, due today, a reminder stage
     reached since `since`, when the job last ran). Returns how many notices were sent."""
-
-    def owed(now: dt.datetime, today: dt.date, since: dt.datetime | None, index: WorkdayIndex):
-        return _agency_partitions(now, *_stage_conditions(today, since, index))
-
-    return _send_daily_notices(
-        now,
-        since,
-        find=owed,
-        to=lambda agency_ids: Staff(agency_ids=agency_ids),  # each agency's own people
-        kind=NotificationKind.REMINDER,
-        url_name="work:inbox",
-    )
+    run = _chasing_run(now, since)
+    if run is None:
+        return 0
+    stages = _stage_conditions(run.today, run.since, run.index)
+    partitions = _agency_partitions(run.now, *stages)
+    staff = Staff(agency_ids=[key[0] for key in partitions])  # each agency's own people
+    url = reverse("work:inbox")
+    notices = _notices(partitions, staff, NotificationKind.REMINDER, url, run.today, run.index)
+    return len(notify(notices))
 
 
 def send_escalations(now: dt.datetime | None = None, *, since: dt.datetime | None = None) -> int:
     """Deadlines M working days past since `since`: one notice to each chair and standing
     office member listing them. Returns how many notices were sent."""
-
-    def newly_long_overdue(
-        now: dt.datetime, today: dt.date, since: dt.datetime | None, index: WorkdayIndex
-    ):
-        conditions = _escalation_conditions(today, since, index)
-        return {} if conditions is None else _escalation_partitions(now, *conditions)
-
-    return _send_daily_notices(
-        now,
-        since,
-        find=newly_long_overdue,
-        to=lambda committee_ids: Staff(committee_ids=committee_ids),  # chairs, standing office
-        kind=NotificationKind.ESCALATION,
-        url_name="work:overdue",
-    )
-
-
-def _send_daily_notices(
-    now: dt.datetime | None,
-    since: dt.datetime | None,
-    *,
-    find: Callable[..., dict[PartitionKey, Partition]],
-    to: Callable[[list[int]], Staff],
-    kind: str,
-    url_name: str,
-) -> int:
-    """What both jobs do around their own rules: at chasing time, the partitions `find` sees
-    today (keyed first by agency or committee), one notice to each person `to` names for them."""
-    now = now or timezone.now()
-    if not is_chasing_time(now):
+    run = _chasing_run(now, since)
+    if run is None:
         return 0
-    since = since if since and since < now else None  # a clock set back: as if never run
-    today = today_in_vietnam(now)
-    index = WorkdayIndex()
-    partitions = find(now, today, since, index)
-    if not partitions:
+    conditions = _escalation_conditions(run.today, run.since, run.index)
+    if conditions is None:  # no committee
         return 0
-    staff = to([key[0] for key in partitions])
-    return len(notify(_notices(partitions, staff, kind, reverse(url_name), today, index)))
+    partitions = _escalation_partitions(run.now, *conditions)
+    staff = Staff(committee_ids=[key[0] for key in partitions])  # chairs, standing office
+    url = reverse("work:overdue")
+    notices = _notices(partitions, staff, NotificationKind.ESCALATION, url, run.today, run.index)
+    return len(notify(notices))
 
 
 # Newly overdue parts logged a tick (one insert, tasks.actions.record_overdue_parts): more than
