@@ -105,11 +105,6 @@ class Message:
         return (self.recipient_id, self.kind, self.object_key, self.period)
 
 
-def in_site_language():
-    """Messages are written in the site's language (Vietnamese), whoever triggers them."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
 def notify(messages: Iterable[Message], *, now: dt.datetime | None = None) -> list[Notification]:
     """Claim each message once; return the rows this call won. Their e-mails go after commit."""
     unique = {m.key: m for m in messages}
