@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -40,11 +42,11 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     actions = ["send_again"]
     show_full_result_count = False
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description=_("Send again now"))
-    def send_again(self, request, queryset) -> None:
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         count = queryset.exclude(status__in=[OutboxStatus.SENT, OutboxStatus.SENDING]).update(
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
         )

@@ -283,7 +283,9 @@ def task_list_returned(directive: Any, *, by: User, reason: str, occurrence: str
     _task_list_moved(directive, NotificationKind.LIST_RETURNED, reason, by, occurrence)
 
 
-def _task_list_moved(directive: Any, kind: str, body: str, by: User, occurrence: str) -> None:
+def _task_list_moved(
+    directive: Any, kind: NotificationKind, body: str, by: User, occurrence: str
+) -> None:
     told, title, page = TASK_LIST_MOVES[kind]
     notices = Notices(by=by)
     params = {"directive": _directive_name(directive)}

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -243,7 +244,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
         .order_by("recipient_id", "kind", "created_at", "pk")
         .values("pk", "recipient_id", "kind", "title", "body", "sections")
     )
-    items: dict[int, list[dict]] = defaultdict(list)
+    items: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in pending:
         items[row["recipient_id"]].append(row)
     if not items:
@@ -278,7 +279,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
     return len(won)
 
 
-def _digest_line(row: dict) -> str:
+def _digest_line(row: Mapping[str, Any]) -> str:
     """A day's notice (reminders, escalations) brings its list along; the others, their title."""
     if not row["sections"]:
         return row["title"]
@@ -297,13 +298,13 @@ def notification_list_url() -> str:
 # ---- reading, in the app
 
 
-def unread_count(user: User) -> int:
+def unread_count(user: User | AnonymousUser | None) -> int:
     if not (user and user.is_authenticated):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notifications_for(user: User):
+def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 

@@ -37,7 +37,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import islice
 from typing import Any
 
@@ -58,6 +58,7 @@ from reporting.models import ReportSubmission
 from tasks.actions import record_overdue_parts
 from tasks.deadlines import VIETNAM, today_in_vietnam, vn_date
 from tasks.models import TaskAssignment, TaskEvent, TaskEventKind
+from tasks.querysets import AssignmentQuerySet
 
 from .models import NotificationKind
 from .notifications import Message, Text, notify
@@ -116,30 +117,31 @@ class WorkdayIndex:
     """Working days counted once over a range, so each item's count is a subtraction."""
 
     def __init__(self) -> None:
-        self._start: dt.date | None = None
-        self._cumulative: list[int] = []
+        self._counted: tuple[dt.date, dt.date] | None = None  # the first and last day counted
+        self._cumulative: list[int] = []  # working days from the first day to each day
 
-    def _ensure(self, first: dt.date, last: dt.date) -> None:
-        if self._start is not None and first >= self._start and last < self._end:
-            return
-        start = min(first, self._start) if self._start else first
-        end = max(last, self._end - dt.timedelta(days=1)) if self._start else last
-        total, cumulative, day = 0, [], start
-        while day <= end:
+    def _counted_from(self, first: dt.date, last: dt.date) -> dt.date:
+        """Count the days from `first` to `last`, unless counted already (the range only grows);
+        return the first day counted."""
+        if self._counted is not None:
+            start, end = self._counted
+            if start <= first and last <= end:
+                return start
+            first, last = min(first, start), max(last, end)
+        total, cumulative, day = 0, [], first
+        while day <= last:
             total += workdays.is_working_day(day)
             cumulative.append(total)
             day += dt.timedelta(days=1)
-        self._start, self._end, self._cumulative = start, end + dt.timedelta(days=1), cumulative
+        self._counted, self._cumulative = (first, last), cumulative
+        return first
 
     def between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end`, as working_days_between."""
         if end < start:
             return -self.between(end, start)
-        self._ensure(start, end)
-        return (
-            self._cumulative[(end - self._start).days]
-            - self._cumulative[(start - self._start).days]
-        )
+        origin = self._counted_from(start, end)
+        return self._cumulative[(end - origin).days] - self._cumulative[(start - origin).days]
 
 
 def reminder_stage(working_days_left: int, thresholds: Iterable[int]) -> int | None:
@@ -296,13 +298,17 @@ def _submission_entry(submission: ReportSubmission) -> dict:
 
 
 def _collect(
-    partitions: dict[PartitionKey, Partition], key: PartitionKey, due_at, total: int, entry
+    partitions: dict[PartitionKey, Partition],
+    key: PartitionKey,
+    due_at: dt.datetime,
+    total: int,
+    entry: dict,
 ) -> None:
     partition = partitions.setdefault(key, Partition(total=total))
     partition.entries.append((due_at, entry["key"], entry))
 
 
-def _chased_parts() -> QuerySet:
+def _chased_parts() -> AssignmentQuerySet:
     """Lead parts the agency still owes, with a deadline. A part whose report awaits review is
     the standing office's move, not the agency's."""
     return (
@@ -312,7 +318,7 @@ def _chased_parts() -> QuerySet:
     )
 
 
-def _overdue_parts(now: dt.datetime) -> QuerySet:
+def _overdue_parts(now: dt.datetime) -> AssignmentQuerySet:
     """Parts past their own deadline and still owed (`TaskAssignment.objects.overdue()`, the
     one definition), minus those awaiting review; `due_at__lt` lets the index narrow them."""
     return _chased_parts().filter(due_at__lt=now).overdue(now)
@@ -339,8 +345,8 @@ def _agency_partitions(
             in_charge=_in_charge(),
         )
     )
-    upcoming = _ranked(upcoming, [F("agency_id"), F("in_charge"), F("group")], "due_at")
-    for row in upcoming.values(*PART_FIELDS, "group", "in_charge"):
+    ranked = _ranked(upcoming, [F("agency_id"), F("in_charge"), F("group")], "due_at")
+    for row in ranked.values(*PART_FIELDS, "group", "in_charge"):
         key = (row["agency_id"], row["in_charge"], row["group"])
         _collect(partitions, key, row["due_at"], row["total"], _part_entry(row))
     submissions = ReportSubmission.objects.awaiting_agency()
@@ -367,7 +373,9 @@ def _agency_partitions(
     return partitions
 
 
-def _escalation_partitions(now: dt.datetime, parts: Q, submissions: Q) -> dict:
+def _escalation_partitions(
+    now: dt.datetime, parts: Q, submissions: Q
+) -> dict[PartitionKey, Partition]:
     """Each committee's items newly long overdue: two queries."""
     partitions: dict[PartitionKey, Partition] = {}
     committee = F("task__directive__committee_id")
@@ -435,12 +443,14 @@ def _deadline_set_since(since: dt.datetime) -> Q:
     """Parts that got their deadline after `since`: dispatched, or moved (the history's
     "deadline changed" entry for the agency, as an approved extension writes it). Judged in
     the same query: no query per part."""
-    return Q(assigned_at__gt=since) | Exists(
-        TaskEvent.objects.filter(
-            task=OuterRef("task_id"),
-            agency=OuterRef("agency_id"),
-            kind=TaskEventKind.DEADLINE_CHANGED,
-            created_at__gt=since,
+    return Q(assigned_at__gt=since) | Q(
+        Exists(
+            TaskEvent.objects.filter(
+                task=OuterRef("task_id"),
+                agency=OuterRef("agency_id"),
+                kind=TaskEventKind.DEADLINE_CHANGED,
+                created_at__gt=since,
+            )
         )
     )
 
@@ -644,8 +654,8 @@ def _notices(
                 kind=kind,
                 object_key=DAILY_KEY,
                 period=today.isoformat(),
-                title=Text(_Words(lambda s=sections: _title(s, today))),
-                body=Text(_Words(lambda s=sections: _body(s))),
+                title=Text(_Words(partial(_title, sections, today))),
+                body=Text(_Words(partial(_body, sections))),
                 url=url,
                 sections=tuple(sections),
             )

@@ -111,7 +111,7 @@ def _daily(
     send: Callable[..., int],
     *,
     since: bool = False,
-):
+) -> Callable[[dt.datetime], str]:
     """A job that does its work once a working day from its hour: the first tick that may
     sends (every message claimed, as before), later ticks that day see the record and stop.
     With `since`, the job is told when it last ran (reminders: which stages are new today)."""

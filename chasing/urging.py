@@ -9,13 +9,14 @@ a typed "urging letter issued" entry, about that agency, in the history of every
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies import calendar as workdays
@@ -31,6 +32,15 @@ from project.errors import ActionConflict, ActionError, ActionForbidden, atomic_
 from tasks import actions as task_actions
 from tasks.deadlines import today_in_vietnam
 from tasks.models import TaskAssignment
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Overdue(TypedDict):
+        days_overdue: int
+
+    # A part as TaskAssignment.objects.overdue() gives it: with its working days overdue.
+    OverduePart: TypeAlias = WithAnnotations[TaskAssignment, _Overdue]
 
 DEFAULT_SYMBOL = "BCĐ389-VP"
 DEFAULT_SUBJECT = "đôn đốc thực hiện các nhiệm vụ quá hạn"
@@ -74,7 +84,7 @@ class LetterOptions:
 
 def overdue_parts_of(
     committee: Committee, agency: Agency, now: dt.datetime | None = None
-) -> list[TaskAssignment]:
+) -> list[OverduePart]:
     """The agency's own overdue parts as lead, most overdue first:
     `TaskAssignment.objects.overdue()`, against the agency's own deadline."""
     filters = ReportFilters(committee=committee, agency=agency, now=now or timezone.now())
@@ -123,7 +133,7 @@ def _letter_filters(committee: Committee, agency: Agency, now: dt.datetime) -> l
 def _content(
     committee: Committee,
     agency: Agency,
-    parts: list[TaskAssignment],
+    parts: Sequence[TaskAssignment],
     options: LetterOptions,
     now: dt.datetime,
 ) -> LetterContent:
@@ -150,7 +160,7 @@ def _content(
         subject=subject,
         addressee=agency.name,
         body=options.body.strip() or _default_body(committee, agency, len(parts), today, reply_by),
-        parts=parts,
+        parts=list(parts),
         authority=authority,
         signer_title=title if options.signer_title is None else options.signer_title,
         signer_name=name if options.signer_name is None else options.signer_name,
@@ -253,7 +263,7 @@ def issue_urging_letter(
         (
             (
                 part.task,
-                gettext(TASK_NOTE)
+                TASK_NOTE
                 % {
                     "number": letter.number_symbol,
                     "date": vn_date(letter.issued_on),

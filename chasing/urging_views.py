@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from agencies import permissions as perms
+from agencies.http import AuthenticatedRequest
 from agencies.models import Agency, Committee
 from documents import permissions as directive_perms
 from documents.models import UrgingLetter
@@ -32,7 +33,7 @@ LETTERS_SHOWN = 20
 class UrgingLetterView(LoginRequiredMixin, View):
     template_name = "chasing/urging_letter.html"
 
-    def _setup(self, request: HttpRequest, agency_code: str) -> tuple[Committee, Agency]:
+    def _setup(self, request: AuthenticatedRequest, agency_code: str) -> tuple[Committee, Agency]:
         committee = request.user.committee
         if committee is None or not perms.is_committee_staff(request.user, committee.pk):
             raise Http404
@@ -43,7 +44,7 @@ class UrgingLetterView(LoginRequiredMixin, View):
 
     def _render(
         self,
-        request: HttpRequest,
+        request: AuthenticatedRequest,
         committee: Committee,
         agency: Agency,
         form: UrgingLetterForm,
@@ -71,7 +72,7 @@ class UrgingLetterView(LoginRequiredMixin, View):
         }
         return render(request, self.template_name, context, status=status)
 
-    def get(self, request: HttpRequest, agency_code: str) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, agency_code: str) -> HttpResponse:
         committee, agency = self._setup(request, agency_code)
         authority, title, name = urging.default_signer(committee)
         form = UrgingLetterForm(
@@ -87,7 +88,7 @@ class UrgingLetterView(LoginRequiredMixin, View):
         )
         return self._render(request, committee, agency, form)
 
-    def post(self, request: HttpRequest, agency_code: str) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, agency_code: str) -> HttpResponse:
         committee, agency = self._setup(request, agency_code)
         form = UrgingLetterForm(request.POST)
         if not form.is_valid():

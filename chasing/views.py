@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from agencies.http import AuthenticatedRequest
 
 from . import notifications as service
 
@@ -19,7 +21,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     queryset = service.notifications_for(request.user)
     if request.GET.get("unread"):
         queryset = queryset.filter(read_at__isnull=True)
@@ -33,7 +35,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: AuthenticatedRequest) -> HttpResponse:
     """Mark one notification (`id`) or all of them read, then go back (or follow its link)."""
     raw = request.POST.get("id")
     if raw:
@@ -52,7 +54,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def set_digest_only(request: HttpRequest) -> HttpResponse:
+def set_digest_only(request: AuthenticatedRequest) -> HttpResponse:
     """Choose: e-mail for each notice, or one daily digest (in-app notices stay either way)."""
     chosen = request.POST.get("digest_only") == "1"
     service.set_digest_only(request.user, chosen)

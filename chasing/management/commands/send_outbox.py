@@ -1,6 +1,8 @@
 """Send the e-mail waiting in the outbox (also done by every tick)."""
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from chasing.outbox import send_outbox
 
@@ -8,13 +10,13 @@ from chasing.outbox import send_outbox
 class Command(BaseCommand):
     help = "Send the e-mails due in the outbox, retrying failures with backoff."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=200, help="messages per batch")
         parser.add_argument(
             "--until-empty", action="store_true", help="repeat batches until nothing is due"
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         while True:
             result = send_outbox(limit=options["limit"])
             self.stdout.write(str(result))

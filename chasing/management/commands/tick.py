@@ -1,5 +1,7 @@
 """`manage.py tick`: run every periodic job once (cron, the embedded server, or by hand)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from chasing.tick import run_tick
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "any time, any number of times."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         results = run_tick()
         for result in results:
             style = self.style.SUCCESS if result.ok else self.style.ERROR
