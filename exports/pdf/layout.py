@@ -22,6 +22,7 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -35,6 +36,7 @@ from reportlab.pdfbase.pdfdoc import (
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -224,10 +226,26 @@ def _page_decorations(meta: DocumentMeta) -> Callable[[Any, Any], None]:
     return draw
 
 
-class _PageEncodingCanvas(Canvas):
-    """A canvas that encodes each page's content as the page ends, with the filters the
-    document would apply when it is saved (PDFPage.check_format), so the file is the same:
-    a 6,000-page table held every page's drawing as text until then (issue 11)."""
+class _DocumentCanvas(Canvas):
+    """The canvas of a generated document. It encodes each page's content as the page ends,
+    with the filters the document would apply when it is saved (PDFPage.check_format), so the
+    file is the same: a 6,000-page table held every page's drawing as text until then. And it
+    turns a table's line of text into PDF once (`table_line`): a 44,000-part scorecard draws
+    725,000 lines, 95,000 of them different (issue 11)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (font, line): what `table_line` writes of it
+        self._lines: dict[tuple[str, str], _LineCode] = {}
+        self._form_names: dict[object, str] = {}
+
+    def form_name(self, owner: object, prefix: str) -> str:
+        """The name of `owner`'s form in this document, numbered in the order they come: the
+        same document always comes out the same (a name from id() did not)."""
+        name = self._form_names.get(owner)
+        if name is None:
+            name = self._form_names[owner] = f"{prefix}{len(self._form_names) + 1}"
+        return name
 
     def showPage(self) -> None:
         super().showPage()
@@ -242,6 +260,54 @@ class _PageEncodingCanvas(Canvas):
         stream.dictionary["Filter"] = PDFArray([PDFName(f.pdfname) for f in filters])
         stream.__Comment__ = "page stream"
         page.Contents, page.stream = stream, None
+
+    def table_line(
+        self, text: PDFTextObject, font_name: str, line: str, anchor: float, y: float, align: str
+    ) -> None:
+        """`line` into `text` as `text.setTextOrigin(x, y); text.textLine(line)` write it (x:
+        `anchor` moved by the line's width as Table aligns a string), in a table's TrueType font
+        at its size and leading: the same operators, but a line met before is not looked up
+        glyph by glyph (font.splitString, most of a long table's drawing) nor measured again.
+        A line's code never changes within a document: splitString gives a character its
+        subset and code once, the first time it meets it, and a line is met first here, in
+        the order reportlab would meet it."""
+        key = (font_name, line)
+        kept = self._lines.get(key)
+        if kept is None:
+            kept = self._line_code(text, font_name, line)
+            if len(self._lines) >= KEPT_LINES:
+                self._lines.clear()  # a bound: memory stays flat whatever the length
+            self._lines[key] = kept
+        first, last, switch, code, width = kept
+        x = anchor
+        if align == "RIGHT":
+            x -= width
+        elif align in ("CENTER", "CENTRE"):
+            x -= 0.5 * width
+        if first != text._curSubset:  # as _formatText switches to a line's first subset
+            code = f"{switch} {code}"
+        text._code.append(f"1 0 0 1 {fp_str(x, y)} Tm {code}")
+        text._curSubset = last
+
+    def _line_code(self, text: PDFTextObject, font_name: str, line: str) -> _LineCode:
+        font = pdfmetrics.getFont(font_name)
+        size = f"{fp_str(text._fontsize)} Tf {fp_str(text._leading)} TL"
+        runs = font.splitString(line, self._doc)
+        code = []
+        for index, (subset, chunk) in enumerate(runs):
+            if index:  # runs next to each other are of different subsets
+                code.append(f"{font.getSubsetInternalName(subset, self._doc)} {size}")
+            code.append(f"({self._escape(chunk)}) Tj")
+        code.append("T*")
+        first, last = runs[0][0], runs[-1][0]
+        switch = f"{font.getSubsetInternalName(first, self._doc)} {size}"
+        return first, last, switch, " ".join(code), stringWidth(line, font_name, text._fontsize)
+
+
+# A line's first and last subsets, the switch to its first, its code after that, its width.
+_LineCode = tuple[int, int, str, str, float]
+# The lines `_DocumentCanvas.table_line` keeps (then starts again): a few MB.
+KEPT_LINES = 10_000
 
 
 def build_pdf(story: list[Flowable], meta: DocumentMeta) -> bytes:
@@ -278,7 +344,7 @@ def build_pdf(story: list[Flowable], meta: DocumentMeta) -> bytes:
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="nd30", frames=[frame], onPage=_page_decorations(meta))])
-    doc.build(story or [para(labels.NOTHING_TO_SHOW, "empty")], canvasmaker=_PageEncodingCanvas)
+    doc.build(story or [para(labels.NOTHING_TO_SHOW, "empty")], canvasmaker=_DocumentCanvas)
     return buffer.getvalue()
 
 
@@ -483,11 +549,11 @@ class PagedTable(Flowable):
     def _height_of(self, start: int, end: int) -> float:
         return self.header_height + self.prefix[end] - self.prefix[start]
 
-    def header_form(self, canvas: Any) -> str:
+    def header_form(self, canvas: _DocumentCanvas) -> str:
         """The header row drawn once into the document as a form (a PDF XObject) that every
         page of the table places: its paragraphs laid out and drawn 6,000 times were a fifth
-        of a long table's drawing. Named after the header Table, which every part shares."""
-        name = f"TableHeader{id(self.head_table)}"
+        of a long table's drawing. Named for the header Table, which every part shares."""
+        name = canvas.form_name(self.head_table, "TableHeader")
         if not canvas.hasForm(name):
             # the box around the row: the grid's half-width lines and round caps stick out
             margin = GRID_WIDTH
@@ -578,6 +644,7 @@ class TablePage(Flowable):
 
     def draw(self) -> None:
         table, canvas = self.table, self.canv
+        assert isinstance(canvas, _DocumentCanvas), "a long table is drawn by build_pdf"
         widths, prefix = table.widths, table.prefix
         lefts = [0.0]
         for width in widths:
@@ -607,6 +674,7 @@ class TablePage(Flowable):
         canvas.setFillColor(colors.black)
         text = canvas.beginText()
         text.setFont(FONT, TABLE_SIZE, CELL_LEADING)
+        table_line = canvas.table_line
         font = FONT
         for index in range(self.start, self.end):
             if total_row and index == self.end - 1:
@@ -620,13 +688,7 @@ class TablePage(Flowable):
                     if not line:  # reportlab draws an empty string: nothing to see
                         y -= CELL_LEADING
                         continue
-                    x = anchor
-                    if align == "RIGHT":
-                        x -= stringWidth(line, font, TABLE_SIZE)
-                    elif align in ("CENTER", "CENTRE"):
-                        x -= 0.5 * stringWidth(line, font, TABLE_SIZE)
-                    text.setTextOrigin(x, y)
-                    text.textLine(line)
+                    table_line(text, font, line, anchor, y, align)
                     y -= CELL_LEADING
         canvas.drawText(text)
         # the grid below the header: as Table's GRID, round caps and joins

@@ -1,12 +1,15 @@
 """The page of Nghị định 30/2020: A4, margins, page numbers, the shipped font, long tables."""
 
+import datetime as dt
 import io
 import re
 import unicodedata
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from exports.pdf import layout
 from exports.pdf.layout import (
     DocumentMeta,
     build_pdf,
@@ -94,8 +97,6 @@ def test_generation_date_and_filters_are_printed():
 
 
 def test_place_and_date_line_follows_the_decree():
-    import datetime as dt
-
     assert place_and_date("Hà Nội", dt.date(2025, 2, 5)) == "Hà Nội, ngày 05 tháng 02 năm 2025"
     assert (
         place_and_date("Kiên Giang", dt.date(2020, 10, 7))
@@ -115,3 +116,51 @@ def test_a_row_taller_than_a_page_is_cut_with_the_header_repeated():
     pages = pdf_pages(build_pdf([table], meta))
     assert len(pages) >= 2
     assert all("Nội dung nhiệm vụ" in page for page in pages)
+
+
+def _page_streams(data: bytes) -> list[bytes]:
+    return [page.get_contents().get_data() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_tables_lines_are_drawn_as_reportlabs_text_object_draws_them(monkeypatch):
+    """The document's canvas turns each line of a table into PDF once (`table_line`) and draws
+    a line met again from what it kept, starting over every few lines here: the pages are what
+    reportlab's own textLine draws, byte for byte, through the font subsets' switches (a subset
+    holds 256 characters; these rows use more) and the bold total row."""
+    monkeypatch.setattr(layout, "KEPT_LINES", 5)  # so that it starts again, often
+    letters = "".join(chr(c) for c in range(0x1EA0, 0x1EFA)) + "ĐđƠơƯư" + "àáâãèéêìíòóôõùúýăĩũ"
+    meta = DocumentMeta(title="Thử", landscape=True, generated_at=dt.datetime(2024, 5, 6, 9, 30))
+
+    def pdf() -> bytes:
+        rows = [
+            [
+                n,
+                f"{letters[n % len(letters) :]} {n} {letters[: n % 40]}",
+                "Công an tỉnh",
+                "Đang thực hiện",
+            ]
+            for n in range(1, 400)
+        ]
+        table = data_table(
+            HEADER,
+            rows,
+            columns(meta, [8, 60, 20, 12]),
+            align=["CENTER", "LEFT", "LEFT", "RIGHT"],
+            total_row=["", "Tổng cộng", "Ưu tiên", "399"],
+        )
+        return build_pdf([table], meta)
+
+    kept = _page_streams(pdf())
+
+    def reportlabs(self, text, font_name, line, anchor, y, align):
+        x = anchor
+        if align == "RIGHT":
+            x -= stringWidth(line, font_name, text._fontsize)
+        elif align == "CENTER":
+            x -= 0.5 * stringWidth(line, font_name, text._fontsize)
+        text.setTextOrigin(x, y)
+        text.textLine(line)
+
+    monkeypatch.setattr(layout._DocumentCanvas, "table_line", reportlabs)
+    assert kept == _page_streams(pdf())
+    assert len(kept) > 3
