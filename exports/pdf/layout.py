@@ -690,6 +690,10 @@ class TablePage(Flowable):
                         continue
                     table_line(text, font, line, anchor, y, align)
                     y -= CELL_LEADING
+            # A page is drawn once, and nothing reads its rows again (they were measured
+            # before): let them go, so a long table's text is not all held until the file is
+            # written (a third of the 44,000-part scorecard's memory then).
+            table.rows[index] = []
         canvas.drawText(text)
         # the grid below the header: as Table's GRID, round caps and joins
         canvas.setLineCap(1)
