@@ -47,6 +47,7 @@ from agencies.http import AuthenticatedRequest, signed_in
 from agencies.models import Agency, Committee
 from documents.models import Directive, DirectiveState
 from project import keyset
+from project.db import AnyOf
 from project.downloads import send_stored_file
 from project.errors import ActionConflict, ActionError, ActionForbidden
 from reporting.models import ReportingPeriod
@@ -572,7 +573,7 @@ def _agency_ranking(
     last) and the chart's 15 agencies with most parts. Sorted on figures and names alone
     (every agency of every committee, for the administrator); an agency is built only for a
     row drawn."""
-    names = Agency.objects.labels()
+    names = Agency.objects.filter(AnyOf(F("pk"), by_agency)).labels()  # a province's 100, not all
     counted = {pk: f for pk, f in by_agency.items() if pk in names and f.total}
     rates = {pk: f.on_time_rate for pk, f in counted.items()}
     order = sorted(
