@@ -61,13 +61,14 @@ def xlsx_peak(count: int) -> float:
     """Peak traced memory (MiB) of exporting `count` task-like rows, without a database."""
     import datetime as dt
     import tempfile
+    from collections.abc import Iterator
     from types import SimpleNamespace
 
-    from agencies.models import Committee
+    from agencies.models import Committee, User
     from exports.pdf.queries import ReportFilters
     from exports.spreadsheets import SHEETS, Column, Sheet, write_xlsx
 
-    def fake_rows(filters, user):
+    def fake_rows(filters: ReportFilters, user: User | None) -> Iterator[SimpleNamespace]:
         for n in range(count):
             yield SimpleNamespace(
                 ref=f"II.{n}",
@@ -76,7 +77,7 @@ def xlsx_peak(count: int) -> float:
                 days=n % 90,
             )
 
-    SHEETS["bench"] = Sheet(
+    SHEETS["bench"] = lambda: Sheet(
         "Bench",
         [
             Column("Số TT", 8, lambda t: t.ref),
@@ -85,6 +86,7 @@ def xlsx_peak(count: int) -> float:
             Column("Số ngày quá hạn", 10, lambda t: t.days, "int"),
         ],
         fake_rows,
+        lambda filters, user: count,
     )
     filters = ReportFilters(committee=Committee(code="bench", name="Ban Chỉ đạo 389"))
     tracemalloc.start()
