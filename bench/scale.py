@@ -32,6 +32,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict, TypeVar
+
+if TYPE_CHECKING:  # imported where used, once django.setup() has run
+    from django.db import models
+    from django.test import Client
+
+    from agencies.models import Agency, Committee, User
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -139,7 +146,7 @@ def count_queries(call: Callable[[], object]) -> int:
     return len(captured.captured_queries)
 
 
-def get_page(client, url: str) -> Callable[[], object]:
+def get_page(client: Client, url: str) -> Callable[[], object]:
     def call() -> object:
         response = client.get(url)
         if response.status_code != 200:
@@ -154,14 +161,25 @@ def get_page(client, url: str) -> Callable[[], object]:
 
 @dataclass
 class Landmarks:
-    national: object
-    province: object
-    big_agency: object
-    admin: object
-    national_chair: object
-    province_chair: object
-    big_head: object
+    national: Committee
+    province: Committee
+    big_agency: Agency
+    admin: User
+    national_chair: User
+    province_chair: User
+    big_head: User
     tasks: int
+
+
+M = TypeVar("M", bound="models.Model")
+
+
+def _first_of(queryset: models.QuerySet[M]) -> M:
+    """The first row; the world always has one, so none is an error here, not later."""
+    found = queryset.first()
+    if found is None:
+        raise LookupError(f"the world has no {queryset.model._meta.verbose_name}")
+    return found
 
 
 def landmarks() -> Landmarks:
@@ -169,8 +187,8 @@ def landmarks() -> Landmarks:
     from tasks.models import Task, TaskAssignment
 
     national = Committee.objects.get(level="national")
-    province = (
-        Committee.objects.filter(level="province").order_by("pk").first()
+    province = _first_of(
+        Committee.objects.filter(level="province").order_by("pk")
     )  # the biggest: the generator gives it 5 % of the directives
     big = (
         TaskAssignment.objects.filter(role="lead")
@@ -185,10 +203,10 @@ def landmarks() -> Landmarks:
         national=national,
         province=province,
         big_agency=big_agency,
-        admin=User.objects.filter(role="admin").first(),
-        national_chair=User.objects.filter(role="chair", committee=national).first(),
-        province_chair=User.objects.filter(role="chair", committee=province).first(),
-        big_head=User.objects.filter(role="agency_head", agency=big_agency).first(),
+        admin=_first_of(User.objects.filter(role="admin")),
+        national_chair=_first_of(User.objects.filter(role="chair", committee=national)),
+        province_chair=_first_of(User.objects.filter(role="chair", committee=province)),
+        big_head=_first_of(User.objects.filter(role="agency_head", agency=big_agency)),
         tasks=Task.objects.count(),
     )
 
@@ -292,7 +310,16 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(kind: str, args: argparse.Namespace) -> dict:
+class ChildResult(TypedDict):
+    """What a document's child process prints (child)."""
+
+    seconds: float
+    peak_mb: float
+    base_mb: float
+    rows: int
+
+
+def run_child(kind: str, args: argparse.Namespace) -> ChildResult:
     command = [sys.executable, __file__, "--child", kind, "--size", str(args.size)]
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ, check=False)
     if done.returncode != 0:
@@ -389,7 +416,7 @@ def measure(args: argparse.Namespace, say: Callable[[str], None]) -> list[Row]:
         what: str,
         goal: str,
         limit: float,
-        user,
+        user: User,
         url: str,
         n: int,
         p95: bool = False,
@@ -412,7 +439,12 @@ def measure(args: argparse.Namespace, say: Callable[[str], None]) -> list[Row]:
         row = Row(what, "baseline", times)
         ratio = (against.median or 0) / row.median if row.median else None
         against.extra = f"{ratio:.2f}× SQL" if ratio else ""
-        if against.limit is not None and ratio is not None and "1.2×" in against.goal:
+        if (
+            against.median is not None
+            and against.limit is not None
+            and ratio is not None
+            and "1.2×" in against.goal
+        ):
             against.passed = against.median < against.limit and ratio <= 1.2
         rows.append(row)
         say(f"{what}: {_ms(row.median)}")
@@ -494,16 +526,16 @@ def measure(args: argparse.Namespace, say: Callable[[str], None]) -> list[Row]:
         )
     )
     for kind, what, goal in documents:
-        result = run_child(kind, args)
-        grown = result["peak_mb"] - result["base_mb"]
+        document = run_child(kind, args)
+        grown = document["peak_mb"] - document["base_mb"]
         limit = 15.0 if kind == "xlsx" else 10.0
-        row = Row(what, goal, [result["seconds"]], limit)
-        row.extra = f"peak RSS {result['peak_mb']:,.0f} MB (+{grown:,.0f} MB)"
+        row = Row(what, goal, [document["seconds"]], limit)
+        row.extra = f"peak RSS {document['peak_mb']:,.0f} MB (+{grown:,.0f} MB)"
         if kind == "xlsx":
-            row.extra += f", {result['rows']:,} rows"
-        row.passed = result["seconds"] < limit and result["peak_mb"] < 300
+            row.extra += f", {document['rows']:,} rows"
+        row.passed = document["seconds"] < limit and document["peak_mb"] < 300
         rows.append(row)
-        say(f"{what}: {_ms(result['seconds'])}, {row.extra}")
+        say(f"{what}: {_ms(document['seconds'])}, {row.extra}")
 
     if connection.vendor == "postgresql":
         rows.append(_storage())
@@ -567,13 +599,13 @@ def _storage() -> Row:
     )  # fmt: skip
 
 
-def _tasks_of(committee) -> int:
+def _tasks_of(committee: Committee) -> int:
     from tasks.models import Task
 
     return Task.objects.filter(directive__committee=committee).count()
 
 
-def _inbox_pages(user, inbox: str) -> list[tuple[str, str]]:
+def _inbox_pages(user: User, inbox: str) -> list[tuple[str, str]]:
     """Page 1, a page in the middle and the last page of the agency's whole list ("all"). The
     inbox pages along (deadline, id) with a cursor (project/keyset.py): the middle page is the
     one after the row halfway down that order, as following "next" would reach it."""
@@ -596,7 +628,7 @@ def _inbox_pages(user, inbox: str) -> list[tuple[str, str]]:
     ]
 
 
-def _api_last_page(user) -> str:
+def _api_last_page(user: User) -> str:
     return "/api/tasks/?page=last"
 
 

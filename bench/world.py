@@ -39,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -46,11 +47,13 @@ from django.core.management.color import no_style
 from django.db import connection, connections, models, transaction
 from django.urls import get_resolver
 from psycopg.copy import QueuedLibpqWriter
+from viewflow.workflow.base import Flow, Node
 from viewflow.workflow.models import Process as FlowProcess
 from viewflow.workflow.models import Task as FlowTask
 from viewflow.workflow.status import PROCESS, STATUS
 
 from tasks.deadlines import VIETNAM, deadline_end
+from tasks.models import Task
 from tasks.querysets import refresh_directive_tallies, refresh_lead_tallies
 from workflows.flows import DirectiveFlow, ExtensionFlow
 
@@ -85,7 +88,8 @@ class Table:
         self.model = model_class
         self.table = model_class._meta.db_table
         self.fields = list(model_class._meta.local_concrete_fields)
-        self.columns = [f.column for f in self.fields]
+        # Concrete fields: each has its column (Field.column is None only for the others).
+        self.columns = [cast(str, f.column) for f in self.fields]
         self.attnames = [f.attname for f in self.fields]
         defaults = [self._default(f) for f in self.fields]
         if connection.vendor == "postgresql":  # COPY takes database values: prepare them once
@@ -493,7 +497,7 @@ def _generate(
         f"{len(world.chair_ids)} committees, {len(world.head_ids)} agencies, "
         f"{loader.counts['agencies_user']} users"
     )
-    Task, Assignment = model("Task"), model("TaskAssignment")
+    Assignment = model("TaskAssignment")
     postgres = connection.vendor == "postgresql"
     tables = [m._meta.db_table for m in _bulk_models()]
     deferred = _defer_indexes(tables) if postgres else []
@@ -543,7 +547,7 @@ def _generate(
     if postgres:
         with connection.cursor() as cursor:  # statistics first, or the planner guesses badly
             cursor.execute(f"ANALYZE {Task._meta.db_table}, {Assignment._meta.db_table}")
-    _refresh_lead_summaries(Task, sum(d.tasks for d in plan.directives), workers)
+    _refresh_lead_summaries(sum(d.tasks for d in plan.directives), workers)
     lap("lead summaries")
     say(f"tasks' lead summaries: {world.phases['lead summaries']:,.0f} s")
     if postgres and not connection.in_atomic_block:
@@ -569,7 +573,7 @@ def _work(worker: int, workers: int) -> dict[str, int]:
         connection.close()
 
 
-def _refresh_lead_summaries(Task: type[models.Model], tasks: int, workers: int) -> None:
+def _refresh_lead_summaries(tasks: int, workers: int) -> None:
     """One UPDATE over every task; with workers, one per slice of the ids (1..tasks), at once,
     then every lead and directive tally recounted once (each slice's agencies are nearly all
     of them)."""
@@ -837,12 +841,12 @@ def _directive_flow(
 
 
 @cache
-def _flow_class(flow: type) -> str:
+def _flow_class(flow: type[Flow]) -> str:
     return FlowProcess._meta.get_field("flow_class").get_prep_value(flow)
 
 
 @cache
-def _node(node: object) -> tuple[str, str, str | None]:
+def _node(node: Node) -> tuple[str, str, str | None]:
     """A step's reference, kind and (for a person's step) permission name, as viewflow stores
     them."""
     kind = node.task_type
@@ -855,7 +859,7 @@ def _flow(
     ids: _FlowIds,
     process_model: type[models.Model],
     subject: dict[str, int],
-    flow: type,
+    flow: type[Flow],
     steps: list[tuple],
 ) -> None:
     """A process of `flow` for `subject` and the steps it took: (node, created, finished or
@@ -865,7 +869,9 @@ def _flow(
     loader.add(
         FlowProcess,
         id=process_id,
-        flow_class=_flow_class(flow),
+        # viewflow ships no types: mypy takes its flow classes as type[Any], which it does not
+        # count as Hashable (the cache's key), though every class is.
+        flow_class=_flow_class(flow),  # type: ignore[arg-type]
         status=(PROCESS.DONE if done else PROCESS.NEW).value,
         created=steps[0][1],
         finished=steps[-1][2] if done else None,
@@ -917,11 +923,17 @@ def _write_tasks(
     loader = Loader()
     clock = _Clock()
     flow = plan.flow_ids
+
+    def keys(after: int = 0) -> _Ids:  # this worker's share of one kind's keys
+        return _Ids(after, worker, workers)
+
     ids = _TaskIds(
-        *(_Ids(0, worker, workers) for _ in range(5)),
-        flow=_FlowIds(
-            *(_Ids(f.last, worker, workers) for f in (flow.process, flow.step, flow.link))
-        ),
+        assignment=keys(),
+        extension=keys(),
+        event=keys(),
+        report=keys(),
+        notification=keys(),
+        flow=_FlowIds(keys(flow.process.last), keys(flow.step.last), keys(flow.link.last)),
     )
     classes = tuple(
         model(name)
