@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django.db import connection
@@ -68,7 +68,7 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def __init__(self, lhs: F | Any, rhs: Sequence[int]) -> None:
+    def __init__(self, lhs: F | Any, rhs: Iterable[int]) -> None:
         super().__init__(lhs, [int(value) for value in rhs])
 
     def as_sql(
