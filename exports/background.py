@@ -76,6 +76,7 @@ def start_export(prepared: Prepared, *, query: str, target: str = "", total: int
         # One person's requests one at a time: two at once would each find none pending and
         # queue two. The person's row is the lock (PostgreSQL; SQLite has one writer anyway).
         get_user_model().objects.select_for_update().only("pk").get(pk=prepared.user.pk)
+        scope = scope_of(prepared.user)
         pending = (
             Export.objects.filter(
                 user=prepared.user,
@@ -84,7 +85,7 @@ def start_export(prepared: Prepared, *, query: str, target: str = "", total: int
                 target=target,
                 # Asked as someone else (a role or committee changed meanwhile): a new file,
                 # for the pending one would be refused to the person as they are now.
-                scope=scope_of(prepared.user),
+                scope=scope,
                 state__in=(ExportState.QUEUED, ExportState.RUNNING),
             )
             .order_by("-pk")
@@ -97,6 +98,7 @@ def start_export(prepared: Prepared, *, query: str, target: str = "", total: int
             kind=prepared.kind,
             query=query,
             target=target,
+            scope=scope,
             filename=prepared.filename,
             total=total,
             created_at=prepared.filters.now,

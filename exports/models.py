@@ -35,6 +35,7 @@ class Export(models.Model):
     query = models.TextField(_("query string"), blank=True)  # the list screen's filters
     target = models.CharField(_("target"), max_length=100, blank=True)  # a scorecard's agency
     # Who the person was when they asked (scope_of): the file shows what they could see then.
+    # Set by start_export, which makes every export; "" only on those from before it was kept.
     scope = models.CharField(_("asked as"), max_length=100, blank=True, editable=False)
     state = models.CharField(
         _("state"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED
@@ -58,11 +59,6 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.state})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self._state.adding and not self.scope:
-            self.scope = scope_of(self.user)
-        super().save(*args, **kwargs)
 
     @property
     def percent(self) -> int:
