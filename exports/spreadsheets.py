@@ -47,7 +47,6 @@ from .pdf.queries import (
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 CHUNK = 2000  # rows fetched per query while streaming
-COLUMN_LETTERS = [xl_col_to_name(col) for col in range(26)]
 # `_Writer.row` keeps the cells of texts up to SHORT_TEXT characters, at most KEPT_TEXTS of them
 # (then starts again): enough for the names and states that repeat, flat memory whatever the size.
 SHORT_TEXT = 200
@@ -219,6 +218,8 @@ class _Writer:
         # Each short text's cell after its reference (a directive, an agency, a state repeats
         # down a column): escaped and normalised once, not once per cell.
         self._texts: dict[str, str] = {}
+        # Each column's letters ("A", …, "Z", "AA", …), made the first time a row reaches it.
+        self._letters: list[str] = []
 
     def cell(self, row: int, col: int, value: Any, kind: str = "text") -> None:
         if value is None or value == "":
@@ -247,13 +248,16 @@ class _Writer:
         indexes = self._indexes
         serials = self._serials
         texts = self._texts
+        letters = self._letters
+        if len(values) > len(letters):
+            letters += [xl_col_to_name(col) for col in range(len(letters), len(values))]
         line = str(row + 1)
         cells = []
         first = last = -1
         for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
             if value is None or value == "":
                 continue
-            ref = COLUMN_LETTERS[col] + line
+            ref = letters[col] + line
             if isinstance(value, str):
                 tail = texts.get(value)
                 if tail is None:

@@ -99,3 +99,53 @@ def test_the_lists_writer_keeps_repeated_texts_and_still_writes_what_xlsxwriter_
     by_row = written(by_row=True)
     assert by_row == written(by_row=False)
     assert by_row.count("<row ") == len(rows)
+
+
+def _by_xlsxwriter(ws, formats, row, values, kinds):
+    """`values` as XlsxWriter's own write_ methods write them, cell by cell (empty cells left
+    out): what `_Writer.row` writes in one piece."""
+    for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            write_text(ws, row, col, value, formats["quoted"])
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, value, formats[kind])
+        else:
+            ws.write_number(row, col, value, formats.get(kind))
+
+
+def _lists_sheet(rows, kinds, *, by_row: bool) -> str:
+    """The sheet XML of `rows` written by the lists' writer (`_Writer.row`) or by XlsxWriter,
+    with the writer's formats either way (so that both number them alike)."""
+    out = io.BytesIO()
+    workbook = Workbook(out, {"constant_memory": True, "remove_timezone": True})
+    ws = workbook.add_worksheet("Danh sách", worksheet_class=RowSheet)
+    writer = spreadsheets._Writer(workbook, ws)
+    for row, values in enumerate(rows, start=1):
+        if by_row:
+            writer.row(row, values, kinds)
+        else:
+            _by_xlsxwriter(ws, writer.formats, row, values, kinds)
+    workbook.close()
+    return _sheet_xml(out.getvalue())
+
+
+def test_the_lists_writer_writes_columns_past_z_as_xlsxwriter_does():
+    """A sheet wider than A to Z: its cells go on to AA, AB… and past ZZ, a row full and a row
+    that starts past Z with gaps."""
+    width = 730  # A to ABB
+    kinds = [("text", "int", "date")[col % 3] for col in range(width)]
+
+    def value(col):
+        if kinds[col] == "text":
+            return f"ô {col}"
+        return col if kinds[col] == "int" else dt.date(2024, 1, 1) + dt.timedelta(col)
+
+    rows = [
+        [value(col) for col in range(width)],
+        [value(col) if col in (26, 27, 28, 701, 702, 729) else None for col in range(width)],
+    ]
+    by_row = _lists_sheet(rows, kinds, by_row=True)
+    assert by_row == _lists_sheet(rows, kinds, by_row=False)
+    assert '<c r="ABB2"' in by_row and '<c r="AA3"' in by_row and '<c r="ZZ3"' in by_row
