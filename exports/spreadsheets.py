@@ -20,10 +20,9 @@ from django.utils import timezone
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
 
 from agencies.models import User
-from exports.xlsx import QUOTED, RowSheet, inline_text, inline_text_tail, number, write_text
+from exports.xlsx import QUOTED, RowSheet, inline_text, inline_text_tail, number
 from tasks.deadlines import VIETNAM
 
 from .pdf import labels
@@ -202,9 +201,9 @@ SHEETS: dict[str, Callable[[], Sheet]] = {
 
 
 class _Writer:
-    """One sheet's cells, each written with the format its kind needs."""
+    """One sheet's cells, a row at a time, each written with the format its kind needs."""
 
-    def __init__(self, workbook: Workbook, ws: Worksheet) -> None:
+    def __init__(self, workbook: Workbook, ws: RowSheet) -> None:
         self.ws = ws
         self.formats: dict[str, Format] = {
             "date": workbook.add_format({"num_format": DATE_FORMAT}),
@@ -221,19 +220,6 @@ class _Writer:
         # Each column's letters ("A", …, "Z", "AA", …), made the first time a row reaches it.
         self._letters: list[str] = []
 
-    def cell(self, row: int, col: int, value: Any, kind: str = "text") -> None:
-        if value is None or value == "":
-            return
-        if isinstance(value, str):
-            value = nfc(value)
-            write_text(self.ws, row, col, value, self.formats["quoted"])  # never a formula
-        elif kind in ("date", "datetime") and isinstance(value, dt.date):
-            self.ws.write_datetime(row, col, value, self.formats[kind])
-        elif isinstance(value, int | float):
-            self.ws.write_number(row, col, value, self.formats.get(kind))
-        else:
-            self.ws.write_string(row, col, nfc(str(value)))
-
     def index(self, kind: str) -> int:
         """The number of the format of `kind` in the workbook, given when a cell first uses it
         (as XlsxWriter numbers formats, so the file comes out the same)."""
@@ -241,10 +227,10 @@ class _Writer:
         return index
 
     def row(self, row: int, values: list[Any], kinds: list[str]) -> None:
-        """A row of cells as `cell` writes them, in one piece (RowSheet.write_xml_row): the same
-        cells, without XlsxWriter's work per cell."""
+        """A row of cells in one piece (RowSheet.write_xml_row): the cells XlsxWriter's
+        write_string, write_number and write_datetime would write (texts normalised, never a
+        formula), without its work per cell. Empty cells (None, "") are left out."""
         ws = self.ws
-        assert isinstance(ws, RowSheet)
         indexes = self._indexes
         serials = self._serials
         texts = self._texts
@@ -317,7 +303,7 @@ def write_xlsx(
         if progress is not None:
             progress(count)
 
-    info = workbook.add_worksheet(labels.SHEET_INFO)
+    info = workbook.add_worksheet(labels.SHEET_INFO, worksheet_class=RowSheet)
     info.set_column(0, 0, 24)
     info.set_column(1, 1, 90)
     lines = [
@@ -328,7 +314,6 @@ def write_xlsx(
     lines += [(labels.INFO_FILTER, line) for line in filters.describe()]  # may quote a search
     info_writer = _Writer(workbook, info)
     for row, (name, value) in enumerate(lines):
-        info_writer.cell(row, 0, name)
-        info_writer.cell(row, 1, value)
+        info_writer.row(row, [name, value], ["text", "text"])
     workbook.close()
     return count

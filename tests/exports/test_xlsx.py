@@ -68,39 +68,6 @@ def test_a_row_of_xml_is_what_xlsxwriter_writes_cell_by_cell():
     assert _sheet_xml(_workbook(by_row)) == _sheet_xml(_workbook(by_cell))
 
 
-def test_the_lists_writer_keeps_repeated_texts_and_still_writes_what_xlsxwriter_writes(
-    monkeypatch,
-):
-    """`_Writer.row` keeps each short text's cell for the next time it comes (a directive, an
-    agency, a state repeat down a column), starting again when it holds KEPT_TEXTS: every row
-    is still the row XlsxWriter writes cell by cell (`_Writer.cell`)."""
-    monkeypatch.setattr(spreadsheets, "KEPT_TEXTS", 3)  # so that it starts again, often
-    day = dt.date(2024, 2, 29)
-    kinds = ["text", "text", "int", "date"]
-    rows = [
-        [text, TEXTS[(n * 7) % len(TEXTS)], n, day if n % 2 else None]
-        for n, text in enumerate(TEXTS * 3 + TEXTS[::-1], start=1)
-    ]
-
-    def written(by_row: bool) -> str:
-        out = io.BytesIO()
-        workbook = Workbook(out, {"constant_memory": True, "remove_timezone": True})
-        ws = workbook.add_worksheet("Danh sách", worksheet_class=RowSheet)
-        writer = spreadsheets._Writer(workbook, ws)
-        for number_, values in enumerate(rows, start=1):
-            if by_row:
-                writer.row(number_, values, kinds)
-            else:
-                for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-                    writer.cell(number_, col, value, kind)
-        workbook.close()
-        return _sheet_xml(out.getvalue())
-
-    by_row = written(by_row=True)
-    assert by_row == written(by_row=False)
-    assert by_row.count("<row ") == len(rows)
-
-
 def _by_xlsxwriter(ws, formats, row, values, kinds):
     """`values` as XlsxWriter's own write_ methods write them, cell by cell (empty cells left
     out): what `_Writer.row` writes in one piece."""
@@ -129,6 +96,24 @@ def _lists_sheet(rows, kinds, *, by_row: bool) -> str:
             _by_xlsxwriter(ws, writer.formats, row, values, kinds)
     workbook.close()
     return _sheet_xml(out.getvalue())
+
+
+def test_the_lists_writer_keeps_repeated_texts_and_still_writes_what_xlsxwriter_writes(
+    monkeypatch,
+):
+    """`_Writer.row` keeps each short text's cell for the next time it comes (a directive, an
+    agency, a state repeat down a column), starting again when it holds KEPT_TEXTS: every row
+    is still the row XlsxWriter writes cell by cell."""
+    monkeypatch.setattr(spreadsheets, "KEPT_TEXTS", 3)  # so that it starts again, often
+    day = dt.date(2024, 2, 29)
+    kinds = ["text", "text", "int", "date"]
+    rows = [
+        [text, TEXTS[(n * 7) % len(TEXTS)], n, day if n % 2 else None]
+        for n, text in enumerate(TEXTS * 3 + TEXTS[::-1], start=1)
+    ]
+    by_row = _lists_sheet(rows, kinds, by_row=True)
+    assert by_row == _lists_sheet(rows, kinds, by_row=False)
+    assert by_row.count("<row ") == len(rows)
 
 
 def test_the_lists_writer_writes_columns_past_z_as_xlsxwriter_does():
