@@ -713,3 +713,17 @@ def columns(meta: DocumentMeta, fractions: Sequence[float]) -> list[float]:
     width = usable_width(meta)
     total = sum(fractions)
     return [width * f / total for f in fractions]
+
+
+def fit_column(widths: list[float], column: int, text: str, *, room_from: int) -> list[float]:
+    """`widths` with `column` widened, if need be, to hold `text` (one word, never broken: a
+    row's number) in the table's font, the room taken from column `room_from`: a
+    portrait page's numbers column held three digits, and row 1,000 ran over its border."""
+    need = stringWidth(text, FONT, TABLE_SIZE) + 2 * CELL_PADDING
+    extra = need - widths[column]
+    if extra <= 0:
+        return widths
+    widths = list(widths)
+    widths[column] += extra
+    widths[room_from] -= extra
+    return widths

@@ -20,6 +20,7 @@ from .layout import (
     columns,
     data_table,
     empty_notice,
+    fit_column,
     para,
     report_heading,
     vn_date,
@@ -127,7 +128,9 @@ def build_scorecard(
             if progress is not None:
                 progress(read)
 
-    table = data_table(TASK_HEADER, rows(), columns(meta, TASK_WIDTHS), align=TASK_ALIGN)
+    # the rows are numbered up to the agency's parts: the numbers column holds the last
+    widths = fit_column(columns(meta, TASK_WIDTHS), 0, str(figures.total), room_from=2)
+    table = data_table(TASK_HEADER, rows(), widths, align=TASK_ALIGN)
     story.append(table if read else empty_notice(labels.NO_TASKS))
 
     story.append(Spacer(1, 4 * mm))

@@ -25,6 +25,7 @@ from .layout import (
     build_pdf,
     columns,
     data_table,
+    fit_column,
     nfc,
     para,
     place_and_date,
@@ -172,7 +173,8 @@ def build_urging_letter(letter: LetterContent) -> bytes:
             ]
             for n, part in enumerate(letter.parts, start=1)
         ]
-        story.append(data_table(TASK_HEADER, rows, columns(meta, TASK_WIDTHS), align=TASK_ALIGN))
+        widths = fit_column(columns(meta, TASK_WIDTHS), 0, str(len(rows)), room_from=2)
+        story.append(data_table(TASK_HEADER, rows, widths, align=TASK_ALIGN))
         story.append(Spacer(1, 3 * mm))
     else:
         story.append(para(labels.NO_OVERDUE, "empty"))

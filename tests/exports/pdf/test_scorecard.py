@@ -1,9 +1,16 @@
 """An agency's scorecard for a period."""
 
 import datetime as dt
+import io
 import re
 
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from exports.pdf.layout import CELL_PADDING, FONT, TABLE_SIZE
 from exports.pdf.scorecard import build_scorecard
+from tasks.models import Task, TaskAssignment
 
 from .conftest import assert_nfc, one_line, pdf_text, save_for_review
 
@@ -41,3 +48,52 @@ def test_scorecard_of_an_agency_without_tasks_says_so(committee, filters, police
     flat = one_line(pdf_text(build_scorecard(filters(agency=police))))
     assert "Không có nhiệm vụ nào phù hợp với điều kiện lọc." in flat
     assert "Tổng số 0" in flat
+
+
+def test_a_long_scorecards_row_numbers_stay_inside_their_column(scene, filters, police):
+    """Row 1,000 and on: the numbers column of a portrait page held three digits, and the
+    fourth ran over its border into the directive's number."""
+    template = scene["tasks"][1]
+    tasks = Task.objects.bulk_create(
+        Task(
+            directive=scene["directive"],
+            ref=f"III.{n}",
+            position=100 + n,
+            title=f"Kiểm tra địa bàn số {n}",
+            deadline=template.deadline,
+            due_at=template.due_at,
+            state="assigned",
+            deadline_kind="date",
+        )
+        for n in range(1000)
+    )
+    TaskAssignment.objects.bulk_create(
+        TaskAssignment.for_task(
+            task,
+            agency=police,
+            role="lead",
+            state="assigned",
+            deadline=template.deadline,
+            due_at=template.due_at,
+            original_deadline=template.deadline,
+        )
+        for task in tasks
+    )
+    Task.objects.filter(ref__startswith="III.").refresh_lead_summary()  # behind the actions
+    data = build_scorecard(filters(agency=police))
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:  # each line's start as the page draws it: (x, y, text)
+        lines, origin = [], (0.0, 0.0)
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tm":
+                origin = (float(operands[4]), float(operands[5]))
+            elif operator == b"Tj":
+                lines.append((*origin, bytes(operands[0].original_bytes)))
+        # row 1001's number (digits are written as they are), in the table's first column
+        number = next((line for line in lines if line[2] == b"1001" and line[0] < 50), None)
+        if number is not None:
+            break
+    x, y, _ = number
+    # the next text on the row starts the directive's column, after its padding
+    directive_x = min(line[0] for line in lines if line[1] == y and line[0] > x)
+    assert x + stringWidth("1001", FONT, TABLE_SIZE) <= directive_x - 2 * CELL_PADDING
