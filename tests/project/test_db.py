@@ -8,8 +8,9 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from agencies.models import CalendarDay, CalendarDayKind
+from agencies.models import CalendarDay, CalendarDayKind, User
 from project.db import AnyOf, insert_ignoring_conflicts
+from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,27 @@ def test_any_of_selects_the_listed_ids_in_one_query_and_none_for_an_empty_list()
     assert list(
         CalendarDay.objects.exclude(AnyOf(F("pk"), wanted)).values_list("note", flat=True)
     ) == ["1/5"]
+
+
+def test_any_of_under_exclude_keeps_the_rows_where_the_column_is_null_as_in_does():
+    """NOT (x IN …) is NULL where x is NULL, which would drop the row; Django's IN keeps it."""
+    police, customs = AgencyFactory(), AgencyFactory()
+    UserFactory(username="ca", agency=police)
+    UserFactory(username="hq", agency=customs)
+    UserFactory(username="admin", agency=None)
+    for ids in ([police.pk], []):
+        expected = set(User.objects.exclude(agency_id__in=ids).values_list("username", flat=True))
+        kept = User.objects.exclude(AnyOf(F("agency_id"), ids)).values_list("username", flat=True)
+        assert set(kept) == expected
+        assert "admin" in expected
+    assert list(
+        User.objects.filter(AnyOf(F("agency_id"), [police.pk])).values_list("username", flat=True)
+    ) == ["ca"]
+
+
+def test_any_of_takes_ids_only():
+    with pytest.raises(TypeError):
+        AnyOf(F("pk"), [1.9])
 
 
 @pytest.mark.postgres
