@@ -235,8 +235,8 @@ class _DocumentCanvas(Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # (font, line): what `table_line` writes of it
-        self._lines: dict[tuple[str, str], _LineCode] = {}
+        # (font, size, leading, line): what `table_line` writes of it
+        self._lines: dict[tuple[str, float, float, str], _LineCode] = {}
         self._form_names: dict[object, str] = {}
 
     def form_name(self, owner: object, prefix: str) -> str:
@@ -271,7 +271,7 @@ class _DocumentCanvas(Canvas):
         A line's code never changes within a document: splitString gives a character its
         subset and code once, the first time it meets it, and a line is met first here, in
         the order reportlab would meet it."""
-        key = (font_name, line)
+        key = (font_name, text._fontsize, text._leading, line)
         kept = self._lines.get(key)
         if kept is None:
             kept = self._line_code(text, font_name, line)
@@ -449,7 +449,8 @@ def data_table(
 
     `widths` are points (see `columns`). Splitting one huge reportlab Table re-measures what is
     left on every page, which is quadratic (DESIGN.md pitfall); `PagedTable` measures every row
-    once and cuts one small table per page, so 5,000 rows lay out in linear time.
+    once and cuts one small table per page, so 5,000 rows lay out in linear time. A table of
+    plain text is drawn once, into one document: its rows are let go as its pages are drawn.
     """
     align = list(align or ["LEFT"] * len(header))
     head = [para(h, "cell_head") for h in header]
@@ -644,7 +645,10 @@ class TablePage(Flowable):
 
     def draw(self) -> None:
         table, canvas = self.table, self.canv
-        assert isinstance(canvas, _DocumentCanvas), "a long table is drawn by build_pdf"
+        if not isinstance(canvas, _DocumentCanvas):
+            raise TypeError("a long table is drawn by build_pdf, on its document's canvas")
+        if not table.rows[self.start]:  # (a row has a cell per column: let go, it is empty)
+            raise RuntimeError("a data_table is drawn once: its rows go as its pages are drawn")
         widths, prefix = table.widths, table.prefix
         lefts = [0.0]
         for width in widths:

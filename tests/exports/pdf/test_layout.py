@@ -164,3 +164,13 @@ def test_a_tables_lines_are_drawn_as_reportlabs_text_object_draws_them(monkeypat
     monkeypatch.setattr(layout._DocumentCanvas, "table_line", reportlabs)
     assert kept == _page_streams(pdf())
     assert len(kept) > 3
+
+
+def test_a_long_table_drawn_a_second_time_says_it_is_drawn_once():
+    meta = DocumentMeta(title="Thử")
+    table = data_table(
+        HEADER, [[1, "Nhiệm vụ", "Công an tỉnh", "31/12/2024"]], columns(meta, [8, 60, 20, 12])
+    )
+    build_pdf([table], meta)
+    with pytest.raises(RuntimeError, match="drawn once"):
+        build_pdf([table], meta)
