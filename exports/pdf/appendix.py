@@ -15,12 +15,14 @@ from .layout import DocumentMeta, build_pdf, columns, data_table, empty_notice, 
 from .queries import (
     AgencyPartRow,
     OverduePartRow,
+    PartWords,
     ReportFilters,
     coordinating_names,
     directive_label,
     is_for_all_members,
     lead_parts,
     leads,
+    part_words,
     task_list,
 )
 
@@ -75,22 +77,23 @@ def timeliness_text(task: Task | TaskAssignment | AgencyPartRow) -> str:
     return text
 
 
-def _leads_cell(task: Task) -> str:
+def _leads_cell(task: Task, words: PartWords) -> str:
     """A dispatched task: each lead's part; a draft: the lead agencies (either way, a task of
     every member says so in a line)."""
     if task.state != "draft":
-        return lead_parts(task)
+        return lead_parts(task, words=words)
     if is_for_all_members(task):
-        return labels.ALL_MEMBERS
+        return words.all_members
     return "; ".join(a.agency.name for a in leads(task))
 
 
 def task_rows(tasks: Iterable[Task]) -> list[list[object]]:
+    words = part_words()  # read once, not once a task
     return [
         [
             task.ref or str(number),
             task_text(task),
-            _leads_cell(task),
+            _leads_cell(task, words),
             coordinating_names(task),
             deadline_text(task),
             labels.TASK_STATES.get(task.state, task.state),

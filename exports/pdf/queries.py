@@ -462,7 +462,8 @@ def part_text(
 ) -> str:
     """One lead's part as the documents print it: its state and, when it differs from the
     task's, its own deadline ("Đang thực hiện, hạn 28/02/2021 (gia hạn)")."""
-    words = words or part_words()
+    if words is None:
+        words = part_words()
     text = words.states.get(part.state, part.state)
     task = task or part.task  # type: ignore[union-attr]  # a PartRow comes with its task
     if part.deadline and part.deadline != task.deadline:
@@ -497,7 +498,8 @@ def is_for_all_members(task: Task | TaskRow, parts: list[Any] | None = None) -> 
 
 def all_members_text(task: Task | TaskRow, words: PartWords | None = None) -> str:
     """ "Các thành viên Ban Chỉ đạo", how their parts stand, and who is overdue by name."""
-    words = words or part_words()
+    if words is None:
+        words = part_words()
     parts = leads(task)
     counts: dict[str, int] = {}
     for part in parts:
@@ -520,7 +522,8 @@ def lead_parts(task: Task | TaskRow, *, names: bool = True, words: PartWords | N
     """Each lead's part, one per line: "Công an tỉnh Kiên Giang: Đã hoàn thành"; a task of
     every member: "Các thành viên Ban Chỉ đạo" and how their parts stand. `words`: read once
     by a caller that tells many tasks."""
-    words = words or part_words()
+    if words is None:
+        words = part_words()
     parts = leads(task)
     if names and is_for_all_members(task, parts):
         return all_members_text(task, words)
