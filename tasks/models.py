@@ -386,7 +386,10 @@ class TaskAssignment(ConcurrentTransitionMixin, models.Model):
     def for_task(cls, task: Task, **fields: Any) -> TaskAssignment:
         """A new, unsaved part of `task`, with the task's committee copied into it: the one
         place that rule lives. Every creator, one part or a bulk_create, makes parts with this
-        (save() fills nothing; a part without its committee fails on the NOT NULL column)."""
+        (save() fills nothing; a part without its committee fails on the NOT NULL column), but
+        the bench's COPY loader (bench/world.py), which writes rows, not models."""
+        if "committee" in fields or "committee_id" in fields:
+            raise TypeError("a part's committee is its task's: for_task copies it")
         return cls(task=task, committee_id=task.directive.committee_id, **fields)
 
     @property

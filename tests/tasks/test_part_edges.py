@@ -13,7 +13,13 @@ from tasks.models import Task, TaskAssignment, TaskEventKind
 from tasks.querysets import Timeliness
 from workflows import services
 
-from ..factories import AgencyFactory, MembershipFactory, UserFactory
+from ..factories import (
+    AgencyFactory,
+    CommitteeFactory,
+    MembershipFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 
 def at(*args):
@@ -146,3 +152,12 @@ def test_the_heads_note_and_draft_stay_inside_the_agency(
         actions.send_back_report(part(task), by=head, reason="Ghi chú nội bộ")
     shared = task.events.filter(kind=TaskEventKind.TRANSITION, agency__code="KG-CA")
     assert not shared.filter(note__contains="nội bộ").exists()
+
+
+@pytest.mark.django_db
+def test_a_part_takes_its_tasks_committee_and_no_other():
+    task = TaskFactory()
+    made = TaskAssignment.for_task(task, agency=AgencyFactory(), role="lead")
+    assert made.committee_id == task.directive.committee_id
+    with pytest.raises(TypeError, match="committee"):
+        TaskAssignment.for_task(task, agency=AgencyFactory(), committee=CommitteeFactory())
