@@ -7,7 +7,7 @@ from factory.django import DjangoModelFactory
 
 from agencies.models import Agency, AgencyAlias, Committee, Membership, User
 from documents.models import Directive
-from tasks.models import Task, TaskAssignment
+from tasks.models import Task
 
 
 class CommitteeFactory(DjangoModelFactory):
@@ -99,27 +99,6 @@ class TaskFactory(DjangoModelFactory):
     title = "Tăng cường kiểm tra, kiểm soát hàng hóa nhập lậu qua biên giới"
     content = ""
     position = factory.Sequence(lambda n: n)
-
-
-class TaskAssignmentFactory(DjangoModelFactory):
-    """A part made as the actions make one: TaskAssignment.for_task copies its committee."""
-
-    class Meta:
-        model = TaskAssignment
-
-    task = factory.SubFactory(TaskFactory)
-    agency = factory.SubFactory(AgencyFactory)
-    role = "lead"
-
-    @classmethod
-    def _build(cls, model_class, *args, **kwargs):
-        return model_class.for_task(kwargs.pop("task"), **kwargs)
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        part = cls._build(model_class, *args, **kwargs)
-        part.save()
-        return part
 
 
 class ReportingObligationFactory(DjangoModelFactory):
