@@ -292,41 +292,8 @@ def test_empty_export_still_has_its_header(committee, filters):
 
 @pytest.fixture
 def many_tasks(scene, police):
-    """3,000 more open tasks led by the police, bulk-inserted for speed."""
-    directive = scene["directive"]
-    template = scene["tasks"][1]
-    tasks = Task.objects.bulk_create(
-        [
-            Task(
-                directive=directive,
-                ref=f"III.{n}",
-                position=100 + n,
-                title=f"Kiểm tra địa bàn số {n}",
-                deadline=template.deadline,
-                due_at=template.due_at,
-                state="assigned",
-                deadline_kind="date",
-            )
-            for n in range(3000)
-        ],
-        batch_size=1000,
-    )
-    TaskAssignment.objects.bulk_create(
-        [
-            TaskAssignment.for_task(
-                task,
-                agency=police,
-                role="lead",
-                state="assigned",
-                deadline=template.deadline,
-                due_at=template.due_at,
-                original_deadline=template.deadline,
-            )
-            for task in tasks
-        ],
-        batch_size=1000,
-    )
-    Task.objects.filter(ref__startswith="III.").refresh_lead_summary()  # behind the actions
+    """3,000 more open tasks led by the police."""
+    pdf_fixtures.add_open_tasks(scene, police, 3000)
 
 
 def test_large_export_streams_in_chunks_with_bounded_queries(

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from documents.actions import register_directive
 from exports.pdf.queries import ReportFilters
 from tasks import actions
-from tasks.models import TaskAssignment
+from tasks.models import Task, TaskAssignment
 from workflows import services as flows
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -197,3 +197,42 @@ def pdf_region_text(data: bytes, x: float, y: float, width: float, height: float
     left, top, right, bottom = x * pt, y * pt, (x + width) * pt, (y + height) * pt
     inside = [w.text for w in pdf_words(data) if left <= w.x < right and top <= w.y < bottom]
     return one_line(" ".join(inside))
+
+
+def add_open_tasks(scene, agency, count: int) -> list:
+    """`count` more open tasks of the scene's directive led by `agency` (refs III.0…),
+    bulk-inserted for speed, their lead summaries refreshed as the actions would."""
+    template = scene["tasks"][1]
+    tasks = Task.objects.bulk_create(
+        (
+            Task(
+                directive=scene["directive"],
+                ref=f"III.{n}",
+                position=100 + n,
+                title=f"Kiểm tra địa bàn số {n}",
+                deadline=template.deadline,
+                due_at=template.due_at,
+                state="assigned",
+                deadline_kind="date",
+            )
+            for n in range(count)
+        ),
+        batch_size=1000,
+    )
+    TaskAssignment.objects.bulk_create(
+        (
+            TaskAssignment.for_task(
+                task,
+                agency=agency,
+                role="lead",
+                state="assigned",
+                deadline=template.deadline,
+                due_at=template.due_at,
+                original_deadline=template.deadline,
+            )
+            for task in tasks
+        ),
+        batch_size=1000,
+    )
+    Task.objects.filter(ref__startswith="III.").refresh_lead_summary()  # behind the actions
+    return tasks

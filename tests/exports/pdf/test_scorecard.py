@@ -10,9 +10,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from exports.pdf.layout import CELL_PADDING, FONT, TABLE_SIZE
 from exports.pdf.scorecard import build_scorecard
-from tasks.models import Task, TaskAssignment
 
-from .conftest import assert_nfc, one_line, pdf_text, save_for_review
+from .conftest import add_open_tasks, assert_nfc, one_line, pdf_text, save_for_review
 
 
 def test_scorecard_shows_the_agencys_tasks_rate_and_days_late(scene, filters, border_guard):
@@ -53,33 +52,7 @@ def test_scorecard_of_an_agency_without_tasks_says_so(committee, filters, police
 def test_a_long_scorecards_row_numbers_stay_inside_their_column(scene, filters, police):
     """Row 1,000 and on: the numbers column of a portrait page held three digits, and the
     fourth ran over its border into the directive's number."""
-    template = scene["tasks"][1]
-    tasks = Task.objects.bulk_create(
-        Task(
-            directive=scene["directive"],
-            ref=f"III.{n}",
-            position=100 + n,
-            title=f"Kiểm tra địa bàn số {n}",
-            deadline=template.deadline,
-            due_at=template.due_at,
-            state="assigned",
-            deadline_kind="date",
-        )
-        for n in range(1000)
-    )
-    TaskAssignment.objects.bulk_create(
-        TaskAssignment.for_task(
-            task,
-            agency=police,
-            role="lead",
-            state="assigned",
-            deadline=template.deadline,
-            due_at=template.due_at,
-            original_deadline=template.deadline,
-        )
-        for task in tasks
-    )
-    Task.objects.filter(ref__startswith="III.").refresh_lead_summary()  # behind the actions
+    add_open_tasks(scene, police, 1000)
     data = build_scorecard(filters(agency=police))
     reader = PdfReader(io.BytesIO(data))
     for page in reader.pages:  # each line's start as the page draws it: (x, y, text)
