@@ -526,16 +526,19 @@ def measure(args: argparse.Namespace, say: Callable[[str], None]) -> list[Row]:
         )
     )
     for kind, what, goal in documents:
-        document = run_child(kind, args)
+        # `slow` runs, each in a fresh process: the median time, and the highest peak memory
+        runs = [run_child(kind, args) for _ in range(slow)]
+        document = max(runs, key=lambda run: run["peak_mb"])
         grown = document["peak_mb"] - document["base_mb"]
         limit = 15.0 if kind == "xlsx" else 10.0
-        row = Row(what, goal, [document["seconds"]], limit)
+        row = Row(what, goal, [run["seconds"] for run in runs], limit)
         row.extra = f"peak RSS {document['peak_mb']:,.0f} MB (+{grown:,.0f} MB)"
         if kind == "xlsx":
             row.extra += f", {document['rows']:,} rows"
-        row.passed = document["seconds"] < limit and document["peak_mb"] < 300
+        median = row.median
+        row.passed = median is not None and median < limit and document["peak_mb"] < 300
         rows.append(row)
-        say(f"{what}: {_ms(document['seconds'])}, {row.extra}")
+        say(f"{what}: {_ms(median)} (median of {slow}), {row.extra}")
 
     if connection.vendor == "postgresql":
         rows.append(_storage())
