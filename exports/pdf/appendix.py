@@ -14,8 +14,8 @@ from . import labels
 from .layout import DocumentMeta, build_pdf, columns, data_table, empty_notice, nfc, para, vn_date
 from .queries import (
     AgencyPartRow,
-    OverduePartRow,
     PartWords,
+    PrintedPart,
     ReportFilters,
     coordinating_names,
     directive_label,
@@ -28,8 +28,8 @@ from .queries import (
 
 # What the parts' texts below read: a Task (TaskAssignment) instance, or a part's row of plain
 # values (exports/pdf/queries.py) with the same attributes.
-TaskWords = Task | OverduePartRow | AgencyPartRow
-OwnDeadline = TaskAssignment | OverduePartRow | AgencyPartRow
+TaskWords = Task | PrintedPart
+OwnDeadline = TaskAssignment | PrintedPart
 
 
 def task_text(task: TaskWords) -> str:

@@ -306,23 +306,28 @@ def _labelled_batches(
         yield batch, labels_by_id
 
 
-@dataclass(slots=True)
-class OverduePartRow:
-    """A row of `overdue_parts`, read as plain values: what the overdue list and the audit
-    print."""
+@dataclass(slots=True, kw_only=True)
+class PrintedPart:
+    """A lead agency's part as the documents print it, read as plain values (no model instance
+    per part): what `appendix`'s texts read of it."""
 
-    agency_id: int
-    agency_name: str
     directive_label: str
     ref: str
     title: str
-    # The task's content, which only the audit prints (appendix.task_text): "" unless asked for.
-    content: str
+    content: str  # the task's content ("" where the document does not print it)
     deadline: dt.date | None
     original_deadline: dt.date | None
     state: str
-    officer: str
     days_overdue: int | None
+
+
+@dataclass(slots=True, kw_only=True)
+class OverduePartRow(PrintedPart):
+    """A row of `overdue_parts`: what the overdue list and the audit print."""
+
+    agency_id: int
+    agency_name: str
+    officer: str
 
 
 def overdue_part_rows(
@@ -357,33 +362,25 @@ def overdue_part_rows(
         for agency_id, agency, directive_id, ref, title, *values in batch:
             deadline, original, state, full, first, last, username, days, *text = values
             yield OverduePartRow(
-                agency_id,
-                agency,
-                directive_labels[directive_id],
-                ref,
-                title,
-                text[0] if text else "",
-                deadline,
-                original,
-                state,
-                _person_name(full, first, last, username),
-                days,
+                agency_id=agency_id,
+                agency_name=agency,
+                directive_label=directive_labels[directive_id],
+                ref=ref,
+                title=title,
+                content=text[0] if text else "",
+                deadline=deadline,
+                original_deadline=original,
+                state=state,
+                officer=_person_name(full, first, last, username),
+                days_overdue=days,
             )
 
 
-@dataclass(slots=True)
-class AgencyPartRow:
-    """A row of `agency_parts`, read as plain values: what the scorecard prints of a part."""
+@dataclass(slots=True, kw_only=True)
+class AgencyPartRow(PrintedPart):
+    """A row of `agency_parts`: what the scorecard prints of a part."""
 
-    directive_label: str
-    ref: str
-    title: str
-    content: str
-    deadline: dt.date | None
-    original_deadline: dt.date | None
-    state: str
     timeliness: str
-    days_overdue: int | None
 
 
 def agency_part_rows(
@@ -403,9 +400,18 @@ def agency_part_rows(
         "days_overdue",
     )
     for batch, directive_labels in _labelled_batches(parts, 0, chunk):
-        for directive_id, *values in batch:
-            fields = (directive_labels[directive_id], *values)  # one tuple, for mypy
-            yield AgencyPartRow(*fields)
+        for directive_id, ref, title, content, deadline, original, state, timeliness, days in batch:
+            yield AgencyPartRow(
+                directive_label=directive_labels[directive_id],
+                ref=ref,
+                title=title,
+                content=content,
+                deadline=deadline,
+                original_deadline=original,
+                state=state,
+                timeliness=timeliness,
+                days_overdue=days,
+            )
 
 
 def _parts(task: Task | TaskRow) -> Iterable[Any]:
