@@ -68,8 +68,7 @@ class AnyOf(Lookup):
     was 1.3 of the 2.9 s spent reading the tasks' parts (issue 11). SQLite has no arrays: IN,
     a placeholder per id (at most 32,766 in a statement on a stock SQLite build)."""
 
-    lookup_name = "any_of"
-    prepare_rhs = False
+    prepare_rhs = False  # (used as an expression, never registered as `__any_of`)
 
     def __init__(self, lhs: F | Any, rhs: Iterable[int]) -> None:
         # operator.index: an id, never a float or a text silently made one
