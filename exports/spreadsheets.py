@@ -23,7 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from agencies.models import User
 from exports.xlsx import QUOTED, RowSheet, inline_text, inline_text_tail, number
-from tasks.deadlines import VIETNAM
+from tasks.deadlines import VIETNAM, today_in_vietnam
 
 from .pdf import labels
 from .pdf.layout import nfc, vn_datetime
@@ -71,7 +71,7 @@ class Sheet:
 
 
 def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localtime(moment, VIETNAM).date() if moment else None
+    return today_in_vietnam(moment) if moment else None
 
 
 def _task_columns() -> list[Column]:

@@ -170,7 +170,7 @@ def vn_date(day: dt.date | dt.datetime | None) -> str:
     """dd/mm/yyyy, the way every screen shows a date (tasks.deadlines.vn_date); a moment is
     shown as its day in Vietnam."""
     if isinstance(day, dt.datetime):
-        day = timezone.localtime(day, VIETNAM).date() if timezone.is_aware(day) else day.date()
+        day = deadlines.today_in_vietnam(day) if timezone.is_aware(day) else day.date()
     return deadlines.vn_date(day)
 
 
