@@ -630,9 +630,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ((pk, figures) for pk, figures in by_directive.items() if figures.total),
             key=lambda item: (-item[1].open_overdue, -item[1].total),
         )
-        # Only the directives shown, without their texts (the state: django-fsm reads it).
-        directives = Directive.objects.only(
-            "state", "doc_type", "number", "symbol", "subject"
+        # Only the directives shown, without their texts.
+        directives = Directive.objects.only_with_state(
+            "doc_type", "number", "symbol", "subject"
         ).in_bulk([pk for pk, _figures in shown])
         directive_rows = [{"directive": directives[pk], "figures": f} for pk, f in shown]
         # The administrator's table: every committee with a task, most overdue first.

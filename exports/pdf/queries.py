@@ -297,10 +297,8 @@ def _labelled_batches(
     rows = queryset.iterator(chunk_size=chunk)
     while batch := list(islice(rows, chunk)):
         missing = {row[directive_at] for row in batch} - labels_by_id.keys()
-        # `state` too: django-fsm's ConcurrentTransitionMixin reads it as each instance is
-        # made, and a deferred state cost a query per directive.
-        for directive in Directive.objects.filter(pk__in=missing).only(
-            "number", "symbol", "issued_on", "subject", "state"
+        for directive in Directive.objects.filter(pk__in=missing).only_with_state(
+            "number", "symbol", "issued_on", "subject"
         ):
             labels_by_id[directive.pk] = directive_label(directive)
         yield batch, labels_by_id
